@@ -1,0 +1,112 @@
+//! What every command needs: where the plan is, the plan itself, and the claims on it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::error::CliError;
+use crate::plan::{Plan, Task, store};
+use crate::state::StateStore;
+
+/// File names searched for, in this order, in the current directory and its parents.
+pub const PLAN_NAMES: &[&str] = &["plan.md", "PLAN.md", "tasks.md"];
+
+/// The plan a command works on.
+#[derive(Debug)]
+pub struct PlanFile {
+    pub path: PathBuf,
+    /// The path as shown in messages: as given, or relative to the current directory.
+    pub shown: String,
+}
+
+impl PlanFile {
+    /// `--plan FILE`, else the first of [`PLAN_NAMES`] found upwards from the current directory.
+    pub fn locate(given: Option<&Path>) -> Result<PlanFile, CliError> {
+        if let Some(path) = given {
+            if !path.is_file() {
+                let what = if path.exists() {
+                    "is not a file"
+                } else {
+                    "does not exist"
+                };
+                return Err(CliError::input(format!("plan {} {what}", path.display()))
+                    .with_hint("pass an existing Markdown file with --plan, or run `baton init`"));
+            }
+            return Ok(PlanFile {
+                path: path.to_path_buf(),
+                shown: path.display().to_string(),
+            });
+        }
+        let cwd = std::env::current_dir()
+            .map_err(|e| CliError::input(format!("cannot read the current directory: {e}")))?;
+        for dir in cwd.ancestors() {
+            for name in PLAN_NAMES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    let shown = candidate.strip_prefix(&cwd).map_or_else(
+                        |_| candidate.display().to_string(),
+                        |p| p.display().to_string(),
+                    );
+                    return Ok(PlanFile {
+                        path: candidate,
+                        shown,
+                    });
+                }
+            }
+        }
+        Err(CliError::input(format!(
+            "no plan found: looked for {} in {} and its parents",
+            PLAN_NAMES.join(", "),
+            cwd.display()
+        ))
+        .with_hint("create one with `baton init`, or pass --plan FILE"))
+    }
+
+    pub fn load(&self) -> Result<(Vec<u8>, Plan), CliError> {
+        Ok(store::load(&self.path)?)
+    }
+
+    pub fn state(&self) -> Result<StateStore, CliError> {
+        Ok(StateStore::open(&self.path)?)
+    }
+
+    /// Claims by task id.
+    pub fn claims(&self) -> Result<HashMap<String, crate::state::Claim>, CliError> {
+        Ok(self
+            .state()?
+            .claims()?
+            .into_iter()
+            .map(|c| (c.task_id.clone(), c))
+            .collect())
+    }
+}
+
+/// Finds exactly one task by id, or explains why not (unknown, with the nearest id; or
+/// ambiguous, with the lines).
+pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Task, CliError> {
+    let found = plan.find(id);
+    match found.as_slice() {
+        [task] => Ok(task),
+        [] => {
+            let ids: Vec<&str> = plan.ids().collect();
+            let near = ids
+                .iter()
+                .filter(|c| c.eq_ignore_ascii_case(id) || strsim::damerau_levenshtein(c, id) <= 1)
+                .min_by_key(|c| strsim::damerau_levenshtein(c, id));
+            let err = CliError::input(format!("no task {id} in {}", file.shown));
+            Err(match near {
+                Some(near) => err.with_hint(format!("did you mean {near}?")),
+                None => err.with_hint("`baton list` shows every task and its id"),
+            })
+        }
+        many => {
+            let lines: Vec<String> = many.iter().map(|t| t.line_span.line.to_string()).collect();
+            Err(CliError::input(format!(
+                "task id {id} is used {} times in {} (lines {})",
+                many.len(),
+                file.shown,
+                lines.join(", ")
+            ))
+            .with_hint("give each task its own id, then try again"))
+        }
+    }
+}

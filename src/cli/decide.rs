@@ -1,0 +1,42 @@
+//! `baton decide TEXT [--task ID]`: append a dated line to the plan's decisions log.
+
+use std::process::ExitCode;
+
+use super::Globals;
+use super::context::{PlanFile, find_task};
+use super::error::{CliError, Kind};
+use super::printer::Printer;
+use crate::plan::{edit, store};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What was decided and why.
+    #[arg(value_name = "TEXT", required = true, num_args = 1..)]
+    text: Vec<String>,
+    /// The task the decision is about.
+    #[arg(long, value_name = "ID")]
+    task: Option<String>,
+}
+
+pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    let text = args.text.join(" ");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(CliError::new(Kind::Usage, "the decision text is empty"));
+    }
+    let file = PlanFile::locate(g.plan.as_deref())?;
+    let now = crate::state::now_rfc3339();
+    let date = now.get(..10).unwrap_or(&now);
+    let line = match &args.task {
+        Some(id) => format!("{date} {id}: {text}"),
+        None => format!("{date}: {text}"),
+    };
+    store::update(&file.path, |_, plan| {
+        if let Some(id) = &args.task {
+            find_task(plan, &file, id)?;
+        }
+        Ok::<_, CliError>((vec![edit::append_decision(plan, &line)], ()))
+    })?;
+    p.status(format!("logged: {line}"))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,133 @@
+//! The command line: one clap `Command` enum, one exhaustive match, one file per command.
+//! Commands turn library results into views; only [`printer`] writes to the terminal.
+
+mod claim;
+mod context;
+mod decide;
+mod done;
+pub mod error;
+mod fmt;
+mod init;
+mod lint;
+mod list;
+mod next;
+pub mod printer;
+mod show;
+mod status;
+mod views;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use error::{CliError, Kind};
+use printer::Printer;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baton",
+    version,
+    about = "Turn a Markdown plan into safe parallel work for AI coding-agent sessions",
+    long_about = "baton reads a Markdown plan (overview, phases, checkbox tasks), tells which tasks \
+are ready, lets sessions claim and check off tasks without colliding on the plan file, and \
+lints the plan. Run `baton init` to start a plan.",
+    after_help = "Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input, 4 conflict, 5 busy, 70 internal \
+(see docs/exit-codes.md)."
+)]
+pub struct Cli {
+    /// The plan file (default: plan.md, PLAN.md or tasks.md here or in a parent directory).
+    #[arg(long, global = true, value_name = "FILE", env = "BATON_PLAN")]
+    pub plan: Option<PathBuf>,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a plan.md template and, optionally, agent instructions.
+    Init(init::Args),
+    /// Check the plan: ids, dependencies, cycles, phases, keys.
+    Lint(lint::Args),
+    /// Progress per phase, the current phase, and claimed tasks.
+    Status(status::Args),
+    /// List tasks, with filters.
+    List(list::Args),
+    /// Tasks ready to start: dependencies done, not claimed, in the earliest open phase.
+    Next(next::Args),
+    /// Everything about one task.
+    Show(show::Args),
+    /// Tick tasks as done.
+    Done(done::Args),
+    /// Untick tasks (back to todo).
+    Undo(done::Args),
+    /// Claim a task for a session; exactly one session wins.
+    Claim(claim::ClaimArgs),
+    /// Give a claimed task back.
+    Release(claim::ReleaseArgs),
+    /// Log a decision that deviates from the plan.
+    Decide(decide::Args),
+    /// Rewrite parts of the plan in place (`--ids`: assign missing ids).
+    Fmt(fmt::Args),
+}
+
+/// Everything a command needs from the global options.
+#[derive(Debug)]
+pub struct Globals {
+    pub plan: Option<PathBuf>,
+}
+
+/// Parses arguments and runs the command. Errors are returned, not printed.
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    printer: &mut Printer,
+) -> Result<ExitCode, CliError> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are successes that clap reports as errors.
+            let code = if err.use_stderr() {
+                error::code::USAGE
+            } else {
+                error::code::OK
+            };
+            let _ = err.print();
+            return Ok(ExitCode::from(code));
+        }
+    };
+    *printer = Printer::new(match cli.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    });
+    let globals = Globals { plan: cli.plan };
+    let p = printer;
+    let g = &globals;
+    match &cli.command {
+        Command::Init(args) => init::run(p, g, args),
+        Command::Lint(args) => lint::run(p, g, args),
+        Command::Status(args) => status::run(p, g, args),
+        Command::List(args) => list::run(p, g, args),
+        Command::Next(args) => next::run(p, g, args),
+        Command::Show(args) => show::run(p, g, args),
+        Command::Done(args) => done::run(p, g, args, crate::plan::Status::Done),
+        Command::Undo(args) => done::run(p, g, args, crate::plan::Status::Todo),
+        Command::Claim(args) => claim::claim(p, g, args),
+        Command::Release(args) => claim::release(p, g, args),
+        Command::Decide(args) => decide::run(p, g, args),
+        Command::Fmt(args) => fmt::run(p, g, args),
+    }
+}

@@ -1,0 +1,90 @@
+//! `baton next`: the tasks a session can start now.
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::Globals;
+use super::context::PlanFile;
+use super::error::CliError;
+use super::list::task_line;
+use super::printer::Printer;
+use super::views::{Envelope, TaskView};
+use crate::graph::{self, Dag, Readiness};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Show at most this many tasks.
+    #[arg(long, short = 'n', value_name = "N")]
+    limit: Option<usize>,
+    /// Print as JSON (docs/json.md, schema `baton.next`).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct NextView {
+    current_phase: Option<usize>,
+    ready: Vec<TaskView>,
+}
+
+pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    let file = PlanFile::locate(g.plan.as_deref())?;
+    let (_, plan) = file.load()?;
+    let claims = file.claims()?;
+    let owners = claims
+        .iter()
+        .map(|(id, c)| (id.clone(), c.owner.clone()))
+        .collect();
+    let dag = Dag::build(&plan);
+    let readiness = graph::readiness(&plan, &dag, &owners);
+    let ready: Vec<usize> = plan
+        .tasks
+        .iter()
+        .filter(|t| readiness[t.index] == Readiness::Ready)
+        .map(|t| t.index)
+        .take(args.limit.unwrap_or(usize::MAX))
+        .collect();
+    let current = graph::current_phase(&plan);
+    if args.json {
+        let view = NextView {
+            current_phase: current.map(|c| c + 1),
+            ready: ready
+                .iter()
+                .map(|&t| TaskView::new(&plan, &plan.tasks[t], &readiness[t], None))
+                .collect(),
+        };
+        p.json(&Envelope::new("baton.next", &file.shown, view))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for &t in &ready {
+        p.line(task_line(&plan, &plan.tasks[t], &readiness[t]))?;
+    }
+    if ready.is_empty() {
+        let why = match current {
+            None => "every task is done or skipped".to_string(),
+            Some(c) => {
+                let phase = &plan.phases[c];
+                let busy = phase
+                    .tasks
+                    .iter()
+                    .filter(|&&t| {
+                        matches!(readiness[t], Readiness::Claimed(_) | Readiness::InProgress)
+                    })
+                    .count();
+                let waiting = phase
+                    .tasks
+                    .iter()
+                    .filter(|&&t| matches!(readiness[t], Readiness::Waiting(_)))
+                    .count();
+                format!(
+                    "nothing is ready: phase {} \"{}\" has {busy} task(s) claimed or in progress and {waiting} waiting on dependencies",
+                    c + 1,
+                    phase.title
+                )
+            }
+        };
+        p.status(why)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,176 @@
+//! `baton status`: done/total per phase, the current phase, and who holds which task.
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::Globals;
+use super::context::PlanFile;
+use super::error::CliError;
+use super::printer::{self, Printer};
+use super::views::{ClaimView, Envelope};
+use crate::graph::{self, Dag, Readiness};
+use crate::plan::Status;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print as JSON (docs/json.md, schema `baton.status`).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct PhaseView {
+    number: usize,
+    title: String,
+    /// The title as shown to people (`Phase 2: Features`, or `3. Cleanup`).
+    #[serde(skip)]
+    name: String,
+    line: Option<u32>,
+    total: usize,
+    done: usize,
+    skipped: usize,
+    in_progress: usize,
+    todo: usize,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ClaimedTask {
+    id: String,
+    title: String,
+    #[serde(flatten)]
+    claim: ClaimView,
+}
+
+#[derive(Serialize)]
+struct StatusView {
+    title: Option<String>,
+    /// 1-based number of the first phase with open tasks; null when all are closed.
+    current_phase: Option<usize>,
+    total: usize,
+    done: usize,
+    ready: usize,
+    phases: Vec<PhaseView>,
+    claimed: Vec<ClaimedTask>,
+}
+
+pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    let file = PlanFile::locate(g.plan.as_deref())?;
+    let (_, plan) = file.load()?;
+    let claims = file.claims()?;
+    let owners = claims
+        .iter()
+        .map(|(id, c)| (id.clone(), c.owner.clone()))
+        .collect();
+    let dag = Dag::build(&plan);
+    let readiness = graph::readiness(&plan, &dag, &owners);
+    let current = graph::current_phase(&plan);
+    let count = |tasks: &[usize], status: Status| {
+        tasks
+            .iter()
+            .filter(|&&t| plan.tasks[t].status == status)
+            .count()
+    };
+    let phases: Vec<PhaseView> = plan
+        .phases
+        .iter()
+        .map(|phase| PhaseView {
+            number: phase.index + 1,
+            title: phase.title.clone(),
+            name: super::list::phase_name(phase),
+            line: phase.heading_span.map(|s| s.line),
+            total: phase.tasks.len(),
+            done: count(&phase.tasks, Status::Done),
+            skipped: count(&phase.tasks, Status::Skipped),
+            in_progress: count(&phase.tasks, Status::InProgress),
+            todo: count(&phase.tasks, Status::Todo),
+            current: current == Some(phase.index),
+        })
+        .collect();
+    let mut claimed: Vec<ClaimedTask> = claims
+        .values()
+        .map(|c| ClaimedTask {
+            id: c.task_id.clone(),
+            title: plan
+                .task(&c.task_id)
+                .map(|t| t.title.clone())
+                .unwrap_or_default(),
+            claim: ClaimView::from(c),
+        })
+        .collect();
+    claimed.sort_by(|a, b| a.id.cmp(&b.id));
+    let view = StatusView {
+        title: plan.title.clone(),
+        current_phase: current.map(|c| c + 1),
+        total: plan.tasks.len(),
+        done: plan
+            .tasks
+            .iter()
+            .filter(|t| t.status == Status::Done)
+            .count(),
+        ready: readiness.iter().filter(|r| **r == Readiness::Ready).count(),
+        phases,
+        claimed,
+    };
+    if args.json {
+        p.json(&Envelope::new("baton.status", &file.shown, view))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let heading = view.title.clone().unwrap_or_else(|| file.shown.clone());
+    p.line(format!(
+        "{} {}",
+        printer::paint(printer::BOLD, heading),
+        printer::paint(printer::DIM, format!("({})", file.shown))
+    ))?;
+    let width = view
+        .phases
+        .iter()
+        .map(|ph| ph.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for ph in &view.phases {
+        let closed = ph.done + ph.skipped;
+        let (mark, style) = if closed == ph.total {
+            ("✓", printer::GREEN)
+        } else if ph.current {
+            ("▸", printer::YELLOW)
+        } else {
+            (" ", printer::DIM)
+        };
+        let progress = format!("{closed}/{}", ph.total);
+        let note = if ph.current {
+            printer::paint(printer::YELLOW, "  current")
+        } else {
+            String::new()
+        };
+        p.line(format!(
+            "  {} {:<width$}  {:>7}{}",
+            printer::paint(style, mark),
+            ph.name,
+            progress,
+            note,
+        ))?;
+    }
+    let pct = (view.done * 100).checked_div(view.total).unwrap_or(100);
+    p.line(format!(
+        "{} of {} tasks done ({pct}%) · {} ready · {} claimed",
+        view.done,
+        view.total,
+        view.ready,
+        view.claimed.len()
+    ))?;
+    if !view.claimed.is_empty() {
+        p.line("Claimed:")?;
+        for c in &view.claimed {
+            p.line(format!(
+                "  {:<8} {:<14} {}  {}",
+                c.id,
+                printer::paint(printer::MAGENTA, &c.claim.by),
+                printer::paint(printer::DIM, format!("since {}", c.claim.since)),
+                c.title
+            ))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,169 @@
+//! JSON views: the documented, versioned shapes of `--json` output (docs/json.md). They are
+//! separate from the domain types so the model can change without breaking consumers.
+
+use serde::Serialize;
+
+use crate::graph::Readiness;
+use crate::plan::{Diagnostic, Plan, ScopeSource, Task};
+use crate::state::Claim;
+
+/// Bumped when a field is removed or changes meaning; adding fields keeps the version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every JSON document: `{"schema": "baton.<kind>", "version": 1, …}`.
+#[derive(Serialize)]
+pub struct Envelope<T: Serialize> {
+    pub schema: &'static str,
+    pub version: u32,
+    pub plan: String,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+impl<T: Serialize> Envelope<T> {
+    pub fn new(kind: &'static str, plan: &str, body: T) -> Envelope<T> {
+        Envelope {
+            schema: kind,
+            version: SCHEMA_VERSION,
+            plan: plan.to_string(),
+            body,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ClaimView {
+    pub by: String,
+    pub since: String,
+}
+
+impl From<&Claim> for ClaimView {
+    fn from(c: &Claim) -> ClaimView {
+        ClaimView {
+            by: c.owner.clone(),
+            since: c.claimed_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct AcceptanceView {
+    pub text: String,
+    pub status: &'static str,
+    pub line: u32,
+}
+
+#[derive(Serialize)]
+pub struct TaskView {
+    pub id: Option<String>,
+    pub title: String,
+    pub status: &'static str,
+    pub phase: usize,
+    pub phase_title: String,
+    pub line: u32,
+    pub parallel: bool,
+    pub optional: bool,
+    pub labels: Vec<String>,
+    pub after: Vec<String>,
+    pub dependents: Vec<String>,
+    pub files: Vec<String>,
+    /// `declared`, `inferred` or `none`.
+    pub scope: &'static str,
+    pub reads: Vec<String>,
+    pub verify: Vec<String>,
+    pub done_when: Vec<String>,
+    pub acceptance: Vec<AcceptanceView>,
+    pub requirements: Vec<String>,
+    pub estimate: Option<String>,
+    pub estimate_hours: Option<f64>,
+    pub agent: Option<String>,
+    pub parent: Option<String>,
+    pub readiness: &'static str,
+    pub waiting_for: Vec<String>,
+    pub claim: Option<ClaimView>,
+}
+
+pub fn readiness_name(r: &Readiness) -> &'static str {
+    match r {
+        Readiness::Ready => "ready",
+        Readiness::Closed => "closed",
+        Readiness::InProgress => "in-progress",
+        Readiness::Claimed(_) => "claimed",
+        Readiness::Waiting(_) => "waiting",
+        Readiness::LaterPhase(_) => "later-phase",
+        Readiness::HasOpenSubtasks => "open-subtasks",
+    }
+}
+
+impl TaskView {
+    pub fn new(plan: &Plan, task: &Task, readiness: &Readiness, claim: Option<&Claim>) -> TaskView {
+        let waiting_for = match readiness {
+            Readiness::Waiting(deps) => deps.iter().map(|&d| plan.tasks[d].display_id()).collect(),
+            _ => Vec::new(),
+        };
+        TaskView {
+            id: task.id.clone(),
+            title: task.title.clone(),
+            status: task.status.as_str(),
+            phase: task.phase + 1,
+            phase_title: plan.phases[task.phase].title.clone(),
+            line: task.line_span.line,
+            parallel: task.parallel,
+            optional: task.optional,
+            labels: task.labels.clone(),
+            after: task.deps.iter().map(|d| d.id.clone()).collect(),
+            dependents: task.dependents.clone(),
+            files: task.files.clone(),
+            scope: match task.scope_source {
+                ScopeSource::Declared => "declared",
+                ScopeSource::Inferred => "inferred",
+                ScopeSource::None => "none",
+            },
+            reads: task.reads.clone(),
+            verify: task.verify.clone(),
+            done_when: task.done_when.clone(),
+            acceptance: task
+                .acceptance
+                .iter()
+                .map(|a| AcceptanceView {
+                    text: a.text.clone(),
+                    status: a.status.as_str(),
+                    line: a.span.line,
+                })
+                .collect(),
+            requirements: task.requirements.clone(),
+            estimate: task.estimate.clone(),
+            estimate_hours: task.estimate_hours,
+            agent: task.agent.clone(),
+            parent: task.parent.map(|p| plan.tasks[p].display_id()),
+            readiness: readiness_name(readiness),
+            waiting_for,
+            claim: claim.map(ClaimView::from),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct DiagnosticView {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub line: u32,
+    pub col: u32,
+    pub hint: Option<String>,
+}
+
+impl From<&Diagnostic> for DiagnosticView {
+    fn from(d: &Diagnostic) -> DiagnosticView {
+        DiagnosticView {
+            code: d.code,
+            name: d.name,
+            severity: d.severity.as_str(),
+            message: d.message.clone(),
+            line: d.span.line,
+            col: d.span.col,
+            hint: d.hint.clone(),
+        }
+    }
+}

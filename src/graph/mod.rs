@@ -1,0 +1,256 @@
+//! The dependency graph over a plan's tasks: resolving ids, finding cycles, and deciding
+//! which tasks are ready to start. Pure functions of the model; no I/O.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::plan::{Plan, Status};
+
+/// Tasks as nodes (indices into `plan.tasks`) and their resolved dependencies.
+#[derive(Debug)]
+pub struct Dag {
+    /// The first task carrying each id.
+    pub index: HashMap<String, usize>,
+    /// For each task, the tasks it waits for (resolved, duplicates removed).
+    pub deps: Vec<Vec<usize>>,
+}
+
+impl Dag {
+    pub fn build(plan: &Plan) -> Dag {
+        let mut index = HashMap::with_capacity(plan.tasks.len());
+        for task in &plan.tasks {
+            if let Some(id) = &task.id {
+                index.entry(id.clone()).or_insert(task.index);
+            }
+        }
+        let deps = plan
+            .tasks
+            .iter()
+            .map(|task| {
+                let mut resolved: Vec<usize> = task
+                    .deps
+                    .iter()
+                    .filter_map(|d| index.get(&d.id).copied())
+                    .collect();
+                resolved.sort_unstable();
+                resolved.dedup();
+                resolved
+            })
+            .collect();
+        Dag { index, deps }
+    }
+
+    /// Every dependency cycle, each as the path of tasks around it (first task repeated
+    /// implicitly). Finds strongly connected components iteratively (no recursion, so a
+    /// 100k-task chain cannot overflow the stack) and walks one cycle inside each.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let n = self.deps.len();
+        let mut comp = vec![usize::MAX; n];
+        let mut low = vec![0usize; n];
+        let mut order = vec![usize::MAX; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut counter = 0;
+        let mut components: Vec<Vec<usize>> = Vec::new();
+        for root in 0..n {
+            if order[root] != usize::MAX {
+                continue;
+            }
+            let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+            order[root] = counter;
+            low[root] = counter;
+            counter += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&mut (node, ref mut next)) = work.last_mut() {
+                if let Some(&dep) = self.deps[node].get(*next) {
+                    *next += 1;
+                    if order[dep] == usize::MAX {
+                        order[dep] = counter;
+                        low[dep] = counter;
+                        counter += 1;
+                        stack.push(dep);
+                        on_stack[dep] = true;
+                        work.push((dep, 0));
+                    } else if on_stack[dep] {
+                        low[node] = low[node].min(order[dep]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[node]);
+                }
+                if low[node] == order[node] {
+                    let mut members = Vec::new();
+                    while let Some(top) = stack.pop() {
+                        on_stack[top] = false;
+                        comp[top] = components.len();
+                        members.push(top);
+                        if top == node {
+                            break;
+                        }
+                    }
+                    components.push(members);
+                }
+            }
+        }
+        let mut cycles = Vec::new();
+        for (c, members) in components.iter().enumerate() {
+            let looped = members.len() > 1 || self.deps[members[0]].contains(&members[0]);
+            if !looped {
+                continue;
+            }
+            let start = *members.iter().min().unwrap_or(&members[0]);
+            cycles.push(self.walk_cycle(start, c, &comp));
+        }
+        cycles.sort();
+        cycles
+    }
+
+    /// A path from `start` back to itself, staying inside component `c`.
+    fn walk_cycle(&self, start: usize, c: usize, comp: &[usize]) -> Vec<usize> {
+        // Breadth-first from start's deps back to start gives the shortest cycle.
+        let mut prev: HashMap<usize, usize> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut seen = HashSet::from([start]);
+        while let Some(node) = queue.pop_front() {
+            for &dep in &self.deps[node] {
+                if comp[dep] != c {
+                    continue;
+                }
+                if dep == start {
+                    let mut path = vec![node];
+                    let mut at = node;
+                    while at != start {
+                        at = prev[&at];
+                        path.push(at);
+                    }
+                    path.reverse();
+                    return path;
+                }
+                if seen.insert(dep) {
+                    prev.insert(dep, node);
+                    queue.push_back(dep);
+                }
+            }
+        }
+        vec![start]
+    }
+}
+
+/// Why a task is or is not ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    Closed,
+    InProgress,
+    Claimed(String),
+    /// Waits for these tasks (indices).
+    Waiting(Vec<usize>),
+    /// A later phase: the earlier phase still has open tasks.
+    LaterPhase(usize),
+    /// A parent whose sub-tasks are still open.
+    HasOpenSubtasks,
+}
+
+/// The first phase that still has an open task, if any.
+pub fn current_phase(plan: &Plan) -> Option<usize> {
+    plan.phases
+        .iter()
+        .find(|p| p.tasks.iter().any(|&t| !plan.tasks[t].status.is_closed()))
+        .map(|p| p.index)
+}
+
+/// Decides readiness for every task. `claims` maps task ids to the session holding them.
+pub fn readiness(plan: &Plan, dag: &Dag, claims: &HashMap<String, String>) -> Vec<Readiness> {
+    let current = current_phase(plan);
+    let mut open_children = vec![false; plan.tasks.len()];
+    for task in &plan.tasks {
+        if let Some(parent) = task.parent
+            && !task.status.is_closed()
+        {
+            open_children[parent] = true;
+        }
+    }
+    plan.tasks
+        .iter()
+        .map(|task| {
+            if task.status.is_closed() {
+                return Readiness::Closed;
+            }
+            if let Some(owner) = task.id.as_ref().and_then(|id| claims.get(id)) {
+                return Readiness::Claimed(owner.clone());
+            }
+            if task.status == Status::InProgress {
+                return Readiness::InProgress;
+            }
+            let waiting: Vec<usize> = dag.deps[task.index]
+                .iter()
+                .copied()
+                .filter(|&d| !plan.tasks[d].status.is_closed())
+                .collect();
+            if !waiting.is_empty() {
+                return Readiness::Waiting(waiting);
+            }
+            if let Some(current) = current
+                && task.phase > current
+            {
+                return Readiness::LaterPhase(current);
+            }
+            if open_children[task.index] {
+                return Readiness::HasOpenSubtasks;
+            }
+            Readiness::Ready
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::parse;
+
+    fn ids(plan: &Plan, cycle: &[usize]) -> Vec<String> {
+        cycle.iter().map(|&t| plan.tasks[t].display_id()).collect()
+    }
+
+    #[test]
+    fn finds_cycles_and_self_loops() {
+        let plan = parse(
+            b"- [ ] T1 a\n  - after: T3\n- [ ] T2 b\n  - after: T1\n- [ ] T3 c\n  - after: T2\n- [ ] T4 d\n  - after: T4\n- [ ] T5 e\n  - after: T1\n",
+        );
+        let dag = Dag::build(&plan);
+        let cycles = dag.cycles();
+        assert_eq!(cycles.len(), 2);
+        assert_eq!(ids(&plan, &cycles[0]), ["T1", "T3", "T2"]);
+        assert_eq!(ids(&plan, &cycles[1]), ["T4"]);
+    }
+
+    #[test]
+    fn long_chain_does_not_overflow() {
+        let mut src = String::new();
+        for i in 0..200_000 {
+            src.push_str(&format!("- [ ] T{i} x\n"));
+            if i > 0 {
+                src.push_str(&format!("  - after: T{}\n", i - 1));
+            }
+        }
+        let plan = parse(src.as_bytes());
+        assert!(Dag::build(&plan).cycles().is_empty());
+    }
+
+    #[test]
+    fn readiness_respects_deps_claims_and_phases() {
+        let plan = parse(
+            b"## Phase 1\n- [x] T1 a\n- [ ] T2 b\n  - after: T1\n- [ ] T3 c\n  - after: T2\n- [ ] T4 d\n## Phase 2\n- [ ] T5 e\n",
+        );
+        let dag = Dag::build(&plan);
+        let claims = HashMap::from([("T4".to_string(), "bob".to_string())]);
+        let r = readiness(&plan, &dag, &claims);
+        assert_eq!(r[0], Readiness::Closed);
+        assert_eq!(r[1], Readiness::Ready);
+        assert_eq!(r[2], Readiness::Waiting(vec![1]));
+        assert_eq!(r[3], Readiness::Claimed("bob".into()));
+        assert_eq!(r[4], Readiness::LaterPhase(0));
+    }
+}

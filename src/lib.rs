@@ -1,0 +1,47 @@
+//! baton turns a Markdown plan into safe parallel work for AI coding-agent sessions.
+//!
+//! Module map (data flows one way: file -> plan -> lint/graph -> a result value -> a view):
+//! - [`plan`]: the contract — model, lossless parser, byte-range editor, locked atomic store.
+//! - [`lint`]: findings with codes over the model.
+//! - [`graph`]: dependency DAG, cycles, readiness.
+//! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
+//! - [`repo`]: locating the repository, its worktree root and its common git dir.
+//! - [`cli`]: the command line — one file per command and the only code that prints.
+
+pub mod cli;
+pub mod graph;
+pub mod lint;
+pub mod plan;
+pub mod repo;
+pub mod state;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+pub use cli::CliError;
+
+/// Runs baton with these arguments (the first is the program name). Errors come back
+/// unprinted so callers decide how to show them.
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    printer: &mut cli::printer::Printer,
+) -> Result<ExitCode, CliError> {
+    cli::run(args, printer)
+}
+
+/// The binary's entry point: runs, prints an error once, and maps it to its exit code.
+pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let mut printer = cli::printer::Printer::new(anstream::ColorChoice::Auto);
+    let result = run(args, &mut printer);
+    let code = match result {
+        Ok(code) => code,
+        Err(err) => {
+            if !err.broken_pipe {
+                printer.error(&err.message, err.hint.as_deref());
+            }
+            err.exit_code()
+        }
+    };
+    let _ = printer.flush();
+    code
+}

@@ -1,0 +1,275 @@
+//! Lint: findings with stable codes over the plan model. Parser diagnostics (B…) come first,
+//! then structure errors (E…) and warnings (W…). The code list is documented in
+//! docs/lint.md; codes never change meaning once released.
+
+use std::collections::HashMap;
+
+use crate::graph::Dag;
+use crate::plan::keys;
+use crate::plan::{Diagnostic, Plan, Severity, Span};
+
+/// Every finding for a plan, in file order.
+pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = plan.diagnostics.clone();
+    duplicate_ids(plan, &mut out);
+    dependencies(plan, &mut out);
+    let dag = Dag::build(plan);
+    for cycle in dag.cycles() {
+        let first = &plan.tasks[cycle[0]];
+        let path: Vec<String> = cycle
+            .iter()
+            .chain(std::iter::once(&cycle[0]))
+            .map(|&t| plan.tasks[t].display_id())
+            .collect();
+        let span = first
+            .deps
+            .iter()
+            .find(|d| {
+                cycle
+                    .get(1)
+                    .map_or(Some(&d.id) == first.id.as_ref(), |&next| {
+                        Some(&d.id) == plan.tasks[next].id.as_ref()
+                    })
+            })
+            .map_or(first.line_span, |d| d.span);
+        out.push(Diagnostic {
+            code: "E103",
+            name: "dependency-cycle",
+            severity: Severity::Error,
+            message: format!("dependency cycle: {}", path.join(" → ")),
+            span,
+            hint: Some("remove one of these `after` links; a cycle can never start".to_string()),
+        });
+    }
+    for task in &plan.tasks {
+        if task.id.is_none() {
+            out.push(Diagnostic {
+                code: "W201",
+                name: "missing-id",
+                severity: Severity::Warning,
+                message: format!("task has no id: {}", truncate(&task.title, 60)),
+                span: task.line_span,
+                hint: Some("run `baton fmt --ids` to assign ids".to_string()),
+            });
+        }
+        for extra in &task.extra {
+            let nearest = keys::nearest_key(&extra.key);
+            out.push(Diagnostic {
+                code: "W202",
+                name: "unknown-key",
+                severity: Severity::Warning,
+                message: format!("unknown key `{}` on {}", extra.key, task.display_id()),
+                span: extra.span,
+                hint: nearest.map(|k| format!("did you mean `{k}`?")),
+            });
+        }
+        let open_items = task
+            .acceptance
+            .iter()
+            .filter(|a| !a.status.is_closed())
+            .count();
+        if task.status == crate::plan::Status::Done && open_items > 0 {
+            out.push(Diagnostic {
+                code: "W204",
+                name: "done-with-open-items",
+                severity: Severity::Warning,
+                message: format!(
+                    "{} is ticked but {open_items} of its {} acceptance items {} not",
+                    task.display_id(),
+                    task.acceptance.len(),
+                    if open_items == 1 { "is" } else { "are" }
+                ),
+                span: task.status_span,
+                hint: Some("tick the items that hold, or untick the task".to_string()),
+            });
+        }
+    }
+    for phase in &plan.phases {
+        let open = phase
+            .tasks
+            .iter()
+            .filter(|&&t| !plan.tasks[t].status.is_closed())
+            .count();
+        if phase.marked_complete && open > 0 {
+            out.push(Diagnostic {
+                code: "W203",
+                name: "complete-heading-open-tasks",
+                severity: Severity::Warning,
+                message: format!(
+                    "heading marks \"{}\" complete but {open} of its {} tasks are open",
+                    phase.title,
+                    phase.tasks.len()
+                ),
+                span: phase.heading_span.unwrap_or_default(),
+                hint: Some("finish or skip (`[-]`) the open tasks, or drop the mark".to_string()),
+            });
+        }
+    }
+    out.sort_by_key(|d| (d.span.start, d.code));
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+fn duplicate_ids(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &crate::plan::Task> = HashMap::new();
+    for task in &plan.tasks {
+        let Some(id) = task.id.as_deref() else {
+            continue;
+        };
+        match first.get(id) {
+            None => {
+                first.insert(id, task);
+            }
+            Some(original) => out.push(Diagnostic {
+                code: "E101",
+                name: "duplicate-id",
+                severity: Severity::Error,
+                message: format!(
+                    "duplicate id {id}, first used on line {}",
+                    original.line_span.line
+                ),
+                span: task.id_span.unwrap_or(task.line_span),
+                hint: Some(
+                    "give each task its own id; `baton fmt --ids` fills in missing ones"
+                        .to_string(),
+                ),
+            }),
+        }
+    }
+}
+
+fn dependencies(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let known: HashMap<&str, usize> = plan
+        .tasks
+        .iter()
+        .filter_map(|t| t.id.as_deref().map(|id| (id, t.index)))
+        .rev()
+        .collect();
+    // Only consulted when a dependency is unknown, so built lazily.
+    let mut sorted_ids: Option<Vec<&str>> = None;
+    for task in &plan.tasks {
+        for dep in &task.deps {
+            match known.get(dep.id.as_str()) {
+                None => {
+                    let ids = sorted_ids.get_or_insert_with(|| plan.ids().collect());
+                    let hint = nearest_id(ids, &dep.id)
+                        .map(|near| format!("did you mean {near}?"))
+                        .or_else(|| Some("no task has this id".to_string()));
+                    out.push(Diagnostic {
+                        code: "E102",
+                        name: "unknown-dependency",
+                        severity: Severity::Error,
+                        message: format!(
+                            "{} depends on unknown task {}",
+                            task.display_id(),
+                            dep.id
+                        ),
+                        span: dep.span,
+                        hint,
+                    });
+                }
+                Some(&target) => {
+                    let target = &plan.tasks[target];
+                    if target.phase > task.phase {
+                        out.push(Diagnostic {
+                            code: "E104",
+                            name: "dependency-on-later-phase",
+                            severity: Severity::Error,
+                            message: format!(
+                                "{} (phase \"{}\") depends on {} in the later phase \"{}\"",
+                                task.display_id(),
+                                plan.phases[task.phase].title,
+                                dep.id,
+                                plan.phases[target.phase].title
+                            ),
+                            span: dep.span,
+                            hint: Some(format!(
+                                "move {} to an earlier phase, or this task to a later one",
+                                dep.id
+                            )),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The id most like `wanted`, if any is close.
+fn nearest_id<'a>(ids: &[&'a str], wanted: &str) -> Option<&'a str> {
+    let limit = (wanted.len() / 3).max(1);
+    ids.iter()
+        .map(|id| (*id, strsim::damerau_levenshtein(id, wanted)))
+        .filter(|&(_, d)| d <= limit)
+        .min_by_key(|&(id, d)| (d, id.len()))
+        .map(|(id, _)| id)
+}
+
+/// Whether any finding is an error.
+pub fn has_errors(findings: &[Diagnostic]) -> bool {
+    findings.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// A span for findings about the whole file.
+pub fn file_span() -> Span {
+    Span {
+        start: 0,
+        end: 0,
+        line: 1,
+        col: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::parse;
+
+    fn codes(src: &str) -> Vec<(&'static str, u32)> {
+        lint(&parse(src.as_bytes()))
+            .iter()
+            .map(|d| (d.code, d.span.line))
+            .collect()
+    }
+
+    #[test]
+    fn every_finding() {
+        let src = "# P\n## Phase 1 ✅\n- [ ] T1 a\n  - after: T9\n  - fils: src/a.rs\n- [ ] T1 b\n  - after: T2\n- [x] no id\n  - [ ] open item\n## Phase 2\n- [ ] T2 c\n  - after: T3\n- [ ] T3 d\n  - after: T2\n";
+        assert_eq!(
+            codes(src),
+            [
+                ("W203", 2),
+                ("E102", 4),
+                ("W202", 5),
+                ("E101", 6),
+                ("E104", 7),
+                ("W201", 8),
+                ("W204", 8),
+                ("E103", 12),
+            ]
+        );
+        let findings = lint(&parse(src.as_bytes()));
+        let unknown = findings.iter().find(|d| d.code == "E102").unwrap();
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean T1?"));
+        let cycle = findings.iter().find(|d| d.code == "E103").unwrap();
+        assert_eq!(cycle.message, "dependency cycle: T2 → T3 → T2");
+        let key = findings.iter().find(|d| d.code == "W202").unwrap();
+        assert_eq!(key.hint.as_deref(), Some("did you mean `files`?"));
+    }
+
+    #[test]
+    fn a_clean_plan_has_no_findings() {
+        assert!(
+            codes("# P\n## Phase 1\n- [ ] T1 a\n## Phase 2\n- [ ] T2 b\n  - after: T1\n")
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! Byte-range edits: every write to a plan changes only the bytes it means to (a checkbox
+//! character, an appended decision line, an inserted id) and keeps everything else, line
+//! endings included, exactly as it was.
+
+use std::ops::Range;
+
+use super::model::{Plan, Status, Task};
+
+/// Replace `range` of the original bytes with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error("edits overlap at byte {0}")]
+    Overlap(usize),
+    #[error("edit range {start}..{end} is outside the file ({len} bytes)")]
+    OutOfBounds {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
+}
+
+/// Applies edits to the original bytes. Edits may come in any order but must not overlap
+/// (two insertions at the same offset are applied in the order given).
+pub fn apply(src: &[u8], edits: &[Edit]) -> Result<Vec<u8>, EditError> {
+    let mut order: Vec<&Edit> = edits.iter().collect();
+    order.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = Vec::with_capacity(src.len() + edits.iter().map(|e| e.text.len()).sum::<usize>());
+    let mut at = 0;
+    for edit in order {
+        let Range { start, end } = edit.range;
+        if start > end || end > src.len() {
+            return Err(EditError::OutOfBounds {
+                start,
+                end,
+                len: src.len(),
+            });
+        }
+        if start < at {
+            return Err(EditError::Overlap(start));
+        }
+        out.extend_from_slice(&src[at..start]);
+        out.extend_from_slice(&edit.text);
+        at = end;
+    }
+    out.extend_from_slice(&src[at..]);
+    Ok(out)
+}
+
+/// The checkbox character for a status in this plan's style.
+fn mark(plan: &Plan, status: Status) -> u8 {
+    match status {
+        Status::Todo => b' ',
+        Status::Done if plan.prefers_upper_x => b'X',
+        Status::Done => b'x',
+        Status::InProgress => b'~',
+        Status::Skipped => b'-',
+    }
+}
+
+/// Sets a task's checkbox; `None` when it already has that status.
+pub fn set_status(plan: &Plan, task: &Task, status: Status) -> Option<Edit> {
+    (task.status != status).then(|| Edit {
+        range: task.status_span.range(),
+        text: vec![mark(plan, status)],
+    })
+}
+
+/// Inserts an id (and a space) right after a task's checkbox.
+pub fn insert_id(task: &Task, id: &str) -> Edit {
+    // status_span is the mark; `]` follows (and Kiro's `*` for optional tasks).
+    let at = task.status_span.end + 1 + usize::from(task.optional);
+    Edit {
+        range: at..at,
+        text: format!(" {id}").into_bytes(),
+    }
+}
+
+/// Appends one line to the decisions section, creating the section at the end if missing.
+pub fn append_decision(plan: &Plan, line: &str) -> Edit {
+    let nl = plan.line_ending.as_str();
+    let entry = format!("- {}{nl}", line.replace(['\r', '\n'], " ").trim());
+    match &plan.decisions {
+        Some(log) => {
+            let text = if log.at_line_start {
+                entry
+            } else {
+                format!("{nl}{entry}")
+            };
+            Edit {
+                range: log.insert_at..log.insert_at,
+                text: text.into_bytes(),
+            }
+        }
+        None => {
+            let lead = match (plan.len, plan.ends_with_newline) {
+                (0, _) => String::new(),
+                (_, true) => nl.to_string(),
+                (_, false) => format!("{nl}{nl}"),
+            };
+            let text = format!("{lead}## Decisions{nl}{nl}{entry}");
+            Edit {
+                range: plan.len..plan.len,
+                text: text.into_bytes(),
+            }
+        }
+    }
+}
+
+/// The next free id in the plan's scheme: `T<n>` after the highest T-number in use,
+/// or the next top-level number for dotted plans.
+pub fn next_ids(plan: &Plan, count: usize) -> Vec<String> {
+    let mut best_prefix: Option<(String, usize)> = None;
+    let mut prefixes: std::collections::HashMap<String, (usize, u64)> = Default::default();
+    for id in plan.ids() {
+        let digits_at = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+        let prefix = &id[..digits_at];
+        let number: u64 = id[digits_at..]
+            .split('.')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let entry = prefixes.entry(prefix.to_string()).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 = entry.1.max(number);
+    }
+    for (prefix, (uses, _)) in &prefixes {
+        if best_prefix.as_ref().is_none_or(|(_, n)| uses > n) {
+            best_prefix = Some((prefix.clone(), *uses));
+        }
+    }
+    let prefix = best_prefix.map_or_else(|| "T".to_string(), |(p, _)| p);
+    let mut next = prefixes.get(&prefix).map_or(0, |&(_, max)| max) + 1;
+    // Keep zero padding (`T007`) when the plan uses it.
+    let width = plan
+        .ids()
+        .filter_map(|id| id.strip_prefix(prefix.as_str()))
+        .filter(|n| n.len() > 1 && n.starts_with('0'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let taken: std::collections::HashSet<&str> = plan.ids().collect();
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let id = format!("{prefix}{next:0width$}");
+        if !taken.contains(id.as_str()) {
+            out.push(id);
+        }
+        next += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::parse;
+
+    #[test]
+    fn done_then_undo_is_identity() {
+        let src = b"# P\r\n- [ ] T1 a\r\n- [ ] T2 b\r\n";
+        let plan = parse(src);
+        let done = apply(
+            src,
+            &[set_status(&plan, &plan.tasks[1], Status::Done).unwrap()],
+        )
+        .unwrap();
+        assert_eq!(&done, b"# P\r\n- [ ] T1 a\r\n- [x] T2 b\r\n");
+        let plan2 = parse(&done);
+        let undone = apply(
+            &done,
+            &[set_status(&plan2, &plan2.tasks[1], Status::Todo).unwrap()],
+        )
+        .unwrap();
+        assert_eq!(undone, src);
+    }
+
+    #[test]
+    fn decisions_are_appended_in_place_or_created() {
+        let src = b"# P\n## Decisions\n- one\n\n## After\n";
+        let plan = parse(src);
+        let out = apply(src, &[append_decision(&plan, "two")]).unwrap();
+        assert_eq!(out, b"# P\n## Decisions\n- one\n- two\n\n## After\n");
+        let src = b"# P\n- [ ] T1 a";
+        let plan = parse(src);
+        let out = apply(src, &[append_decision(&plan, "why")]).unwrap();
+        assert_eq!(out, b"# P\n- [ ] T1 a\n\n## Decisions\n\n- why\n");
+        assert_eq!(parse(&out).decisions.unwrap().entries[0].text, "why");
+    }
+
+    #[test]
+    fn ids_follow_the_scheme() {
+        let plan = parse(b"- [ ] T001 a\n- [ ] T002 b\n- [ ] c\n");
+        assert_eq!(next_ids(&plan, 2), ["T003", "T004"]);
+        let plan = parse(b"- [ ] T1 a\n- [ ] c\n");
+        let out = apply(b"- [ ] T1 a\n- [ ] c\n", &[insert_id(&plan.tasks[1], "T2")]).unwrap();
+        assert_eq!(out, b"- [ ] T1 a\n- [ ] T2 c\n");
+        assert_eq!(next_ids(&parse(b"- [ ] a\n"), 1), ["T1"]);
+        let plan = parse(b"- [ ]* c\n");
+        let out = apply(b"- [ ]* c\n", &[insert_id(&plan.tasks[0], "T1")]).unwrap();
+        assert_eq!(out, b"- [ ]* T1 c\n");
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let edits = [
+            Edit {
+                range: 0..2,
+                text: vec![],
+            },
+            Edit {
+                range: 1..3,
+                text: vec![],
+            },
+        ];
+        assert_eq!(apply(b"abcd", &edits), Err(EditError::Overlap(1)));
+        assert!(
+            apply(
+                b"ab",
+                &[Edit {
+                    range: 1..5,
+                    text: vec![]
+                }]
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The plan contract: the model ([`model`]), the lossless parser ([`parse`]), the byte-range
+//! editor ([`edit`]) and the locked, atomic store ([`store`]).
+
+pub mod edit;
+pub mod keys;
+pub mod model;
+pub mod parse;
+pub mod store;
+
+#[cfg(test)]
+mod proptests;
+
+pub use model::*;
+pub use parse::parse;

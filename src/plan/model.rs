@@ -1,0 +1,276 @@
+//! The plan model: what baton understood of a Markdown plan, with every element pointing
+//! back at the bytes it came from so that edits can touch exactly those bytes.
+
+use std::ops::Range;
+
+/// A place in the source: a byte range plus the 1-based line and column of its start.
+///
+/// Columns count characters, not bytes, so they match what an editor shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Span {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// The state of a checkbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// `[ ]`
+    Todo,
+    /// `[~]`
+    InProgress,
+    /// `[x]` or `[X]`
+    Done,
+    /// `[-]`
+    Skipped,
+}
+
+impl Status {
+    /// Reads the character between the brackets of a checkbox.
+    pub fn from_mark(mark: u8) -> Option<Status> {
+        match mark {
+            b' ' => Some(Status::Todo),
+            b'x' | b'X' => Some(Status::Done),
+            b'~' => Some(Status::InProgress),
+            b'-' => Some(Status::Skipped),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Todo => "todo",
+            Status::InProgress => "in-progress",
+            Status::Done => "done",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// Done and skipped tasks no longer hold anything up.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Done | Status::Skipped)
+    }
+}
+
+/// Which line ending the file mostly uses; inserted lines use the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+}
+
+impl LineEnding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::CrLf => "\r\n",
+        }
+    }
+}
+
+/// A reference to another task, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRef {
+    pub id: String,
+    pub span: Span,
+}
+
+/// A nested checkbox under a task that is not itself a task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptanceItem {
+    pub text: String,
+    pub status: Status,
+    pub span: Span,
+}
+
+/// A `key: value` the parser did not recognise; kept so that lint can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraKey {
+    pub key: String,
+    pub value: String,
+    pub span: Span,
+}
+
+/// Where a task's file scope came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeSource {
+    /// A `files:` key.
+    Declared,
+    /// Paths the task text names.
+    Inferred,
+    /// Neither: the task says nothing about the files it touches.
+    None,
+}
+
+/// One checkbox task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// Position in [`Plan::tasks`].
+    pub index: usize,
+    pub id: Option<String>,
+    pub id_span: Option<Span>,
+    pub title: String,
+    pub status: Status,
+    /// The single byte between the checkbox brackets.
+    pub status_span: Span,
+    /// The task's own line, from the list marker to the end of the line (no line ending).
+    pub line_span: Span,
+    /// Index into [`Plan::phases`].
+    pub phase: usize,
+    /// Marked `[P]` or `(P)`: the author claims it can run in parallel.
+    pub parallel: bool,
+    /// Kiro's `- [ ]*`: deferrable work.
+    pub optional: bool,
+    pub labels: Vec<String>,
+    /// Tasks this one waits for (`after`).
+    pub deps: Vec<TaskRef>,
+    /// Tasks that wait for this one (`blocks`), as written.
+    pub blocks: Vec<TaskRef>,
+    /// Tasks whose `after` names this one, or that this one `blocks`; filled after parsing.
+    pub dependents: Vec<String>,
+    pub files: Vec<String>,
+    pub scope_source: ScopeSource,
+    pub reads: Vec<String>,
+    pub verify: Vec<String>,
+    pub done_when: Vec<String>,
+    pub acceptance: Vec<AcceptanceItem>,
+    pub requirements: Vec<String>,
+    pub estimate: Option<String>,
+    /// The estimate in hours, when it could be read.
+    pub estimate_hours: Option<f64>,
+    pub agent: Option<String>,
+    /// Index of the enclosing task, for Kiro-style sub-tasks.
+    pub parent: Option<usize>,
+    /// Description lines from plain sub-items, as written (Markdown inline syntax kept).
+    pub notes: Vec<String>,
+    pub extra: Vec<ExtraKey>,
+}
+
+impl Task {
+    /// The id if the task has one, else `line N`, for messages.
+    pub fn display_id(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => format!("line {}", self.line_span.line),
+        }
+    }
+}
+
+/// A phase: a heading at the plan's phase level and the tasks under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub index: usize,
+    pub title: String,
+    /// The number in "Phase 2: …", when there is one.
+    pub number: Option<String>,
+    /// None for the implicit phase of tasks that stand before any phase heading.
+    pub heading_span: Option<Span>,
+    pub level: u8,
+    /// Indices into [`Plan::tasks`], in document order.
+    pub tasks: Vec<usize>,
+    /// The heading says the phase is complete (✅, "(done)", …).
+    pub marked_complete: bool,
+}
+
+/// A titled section of prose, such as the overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub heading: String,
+    pub heading_span: Option<Span>,
+    /// The section's body as written, without its heading.
+    pub text: String,
+    pub body: Range<usize>,
+}
+
+/// One entry of the decisions section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub text: String,
+    pub span: Span,
+}
+
+/// The decisions log and where a new entry goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionLog {
+    pub heading_span: Span,
+    pub entries: Vec<Decision>,
+    /// Byte offset at which a new entry line is inserted (start of a line).
+    pub insert_at: usize,
+    /// Whether the byte before `insert_at` is a line ending (false at end of a file
+    /// with no final newline).
+    pub at_line_start: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Something the parser or the linter wants the author to know, pointing at a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `B201`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `unknown-key`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub hint: Option<String>,
+}
+
+/// Everything baton understood of one plan file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub title: Option<String>,
+    pub overview: Option<Section>,
+    pub phases: Vec<Phase>,
+    pub tasks: Vec<Task>,
+    pub decisions: Option<DecisionLog>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub line_ending: LineEnding,
+    /// The file ends with a line ending.
+    pub ends_with_newline: bool,
+    /// Done tasks mostly use `[X]` rather than `[x]`.
+    pub prefers_upper_x: bool,
+    /// The file's length in bytes.
+    pub len: usize,
+}
+
+impl Plan {
+    /// Finds tasks by id. Ids are compared exactly; more than one match means a duplicate.
+    pub fn find(&self, id: &str) -> Vec<&Task> {
+        self.tasks
+            .iter()
+            .filter(|t| t.id.as_deref() == Some(id))
+            .collect()
+    }
+
+    /// The first task with this id.
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id.as_deref() == Some(id))
+    }
+
+    /// All ids in document order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.tasks.iter().filter_map(|t| t.id.as_deref())
+    }
+}

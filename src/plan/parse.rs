@@ -1,0 +1,1210 @@
+//! Markdown bytes → [`Plan`]. CommonMark structure comes from pulldown-cmark's offset events,
+//! so code blocks, HTML blocks, quotes and nesting are read exactly as a renderer reads them;
+//! checkboxes are read from the source bytes themselves so every status keeps its byte offset.
+//!
+//! The parser never fails: whatever it cannot read becomes a diagnostic.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::keys::{self, Key};
+use super::model::*;
+
+/// Parses a plan. Bytes that are not UTF-8 are read as `?` (one for one, so every offset
+/// still points into the original bytes) and reported.
+pub fn parse(bytes: &[u8]) -> Plan {
+    let mut diagnostics = Vec::new();
+    let text = sanitize(bytes, &mut diagnostics);
+    let mut plan = Builder::new(&text, diagnostics).run();
+    plan.len = bytes.len();
+    plan
+}
+
+/// Replaces each invalid byte with `?` so the text has the same length as the bytes.
+fn sanitize(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len());
+    let mut bad = 0usize;
+    let mut first_bad = None;
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            first_bad.get_or_insert(out.len());
+            bad += chunk.invalid().len();
+            out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+        }
+    }
+    if let Some(at) = first_bad {
+        let lines = LineIndex::new(&out);
+        diagnostics.push(Diagnostic {
+            code: "B001",
+            name: "not-utf8",
+            severity: Severity::Warning,
+            message: format!(
+                "{bad} byte(s) are not UTF-8; they are read as `?` and kept as they are"
+            ),
+            span: lines.span(&out, at, at + 1),
+            hint: Some("save the plan as UTF-8".to_string()),
+        });
+    }
+    out
+}
+
+/// Byte offset → line and column.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()));
+        LineIndex { starts }
+    }
+
+    pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        let line_start = self.starts[line];
+        let col = text
+            .get(line_start..start)
+            .map_or(start - line_start, |s| s.chars().count())
+            + 1;
+        Span {
+            start,
+            end,
+            line: line as u32 + 1,
+            col: col as u32,
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// Offset of the end of the line containing `at`, before its line ending. Works on bytes, so
+/// `at` may fall inside a character or past the end.
+fn line_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    if end > at && bytes[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// Offset of the start of the line after the one containing `at` (or the end of text).
+fn next_line_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i + 1)
+}
+
+/// A checkbox read from the bytes at the start of a list item.
+struct Checkbox {
+    status: Status,
+    mark_at: usize,
+    /// Offset just after the `]` (and the `*` of an optional task).
+    after: usize,
+    optional: bool,
+}
+
+fn read_checkbox(text: &str, item_start: usize) -> Option<Checkbox> {
+    let b = text.as_bytes();
+    let mut i = item_start;
+    // The list marker: `-`, `*`, `+`, or digits followed by `.` or `)`.
+    match b.get(i)? {
+        b'-' | b'*' | b'+' => i += 1,
+        c if c.is_ascii_digit() => {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'.' | b')')) {
+                return None;
+            }
+            i += 1;
+        }
+        _ => return None,
+    }
+    let spaces = b[i..]
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    if spaces == 0 {
+        return None;
+    }
+    i += spaces;
+    if b.get(i) != Some(&b'[') || b.get(i + 2) != Some(&b']') {
+        return None;
+    }
+    let status = Status::from_mark(*b.get(i + 1)?)?;
+    let mark_at = i + 1;
+    let mut after = i + 3;
+    let mut optional = false;
+    if b.get(after) == Some(&b'*') {
+        optional = true;
+        after += 1;
+    }
+    match b.get(after) {
+        None | Some(b' ' | b'\t' | b'\r' | b'\n') => {}
+        _ => return None,
+    }
+    Some(Checkbox {
+        status,
+        mark_at,
+        after,
+        optional,
+    })
+}
+
+/// Offset just after a list item's marker and the spaces that follow it.
+fn after_marker(text: &str, item_start: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = item_start;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if matches!(b.get(i), Some(b'-' | b'*' | b'+' | b'.' | b')')) {
+        i += 1;
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
+/// An item's head as written: its first paragraph, continuation lines joined by a space
+/// (their indentation and quote markers dropped). Raw text keeps `*` in globs and backticks.
+fn raw_head(text: &str, from: usize, to: usize) -> String {
+    let to = to.max(from).min(text.len());
+    let mut out = String::new();
+    for (n, line) in text[from..to].lines().enumerate() {
+        let line = if n == 0 {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t', '>'])
+        };
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(line.trim_end());
+    }
+    out.trim().to_string()
+}
+
+#[derive(Debug)]
+struct Heading {
+    level: u8,
+    text: String,
+    span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FrameKind {
+    /// The head is not complete yet.
+    Pending,
+    Task(usize),
+    /// An acceptance checkbox of a task.
+    Acceptance,
+    /// A plain item: description or metadata of `owner`.
+    Plain {
+        owner: Option<usize>,
+        key: Option<Key>,
+    },
+}
+
+#[derive(Debug)]
+struct Frame {
+    start: usize,
+    end: usize,
+    checkbox: Option<(Status, usize, usize, bool)>,
+    /// Where the head's text starts (after the marker and checkbox) and ends.
+    head_start: usize,
+    head_end: usize,
+    head: String,
+    head_done: bool,
+    kind: FrameKind,
+    /// Nesting depth among list items (0 = top level).
+    depth: usize,
+}
+
+struct TopItem {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    diagnostics: Vec<Diagnostic>,
+    tasks: Vec<Task>,
+    /// For each task, the heading it stands under.
+    task_heading: Vec<Option<usize>>,
+    headings: Vec<Heading>,
+    frames: Vec<Frame>,
+    top_items: Vec<TopItem>,
+    /// Inline text being collected for a heading.
+    heading_text: Option<String>,
+    plain_items_outside_tasks: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, diagnostics: Vec<Diagnostic>) -> Self {
+        Builder {
+            text,
+            lines: LineIndex::new(text),
+            diagnostics,
+            tasks: Vec::new(),
+            task_heading: Vec::new(),
+            headings: Vec::new(),
+            frames: Vec::new(),
+            top_items: Vec::new(),
+            heading_text: None,
+            plain_items_outside_tasks: 0,
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        self.lines.span(self.text, start, end)
+    }
+
+    fn run(mut self) -> Plan {
+        let text = self.text;
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_FOOTNOTES;
+        let mut in_code = 0usize;
+        for (event, range) in Parser::new_ext(&text[bom..], options).into_offset_iter() {
+            let range = range.start + bom..range.end + bom;
+            match event {
+                Event::Start(Tag::Heading { .. }) => {
+                    self.finish_open_heads();
+                    self.heading_text = Some(String::new());
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    let heading_text = self.heading_text.take().unwrap_or_default();
+                    let end = line_end(text, range.start).max(range.start);
+                    let span = self.span(range.start, end.min(range.end));
+                    self.headings.push(Heading {
+                        level: level as u8,
+                        text: heading_text.trim().to_string(),
+                        span,
+                    });
+                }
+                Event::Start(Tag::Item) => {
+                    self.finish_open_heads();
+                    let found = read_checkbox(text, range.start);
+                    let head_start = found
+                        .as_ref()
+                        .map_or_else(|| after_marker(text, range.start), |c| c.after);
+                    let checkbox = found.map(|c| (c.status, c.mark_at, c.after, c.optional));
+                    let depth = self.frames.len();
+                    self.frames.push(Frame {
+                        start: range.start,
+                        end: range.end,
+                        checkbox,
+                        head_start,
+                        head_end: head_start,
+                        head: String::new(),
+                        head_done: false,
+                        kind: FrameKind::Pending,
+                        depth,
+                    });
+                }
+                Event::End(TagEnd::Item) => {
+                    self.finish_head();
+                    if let Some(frame) = self.frames.pop()
+                        && frame.depth == 0
+                    {
+                        self.top_items.push(TopItem {
+                            start: frame.start,
+                            end: frame.end,
+                            text: frame.head,
+                        });
+                    }
+                }
+                Event::Start(Tag::CodeBlock(_)) => {
+                    self.finish_open_heads();
+                    in_code += 1;
+                }
+                Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+                Event::Start(Tag::Paragraph) => {
+                    // A second paragraph in an item ends its head.
+                    if let Some(frame) = self.frames.last()
+                        && frame.head_end > frame.head_start
+                    {
+                        self.finish_head();
+                    }
+                }
+                Event::End(TagEnd::Paragraph) => self.finish_head(),
+                Event::Start(
+                    Tag::List(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::HtmlBlock
+                    | Tag::Table(_)
+                    | Tag::MetadataBlock(_)
+                    | Tag::FootnoteDefinition(_),
+                ) => self.finish_open_heads(),
+                Event::Text(t) if in_code == 0 => self.push_inline(&t, range.end),
+                Event::Code(c) => {
+                    self.push_inline("`", range.end);
+                    self.push_inline(&c, range.end);
+                    self.push_inline("`", range.end);
+                }
+                Event::SoftBreak | Event::HardBreak => self.push_inline(" ", range.end),
+                Event::InlineHtml(_)
+                | Event::FootnoteReference(_)
+                | Event::End(
+                    TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Link
+                    | TagEnd::Image,
+                ) => self.push_inline("", range.end),
+                _ => {}
+            }
+        }
+        self.finish_open_heads();
+        self.assemble()
+    }
+
+    /// Headings collect their rendered text; items only note how far their head reaches.
+    fn push_inline(&mut self, s: &str, end: usize) {
+        if let Some(h) = self.heading_text.as_mut() {
+            h.push_str(s);
+        } else if let Some(frame) = self.frames.last_mut()
+            && !frame.head_done
+        {
+            frame.head_end = frame.head_end.max(end);
+        }
+    }
+
+    /// Ends the head of every open item (a block started: nothing more joins their heads).
+    fn finish_open_heads(&mut self) {
+        for i in 0..self.frames.len() {
+            if !self.frames[i].head_done {
+                self.finish_frame(i);
+            }
+        }
+    }
+
+    fn finish_head(&mut self) {
+        if let Some(i) = self.frames.len().checked_sub(1)
+            && !self.frames[i].head_done
+        {
+            self.finish_frame(i);
+        }
+    }
+
+    /// The owning task and the key context of the nearest enclosing item.
+    fn context(&self, i: usize) -> (Option<usize>, Option<Key>) {
+        match self.frames[..i].last().map(|f| f.kind) {
+            Some(FrameKind::Task(t)) => (Some(t), None),
+            Some(FrameKind::Plain { owner, key }) => (owner, key),
+            Some(FrameKind::Acceptance) => {
+                let owner = self.frames[..i].iter().rev().find_map(|f| match f.kind {
+                    FrameKind::Task(t) => Some(t),
+                    _ => None,
+                });
+                (owner, None)
+            }
+            _ => (None, None),
+        }
+    }
+
+    fn finish_frame(&mut self, i: usize) {
+        self.frames[i].head_done = true;
+        let (owner, parent_key) = self.context(i);
+        let frame = &self.frames[i];
+        let head = raw_head(self.text, frame.head_start, frame.head_end);
+        let (start, end) = (frame.start, frame.end);
+        let kind = if let Some((status, mark_at, after, optional)) = frame.checkbox {
+            let body = head.clone();
+            let subtask = owner.is_some_and(|o| self.is_subtask_of(&body, o));
+            match owner {
+                Some(owner) if !subtask => {
+                    let span = self.span(start, line_end(self.text, start));
+                    self.tasks[owner].acceptance.push(AcceptanceItem {
+                        text: body.trim().to_string(),
+                        status,
+                        span,
+                    });
+                    FrameKind::Acceptance
+                }
+                _ => {
+                    let index =
+                        self.new_task(&body, status, start, mark_at, after, optional, owner);
+                    FrameKind::Task(index)
+                }
+            }
+        } else {
+            match owner {
+                Some(owner) => {
+                    let key = self.plain_item(owner, parent_key, head.trim(), start, end);
+                    FrameKind::Plain {
+                        owner: Some(owner),
+                        key,
+                    }
+                }
+                None => {
+                    if !head.trim().is_empty() {
+                        self.plain_items_outside_tasks += 1;
+                    }
+                    FrameKind::Plain {
+                        owner: None,
+                        key: None,
+                    }
+                }
+            }
+        };
+        self.frames[i].kind = kind;
+        self.frames[i].head = head;
+    }
+
+    /// A nested checkbox is a sub-task when it starts with an id of its parent's scheme.
+    fn is_subtask_of(&self, body: &str, owner: usize) -> bool {
+        let Some(parent_id) = self.tasks[owner].id.as_deref() else {
+            return false;
+        };
+        let (id, _) = split_id(body);
+        id.is_some_and(|id| keys::id_scheme(id) == keys::id_scheme(parent_id))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new_task(
+        &mut self,
+        body: &str,
+        status: Status,
+        start: usize,
+        mark_at: usize,
+        after: usize,
+        optional: bool,
+        parent: Option<usize>,
+    ) -> usize {
+        let index = self.tasks.len();
+        let line_end = line_end(self.text, start);
+        let line_span = self.span(start, line_end);
+        let status_span = self.span(mark_at, mark_at + 1);
+        let head = parse_head(body);
+        let id_span = head.id.as_ref().map(|id| {
+            let raw = &self.text[after..line_end.max(after)];
+            let at = raw.find(id.as_str()).map_or(after, |i| after + i);
+            self.span(at, at + id.len())
+        });
+        let mut task = Task {
+            index,
+            id: head.id.clone(),
+            id_span,
+            title: head.title.clone(),
+            status,
+            status_span,
+            line_span,
+            phase: 0,
+            parallel: head.parallel,
+            optional,
+            labels: head.labels,
+            deps: Vec::new(),
+            blocks: Vec::new(),
+            dependents: Vec::new(),
+            files: Vec::new(),
+            scope_source: ScopeSource::None,
+            reads: Vec::new(),
+            verify: Vec::new(),
+            done_when: Vec::new(),
+            acceptance: Vec::new(),
+            requirements: Vec::new(),
+            estimate: None,
+            estimate_hours: None,
+            agent: None,
+            parent,
+            notes: Vec::new(),
+            extra: Vec::new(),
+        };
+        for inline in &head.inline {
+            let span = locate(self, start, line_end, inline.1.as_str());
+            apply_key(&mut task, inline.0, &inline.1, span);
+        }
+        self.tasks.push(task);
+        self.task_heading.push(self.headings.len().checked_sub(1));
+        index
+    }
+
+    /// A plain item under a task: a `key: value`, a value of the key above it, or a note.
+    fn plain_item(
+        &mut self,
+        owner: usize,
+        parent_key: Option<Key>,
+        head: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<Key> {
+        let item_line_end = line_end(self.text, start).min(end.max(start));
+        if let Some(key) = parent_key {
+            let span = locate(self, start, item_line_end, head);
+            apply_key(&mut self.tasks[owner], key, head, span);
+            return Some(key);
+        }
+        if let Some((raw_key, value)) = keys::split_key_value(head) {
+            // Kiro wraps the whole item in emphasis (`_Requirements: 3.1_`): drop the closing
+            // marker, but not the `**` of a glob after a bold key (`**Files**: src/**`).
+            let key_part = head[..head.find(':').unwrap_or(0)].trim_end();
+            let value = ["**", "__", "*", "_"]
+                .iter()
+                .find(|m| head.starts_with(**m) && !key_part.ends_with(**m))
+                .and_then(|m| value.strip_suffix(*m))
+                .map_or(value, str::trim);
+            if let Some(key) = keys::lookup_key(raw_key) {
+                let span = locate(self, start, item_line_end, value);
+                apply_key(&mut self.tasks[owner], key, value, span);
+                // An empty value takes its values from the items nested below.
+                return value.is_empty().then_some(key);
+            }
+            if keys::nearest_key(raw_key).is_some() && !raw_key.contains(' ') {
+                let span = locate(self, start, item_line_end, raw_key);
+                self.tasks[owner].extra.push(ExtraKey {
+                    key: raw_key.to_string(),
+                    value: value.to_string(),
+                    span,
+                });
+                return None;
+            }
+        }
+        if !head.is_empty() {
+            let task = &mut self.tasks[owner];
+            for inline in keys::inline_keys(head) {
+                if matches!(inline.key, Key::After | Key::Blocks) {
+                    let span = self.lines.span(self.text, start, item_line_end);
+                    let value = inline.value.to_string();
+                    apply_key(task, inline.key, &value, span);
+                }
+            }
+            task.notes.push(head.to_string());
+        }
+        None
+    }
+
+    fn assemble(mut self) -> Plan {
+        let text = self.text;
+        let title_idx = self
+            .headings
+            .first()
+            .filter(|h| h.level == 1 && phase_number(&h.text).is_none())
+            .map(|_| 0);
+        let special = |h: &Heading| section_kind(&h.text);
+
+        // Which heading level makes phases.
+        let numbered_level = self
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| Some(*i) != title_idx && phase_number(&h.text).is_some())
+            .map(|(_, h)| h.level)
+            .min();
+        let phase_level = numbered_level.or_else(|| {
+            self.task_heading
+                .iter()
+                .flatten()
+                .filter(|&&h| Some(h) != title_idx)
+                .map(|&h| self.headings[h].level)
+                .min()
+        });
+
+        // Each heading at or above the phase level opens a section; deeper ones join it.
+        let mut section_of = vec![None; self.headings.len()];
+        let mut current = None;
+        for (i, h) in self.headings.iter().enumerate() {
+            if Some(i) == title_idx {
+                continue;
+            }
+            if phase_level.is_some_and(|level| h.level <= level) {
+                current = Some(i);
+            }
+            section_of[i] = current;
+        }
+
+        // Phases in order of their first task.
+        let mut phases: Vec<Phase> = Vec::new();
+        let mut phase_of_section: HashMap<Option<usize>, usize> = HashMap::new();
+        for t in 0..self.tasks.len() {
+            let section = self.task_heading[t].and_then(|h| section_of[h]);
+            let phase = *phase_of_section.entry(section).or_insert_with(|| {
+                let index = phases.len();
+                let phase = match section {
+                    Some(h) => {
+                        let heading = &self.headings[h];
+                        Phase {
+                            index,
+                            title: clean_heading(&heading.text),
+                            number: phase_number(&heading.text).map(str::to_string),
+                            heading_span: Some(heading.span),
+                            level: heading.level,
+                            tasks: Vec::new(),
+                            marked_complete: marked_complete(&heading.text),
+                        }
+                    }
+                    None => Phase {
+                        index,
+                        title: "Tasks".to_string(),
+                        number: None,
+                        heading_span: None,
+                        level: 0,
+                        tasks: Vec::new(),
+                        marked_complete: false,
+                    },
+                };
+                phases.push(phase);
+                index
+            });
+            self.tasks[t].phase = phase;
+            phases[phase].tasks.push(t);
+        }
+
+        let body_end = |i: usize| {
+            let level = self.headings[i].level;
+            self.headings[i + 1..]
+                .iter()
+                .find(|h| h.level <= level)
+                .map_or(text.len(), |h| h.span.start)
+        };
+        let overview = self
+            .headings
+            .iter()
+            .position(|h| special(h) == Some(SectionKind::Overview))
+            .map(|i| {
+                let start = next_line_start(text, self.headings[i].span.end);
+                let end = body_end(i).max(start);
+                Section {
+                    heading: self.headings[i].text.clone(),
+                    heading_span: Some(self.headings[i].span),
+                    text: text[start..end].trim().to_string(),
+                    body: start..end,
+                }
+            })
+            .or_else(|| {
+                let title = title_idx?;
+                let start = next_line_start(text, self.headings[title].span.end);
+                let end = self
+                    .headings
+                    .get(title + 1)
+                    .map_or(text.len(), |h| h.span.start);
+                let end = end.max(start);
+                let body = text[start..end].trim();
+                (!body.is_empty() && !body.contains("- [")).then(|| Section {
+                    heading: String::new(),
+                    heading_span: None,
+                    text: body.to_string(),
+                    body: start..end,
+                })
+            });
+
+        let decisions = self
+            .headings
+            .iter()
+            .position(|h| special(h) == Some(SectionKind::Decisions))
+            .map(|i| self.decision_log(i, body_end(i)));
+
+        // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
+        let mut first_index: HashMap<String, usize> = HashMap::new();
+        for t in &self.tasks {
+            if let Some(id) = &t.id {
+                first_index.entry(id.clone()).or_insert(t.index);
+            }
+        }
+        for t in 0..self.tasks.len() {
+            if self.tasks[t].parent.is_some() {
+                continue;
+            }
+            let parent = self.tasks[t]
+                .id
+                .as_deref()
+                .and_then(|id| id.rsplit_once('.'))
+                .and_then(|(prefix, _)| first_index.get(prefix).copied())
+                .filter(|&p| p < t && self.tasks[p].phase == self.tasks[t].phase);
+            self.tasks[t].parent = parent;
+        }
+
+        // `blocks` is the reverse of `after`: record it on the blocked task.
+        for t in 0..self.tasks.len() {
+            let blocks = self.tasks[t].blocks.clone();
+            let Some(id) = self.tasks[t].id.clone() else {
+                continue;
+            };
+            for blocked in blocks {
+                if let Some(&target) = first_index.get(&blocked.id)
+                    && !self.tasks[target].deps.iter().any(|d| d.id == id)
+                {
+                    self.tasks[target].deps.push(TaskRef {
+                        id: id.clone(),
+                        span: blocked.span,
+                    });
+                }
+            }
+        }
+        for t in 0..self.tasks.len() {
+            let Some(id) = self.tasks[t].id.clone() else {
+                continue;
+            };
+            let deps: Vec<String> = self.tasks[t].deps.iter().map(|d| d.id.clone()).collect();
+            for dep in deps {
+                if let Some(&target) = first_index.get(&dep)
+                    && !self.tasks[target].dependents.contains(&id)
+                {
+                    self.tasks[target].dependents.push(id.clone());
+                }
+            }
+        }
+
+        // Scope: declared, else inferred from the paths the task names.
+        for task in &mut self.tasks {
+            if !task.files.is_empty() {
+                task.scope_source = ScopeSource::Declared;
+                continue;
+            }
+            let mut inferred = keys::paths_in(&task.title);
+            for note in &task.notes {
+                for path in keys::paths_in(note) {
+                    if !inferred.contains(&path) {
+                        inferred.push(path);
+                    }
+                }
+            }
+            if !inferred.is_empty() {
+                task.files = inferred;
+                task.scope_source = ScopeSource::Inferred;
+            }
+        }
+
+        if self.tasks.is_empty() && self.plain_items_outside_tasks > 0 {
+            self.diagnostics.push(Diagnostic {
+                code: "B002",
+                name: "no-tasks",
+                severity: Severity::Warning,
+                message: format!(
+                    "no checkbox tasks found; {} plain list item(s) were skipped",
+                    self.plain_items_outside_tasks
+                ),
+                span: self.span(0, 0),
+                hint: Some("write tasks as `- [ ] T1 Title`".to_string()),
+            });
+        }
+
+        let crlf = text.matches("\r\n").count();
+        let lf = text.matches('\n').count();
+        let (upper, lower) = self.tasks.iter().fold((0, 0), |(u, l), t| {
+            match text.as_bytes().get(t.status_span.start) {
+                Some(b'X') => (u + 1, l),
+                Some(b'x') => (u, l + 1),
+                _ => (u, l),
+            }
+        });
+        Plan {
+            title: title_idx.map(|i| clean_heading(&self.headings[i].text)),
+            overview,
+            phases,
+            tasks: self.tasks,
+            decisions,
+            diagnostics: self.diagnostics,
+            line_ending: if crlf * 2 > lf {
+                LineEnding::CrLf
+            } else {
+                LineEnding::Lf
+            },
+            ends_with_newline: text.ends_with('\n'),
+            prefers_upper_x: upper > lower,
+            len: text.len(),
+        }
+    }
+
+    fn decision_log(&self, heading: usize, end: usize) -> DecisionLog {
+        let text = self.text;
+        let h = &self.headings[heading];
+        let body_start = next_line_start(text, h.span.end);
+        let entries: Vec<Decision> = self
+            .top_items
+            .iter()
+            .filter(|item| item.start >= body_start && item.start < end)
+            .map(|item| Decision {
+                text: item.text.trim().to_string(),
+                span: self.span(item.start, line_end(text, item.start)),
+            })
+            .collect();
+        let insert_at = match self
+            .top_items
+            .iter()
+            .rfind(|item| item.start >= body_start && item.start < end)
+        {
+            // Right after the last entry's last non-blank line.
+            Some(item) => {
+                let item_text = &text[item.start..item.end.min(end)];
+                let trimmed = item_text.trim_end();
+                next_line_start(text, item.start + trimmed.len().saturating_sub(1))
+            }
+            None => {
+                let body = &text[body_start.min(end)..end];
+                let trimmed = body.trim_end();
+                if trimmed.is_empty() {
+                    body_start.min(end)
+                } else {
+                    next_line_start(text, body_start + trimmed.len() - 1)
+                }
+            }
+        };
+        let at_line_start = insert_at == 0 || text.as_bytes()[insert_at - 1] == b'\n';
+        DecisionLog {
+            heading_span: h.span,
+            entries,
+            insert_at,
+            at_line_start,
+        }
+    }
+}
+
+/// Finds `needle` within a source range to point a span at it; else the range start.
+fn locate(b: &Builder<'_>, start: usize, end: usize, needle: &str) -> Span {
+    let end = end.max(start).min(b.text.len());
+    let at = if needle.is_empty() {
+        None
+    } else {
+        b.text[start..end].find(needle).map(|i| start + i)
+    };
+    match at {
+        Some(at) => b.span(at, at + needle.len()),
+        None => b.span(start, end),
+    }
+}
+
+fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
+    match key {
+        Key::After | Key::Blocks => {
+            let (ids, _) = keys::parse_id_list(value);
+            let list = if key == Key::After {
+                &mut task.deps
+            } else {
+                &mut task.blocks
+            };
+            for id in ids {
+                if !list.iter().any(|r| r.id == id) {
+                    list.push(TaskRef { id, span });
+                }
+            }
+        }
+        Key::Files => task.files.extend(keys::parse_list(value)),
+        Key::Reads => task.reads.extend(keys::parse_list(value)),
+        Key::Verify => task.verify.extend(keys::parse_commands(value)),
+        Key::DoneWhen => {
+            if !value.is_empty() {
+                task.done_when.push(value.to_string());
+            }
+        }
+        Key::Est => {
+            if !value.is_empty() {
+                task.estimate_hours = keys::parse_hours(value);
+                task.estimate = Some(value.to_string());
+            }
+        }
+        Key::Agent => {
+            if !value.is_empty() {
+                task.agent = Some(value.to_string());
+            }
+        }
+        Key::Requirements => task.requirements.extend(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        ),
+        Key::Boundary => {
+            if !value.is_empty() {
+                task.notes.push(format!("boundary: {value}"));
+            }
+        }
+    }
+}
+
+/// What the head of a task line says, beyond its checkbox.
+struct Head {
+    id: Option<String>,
+    labels: Vec<String>,
+    parallel: bool,
+    title: String,
+    inline: Vec<(Key, String)>,
+}
+
+/// Splits a leading id (`T1`, `T1:`, `1.`, `1.1`) from the rest of a task's text.
+fn split_id(body: &str) -> (Option<&str>, &str) {
+    let body = body.trim_start();
+    let token_end = body.find(char::is_whitespace).unwrap_or(body.len());
+    let token = &body[..token_end];
+    let candidate = token.strip_suffix([':', '.']).unwrap_or(token);
+    if keys::is_id(candidate) {
+        (Some(candidate), &body[token_end..])
+    } else {
+        (None, body)
+    }
+}
+
+fn parse_head(body: &str) -> Head {
+    let (id, mut rest) = split_id(body);
+    let mut labels = Vec::new();
+    let mut parallel = false;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest
+            .strip_prefix("(P)")
+            .or_else(|| rest.strip_prefix("(p)"))
+        {
+            parallel = true;
+            rest = after;
+            continue;
+        }
+        if rest.starts_with('[')
+            && let Some(close) = rest.find(']').filter(|&c| c <= 32)
+        {
+            let tag = rest[1..close].trim();
+            if tag.is_empty() || tag.contains('[') {
+                break;
+            }
+            if tag.eq_ignore_ascii_case("p") {
+                parallel = true;
+            } else {
+                labels.push(tag.to_string());
+            }
+            rest = &rest[close + 1..];
+            continue;
+        }
+        break;
+    }
+    let mut title = rest.trim().to_string();
+    for marker in [" (P)", " [P]", " (p)"] {
+        if let Some(at) = title.rfind(marker)
+            && title[at + marker.len()..].trim().is_empty()
+        {
+            parallel = true;
+            title.truncate(at);
+        }
+    }
+    let inline: Vec<(Key, String, std::ops::Range<usize>)> = keys::inline_keys(&title)
+        .into_iter()
+        .map(|k| (k.key, k.value.to_string(), k.range))
+        .collect();
+    if !inline.is_empty() {
+        let mut clean = String::with_capacity(title.len());
+        let mut last = 0;
+        for (_, _, range) in &inline {
+            clean.push_str(&title[last..range.start]);
+            last = range.end;
+        }
+        clean.push_str(&title[last..]);
+        let clean = clean
+            .trim_end_matches(|c: char| c.is_whitespace() || "—-;,|".contains(c))
+            .trim()
+            .to_string();
+        if !clean.is_empty() {
+            title = clean;
+        }
+    }
+    Head {
+        id: id.map(str::to_string),
+        labels,
+        parallel,
+        title,
+        inline: inline.into_iter().map(|(k, v, _)| (k, v)).collect(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SectionKind {
+    Overview,
+    Decisions,
+}
+
+fn section_kind(heading: &str) -> Option<SectionKind> {
+    let lower = clean_heading(heading).to_lowercase();
+    let lower = lower.trim();
+    if [
+        "overview",
+        "summary",
+        "context",
+        "background",
+        "big picture",
+    ]
+    .contains(&lower)
+    {
+        return Some(SectionKind::Overview);
+    }
+    if lower.starts_with("decisions") || lower.starts_with("decision log") {
+        return Some(SectionKind::Decisions);
+    }
+    None
+}
+
+const PHASE_WORDS: &[&str] = &[
+    "phase",
+    "stage",
+    "milestone",
+    "wave",
+    "sprint",
+    "part",
+    "step",
+];
+
+/// The number of a phase heading (`Phase 2: Features` → `2`, `Phase 2.1` → `2.1`).
+pub(crate) fn phase_number(heading: &str) -> Option<&str> {
+    let trimmed = heading.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let word_end = trimmed.find(|c: char| !c.is_alphabetic())?;
+    let word = &trimmed[..word_end];
+    if !PHASE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    let rest = trimmed[word_end..].trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let number = rest[..end].trim_end_matches('.');
+    (!number.is_empty() && number.starts_with(|c: char| c.is_ascii_digit())).then_some(number)
+}
+
+fn marked_complete(heading: &str) -> bool {
+    let lower = heading.to_lowercase();
+    heading.contains('✅')
+        || heading.contains('✓')
+        || heading.contains('✔')
+        || lower.contains("[x]")
+        || lower.contains("(done)")
+        || lower.contains("(complete)")
+        || lower.contains("(completed)")
+}
+
+/// A heading's text without decoration: emoji check marks and trailing `#`s.
+fn clean_heading(text: &str) -> String {
+    text.replace(['✅', '✓', '✔'], "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(plan: &Plan) -> Vec<&str> {
+        plan.tasks
+            .iter()
+            .map(|t| t.id.as_deref().unwrap_or("-"))
+            .collect()
+    }
+
+    #[test]
+    fn native_plan() {
+        let src = "# Portal\n## Overview\nBig picture.\n## Phase 1: Foundation\n- [ ] T1 Schema\n  - files: db/schema.sql, src/db/**\n  - verify: `cargo test -p db`\n## Phase 2: Features\n- [ ] T2 [P] Auth\n  - after: T1\n  - est: 2h\n- [x] T3 [P] Dashboard — files: src/dashboard/**\n## Decisions\n- 2026-01-21 T2: argon2\n";
+        let plan = parse(src.as_bytes());
+        assert_eq!(plan.title.as_deref(), Some("Portal"));
+        assert_eq!(
+            plan.overview.as_ref().map(|o| o.text.as_str()),
+            Some("Big picture.")
+        );
+        assert_eq!(plan.phases.len(), 2);
+        assert_eq!(ids(&plan), ["T1", "T2", "T3"]);
+        let t1 = &plan.tasks[0];
+        assert_eq!(t1.files, ["db/schema.sql", "src/db/**"]);
+        assert_eq!(t1.verify, ["cargo test -p db"]);
+        assert_eq!(t1.dependents, ["T2"]);
+        let t2 = &plan.tasks[1];
+        assert!(t2.parallel);
+        assert_eq!(t2.deps[0].id, "T1");
+        assert_eq!(t2.deps[0].span.line, 10);
+        assert_eq!(t2.estimate_hours, Some(2.0));
+        let t3 = &plan.tasks[2];
+        assert_eq!(t3.status, Status::Done);
+        assert_eq!(t3.title, "Dashboard");
+        assert_eq!(t3.files, ["src/dashboard/**"]);
+        assert_eq!(&src[t3.status_span.range()], "x");
+        let log = plan.decisions.as_ref().expect("decisions");
+        assert_eq!(log.entries.len(), 1);
+        assert_eq!(log.insert_at, src.len());
+    }
+
+    #[test]
+    fn code_is_never_a_task() {
+        let src = "# P\n```\n- [ ] T1 fenced\n```\n\n    - [ ] T2 indented\n\n<div>\n- [ ] T3 html\n</div>\n\n> - [ ] T4 quoted\n";
+        let plan = parse(src.as_bytes());
+        assert_eq!(ids(&plan), ["T4"]);
+    }
+
+    #[test]
+    fn kiro_hierarchy_and_keys() {
+        let src = "# Plan\n## Tasks\n- [ ] 1. Parent\n- [ ] 1.1 Child (P)\n  - Detail in `src/a.ts`\n  - **Files**: src/k/**\n  - _Requirements: 3.1, 4.5_\n  - _Depends: 1.2_\n- [ ]* 1.2 Optional test\n";
+        let plan = parse(src.as_bytes());
+        assert_eq!(ids(&plan), ["1", "1.1", "1.2"]);
+        let child = &plan.tasks[1];
+        assert_eq!(child.parent, Some(0));
+        assert!(child.parallel);
+        assert_eq!(child.requirements, ["3.1", "4.5"]);
+        assert_eq!(child.deps[0].id, "1.2");
+        assert_eq!(child.files, ["src/k/**"]);
+        assert_eq!(child.scope_source, ScopeSource::Declared);
+        assert!(plan.tasks[2].optional);
+    }
+
+    #[test]
+    fn nested_checkboxes() {
+        let src = "- [ ] T1 Parent\n  - [x] returns 200\n  - [ ] T2 Sub task\n";
+        let plan = parse(src.as_bytes());
+        assert_eq!(ids(&plan), ["T1", "T2"]);
+        assert_eq!(plan.tasks[0].acceptance.len(), 1);
+        assert_eq!(plan.tasks[0].acceptance[0].status, Status::Done);
+        assert_eq!(plan.tasks[1].parent, Some(0));
+    }
+
+    #[test]
+    fn crlf_bom_and_bad_bytes() {
+        let mut src =
+            b"\xEF\xBB\xBF# T\r\n## Phase 1\r\n- [ ] T1 caf\xE9\r\n- [x] T2 ok\r\n".to_vec();
+        let plan = parse(&src);
+        assert_eq!(plan.line_ending, LineEnding::CrLf);
+        assert_eq!(ids(&plan), ["T1", "T2"]);
+        assert_eq!(plan.diagnostics[0].name, "not-utf8");
+        src[plan.tasks[1].status_span.start] = b' ';
+        assert_eq!(parse(&src).tasks[1].status, Status::Todo);
+    }
+
+    #[test]
+    fn setext_and_statuses() {
+        let src = "Title\n=====\n\nPhase 1\n-------\n- [~] A1 going\n- [-] A2 skipped\n";
+        let plan = parse(src.as_bytes());
+        assert_eq!(plan.title.as_deref(), Some("Title"));
+        assert_eq!(plan.tasks[0].status, Status::InProgress);
+        assert_eq!(plan.tasks[1].status, Status::Skipped);
+        assert_eq!(plan.phases[0].title, "Phase 1");
+    }
+
+    #[test]
+    fn phase_numbers() {
+        assert_eq!(phase_number("Phase 2: Features"), Some("2"));
+        assert_eq!(phase_number("Phase 2.1 (INSERTED)"), Some("2.1"));
+        assert_eq!(phase_number("Phases"), None);
+        assert_eq!(phase_number("Partial work 3"), None);
+    }
+}

@@ -1,0 +1,221 @@
+//! Reading and writing plan files safely under parallel sessions: every write takes an
+//! exclusive lock, re-reads the file under it, applies byte-range edits, writes a temporary
+//! file beside the plan and renames it over the plan, so readers see the old file or the new
+//! one and never half of either, and no concurrent check-off is lost.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::edit::{self, Edit, EditError};
+use super::model::Plan;
+use super::parse;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot lock {path}: {source}")]
+    Lock { path: PathBuf, source: io::Error },
+    #[error("{path} stayed locked by another process for {waited:?}")]
+    Busy { path: PathBuf, waited: Duration },
+    #[error("{path} kept changing underneath baton (edited without the lock); nothing was written")]
+    ConcurrentEdit { path: PathBuf },
+    #[error("internal edit error on {path}: {source}")]
+    Edit { path: PathBuf, source: EditError },
+}
+
+/// How long a writer waits for another writer before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Reads and parses a plan.
+pub fn load(path: &Path) -> Result<(Vec<u8>, Plan), StoreError> {
+    let bytes = fs::read(path).map_err(|source| StoreError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let plan = parse(&bytes);
+    Ok((bytes, plan))
+}
+
+/// Where the lock for a plan lives: beside baton's state, named after the plan's real path.
+fn lock_path(real: &Path) -> PathBuf {
+    let dir = crate::repo::state_dir(real).join("locks");
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in real.as_os_str().as_encoded_bytes() {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let name = real
+        .file_name()
+        .map_or_else(|| "plan".into(), |n| n.to_string_lossy().into_owned());
+    dir.join(format!("{name}.{hash:016x}.lock"))
+}
+
+/// An exclusive lock held until dropped.
+#[derive(Debug)]
+pub struct PlanLock {
+    _file: File,
+}
+
+pub fn lock(real: &Path) -> Result<PlanLock, StoreError> {
+    let path = lock_path(real);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|source| StoreError::Lock {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StoreError::Lock {
+            path: path.clone(),
+            source,
+        })?;
+    let started = Instant::now();
+    let mut pause = Duration::from_micros(200);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(PlanLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => {
+                if started.elapsed() > LOCK_WAIT {
+                    return Err(StoreError::Busy {
+                        path: real.to_path_buf(),
+                        waited: started.elapsed(),
+                    });
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(20));
+            }
+            Err(fs::TryLockError::Error(source)) => return Err(StoreError::Lock { path, source }),
+        }
+    }
+}
+
+/// What an update decided.
+#[derive(Debug)]
+pub struct Updated<T> {
+    pub value: T,
+    /// Whether the file changed.
+    pub wrote: bool,
+}
+
+/// Locks the plan, parses it fresh, lets `decide` compute edits, and writes them atomically.
+/// `decide` may be called more than once if the file changes underneath (an editor writing
+/// without the lock); after three such changes in a row the update gives up, writing nothing.
+pub fn update<T, E>(
+    path: &Path,
+    mut decide: impl FnMut(&[u8], &Plan) -> Result<(Vec<Edit>, T), E>,
+) -> Result<Updated<T>, E>
+where
+    E: From<StoreError>,
+{
+    let real = fs::canonicalize(path).map_err(|source| StoreError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let _lock = lock(&real)?;
+    for _ in 0..3 {
+        let (bytes, plan) = load(&real)?;
+        let (edits, value) = decide(&bytes, &plan)?;
+        if edits.is_empty() {
+            return Ok(Updated {
+                value,
+                wrote: false,
+            });
+        }
+        let new = edit::apply(&bytes, &edits).map_err(|source| StoreError::Edit {
+            path: real.clone(),
+            source,
+        })?;
+        if new == bytes {
+            return Ok(Updated {
+                value,
+                wrote: false,
+            });
+        }
+        if write_if_unchanged(&real, &bytes, &new)? {
+            return Ok(Updated { value, wrote: true });
+        }
+    }
+    Err(StoreError::ConcurrentEdit { path: real }.into())
+}
+
+/// Writes `new` beside the plan and renames it over the plan, unless the plan no longer holds
+/// `expected` (someone wrote it without the lock): then returns false and writes nothing.
+fn write_if_unchanged(real: &Path, expected: &[u8], new: &[u8]) -> Result<bool, StoreError> {
+    let dir = real.parent().unwrap_or(Path::new("."));
+    let write_err = |source| StoreError::Write {
+        path: real.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".baton-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(write_err)?;
+    tmp.write_all(new).map_err(write_err)?;
+    if let Ok(meta) = fs::metadata(real) {
+        // Keep the plan's permissions; a failure here is not worth losing the edit over.
+        let _ = fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.as_file().sync_all().map_err(write_err)?;
+    let current = fs::read(real).map_err(|source| StoreError::Read {
+        path: real.to_path_buf(),
+        source,
+    })?;
+    if current != expected {
+        return Ok(false);
+    }
+    tmp.persist(real).map_err(|e| write_err(e.error))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Status, edit::set_status};
+
+    #[test]
+    fn update_writes_only_the_checkbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.md");
+        fs::write(&path, "# P\n- [ ] T1 a\n- [ ] T2 b\n").unwrap();
+        let result = update(&path, |_, plan| {
+            let task = plan.task("T2").unwrap();
+            Ok::<_, StoreError>((
+                set_status(plan, task, Status::Done).into_iter().collect(),
+                (),
+            ))
+        })
+        .unwrap();
+        assert!(result.wrote);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "# P\n- [ ] T1 a\n- [x] T2 b\n"
+        );
+        let again = update(&path, |_, plan| {
+            let task = plan.task("T2").unwrap();
+            Ok::<_, StoreError>((
+                set_status(plan, task, Status::Done).into_iter().collect(),
+                (),
+            ))
+        })
+        .unwrap();
+        assert!(!again.wrote);
+    }
+
+    #[test]
+    fn missing_file_is_an_error_not_a_panic() {
+        let err = update(Path::new("/nonexistent/plan.md"), |_, _| {
+            Ok::<_, StoreError>((vec![], ()))
+        });
+        assert!(matches!(err, Err(StoreError::Read { .. })));
+    }
+}

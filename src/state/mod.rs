@@ -1,0 +1,463 @@
+//! Claims and history shared by every worktree of a repository.
+//!
+//! Why this exists: `plan.md` is a file in the working tree, so each git worktree (one per
+//! agent session) has its own copy, and a claim written into one copy is invisible to the
+//! sessions working in the others. Claims therefore live outside the working tree, in a
+//! SQLite database under the repository's *common* git dir (`<common>/baton/state.db`, see
+//! [`crate::repo::state_dir`]), which all worktrees share. Outside a repository the database
+//! sits in `.baton/` next to the plan.
+//!
+//! SQLite gives what a plain file cannot: atomic claim-or-fail across processes. A claim is one
+//! `BEGIN IMMEDIATE` transaction (insert if absent, then read the holder), so when any number
+//! of sessions claim the same task at once exactly one gets [`ClaimOutcome::Claimed`] and
+//! every other one learns who holds it. The database runs in WAL mode with a generous busy
+//! timeout, so readers never block and writers queue instead of failing.
+//!
+//! Rows are keyed by [`crate::repo::plan_key`], the plan's path relative to its worktree
+//! root, so the same plan seen from two worktrees shares its claims while different plans in
+//! one repository do not. History is append-only; `claim` and `release` do not write it,
+//! the caller records what it did with [`StateStore::record`].
+
+mod time;
+
+pub use time::{NOW_ENV, now_rfc3339, rfc3339_from_unix};
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+/// Name of the database file inside the state directory.
+pub const DB_FILE: &str = "state.db";
+
+/// The schema version this build writes (stored in `PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long one statement waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Migration `i` brings the schema from version `i` to `i + 1`. Each is idempotent.
+const MIGRATIONS: &[&str] = &[
+    // 1: claims and history.
+    "CREATE TABLE IF NOT EXISTS claims (
+        plan_key   TEXT NOT NULL,
+        task_id    TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (plan_key, task_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS history (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        plan_key TEXT NOT NULL,
+        task_id  TEXT,
+        action   TEXT NOT NULL,
+        actor    TEXT,
+        detail   TEXT
+    );
+    CREATE INDEX IF NOT EXISTS history_by_plan ON history (plan_key, id);",
+];
+
+/// A task held by a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Claim {
+    pub task_id: String,
+    /// Who holds it: a session or agent name chosen by the caller.
+    pub owner: String,
+    /// When it was claimed, RFC 3339 UTC with second precision.
+    pub claimed_at: String,
+}
+
+/// What [`StateStore::claim`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "claim", rename_all = "snake_case")]
+pub enum ClaimOutcome {
+    /// The task was free and now belongs to the caller.
+    Claimed,
+    /// The caller already held the task; the claim is unchanged.
+    AlreadyYours(Claim),
+    /// Someone else holds the task.
+    HeldBy(Claim),
+}
+
+/// One line of the append-only history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// Increasing with time; unique within the database.
+    pub id: i64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub task_id: Option<String>,
+    pub action: String,
+    pub actor: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Errors from the state database. Every message names the database (or directory) involved.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot create the state directory {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "state database {} stayed locked by another process while trying to {op}",
+        path.display()
+    )]
+    Busy { path: PathBuf, op: &'static str },
+    #[error(
+        "state database {} has schema version {found}, newer than this baton understands \
+         ({supported}); upgrade baton",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("state database {}: cannot {op}: {source}", path.display())]
+    Sqlite {
+        path: PathBuf,
+        op: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+impl StateError {
+    fn sqlite(path: &Path, op: &'static str, source: rusqlite::Error) -> Self {
+        if is_busy(&source) {
+            StateError::Busy {
+                path: path.to_path_buf(),
+                op,
+            }
+        } else {
+            StateError::Sqlite {
+                path: path.to_path_buf(),
+                op,
+                source,
+            }
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+/// An open connection to the shared state database, scoped to one plan.
+#[derive(Debug)]
+pub struct StateStore {
+    conn: Connection,
+    db_path: PathBuf,
+    plan_key: String,
+}
+
+impl StateStore {
+    /// Opens (creating if needed) the state shared by every worktree for the plan at
+    /// `plan_path`: `<state_dir>/state.db`, keyed by the plan's worktree-relative path.
+    pub fn open(plan_path: &Path) -> Result<Self, StateError> {
+        let db = crate::repo::state_dir(plan_path).join(DB_FILE);
+        Self::open_at(&db, &crate::repo::plan_key(plan_path))
+    }
+
+    /// Opens (creating if needed) the database at `db_path`, scoped to `plan_key`.
+    pub fn open_at(db_path: &Path, plan_key: &str) -> Result<Self, StateError> {
+        if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StateError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let err = |op| move |e| StateError::sqlite(db_path, op, e);
+        let conn = Connection::open(db_path).map_err(err("open"))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(err("set the busy timeout"))?;
+        // Switching to WAL needs a moment of exclusive access; when many processes open a
+        // fresh database at once some get SQLITE_BUSY without waiting, so retry briefly. A
+        // file system without WAL support keeps its old journal mode, which is still correct.
+        retry_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)))
+            .map_err(err("enable WAL mode"))?;
+        // In WAL mode NORMAL is corruption-safe and saves an fsync per claim.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err("set synchronous mode"))?;
+        let store = StateStore {
+            conn,
+            db_path: db_path.to_path_buf(),
+            plan_key: plan_key.to_owned(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// The key that scopes this store's rows to one plan.
+    pub fn plan_key(&self) -> &str {
+        &self.plan_key
+    }
+
+    /// Claims `task_id` for `owner`, atomically across processes: exactly one of any number
+    /// of concurrent claimants gets [`ClaimOutcome::Claimed`].
+    pub fn claim(&self, task_id: &str, owner: &str) -> Result<ClaimOutcome, StateError> {
+        let now = now_rfc3339();
+        self.immediate("claim a task", |tx| {
+            let inserted = tx.execute(
+                "INSERT INTO claims (plan_key, task_id, owner, claimed_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (plan_key, task_id) DO NOTHING",
+                params![self.plan_key, task_id, owner, now],
+            )?;
+            if inserted == 1 {
+                return Ok(ClaimOutcome::Claimed);
+            }
+            let holder = select_claim(tx, &self.plan_key, task_id)?
+                .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            Ok(if holder.owner == owner {
+                ClaimOutcome::AlreadyYours(holder)
+            } else {
+                ClaimOutcome::HeldBy(holder)
+            })
+        })
+    }
+
+    /// Removes the claim on `task_id`, whoever holds it, and returns it (`None` if unclaimed).
+    pub fn release(&self, task_id: &str) -> Result<Option<Claim>, StateError> {
+        self.immediate("release a task", |tx| {
+            tx.query_row(
+                "DELETE FROM claims WHERE plan_key = ?1 AND task_id = ?2
+                 RETURNING task_id, owner, claimed_at",
+                params![self.plan_key, task_id],
+                claim_from_row,
+            )
+            .optional()
+        })
+    }
+
+    /// This plan's claims, sorted by task id (digit runs compare as numbers: T2 < T10).
+    pub fn claims(&self) -> Result<Vec<Claim>, StateError> {
+        let err = |e| StateError::sqlite(&self.db_path, "read claims", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT task_id, owner, claimed_at FROM claims WHERE plan_key = ?1
+                 ORDER BY task_id",
+            )
+            .map_err(err)?;
+        let mut claims = stmt
+            .query_map([&self.plan_key], claim_from_row)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(err)?;
+        claims.sort_by(|a, b| natural_cmp(&a.task_id, &b.task_id));
+        Ok(claims)
+    }
+
+    /// The claim on `task_id`, if any.
+    pub fn claim_of(&self, task_id: &str) -> Result<Option<Claim>, StateError> {
+        select_claim(&self.conn, &self.plan_key, task_id)
+            .map_err(|e| StateError::sqlite(&self.db_path, "read a claim", e))
+    }
+
+    /// Appends a line to this plan's history, stamped with the current time.
+    pub fn record(
+        &self,
+        task_id: Option<&str>,
+        action: &str,
+        actor: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StateError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO history (at, plan_key, task_id, action, actor, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    now_rfc3339(),
+                    self.plan_key,
+                    task_id,
+                    action,
+                    actor,
+                    detail
+                ])
+            })
+            .map(drop)
+            .map_err(|e| StateError::sqlite(&self.db_path, "record history", e))
+    }
+
+    /// The last `limit` history entries of this plan, oldest first.
+    pub fn history(&self, limit: usize) -> Result<Vec<HistoryEntry>, StateError> {
+        let err = |e| StateError::sqlite(&self.db_path, "read history", e);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at, task_id, action, actor, detail FROM history
+                 WHERE plan_key = ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(err)?;
+        let mut entries = stmt
+            .query_map(params![self.plan_key, limit], |r| {
+                Ok(HistoryEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    task_id: r.get(2)?,
+                    action: r.get(3)?,
+                    actor: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(err)?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// Brings the schema up to [`SCHEMA_VERSION`]. Cheap when it already is; concurrent
+    /// openers serialize on the write lock and re-check the version inside it.
+    fn migrate(&self) -> Result<(), StateError> {
+        let version = self
+            .user_version()
+            .map_err(|e| self.err("read the schema version", e))?;
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        self.check_version(version)?;
+        let result = retry_busy(|| {
+            let tx =
+                rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            let version = self.user_version()?;
+            let from = usize::try_from(version).unwrap_or(usize::MAX);
+            if let Some(pending) = MIGRATIONS.get(from..) {
+                for sql in pending {
+                    tx.execute_batch(sql)?;
+                }
+                tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            tx.commit()?;
+            Ok(version)
+        });
+        let version = result.map_err(|e| self.err("create or upgrade the schema", e))?;
+        self.check_version(version)
+    }
+
+    fn check_version(&self, version: i64) -> Result<(), StateError> {
+        if !(0..=SCHEMA_VERSION).contains(&version) {
+            return Err(StateError::NewerSchema {
+                path: self.db_path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn user_version(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: the write lock is taken up front
+    /// (waiting up to the busy timeout), so reads inside see the state they then change.
+    fn immediate<T>(
+        &self,
+        op: &'static str,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StateError> {
+        let run = || {
+            let tx =
+                rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        };
+        run().map_err(|e| self.err(op, e))
+    }
+
+    fn err(&self, op: &'static str, e: rusqlite::Error) -> StateError {
+        StateError::sqlite(&self.db_path, op, e)
+    }
+}
+
+fn select_claim(
+    conn: &Connection,
+    plan_key: &str,
+    task_id: &str,
+) -> rusqlite::Result<Option<Claim>> {
+    conn.prepare_cached(
+        "SELECT task_id, owner, claimed_at FROM claims WHERE plan_key = ?1 AND task_id = ?2",
+    )?
+    .query_row(params![plan_key, task_id], claim_from_row)
+    .optional()
+}
+
+fn claim_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Claim> {
+    Ok(Claim {
+        task_id: r.get(0)?,
+        owner: r.get(1)?,
+        claimed_at: r.get(2)?,
+    })
+}
+
+/// Retries `f` while SQLite reports the database busy or locked, with a short growing
+/// backoff, for up to [`BUSY_TIMEOUT`] in all.
+fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Orders task ids so that runs of digits compare by value: `T2 < T10`, `1.2 < 1.10`.
+/// Ties (`T01` vs `T1`) fall back to plain string order, so the order is total.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(cx), Some(cy)) if cx.is_ascii_digit() && cy.is_ascii_digit() => {
+                let (dx, rx) = split_digits(x);
+                let (dy, ry) = split_digits(y);
+                let (nx, ny) = (dx.trim_start_matches('0'), dy.trim_start_matches('0'));
+                let ord = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(ny));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                (x, y) = (rx, ry);
+            }
+            (Some(cx), Some(cy)) => {
+                if cx != cy {
+                    return cx.cmp(&cy);
+                }
+                (x, y) = (&x[cx.len_utf8()..], &y[cy.len_utf8()..]);
+            }
+        }
+    }
+}
+
+fn split_digits(s: &str) -> (&str, &str) {
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    s.split_at(end)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,332 @@
+use super::*;
+use std::sync::{Arc, Barrier};
+
+fn temp_store(key: &str) -> (tempfile::TempDir, StateStore) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = StateStore::open_at(&tmp.path().join("nested/dir/state.db"), key).expect("open");
+    (tmp, store)
+}
+
+#[test]
+fn claim_release_claims_history_round_trip() {
+    let (_tmp, store) = temp_store("plan.md");
+    assert_eq!(store.claims().expect("claims"), vec![]);
+    assert_eq!(
+        store.claim("T10", "alice").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    assert_eq!(
+        store.claim("T2", "alice").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    assert_eq!(
+        store.claim("T1", "bob").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+
+    let claims = store.claims().expect("claims");
+    let ids: Vec<&str> = claims.iter().map(|c| c.task_id.as_str()).collect();
+    assert_eq!(ids, ["T1", "T2", "T10"]);
+    let t2 = store.claim_of("T2").expect("claim_of").expect("claimed");
+    assert_eq!(t2.owner, "alice");
+    assert_eq!(t2.claimed_at.len(), "2026-01-21T09:30:00Z".len());
+    assert!(t2.claimed_at.ends_with('Z'));
+
+    match store.claim("T2", "alice").expect("claim") {
+        ClaimOutcome::AlreadyYours(c) => assert_eq!(c, t2),
+        other => panic!("expected AlreadyYours, got {other:?}"),
+    }
+
+    assert_eq!(store.release("T2").expect("release"), Some(t2));
+    assert_eq!(store.release("T2").expect("release"), None);
+    assert_eq!(store.claim_of("T2").expect("claim_of"), None);
+    assert_eq!(store.claims().expect("claims").len(), 2);
+
+    store
+        .record(Some("T1"), "claim", Some("bob"), None)
+        .expect("record");
+    store
+        .record(None, "decide", None, Some("argon2 over bcrypt"))
+        .expect("record");
+    store
+        .record(Some("T1"), "done", Some("bob"), Some("tests pass"))
+        .expect("record");
+    let all = store.history(100).expect("history");
+    let actions: Vec<&str> = all.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(actions, ["claim", "decide", "done"]);
+    assert_eq!(all[1].task_id, None);
+    assert_eq!(all[1].detail.as_deref(), Some("argon2 over bcrypt"));
+    assert_eq!(all[2].actor.as_deref(), Some("bob"));
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+    let last2 = store.history(2).expect("history");
+    assert_eq!(last2, all[1..].to_vec());
+    assert_eq!(store.history(0).expect("history"), vec![]);
+    assert_eq!(store.history(usize::MAX).expect("history").len(), 3);
+}
+
+#[test]
+fn second_owner_is_told_who_holds_the_task() {
+    let (_tmp, store) = temp_store("plan.md");
+    assert_eq!(
+        store.claim("T1", "alice").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    match store.claim("T1", "bob").expect("claim") {
+        ClaimOutcome::HeldBy(c) => {
+            assert_eq!(c.owner, "alice");
+            assert_eq!(c.task_id, "T1");
+        }
+        other => panic!("expected HeldBy, got {other:?}"),
+    }
+    // The failed claim changed nothing.
+    let c = store.claim_of("T1").expect("claim_of").expect("claimed");
+    assert_eq!(c.owner, "alice");
+}
+
+#[test]
+fn plans_sharing_a_database_do_not_share_claims_or_history() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("state.db");
+    let a = StateStore::open_at(&db, "a/plan.md").expect("open");
+    let b = StateStore::open_at(&db, "b/plan.md").expect("open");
+    assert_eq!(
+        a.claim("T1", "alice").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    assert_eq!(b.claim("T1", "bob").expect("claim"), ClaimOutcome::Claimed);
+    a.record(Some("T1"), "claim", Some("alice"), None)
+        .expect("record");
+    assert_eq!(b.history(10).expect("history"), vec![]);
+    assert_eq!(
+        a.release("T1").expect("release").map(|c| c.owner),
+        Some("alice".into())
+    );
+    assert_eq!(
+        b.claim_of("T1").expect("claim_of").map(|c| c.owner),
+        Some("bob".into())
+    );
+}
+
+#[test]
+fn reopening_keeps_data_and_schema_version() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("state.db");
+    {
+        let s = StateStore::open_at(&db, "plan.md").expect("open");
+        s.claim("T1", "alice").expect("claim");
+    }
+    let s = StateStore::open_at(&db, "plan.md").expect("reopen");
+    assert_eq!(s.claims().expect("claims").len(), 1);
+    assert_eq!(s.user_version().expect("version"), SCHEMA_VERSION);
+    let mode: String = s
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal mode");
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("state.db");
+    {
+        let s = StateStore::open_at(&db, "plan.md").expect("open");
+        s.conn
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("bump");
+    }
+    match StateStore::open_at(&db, "plan.md") {
+        Err(StateError::NewerSchema { found, .. }) => assert_eq!(found, SCHEMA_VERSION + 1),
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+}
+
+#[test]
+fn errors_name_the_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // A file where the state directory should be.
+    let blocker = tmp.path().join("blocker");
+    std::fs::write(&blocker, "").expect("write");
+    let err = StateStore::open_at(&blocker.join("sub/state.db"), "k").expect_err("fails");
+    assert!(matches!(err, StateError::Io { .. }));
+    assert!(err.to_string().contains("blocker"), "{err}");
+    // A file that is not a database.
+    let junk = tmp.path().join("junk.db");
+    std::fs::write(&junk, vec![b'x'; 4096]).expect("write");
+    let err = StateStore::open_at(&junk, "k").expect_err("fails");
+    assert!(err.to_string().contains("junk.db"), "{err}");
+}
+
+#[test]
+fn natural_order_of_task_ids() {
+    let mut ids = vec![
+        "T10", "T2", "T1", "1.10", "1.2", "AUTH-3", "T01", "T001", "", "é",
+    ];
+    ids.sort_by(|a, b| natural_cmp(a, b));
+    assert_eq!(
+        ids,
+        [
+            "", "1.2", "1.10", "AUTH-3", "T001", "T01", "T1", "T2", "T10", "é"
+        ]
+    );
+}
+
+#[test]
+fn sixteen_threads_claiming_one_task_on_a_fresh_database_yield_one_winner() {
+    const N: usize = 16;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = Arc::new(tmp.path().join("state.db"));
+    let open_together = Arc::new(Barrier::new(N));
+    let claim_together = Arc::new(Barrier::new(N));
+    let handles: Vec<_> = (0..N)
+        .map(|i| {
+            let (db, open_together, claim_together) =
+                (db.clone(), open_together.clone(), claim_together.clone());
+            std::thread::spawn(move || {
+                let owner = format!("session-{i}");
+                open_together.wait();
+                let store = StateStore::open_at(&db, "plan.md");
+                claim_together.wait();
+                let outcome = store.and_then(|s| s.claim("T1", &owner));
+                (owner, outcome)
+            })
+        })
+        .collect();
+    let results: Vec<(String, ClaimOutcome)> = handles
+        .into_iter()
+        .map(|h| {
+            let (owner, outcome) = h.join().expect("thread");
+            (owner, outcome.expect("claim"))
+        })
+        .collect();
+
+    let winners: Vec<&String> = results
+        .iter()
+        .filter(|(_, o)| *o == ClaimOutcome::Claimed)
+        .map(|(owner, _)| owner)
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    let winner = winners[0];
+    for (owner, outcome) in &results {
+        match outcome {
+            ClaimOutcome::Claimed => assert_eq!(owner, winner),
+            ClaimOutcome::HeldBy(c) => assert_eq!(&c.owner, winner),
+            ClaimOutcome::AlreadyYours(_) => panic!("{owner} got AlreadyYours"),
+        }
+    }
+    let store = StateStore::open_at(&db, "plan.md").expect("open");
+    let claim = store.claim_of("T1").expect("claim_of").expect("claimed");
+    assert_eq!(&claim.owner, winner);
+}
+
+/// Environment variables that turn [`claim_child_process`] into one claimant of
+/// [`sixteen_processes_claiming_one_task_yield_one_winner`].
+const CHILD_DIR_ENV: &str = "BATON_TEST_CLAIM_DIR";
+const CHILD_OWNER_ENV: &str = "BATON_TEST_CLAIM_OWNER";
+
+#[test]
+fn sixteen_processes_claiming_one_task_yield_one_winner() {
+    const N: usize = 16;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let exe = std::env::current_exe().expect("test binary");
+    let children: Vec<_> = (0..N)
+        .map(|i| {
+            std::process::Command::new(&exe)
+                .args(["--exact", "state::tests::claim_child_process", "--ignored"])
+                .args(["--test-threads", "1", "-q"])
+                .env(CHILD_DIR_ENV, tmp.path())
+                .env(CHILD_OWNER_ENV, format!("proc-{i}"))
+                .env(NOW_ENV, "2026-01-21T09:30:00Z")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn child")
+        })
+        .collect();
+    // Start them all at once, onto a database none of them has created yet.
+    std::fs::write(tmp.path().join("go"), "").expect("write go");
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    let outcomes: Vec<String> = (0..N)
+        .map(|i| {
+            std::fs::read_to_string(tmp.path().join(format!("proc-{i}.out"))).expect("outcome")
+        })
+        .collect();
+    let winners: Vec<usize> = (0..N).filter(|&i| outcomes[i] == "claimed").collect();
+    assert_eq!(winners.len(), 1, "{outcomes:?}");
+    let expected = format!("held by proc-{} at 2026-01-21T09:30:00Z", winners[0]);
+    for (i, o) in outcomes.iter().enumerate() {
+        if i != winners[0] {
+            assert_eq!(o, &expected);
+        }
+    }
+}
+
+/// One claimant process of the test above; does nothing when run on its own.
+#[test]
+#[ignore = "run as a child process by sixteen_processes_claiming_one_task_yield_one_winner"]
+fn claim_child_process() {
+    let (Some(dir), Some(owner)) = (
+        std::env::var_os(CHILD_DIR_ENV),
+        std::env::var(CHILD_OWNER_ENV).ok(),
+    ) else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !dir.join("go").exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let store = StateStore::open_at(&dir.join("state.db"), "plan.md").expect("open");
+    let text = match store.claim("T1", &owner).expect("claim") {
+        ClaimOutcome::Claimed => "claimed".to_owned(),
+        ClaimOutcome::HeldBy(c) => format!("held by {} at {}", c.owner, c.claimed_at),
+        ClaimOutcome::AlreadyYours(c) => format!("already mine since {}", c.claimed_at),
+    };
+    std::fs::write(dir.join(format!("{owner}.out")), text).expect("write outcome");
+}
+
+#[test]
+fn two_worktrees_of_a_repository_see_each_others_claims() {
+    let (_tmp, main, wt) = crate::repo::tests::repo_with_worktree();
+    let in_main = StateStore::open(&main.join("docs/plan.md")).expect("open main");
+    let in_wt = StateStore::open(&wt.join("docs/plan.md")).expect("open worktree");
+    assert_eq!(in_main.plan_key(), "docs/plan.md");
+    assert_eq!(in_main.db_path(), in_wt.db_path());
+    assert!(
+        in_main
+            .db_path()
+            .starts_with(std::fs::canonicalize(main.join(".git")).expect("canon"))
+    );
+
+    assert_eq!(
+        in_main.claim("T1", "alice").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    match in_wt.claim("T1", "bob").expect("claim") {
+        ClaimOutcome::HeldBy(c) => assert_eq!(c.owner, "alice"),
+        other => panic!("expected HeldBy, got {other:?}"),
+    }
+    assert_eq!(
+        in_wt.claim("T2", "bob").expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    in_wt
+        .record(Some("T2"), "claim", Some("bob"), None)
+        .expect("record");
+
+    let owners: Vec<String> = in_main
+        .claims()
+        .expect("claims")
+        .into_iter()
+        .map(|c| c.owner)
+        .collect();
+    assert_eq!(owners, ["alice", "bob"]);
+    assert_eq!(in_main.history(10).expect("history").len(), 1);
+    assert_eq!(
+        in_wt.release("T1").expect("release").map(|c| c.owner),
+        Some("alice".into())
+    );
+    assert_eq!(in_main.claim_of("T1").expect("claim_of"), None);
+}

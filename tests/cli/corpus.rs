@@ -1,0 +1,1 @@
+//! Corpus tests: see tests/fixtures/corpus (being added).

@@ -1,0 +1,146 @@
+//! A small harness over the real binary: a temp dir with files, a cleared environment with
+//! pinned time, and the command's exit code, stdout and stderr in one snapshot-able text.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_baton");
+
+/// A scratch project directory.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A project holding one of the shipped examples as `plan.md`.
+    pub fn with_example(name: &str) -> Project {
+        let project = Project::new();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        std::fs::copy(src, project.path("plan.md")).expect("copy example");
+        project
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Project {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, contents).expect("write");
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path(rel)).expect("read")
+    }
+
+    pub fn read_string(&self, rel: &str) -> String {
+        String::from_utf8(self.read(rel)).expect("utf-8")
+    }
+
+    /// `baton ARGS` in the project directory.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1")
+            .env("BATON_NOW", "2026-01-21T09:30:00Z");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().expect("run baton");
+        Run::from(output)
+    }
+
+    /// `git init` with one commit, so state lives under `.git`.
+    pub fn git_init(&self) -> &Project {
+        for args in [
+            &["init", "-q", "-b", "main"][..],
+            &[
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "user.name=t",
+                "commit",
+                "-q",
+                "--allow-empty",
+                "-m",
+                "init",
+            ],
+        ] {
+            let status = Command::new("git")
+                .args(args)
+                .current_dir(self.dir.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .status()
+                .expect("git");
+            assert!(status.success());
+        }
+        self
+    }
+}
+
+/// The outcome of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Everything a user would see, for snapshots.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("bad JSON ({e}):\n{}", self.stdout))
+    }
+
+    #[track_caller]
+    pub fn success(&self) -> &Run {
+        assert_eq!(self.code, 0, "{}", self.transcript());
+        self
+    }
+}
+
+/// A plan with `n` independent tasks in one phase, `T1`…`Tn`, each with a sub-item.
+pub fn big_plan(n: usize) -> String {
+    let mut s = String::from("# Big\n\n## Overview\nMany tasks.\n\n## Phase 1: Everything\n\n");
+    for i in 1..=n {
+        s.push_str(&format!(
+            "- [ ] T{i} Task number {i}\n  - files: src/t{i}.rs\n"
+        ));
+    }
+    s.push_str("\n## Decisions\n\n");
+    s
+}

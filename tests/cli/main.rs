@@ -1,0 +1,7 @@
+//! Integration tests: one binary that runs the real `baton` in temporary directories.
+
+mod commands;
+mod concurrency;
+mod corpus;
+mod errors;
+mod harness;
