@@ -69,14 +69,14 @@ impl PlanFile {
         Ok(StateStore::open(&self.path)?)
     }
 
-    /// Claims by task id.
+    /// Claims by task id. Reading never creates the database: with none, nothing is claimed.
     pub fn claims(&self) -> Result<HashMap<String, crate::state::Claim>, CliError> {
-        Ok(self
-            .state()?
-            .claims()?
-            .into_iter()
-            .map(|c| (c.task_id.clone(), c))
-            .collect())
+        let db = crate::repo::state_dir(&self.path).join(crate::state::DB_FILE);
+        if !db.exists() {
+            return Ok(HashMap::new());
+        }
+        let claims = self.state()?.claims()?;
+        Ok(claims.into_iter().map(|c| (c.task_id.clone(), c)).collect())
     }
 }
 

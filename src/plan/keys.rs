@@ -437,6 +437,25 @@ const EXTENSIONS: &[&str] = &[
     "log",
     "pem",
     "wasm",
+    "example",
+    "sample",
+];
+
+/// Well-known files that are all extension: `.gitignore`, `.env`.
+const DOTFILES: &[&str] = &[
+    "gitignore",
+    "gitattributes",
+    "gitmodules",
+    "env",
+    "dockerignore",
+    "editorconfig",
+    "npmrc",
+    "nvmrc",
+    "prettierrc",
+    "eslintrc",
+    "babelrc",
+    "envrc",
+    "tool-versions",
 ];
 
 /// Whether a token names a file or folder (see docs/plan-format.md, "Inferred scope").
@@ -464,14 +483,41 @@ pub fn looks_like_path(token: &str) -> bool {
     let last = token.rsplit('/').next().unwrap_or(token);
     if let Some((stem, ext)) = last.rsplit_once('.') {
         let ext = ext.to_ascii_lowercase();
-        if EXTENSIONS.contains(&ext.as_str()) && (!stem.is_empty() || token.contains('/')) {
+        let dotfile = stem.is_empty() && DOTFILES.contains(&ext.as_str());
+        if dotfile
+            || (EXTENSIONS.contains(&ext.as_str()) && (!stem.is_empty() || token.contains('/')))
+        {
             return true;
         }
     }
-    if token.ends_with('/') && token.len() > 1 {
-        return true;
+    token.ends_with('/') && token.len() > 1
+}
+
+/// `Node.js`, `Chart.js`: a capitalised name with `.js` and no folder is a product, not a file.
+fn is_product_name(token: &str) -> bool {
+    let Some(stem) = token.strip_suffix(".js") else {
+        return false;
+    };
+    !token.contains('/')
+        && stem.starts_with(|c: char| c.is_ascii_uppercase())
+        && stem.chars().skip(1).all(|c| c.is_ascii_lowercase())
+}
+
+/// Drops Markdown emphasis stuck to a plain word (`**Edit`, `README.md**`, `_notes.md_`),
+/// but keeps the `**` of a glob (`src/**`, `**/x.rs`).
+fn strip_emphasis(word: &str) -> &str {
+    let mut word = word;
+    let emphasis_len = word.len() - word.trim_start_matches(['*', '_']).len();
+    let after = &word[emphasis_len..];
+    let glob = word.starts_with("*.") || word.starts_with("*/") || word.starts_with("**/");
+    if !glob {
+        word = after;
     }
-    token.matches('/').count() >= 2 && token.split('/').all(|seg| !seg.is_empty() || seg == token)
+    let trimmed = word.trim_end_matches(['*', '_']);
+    if !trimmed.ends_with('/') && !trimmed.is_empty() {
+        word = trimmed;
+    }
+    word
 }
 
 /// Whether a backticked code span names a path: anything path-like, or with a `/` in it.
@@ -552,7 +598,8 @@ pub fn paths_in(text: &str) -> Vec<String> {
             let word = word
                 .trim_start_matches(['(', '[', '"', '\''])
                 .trim_end_matches([')', ']', '"', '\'', '.', ',', ':', ';', '!', '?']);
-            if looks_like_path(word) {
+            let word = strip_emphasis(word);
+            if looks_like_path(word) && !is_product_name(word) {
                 push(word);
             }
         }
@@ -737,6 +784,17 @@ mod tests {
         assert_eq!(paths_in("`src/lib/profiles/`"), ["src/lib/profiles/"]);
         assert_eq!(paths_in("update Cargo.toml"), ["Cargo.toml"]);
         assert!(paths_in("**Phase 1: Removal** done").is_empty());
+        assert_eq!(
+            paths_in("**Step 1: Edit evals/README.md**"),
+            ["evals/README.md"]
+        );
+        assert!(paths_in("follower/following/friend and ADDED/MODIFIED/REMOVED").is_empty());
+        assert!(paths_in("Set up Node.js and Chart.js").is_empty());
+        assert_eq!(paths_in("add it to **.gitignore**"), [".gitignore"]);
+        assert_eq!(
+            paths_in("copy `.env.example` to src/lib/"),
+            [".env.example", "src/lib/"]
+        );
         assert_eq!(paths_in("all *.rs files and src/**"), ["*.rs", "src/**"]);
     }
 

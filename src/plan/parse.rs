@@ -568,12 +568,14 @@ impl<'a> Builder<'a> {
         if let Some((raw_key, value)) = keys::split_key_value(head) {
             // Kiro wraps the whole item in emphasis (`_Requirements: 3.1_`): drop the closing
             // marker, but not the `**` of a glob after a bold key (`**Files**: src/**`).
+            // The value ends at the closing marker; a remark may follow it
+            // (`_Requirements: 1.2_ *(IDs only)*`).
             let key_part = head[..head.find(':').unwrap_or(0)].trim_end();
             let value = ["**", "__", "*", "_"]
                 .iter()
                 .find(|m| head.starts_with(**m) && !key_part.ends_with(**m))
-                .and_then(|m| value.strip_suffix(*m))
-                .map_or(value, str::trim);
+                .and_then(|m| closing_marker(value, m).map(|end| value[..end].trim()))
+                .unwrap_or(value);
             if let Some(key) = keys::lookup_key(raw_key) {
                 let span = locate(self, start, item_line_end, value);
                 apply_key(&mut self.tasks[owner], key, value, span);
@@ -795,15 +797,16 @@ impl<'a> Builder<'a> {
             }
         }
 
-        if self.tasks.is_empty() && self.plain_items_outside_tasks > 0 {
+        if self.tasks.is_empty() {
+            let skipped = match self.plain_items_outside_tasks {
+                0 => String::new(),
+                n => format!("; {n} plain list item(s) were skipped"),
+            };
             self.diagnostics.push(Diagnostic {
                 code: "B002",
                 name: "no-tasks",
                 severity: Severity::Warning,
-                message: format!(
-                    "no checkbox tasks found; {} plain list item(s) were skipped",
-                    self.plain_items_outside_tasks
-                ),
+                message: format!("no checkbox tasks found{skipped}"),
                 span: self.span(0, 0),
                 hint: Some("write tasks as `- [ ] T1 Title`".to_string()),
             });
@@ -878,6 +881,16 @@ impl<'a> Builder<'a> {
             at_line_start,
         }
     }
+}
+
+/// Where an emphasis marker closes in a value: the first `m` followed by the end or a space.
+fn closing_marker(value: &str, m: &str) -> Option<usize> {
+    value.match_indices(m).map(|(i, _)| i).find(|&i| {
+        value[i + m.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || ".,;:)".contains(c))
+    })
 }
 
 /// Finds `needle` within a source range to point a span at it; else the range start.
@@ -958,6 +971,11 @@ fn split_id(body: &str) -> (Option<&str>, &str) {
     let token_end = body.find(char::is_whitespace).unwrap_or(body.len());
     let token = &body[..token_end];
     let candidate = token.strip_suffix([':', '.']).unwrap_or(token);
+    // A bold id: `**CLEAN-01**:`.
+    let candidate = candidate
+        .strip_prefix("**")
+        .and_then(|c| c.strip_suffix("**"))
+        .unwrap_or(candidate);
     if keys::is_id(candidate) {
         (Some(candidate), &body[token_end..])
     } else {
@@ -1155,7 +1173,7 @@ mod tests {
 
     #[test]
     fn kiro_hierarchy_and_keys() {
-        let src = "# Plan\n## Tasks\n- [ ] 1. Parent\n- [ ] 1.1 Child (P)\n  - Detail in `src/a.ts`\n  - **Files**: src/k/**\n  - _Requirements: 3.1, 4.5_\n  - _Depends: 1.2_\n- [ ]* 1.2 Optional test\n";
+        let src = "# Plan\n## Tasks\n- [ ] 1. Parent\n- [ ] 1.1 Child (P)\n  - Detail in `src/a.ts`\n  - **Files**: src/k/**\n  - _Requirements: 3.1, 4.5_ *(IDs only)*\n  - _Depends: 1.2_\n- [ ]* 1.2 Optional test\n";
         let plan = parse(src.as_bytes());
         assert_eq!(ids(&plan), ["1", "1.1", "1.2"]);
         let child = &plan.tasks[1];

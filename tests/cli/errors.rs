@@ -101,3 +101,22 @@ fn cycles_do_not_hang_next_or_status() {
     assert_eq!(next["ready"].as_array().unwrap().len(), 1);
     p.run(&["status"]).success();
 }
+
+#[test]
+fn read_commands_leave_no_files_behind() {
+    let p = Project::with_example("client-portal.md");
+    for args in [
+        &["status"][..],
+        &["list"],
+        &["next"],
+        &["show", "T2"],
+        &["lint"],
+    ] {
+        p.run(args).success();
+    }
+    let names: Vec<String> = std::fs::read_dir(p.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["plan.md"]);
+}
