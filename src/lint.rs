@@ -2,7 +2,7 @@
 //! then structure errors (E…) and warnings (W…). The code list is documented in
 //! docs/lint.md; codes never change meaning once released.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::graph::Dag;
 use crate::plan::keys;
@@ -119,7 +119,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 fn duplicate_ids(plan: &Plan, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, &crate::plan::Task> = HashMap::new();
+    let mut first: HashMap<&str, &crate::plan::Task> = HashMap::default();
     for task in &plan.tasks {
         let Some(id) = task.id.as_deref() else {
             continue;

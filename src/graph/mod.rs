@@ -8,18 +8,18 @@ use crate::plan::{Plan, Status};
 /// Tasks as nodes (indices into `plan.tasks`) and their resolved dependencies.
 #[derive(Debug)]
 pub struct Dag {
-    /// The first task carrying each id.
-    pub index: HashMap<String, usize>,
-    /// For each task, the tasks it waits for (resolved, duplicates removed).
+    /// For each task, the tasks it waits for (resolved, duplicates removed). Ids that name
+    /// no task are left out here; lint reports them.
     pub deps: Vec<Vec<usize>>,
 }
 
 impl Dag {
     pub fn build(plan: &Plan) -> Dag {
-        let mut index = HashMap::with_capacity(plan.tasks.len());
+        let mut index: rustc_hash::FxHashMap<&str, usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(plan.tasks.len(), Default::default());
         for task in &plan.tasks {
-            if let Some(id) = &task.id {
-                index.entry(id.clone()).or_insert(task.index);
+            if let Some(id) = task.id.as_deref() {
+                index.entry(id).or_insert(task.index);
             }
         }
         let deps = plan
@@ -29,14 +29,14 @@ impl Dag {
                 let mut resolved: Vec<usize> = task
                     .deps
                     .iter()
-                    .filter_map(|d| index.get(&d.id).copied())
+                    .filter_map(|d| index.get(d.id.as_str()).copied())
                     .collect();
                 resolved.sort_unstable();
                 resolved.dedup();
                 resolved
             })
             .collect();
-        Dag { index, deps }
+        Dag { deps }
     }
 
     /// Every dependency cycle, each as the path of tasks around it (first task repeated

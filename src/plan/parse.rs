@@ -4,7 +4,8 @@
 //!
 //! The parser never fails: whatever it cannot read becomes a diagnostic.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -22,9 +23,9 @@ pub fn parse(bytes: &[u8]) -> Plan {
 }
 
 /// Replaces each invalid byte with `?` so the text has the same length as the bytes.
-fn sanitize(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
+fn sanitize<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'b, str> {
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(bytes.len());
     let mut bad = 0usize;
@@ -50,31 +51,61 @@ fn sanitize(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
             hint: Some("save the plan as UTF-8".to_string()),
         });
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Byte offset → line and column.
 pub(crate) struct LineIndex {
     starts: Vec<usize>,
+    /// The line of the last lookup: spans are mostly asked for in file order.
+    hint: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
     pub(crate) fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()));
-        LineIndex { starts }
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            starts,
+            hint: std::cell::Cell::new(0),
+        }
+    }
+
+    fn line_of(&self, at: usize) -> usize {
+        let hint = self.hint.get();
+        let starts = &self.starts;
+        // Walk a few lines forward from the last answer before falling back to bisection.
+        let line = if starts[hint] <= at {
+            let mut line = hint;
+            let mut steps = 0;
+            while line + 1 < starts.len() && starts[line + 1] <= at && steps < 16 {
+                line += 1;
+                steps += 1;
+            }
+            if line + 1 < starts.len() && starts[line + 1] <= at {
+                starts.partition_point(|&s| s <= at) - 1
+            } else {
+                line
+            }
+        } else {
+            starts.partition_point(|&s| s <= at).saturating_sub(1)
+        };
+        self.hint.set(line);
+        line
     }
 
     pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
-        let line = self
-            .starts
-            .partition_point(|&s| s <= start)
-            .saturating_sub(1);
+        let line = self.line_of(start);
         let line_start = self.starts[line];
-        let col = text
-            .get(line_start..start)
-            .map_or(start - line_start, |s| s.chars().count())
-            + 1;
+        let prefix = text.get(line_start..start);
+        let col = prefix.map_or(start - line_start, |s| {
+            if s.is_ascii() {
+                s.len()
+            } else {
+                s.chars().count()
+            }
+        }) + 1;
         Span {
             start,
             end,
@@ -82,14 +113,16 @@ impl LineIndex {
             col: col as u32,
         }
     }
-}
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
+    /// How many lines end in CRLF, and how many lines there are.
+    fn line_endings(&self, text: &str) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        let crlf = self.starts[1..]
+            .iter()
+            .filter(|&&s| s >= 2 && bytes[s - 2] == b'\r')
+            .count();
+        (crlf, self.starts.len() - 1)
+    }
 }
 
 /// Offset of the end of the line containing `at`, before its line ending. Works on bytes, so
@@ -193,10 +226,14 @@ fn after_marker(text: &str, item_start: usize) -> usize {
 
 /// An item's head as written: its first paragraph, continuation lines joined by a space
 /// (their indentation and quote markers dropped). Raw text keeps `*` in globs and backticks.
-fn raw_head(text: &str, from: usize, to: usize) -> String {
+fn raw_head(text: &str, from: usize, to: usize) -> Cow<'_, str> {
     let to = to.max(from).min(text.len());
+    let slice = &text[from..to];
+    if !slice.contains('\n') {
+        return Cow::Borrowed(slice.trim());
+    }
     let mut out = String::new();
-    for (n, line) in text[from..to].lines().enumerate() {
+    for (n, line) in slice.lines().enumerate() {
         let line = if n == 0 {
             line
         } else {
@@ -207,7 +244,7 @@ fn raw_head(text: &str, from: usize, to: usize) -> String {
         }
         out.push_str(line.trim_end());
     }
-    out.trim().to_string()
+    Cow::Owned(out.trim().to_string())
 }
 
 #[derive(Debug)]
@@ -239,7 +276,6 @@ struct Frame {
     /// Where the head's text starts (after the marker and checkbox) and ends.
     head_start: usize,
     head_end: usize,
-    head: String,
     head_done: bool,
     kind: FrameKind,
     /// Nesting depth among list items (0 = top level).
@@ -249,7 +285,8 @@ struct Frame {
 struct TopItem {
     start: usize,
     end: usize,
-    text: String,
+    head_start: usize,
+    head_end: usize,
 }
 
 struct Builder<'a> {
@@ -326,7 +363,6 @@ impl<'a> Builder<'a> {
                         checkbox,
                         head_start,
                         head_end: head_start,
-                        head: String::new(),
                         head_done: false,
                         kind: FrameKind::Pending,
                         depth,
@@ -340,7 +376,8 @@ impl<'a> Builder<'a> {
                         self.top_items.push(TopItem {
                             start: frame.start,
                             end: frame.end,
-                            text: frame.head,
+                            head_start: frame.head_start,
+                            head_end: frame.head_end,
                         });
                     }
                 }
@@ -440,8 +477,8 @@ impl<'a> Builder<'a> {
         let head = raw_head(self.text, frame.head_start, frame.head_end);
         let (start, end) = (frame.start, frame.end);
         let kind = if let Some((status, mark_at, after, optional)) = frame.checkbox {
-            let body = head.clone();
-            let subtask = owner.is_some_and(|o| self.is_subtask_of(&body, o));
+            let body = &*head;
+            let subtask = owner.is_some_and(|o| self.is_subtask_of(body, o));
             match owner {
                 Some(owner) if !subtask => {
                     let span = self.span(start, line_end(self.text, start));
@@ -453,8 +490,7 @@ impl<'a> Builder<'a> {
                     FrameKind::Acceptance
                 }
                 _ => {
-                    let index =
-                        self.new_task(&body, status, start, mark_at, after, optional, owner);
+                    let index = self.new_task(body, status, start, mark_at, after, optional, owner);
                     FrameKind::Task(index)
                 }
             }
@@ -479,7 +515,6 @@ impl<'a> Builder<'a> {
             }
         };
         self.frames[i].kind = kind;
-        self.frames[i].head = head;
     }
 
     /// A nested checkbox is a sub-task when it starts with an id of its parent's scheme.
@@ -508,8 +543,14 @@ impl<'a> Builder<'a> {
         let status_span = self.span(mark_at, mark_at + 1);
         let head = parse_head(body);
         let id_span = head.id.as_ref().map(|id| {
-            let raw = &self.text[after..line_end.max(after)];
-            let at = raw.find(id.as_str()).map_or(after, |i| after + i);
+            // The body is usually a slice of the source; else search the line.
+            let at = split_id(body)
+                .0
+                .and_then(|slice| offset_in(self.text, slice))
+                .unwrap_or_else(|| {
+                    let raw = &self.text[after..line_end.max(after)];
+                    raw.find(id.as_str()).map_or(after, |i| after + i)
+                });
             self.span(at, at + id.len())
         });
         let mut task = Task {
@@ -647,7 +688,7 @@ impl<'a> Builder<'a> {
 
         // Phases in order of their first task.
         let mut phases: Vec<Phase> = Vec::new();
-        let mut phase_of_section: HashMap<Option<usize>, usize> = HashMap::new();
+        let mut phase_of_section: HashMap<Option<usize>, usize> = HashMap::default();
         for t in 0..self.tasks.len() {
             let section = self.task_heading[t].and_then(|h| section_of[h]);
             let phase = *phase_of_section.entry(section).or_insert_with(|| {
@@ -727,53 +768,68 @@ impl<'a> Builder<'a> {
             .map(|i| self.decision_log(i, body_end(i)));
 
         // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
-        let mut first_index: HashMap<String, usize> = HashMap::new();
-        for t in &self.tasks {
-            if let Some(id) = &t.id {
-                first_index.entry(id.clone()).or_insert(t.index);
+        let first_index: HashMap<&str, usize> = {
+            let mut map = HashMap::with_capacity_and_hasher(self.tasks.len(), Default::default());
+            for t in &self.tasks {
+                if let Some(id) = t.id.as_deref() {
+                    map.entry(id).or_insert(t.index);
+                }
             }
-        }
-        for t in 0..self.tasks.len() {
-            if self.tasks[t].parent.is_some() {
-                continue;
-            }
-            let parent = self.tasks[t]
-                .id
-                .as_deref()
-                .and_then(|id| id.rsplit_once('.'))
-                .and_then(|(prefix, _)| first_index.get(prefix).copied())
-                .filter(|&p| p < t && self.tasks[p].phase == self.tasks[t].phase);
-            self.tasks[t].parent = parent;
-        }
-
-        // `blocks` is the reverse of `after`: record it on the blocked task.
-        for t in 0..self.tasks.len() {
-            let blocks = self.tasks[t].blocks.clone();
-            let Some(id) = self.tasks[t].id.clone() else {
+            map
+        };
+        let mut parents = Vec::new();
+        // (blocked task, its new dependency, the blocking task's index)
+        let mut blocked_by = Vec::new();
+        // (task waited for, task waiting), by index
+        let mut waits = Vec::new();
+        for task in &self.tasks {
+            let Some(id) = task.id.as_deref() else {
                 continue;
             };
-            for blocked in blocks {
-                if let Some(&target) = first_index.get(&blocked.id)
+            if task.parent.is_none() {
+                let parent = id
+                    .rsplit_once('.')
+                    .and_then(|(prefix, _)| first_index.get(prefix).copied())
+                    .filter(|&p| p < task.index && self.tasks[p].phase == task.phase);
+                if let Some(parent) = parent {
+                    parents.push((task.index, parent));
+                }
+            }
+            for dep in &task.deps {
+                if let Some(&target) = first_index.get(dep.id.as_str()) {
+                    waits.push((target, task.index));
+                }
+            }
+            // `blocks` is the reverse of `after`: record it on the blocked task.
+            for blocked in &task.blocks {
+                if let Some(&target) = first_index.get(blocked.id.as_str())
                     && !self.tasks[target].deps.iter().any(|d| d.id == id)
                 {
-                    self.tasks[target].deps.push(TaskRef {
-                        id: id.clone(),
-                        span: blocked.span,
-                    });
+                    blocked_by.push((
+                        target,
+                        TaskRef {
+                            id: id.to_string(),
+                            span: blocked.span,
+                        },
+                    ));
+                    waits.push((task.index, target));
                 }
             }
         }
-        for t in 0..self.tasks.len() {
-            let Some(id) = self.tasks[t].id.clone() else {
-                continue;
-            };
-            let deps: Vec<String> = self.tasks[t].deps.iter().map(|d| d.id.clone()).collect();
-            for dep in deps {
-                if let Some(&target) = first_index.get(&dep)
-                    && !self.tasks[target].dependents.contains(&id)
-                {
-                    self.tasks[target].dependents.push(id.clone());
-                }
+        drop(first_index);
+        for (child, parent) in parents {
+            self.tasks[child].parent = Some(parent);
+        }
+        for (target, dep) in blocked_by {
+            if !self.tasks[target].deps.iter().any(|d| d.id == dep.id) {
+                self.tasks[target].deps.push(dep);
+            }
+        }
+        for (target, waiting) in waits {
+            if let Some(id) = self.tasks[waiting].id.clone()
+                && !self.tasks[target].dependents.contains(&id)
+            {
+                self.tasks[target].dependents.push(id);
             }
         }
 
@@ -812,8 +868,7 @@ impl<'a> Builder<'a> {
             });
         }
 
-        let crlf = text.matches("\r\n").count();
-        let lf = text.matches('\n').count();
+        let (crlf, lf) = self.lines.line_endings(text);
         let (upper, lower) = self.tasks.iter().fold((0, 0), |(u, l), t| {
             match text.as_bytes().get(t.status_span.start) {
                 Some(b'X') => (u + 1, l),
@@ -848,7 +903,7 @@ impl<'a> Builder<'a> {
             .iter()
             .filter(|item| item.start >= body_start && item.start < end)
             .map(|item| Decision {
-                text: item.text.trim().to_string(),
+                text: raw_head(text, item.head_start, item.head_end).into_owned(),
                 span: self.span(item.start, line_end(text, item.start)),
             })
             .collect();
@@ -893,11 +948,21 @@ fn closing_marker(value: &str, m: &str) -> Option<usize> {
     })
 }
 
+/// Where `part` starts in `text`, when `part` is a slice of `text`.
+fn offset_in(text: &str, part: &str) -> Option<usize> {
+    let base = text.as_ptr() as usize;
+    let at = (part.as_ptr() as usize).checked_sub(base)?;
+    (at + part.len() <= text.len()).then_some(at)
+}
+
 /// Finds `needle` within a source range to point a span at it; else the range start.
 fn locate(b: &Builder<'_>, start: usize, end: usize, needle: &str) -> Span {
     let end = end.max(start).min(b.text.len());
     let at = if needle.is_empty() {
         None
+    } else if let Some(at) = offset_in(b.text, needle) {
+        // Most values are slices of the source itself: no search needed.
+        Some(at)
     } else {
         b.text[start..end].find(needle).map(|i| start + i)
     };
