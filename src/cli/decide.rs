@@ -31,7 +31,8 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         Some(id) => format!("{date} {id}: {text}"),
         None => format!("{date}: {text}"),
     };
-    store::update(&file.path, |_, plan| {
+    store::update(&file.path, |snap| {
+        let plan = snap.plan();
         if let Some(id) = &args.task {
             find_task(plan, &file, id)?;
         }

@@ -1,5 +1,9 @@
 //! `baton done ID…` and `baton undo ID…`: flip checkboxes through the locked, lossless
 //! editor. Either every id is valid and all are written in one atomic replace, or nothing is.
+//!
+//! On a large plan most of the time would go to parsing, so the checkbox index
+//! (`plan::index`) is consulted first; it is used only when it describes the plan's exact
+//! bytes and every id is unique in it. Anything else takes the full parse.
 
 use std::process::ExitCode;
 
@@ -7,7 +11,9 @@ use super::Globals;
 use super::context::{PlanFile, find_task};
 use super::error::CliError;
 use super::printer::{self, Printer};
-use crate::plan::{Status, edit, store};
+use crate::plan::index::{CheckboxIndex, Lookup};
+use crate::plan::store::{self, Snapshot};
+use crate::plan::{Status, edit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,60 +25,66 @@ pub struct Args {
     by: Option<String>,
 }
 
+/// What one run decided.
+#[derive(Default)]
+struct Outcome {
+    changed: Vec<String>,
+    unchanged: Vec<String>,
+    /// Ids ticked while some of their dependencies are open.
+    waiting: Vec<(String, Vec<String>)>,
+}
+
 pub fn run(p: &mut Printer, g: &Globals, args: &Args, to: Status) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
-    let mut changed = Vec::new();
-    let mut unchanged = Vec::new();
-    let mut waiting = Vec::new();
-    store::update(&file.path, |_, plan| {
-        changed.clear();
-        unchanged.clear();
-        waiting.clear();
-        let mut edits = Vec::new();
-        for id in &args.ids {
-            let task = find_task(plan, &file, id)?;
-            match edit::set_status(plan, task, to) {
-                Some(e) if !edits.iter().any(|x: &edit::Edit| x.range == e.range) => {
-                    edits.push(e);
-                    changed.push(id.clone());
-                }
-                _ => unchanged.push(id.clone()),
-            }
-            if to == Status::Done {
-                let open: Vec<String> = task
-                    .deps
-                    .iter()
-                    .filter(|d| plan.task(&d.id).is_some_and(|t| !t.status.is_closed()))
-                    .map(|d| d.id.clone())
-                    .filter(|d| !args.ids.contains(d))
-                    .collect();
-                if !open.is_empty() {
-                    waiting.push((id.clone(), open));
-                }
-            }
+    let real = std::fs::canonicalize(&file.path)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.shown)))?;
+
+    let index_path = store::index_path(&real);
+    let loaded = CheckboxIndex::load(&index_path);
+    // The index that describes the bytes the last decision was made on.
+    let mut current: Option<CheckboxIndex> = None;
+    let mut rebuilt = false;
+    let updated = store::update(&file.path, |snap| {
+        if let Some(index) = loaded.as_ref().filter(|i| i.describes(snap.bytes))
+            && let Some(result) = with_index(index, snap.bytes, args, to)
+        {
+            current = Some(index.clone());
+            rebuilt = false;
+            return Ok::<_, CliError>(result);
         }
-        Ok::<_, CliError>((edits, ()))
+        let result = with_parse(snap, &file, args, to)?;
+        current = Some(CheckboxIndex::from_plan(snap.plan(), snap.bytes));
+        rebuilt = true;
+        Ok(result)
     })?;
+    // Ticks replace one byte with one byte, so the index stays true once re-keyed. Save it
+    // while the plan is still locked; failing to costs the next run a parse, nothing more.
+    if let Some(mut index) = current.filter(|_| rebuilt || updated.wrote) {
+        index.rekey(&updated.bytes);
+        let _ = index.save(&index_path);
+    }
+    let outcome = updated.into_value();
+
     let verb = if to == Status::Done { "done" } else { "todo" };
-    for id in &changed {
+    for id in &outcome.changed {
         p.status(format!(
             "{} {id} is {verb}",
             printer::paint(printer::GREEN, "✓")
         ))?;
     }
-    for id in &unchanged {
+    for id in &outcome.unchanged {
         p.status(format!("{id} was already {verb}"))?;
     }
-    for (id, open) in &waiting {
+    for (id, open) in &outcome.waiting {
+        let verb = if open.len() == 1 { "is" } else { "are" };
         p.hint(format!(
-            "{id} depends on {}, which {} not done yet",
-            open.join(", "),
-            if open.len() == 1 { "is" } else { "are" }
+            "{id} depends on {}, which {verb} not done yet",
+            open.join(", ")
         ))?;
     }
-    if !changed.is_empty() {
+    if !outcome.changed.is_empty() {
         // The tick is written; claims and history are bookkeeping and must not undo it.
-        if let Err(err) = record(&file, &changed, to, args.by.as_deref()) {
+        if let Err(err) = record(&file, &outcome.changed, to, args.by.as_deref()) {
             p.status(format!(
                 "warning: the plan was updated, but claims were not: {}",
                 err.message
@@ -80,6 +92,86 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args, to: Status) -> Result<Exit
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The edits, from the index alone; `None` when the index cannot answer for every id.
+fn with_index(
+    index: &CheckboxIndex,
+    bytes: &[u8],
+    args: &Args,
+    to: Status,
+) -> Option<(Vec<edit::Edit>, Outcome)> {
+    let upper = index.prefers_upper_x(bytes);
+    let mut outcome = Outcome::default();
+    let mut edits: Vec<edit::Edit> = Vec::new();
+    for id in &args.ids {
+        let Lookup::One(entry) = index.lookup(id) else {
+            return None;
+        };
+        let status = index.status_in(&entry, bytes)?;
+        if status == to || edits.iter().any(|e| e.range.start == entry.mark_at) {
+            outcome.unchanged.push(id.clone());
+        } else {
+            let mark = edit::mark_for(to, upper);
+            edits.push(edit::Edit {
+                range: entry.mark_at..entry.mark_at + 1,
+                text: vec![mark],
+            });
+            outcome.changed.push(id.clone());
+        }
+        if to == Status::Done {
+            let open: Vec<String> = entry
+                .deps()
+                .filter(|d| !args.ids.iter().any(|id| id == d))
+                .filter(|d| {
+                    index
+                        .first(d)
+                        .and_then(|e| index.status_in(&e, bytes))
+                        .is_some_and(|s| !s.is_closed())
+                })
+                .map(str::to_string)
+                .collect();
+            if !open.is_empty() {
+                outcome.waiting.push((id.clone(), open));
+            }
+        }
+    }
+    Some((edits, outcome))
+}
+
+/// The edits, from a full parse (and the errors, with hints, for unknown or duplicate ids).
+fn with_parse(
+    snap: &Snapshot<'_>,
+    file: &PlanFile,
+    args: &Args,
+    to: Status,
+) -> Result<(Vec<edit::Edit>, Outcome), CliError> {
+    let plan = snap.plan();
+    let mut outcome = Outcome::default();
+    let mut edits: Vec<edit::Edit> = Vec::new();
+    for id in &args.ids {
+        let task = find_task(plan, file, id)?;
+        match edit::set_status(plan, task, to) {
+            Some(e) if !edits.iter().any(|x| x.range == e.range) => {
+                edits.push(e);
+                outcome.changed.push(id.clone());
+            }
+            _ => outcome.unchanged.push(id.clone()),
+        }
+        if to == Status::Done {
+            let open: Vec<String> = task
+                .deps
+                .iter()
+                .filter(|d| plan.task(&d.id).is_some_and(|t| !t.status.is_closed()))
+                .map(|d| d.id.clone())
+                .filter(|d| !args.ids.contains(d))
+                .collect();
+            if !open.is_empty() {
+                outcome.waiting.push((id.clone(), open));
+            }
+        }
+    }
+    Ok((edits, outcome))
 }
 
 fn record(file: &PlanFile, ids: &[String], to: Status, by: Option<&str>) -> Result<(), CliError> {

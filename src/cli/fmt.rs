@@ -27,7 +27,8 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let file = PlanFile::locate(g.plan.as_deref())?;
     let mut assigned: Vec<(u32, String)> = Vec::new();
     let check = args.check;
-    store::update(&file.path, |_, plan| {
+    store::update(&file.path, |snap| {
+        let plan = snap.plan();
         let missing: Vec<_> = plan.tasks.iter().filter(|t| t.id.is_none()).collect();
         let ids = edit::next_ids(plan, missing.len());
         assigned = missing

@@ -52,15 +52,19 @@ pub fn apply(src: &[u8], edits: &[Edit]) -> Result<Vec<u8>, EditError> {
     Ok(out)
 }
 
-/// The checkbox character for a status in this plan's style.
-fn mark(plan: &Plan, status: Status) -> u8 {
+/// The checkbox character for a status, in a plan that does or does not prefer `[X]`.
+pub fn mark_for(status: Status, upper_x: bool) -> u8 {
     match status {
         Status::Todo => b' ',
-        Status::Done if plan.prefers_upper_x => b'X',
+        Status::Done if upper_x => b'X',
         Status::Done => b'x',
         Status::InProgress => b'~',
         Status::Skipped => b'-',
     }
+}
+
+fn mark(plan: &Plan, status: Status) -> u8 {
+    mark_for(status, plan.prefers_upper_x)
 }
 
 /// Sets a task's checkbox; `None` when it already has that status.

@@ -2,6 +2,7 @@
 //! editor ([`edit`]) and the locked, atomic store ([`store`]).
 
 pub mod edit;
+pub mod index;
 pub mod keys;
 pub mod model;
 pub mod parse;

@@ -98,20 +98,58 @@ pub fn lock(real: &Path) -> Result<PlanLock, StoreError> {
     }
 }
 
-/// What an update decided.
+/// The plan as read under the lock: its bytes, parsed only if someone asks.
+#[derive(Debug)]
+pub struct Snapshot<'a> {
+    pub bytes: &'a [u8],
+    plan: std::cell::OnceCell<Plan>,
+}
+
+impl<'a> Snapshot<'a> {
+    pub fn new(bytes: &'a [u8]) -> Snapshot<'a> {
+        Snapshot {
+            bytes,
+            plan: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        self.plan.get_or_init(|| parse(self.bytes))
+    }
+
+    /// The parse, if something already asked for it.
+    pub fn parsed(&self) -> Option<&Plan> {
+        self.plan.get()
+    }
+}
+
+/// What an update decided. The plan stays locked until this is dropped, so a caller can
+/// finish related bookkeeping (such as the checkbox index) before another writer starts.
 #[derive(Debug)]
 pub struct Updated<T> {
     pub value: T,
+    /// The plan's bytes now (written or, when nothing changed, as they were).
+    pub bytes: Vec<u8>,
     /// Whether the file changed.
     pub wrote: bool,
+    /// The real path of the plan.
+    pub real: PathBuf,
+    _lock: PlanLock,
 }
 
-/// Locks the plan, parses it fresh, lets `decide` compute edits, and writes them atomically.
+impl<T> Updated<T> {
+    /// The decision's value; releases the lock.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// Locks the plan, reads it fresh, lets `decide` compute edits, and writes them atomically.
 /// `decide` may be called more than once if the file changes underneath (an editor writing
 /// without the lock); after three such changes in a row the update gives up, writing nothing.
 pub fn update<T, E>(
     path: &Path,
-    mut decide: impl FnMut(&[u8], &Plan) -> Result<(Vec<Edit>, T), E>,
+    mut decide: impl FnMut(&Snapshot<'_>) -> Result<(Vec<Edit>, T), E>,
 ) -> Result<Updated<T>, E>
 where
     E: From<StoreError>,
@@ -120,16 +158,13 @@ where
         path: path.to_path_buf(),
         source,
     })?;
-    let _lock = lock(&real)?;
+    let lock = lock(&real)?;
     for _ in 0..3 {
-        let (bytes, plan) = load(&real)?;
-        let (edits, value) = decide(&bytes, &plan)?;
-        if edits.is_empty() {
-            return Ok(Updated {
-                value,
-                wrote: false,
-            });
-        }
+        let bytes = fs::read(&real).map_err(|source| StoreError::Read {
+            path: real.clone(),
+            source,
+        })?;
+        let (edits, value) = decide(&Snapshot::new(&bytes))?;
         let new = edit::apply(&bytes, &edits).map_err(|source| StoreError::Edit {
             path: real.clone(),
             source,
@@ -137,14 +172,28 @@ where
         if new == bytes {
             return Ok(Updated {
                 value,
+                bytes,
                 wrote: false,
+                real,
+                _lock: lock,
             });
         }
         if write_if_unchanged(&real, &bytes, &new)? {
-            return Ok(Updated { value, wrote: true });
+            return Ok(Updated {
+                value,
+                bytes: new,
+                wrote: true,
+                real,
+                _lock: lock,
+            });
         }
     }
     Err(StoreError::ConcurrentEdit { path: real }.into())
+}
+
+/// Where the checkbox index of a plan lives: beside the lock, named the same way.
+pub fn index_path(real: &Path) -> PathBuf {
+    lock_path(real).with_extension("idx")
 }
 
 /// Writes `new` beside the plan and renames it over the plan, unless the plan no longer holds
@@ -187,7 +236,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.md");
         fs::write(&path, "# P\n- [ ] T1 a\n- [ ] T2 b\n").unwrap();
-        let result = update(&path, |_, plan| {
+        let result = update(&path, |snap| {
+            let plan = snap.plan();
             let task = plan.task("T2").unwrap();
             Ok::<_, StoreError>((
                 set_status(plan, task, Status::Done).into_iter().collect(),
@@ -196,11 +246,14 @@ mod tests {
         })
         .unwrap();
         assert!(result.wrote);
+        // The lock is held until the result is dropped.
+        drop(result);
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             "# P\n- [ ] T1 a\n- [x] T2 b\n"
         );
-        let again = update(&path, |_, plan| {
+        let again = update(&path, |snap| {
+            let plan = snap.plan();
             let task = plan.task("T2").unwrap();
             Ok::<_, StoreError>((
                 set_status(plan, task, Status::Done).into_iter().collect(),
@@ -213,7 +266,7 @@ mod tests {
 
     #[test]
     fn missing_file_is_an_error_not_a_panic() {
-        let err = update(Path::new("/nonexistent/plan.md"), |_, _| {
+        let err = update(Path::new("/nonexistent/plan.md"), |_| {
             Ok::<_, StoreError>((vec![], ()))
         });
         assert!(matches!(err, Err(StoreError::Read { .. })));

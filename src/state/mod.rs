@@ -189,6 +189,14 @@ impl StateStore {
         // In WAL mode NORMAL is corruption-safe and saves an fsync per claim.
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err("set synchronous mode"))?;
+        // Each baton command is a short-lived process; checkpointing and deleting the WAL
+        // every time the last one exits costs several fsyncs per command. Leave the WAL in
+        // place and let SQLite checkpoint it as it grows.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .map_err(err("keep the WAL on close"))?;
         let store = StateStore {
             conn,
             db_path: db_path.to_path_buf(),

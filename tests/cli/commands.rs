@@ -237,3 +237,39 @@ pub fn diff_count(a: &[u8], b: &[u8]) -> usize {
     assert_eq!(a.len(), b.len());
     a.iter().zip(b).filter(|(x, y)| x != y).count()
 }
+
+#[test]
+fn done_uses_the_checkbox_index_only_when_it_describes_the_plan() {
+    let p = Project::with_example("true-parallel.md");
+    p.run(&["done", "T1"]).success();
+    let index = std::fs::read_dir(p.path(".baton/locks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|path| path.extension().is_some_and(|x| x == "idx"))
+        .expect("an index beside the lock");
+    // Second run takes the index: same result as a parse would give.
+    p.run(&["done", "T2"]).success();
+    p.run(&["undo", "T1"]).success();
+    let text = p.read_string("plan.md");
+    assert!(
+        text.contains("- [ ] T1 ") && text.contains("- [x] T2 "),
+        "{text}"
+    );
+    // Someone edits the plan by hand, moving every offset: the index no longer matches
+    // and is not used.
+    p.write("plan.md", format!("<!-- moved -->\n{text}"));
+    p.run(&["done", "T3"]).success();
+    let moved = p.read_string("plan.md");
+    assert_eq!(
+        moved,
+        format!("<!-- moved -->\n{text}").replacen("- [ ] T3 ", "- [x] T3 ", 1)
+    );
+    // A damaged index is ignored, never trusted.
+    std::fs::write(&index, "garbage").unwrap();
+    p.run(&["undo", "T3"]).success();
+    assert_eq!(p.read_string("plan.md"), format!("<!-- moved -->\n{text}"));
+    // Unknown ids still get the full message with a hint.
+    let unknown = p.run(&["done", "T99"]);
+    assert_eq!(unknown.code, 3);
+    assert!(unknown.stderr.contains("no task T99"), "{}", unknown.stderr);
+}

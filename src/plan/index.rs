@@ -1,0 +1,258 @@
+//! A small cache of where each task's checkbox sits, keyed by the plan's exact bytes, so
+//! that `done` and `undo` on a large plan do not have to parse it again.
+//!
+//! Why it is safe: the index is only ever built from a full parse of the very bytes it
+//! describes, and it is used only when the plan's length and 64-bit content hash match;
+//! before an edit the index's own claim is checked against the bytes (the checkbox is there,
+//! the id is where it says). Ticking a box replaces one byte with one byte, so no offset
+//! moves and the index stays true for the new bytes: it is re-keyed, not rebuilt. Any other
+//! edit (a decision, an inserted id) leaves it stale, and a stale index is simply not used.
+
+use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hasher};
+use std::io::Write;
+use std::ops::Range;
+use std::path::Path;
+
+use super::model::{Plan, Status};
+
+/// One task with an id: where its checkbox mark and its id are, and what it waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub id: &'a str,
+    /// Offset of the mark between `[` and `]`.
+    pub mark_at: usize,
+    /// Offset of the id text.
+    pub id_at: usize,
+    deps: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    /// The ids this task waits for.
+    pub fn deps(&self) -> impl Iterator<Item = &'a str> {
+        self.deps.split(',').filter(|d| !d.is_empty())
+    }
+}
+
+/// Where an entry's parts sit in the index text; nothing is copied out of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Slot {
+    id: Range<usize>,
+    mark_at: usize,
+    id_at: usize,
+    deps: Range<usize>,
+}
+
+/// The index: one line per task with an id (`id TAB mark TAB id-offset TAB deps`), read
+/// without copying, so loading it costs little more than reading the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckboxIndex {
+    hash: u64,
+    len: usize,
+    body: String,
+    slots: Vec<Slot>,
+}
+
+/// What looking up an id found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    One(Entry<'a>),
+    /// Unknown or used more than once: the caller needs the full parse for its message.
+    NotUnique,
+}
+
+const MAGIC: &str = "baton-checkbox-index 2";
+
+/// A 64-bit hash of the plan's bytes. SipHash: fast enough (well under a millisecond for
+/// a 10,000-task plan) and far from colliding on edits people make.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+impl CheckboxIndex {
+    pub fn from_plan(plan: &Plan, bytes: &[u8]) -> CheckboxIndex {
+        let mut body = String::with_capacity(plan.tasks.len() * 24);
+        for task in &plan.tasks {
+            let (Some(id), Some(id_span)) = (&task.id, task.id_span) else {
+                continue;
+            };
+            // Ids never hold tabs, commas or newlines (see keys::is_id).
+            let _ = write!(
+                body,
+                "{id}\t{}\t{}\t",
+                task.status_span.start, id_span.start
+            );
+            for (n, dep) in task.deps.iter().enumerate() {
+                if n > 0 {
+                    body.push(',');
+                }
+                body.push_str(&dep.id);
+            }
+            body.push('\n');
+        }
+        let slots = slots(&body).unwrap_or_default();
+        CheckboxIndex {
+            hash: content_hash(bytes),
+            len: bytes.len(),
+            body,
+            slots,
+        }
+    }
+
+    /// Whether this index describes exactly these bytes.
+    pub fn describes(&self, bytes: &[u8]) -> bool {
+        self.len == bytes.len() && self.hash == content_hash(bytes)
+    }
+
+    fn entry(&self, slot: &Slot) -> Entry<'_> {
+        Entry {
+            id: &self.body[slot.id.clone()],
+            mark_at: slot.mark_at,
+            id_at: slot.id_at,
+            deps: &self.body[slot.deps.clone()],
+        }
+    }
+
+    pub fn lookup(&self, id: &str) -> Lookup<'_> {
+        let mut found = self.slots.iter().filter(|s| &self.body[s.id.clone()] == id);
+        match (found.next(), found.next()) {
+            (Some(slot), None) => Lookup::One(self.entry(slot)),
+            _ => Lookup::NotUnique,
+        }
+    }
+
+    /// The first entry with this id (as [`Plan::task`] would find it).
+    pub fn first(&self, id: &str) -> Option<Entry<'_>> {
+        self.slots
+            .iter()
+            .find(|s| &self.body[s.id.clone()] == id)
+            .map(|s| self.entry(s))
+    }
+
+    /// The status of an entry as these bytes say, after checking that the entry's checkbox
+    /// and id really are where the index says.
+    pub fn status_in(&self, entry: &Entry<'_>, bytes: &[u8]) -> Option<Status> {
+        let open = entry.mark_at.checked_sub(1)?;
+        if bytes.get(open) != Some(&b'[') || bytes.get(entry.mark_at + 1) != Some(&b']') {
+            return None;
+        }
+        if bytes.get(entry.id_at..entry.id_at + entry.id.len()) != Some(entry.id.as_bytes()) {
+            return None;
+        }
+        // The id belongs to this checkbox: it follows it on the same line.
+        let between = bytes.get(entry.mark_at..entry.id_at)?;
+        if between.contains(&b'\n') {
+            return None;
+        }
+        Status::from_mark(*bytes.get(entry.mark_at)?)
+    }
+
+    /// Done tasks mostly use `[X]` (as [`Plan::prefers_upper_x`]).
+    pub fn prefers_upper_x(&self, bytes: &[u8]) -> bool {
+        let (upper, lower) =
+            self.slots
+                .iter()
+                .fold((0, 0), |(u, l), s| match bytes.get(s.mark_at) {
+                    Some(b'X') => (u + 1, l),
+                    Some(b'x') => (u, l + 1),
+                    _ => (u, l),
+                });
+        upper > lower
+    }
+
+    /// After same-length edits, the index describes the new bytes.
+    pub fn rekey(&mut self, bytes: &[u8]) {
+        self.hash = content_hash(bytes);
+        self.len = bytes.len();
+    }
+
+    /// Reads an index file; anything unreadable or from another version is no index.
+    pub fn load(path: &Path) -> Option<CheckboxIndex> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let rest = text.strip_prefix(MAGIC)?.strip_prefix('\n')?;
+        let (head, _) = rest.split_once('\n')?;
+        let (hash, len) = head.split_once(' ')?;
+        let hash = u64::from_str_radix(hash, 16).ok()?;
+        let len = len.parse().ok()?;
+        let body = rest[head.len() + 1..].to_string();
+        let slots = slots(&body)?;
+        Some(CheckboxIndex {
+            hash,
+            len,
+            body,
+            slots,
+        })
+    }
+
+    /// Writes the index atomically (a temporary file renamed into place).
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        write!(tmp, "{MAGIC}\n{:016x} {}\n", self.hash, self.len)?;
+        tmp.write_all(self.body.as_bytes())?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// Finds each line's fields; `None` if any line is malformed.
+fn slots(body: &str) -> Option<Vec<Slot>> {
+    let mut slots = Vec::with_capacity(body.len() / 20);
+    let mut at = 0;
+    for line in body.split_terminator('\n') {
+        let mut fields = line.splitn(4, '\t');
+        let id = fields.next()?;
+        let mark_at = fields.next()?.parse().ok()?;
+        let id_at = fields.next()?.parse().ok()?;
+        let deps = fields.next()?;
+        let deps_start = at + line.len() - deps.len();
+        slots.push(Slot {
+            id: at..at + id.len(),
+            mark_at,
+            id_at,
+            deps: deps_start..deps_start + deps.len(),
+        });
+        at += line.len() + 1;
+    }
+    Some(slots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::parse;
+
+    #[test]
+    fn round_trips_and_checks_itself() {
+        let src =
+            b"# P\n- [ ] T1 a\n  - after: T2, T3\n- [X] T2 b\n- [ ] T1 dup\n- [ ] T3 c\n".to_vec();
+        let plan = parse(&src);
+        let index = CheckboxIndex::from_plan(&plan, &src);
+        assert!(index.describes(&src));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.idx");
+        index.save(&path).unwrap();
+        let loaded = CheckboxIndex::load(&path).unwrap();
+        assert_eq!(loaded, index);
+        assert_eq!(loaded.lookup("T1"), Lookup::NotUnique);
+        assert_eq!(loaded.lookup("T9"), Lookup::NotUnique);
+        let Lookup::One(t3) = loaded.lookup("T3") else {
+            panic!()
+        };
+        assert_eq!(loaded.status_in(&t3, &src), Some(Status::Todo));
+        assert_eq!(
+            loaded.first("T1").unwrap().deps().collect::<Vec<_>>(),
+            ["T2", "T3"]
+        );
+        assert!(loaded.prefers_upper_x(&src));
+        let mut changed = src.clone();
+        changed[5] = b'x';
+        assert!(!loaded.describes(&changed));
+        // An index that points at the wrong place is caught.
+        let shifted = [b"#".as_slice(), &src].concat();
+        assert_eq!(loaded.status_in(&t3, &shifted), None);
+    }
+}
