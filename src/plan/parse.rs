@@ -16,11 +16,35 @@ use super::model::*;
 /// still points into the original bytes) and reported.
 pub fn parse(bytes: &[u8]) -> Plan {
     let mut diagnostics = Vec::new();
+    if bytes.len() > MAX_LEN {
+        diagnostics.push(Diagnostic {
+            code: "B003",
+            name: "too-large",
+            severity: Severity::Error,
+            message: format!(
+                "the plan is {} bytes; baton reads plans up to 4 GiB",
+                bytes.len()
+            ),
+            span: Span {
+                start: 0,
+                end: 0,
+                line: 1,
+                col: 1,
+            },
+            hint: Some("split the plan into several files".to_string()),
+        });
+        let mut plan = Builder::new("", diagnostics).run();
+        plan.len = bytes.len();
+        return plan;
+    }
     let text = sanitize(bytes, &mut diagnostics);
     let mut plan = Builder::new(&text, diagnostics).run();
     plan.len = bytes.len();
     plan
 }
+
+/// The largest plan baton reads: offsets are kept in 32 bits.
+pub const MAX_LEN: usize = u32::MAX as usize;
 
 /// Replaces each invalid byte with `?` so the text has the same length as the bytes.
 fn sanitize<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'b, str> {
@@ -258,35 +282,40 @@ struct Heading {
 enum FrameKind {
     /// The head is not complete yet.
     Pending,
-    Task(usize),
+    Task(u32),
     /// An acceptance checkbox of a task.
     Acceptance,
     /// A plain item: description or metadata of `owner`.
     Plain {
-        owner: Option<usize>,
+        owner: Option<u32>,
         key: Option<Key>,
     },
 }
 
+/// A list item as the pulldown pass saw it. Offsets are `u32` (plans over 4 GiB are
+/// refused) to keep the record small: a 100,000-task plan has some 350,000 items.
 #[derive(Debug)]
 struct Frame {
-    start: usize,
-    end: usize,
-    checkbox: Option<(Status, usize, usize, bool)>,
+    start: u32,
+    end: u32,
+    /// The checkbox: its status, the offset of its mark, and Kiro's optional `*`.
+    checkbox: Option<(Status, u32, bool)>,
     /// Where the head's text starts (after the marker and checkbox) and ends.
-    head_start: usize,
-    head_end: usize,
+    head_start: u32,
+    head_end: u32,
     head_done: bool,
     kind: FrameKind,
     /// Nesting depth among list items (0 = top level).
-    depth: usize,
+    depth: u32,
+    /// The enclosing item, by index into `Builder::items`.
+    parent: Option<u32>,
+    /// The heading the item stands under.
+    heading: Option<u32>,
 }
 
-struct TopItem {
-    start: usize,
-    end: usize,
-    head_start: usize,
-    head_end: usize,
+/// Offsets and indices below [`MAX_LEN`] fit in a `u32`.
+fn small(n: usize) -> u32 {
+    n as u32
 }
 
 struct Builder<'a> {
@@ -297,8 +326,11 @@ struct Builder<'a> {
     /// For each task, the heading it stands under.
     task_heading: Vec<Option<usize>>,
     headings: Vec<Heading>,
-    frames: Vec<Frame>,
-    top_items: Vec<TopItem>,
+    /// Every list item, in document order. The pulldown pass records them; reading them
+    /// into tasks happens after it, once the Markdown parser's tree has been freed.
+    items: Vec<Frame>,
+    /// The items open at the current point of the pulldown pass.
+    open: Vec<usize>,
     /// Inline text being collected for a heading.
     heading_text: Option<String>,
     plain_items_outside_tasks: usize,
@@ -313,8 +345,8 @@ impl<'a> Builder<'a> {
             tasks: Vec::new(),
             task_heading: Vec::new(),
             headings: Vec::new(),
-            frames: Vec::new(),
-            top_items: Vec::new(),
+            items: Vec::new(),
+            open: Vec::new(),
             heading_text: None,
             plain_items_outside_tasks: 0,
         }
@@ -327,10 +359,8 @@ impl<'a> Builder<'a> {
     fn run(mut self) -> Plan {
         let text = self.text;
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-            | Options::ENABLE_FOOTNOTES;
+        // Only what changes block structure: tables (GitHub renders them) and front matter.
+        let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
         let mut in_code = 0usize;
         for (event, range) in Parser::new_ext(&text[bom..], options).into_offset_iter() {
             let range = range.start + bom..range.end + bom;
@@ -355,31 +385,24 @@ impl<'a> Builder<'a> {
                     let head_start = found
                         .as_ref()
                         .map_or_else(|| after_marker(text, range.start), |c| c.after);
-                    let checkbox = found.map(|c| (c.status, c.mark_at, c.after, c.optional));
-                    let depth = self.frames.len();
-                    self.frames.push(Frame {
-                        start: range.start,
-                        end: range.end,
+                    let checkbox = found.map(|c| (c.status, small(c.mark_at), c.optional));
+                    self.open.push(self.items.len());
+                    self.items.push(Frame {
+                        start: small(range.start),
+                        end: small(range.end),
                         checkbox,
-                        head_start,
-                        head_end: head_start,
+                        head_start: small(head_start),
+                        head_end: small(head_start),
                         head_done: false,
                         kind: FrameKind::Pending,
-                        depth,
+                        depth: small(self.open.len() - 1),
+                        parent: self.open.iter().rev().nth(1).map(|&p| small(p)),
+                        heading: self.headings.len().checked_sub(1).map(small),
                     });
                 }
                 Event::End(TagEnd::Item) => {
                     self.finish_head();
-                    if let Some(frame) = self.frames.pop()
-                        && frame.depth == 0
-                    {
-                        self.top_items.push(TopItem {
-                            start: frame.start,
-                            end: frame.end,
-                            head_start: frame.head_start,
-                            head_end: frame.head_end,
-                        });
-                    }
+                    self.open.pop();
                 }
                 Event::Start(Tag::CodeBlock(_)) => {
                     self.finish_open_heads();
@@ -388,8 +411,8 @@ impl<'a> Builder<'a> {
                 Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
                 Event::Start(Tag::Paragraph) => {
                     // A second paragraph in an item ends its head.
-                    if let Some(frame) = self.frames.last()
-                        && frame.head_end > frame.head_start
+                    if let Some(&i) = self.open.last()
+                        && self.items[i].head_end > self.items[i].head_start
                     {
                         self.finish_head();
                     }
@@ -423,6 +446,9 @@ impl<'a> Builder<'a> {
             }
         }
         self.finish_open_heads();
+        for i in 0..self.items.len() {
+            self.read_item(i);
+        }
         self.assemble()
     }
 
@@ -430,53 +456,60 @@ impl<'a> Builder<'a> {
     fn push_inline(&mut self, s: &str, end: usize) {
         if let Some(h) = self.heading_text.as_mut() {
             h.push_str(s);
-        } else if let Some(frame) = self.frames.last_mut()
-            && !frame.head_done
+        } else if let Some(&i) = self.open.last()
+            && !self.items[i].head_done
         {
-            frame.head_end = frame.head_end.max(end);
+            self.items[i].head_end = self.items[i].head_end.max(small(end));
         }
     }
 
     /// Ends the head of every open item (a block started: nothing more joins their heads).
     fn finish_open_heads(&mut self) {
-        for i in 0..self.frames.len() {
-            if !self.frames[i].head_done {
-                self.finish_frame(i);
-            }
+        for &i in &self.open {
+            self.items[i].head_done = true;
         }
     }
 
     fn finish_head(&mut self) {
-        if let Some(i) = self.frames.len().checked_sub(1)
-            && !self.frames[i].head_done
-        {
-            self.finish_frame(i);
+        if let Some(&i) = self.open.last() {
+            self.items[i].head_done = true;
         }
     }
 
     /// The owning task and the key context of the nearest enclosing item.
     fn context(&self, i: usize) -> (Option<usize>, Option<Key>) {
-        match self.frames[..i].last().map(|f| f.kind) {
-            Some(FrameKind::Task(t)) => (Some(t), None),
-            Some(FrameKind::Plain { owner, key }) => (owner, key),
+        let parent = self.items[i].parent;
+        match parent.map(|p| self.items[p as usize].kind) {
+            Some(FrameKind::Task(t)) => (Some(t as usize), None),
+            Some(FrameKind::Plain { owner, key }) => (owner.map(|o| o as usize), key),
             Some(FrameKind::Acceptance) => {
-                let owner = self.frames[..i].iter().rev().find_map(|f| match f.kind {
-                    FrameKind::Task(t) => Some(t),
-                    _ => None,
-                });
-                (owner, None)
+                let mut at = parent;
+                while let Some(p) = at {
+                    if let FrameKind::Task(t) = self.items[p as usize].kind {
+                        return (Some(t as usize), None);
+                    }
+                    at = self.items[p as usize].parent;
+                }
+                (None, None)
             }
             _ => (None, None),
         }
     }
 
-    fn finish_frame(&mut self, i: usize) {
-        self.frames[i].head_done = true;
+    /// Reads one item, its parents already read: a task, an acceptance item, or a plain
+    /// item (metadata or description of its task).
+    fn read_item(&mut self, i: usize) {
         let (owner, parent_key) = self.context(i);
-        let frame = &self.frames[i];
-        let head = raw_head(self.text, frame.head_start, frame.head_end);
-        let (start, end) = (frame.start, frame.end);
-        let kind = if let Some((status, mark_at, after, optional)) = frame.checkbox {
+        let frame = &self.items[i];
+        let head = raw_head(
+            self.text,
+            frame.head_start as usize,
+            frame.head_end as usize,
+        );
+        let (start, end) = (frame.start as usize, frame.end as usize);
+        let after = frame.head_start as usize;
+        let kind = if let Some((status, mark_at, optional)) = frame.checkbox {
+            let mark_at = mark_at as usize;
             let body = &*head;
             let subtask = owner.is_some_and(|o| self.is_subtask_of(body, o));
             match owner {
@@ -490,8 +523,10 @@ impl<'a> Builder<'a> {
                     FrameKind::Acceptance
                 }
                 _ => {
+                    let heading = frame.heading.map(|h| h as usize);
                     let index = self.new_task(body, status, start, mark_at, after, optional, owner);
-                    FrameKind::Task(index)
+                    self.task_heading[index] = heading;
+                    FrameKind::Task(small(index))
                 }
             }
         } else {
@@ -499,7 +534,7 @@ impl<'a> Builder<'a> {
                 Some(owner) => {
                     let key = self.plain_item(owner, parent_key, head.trim(), start, end);
                     FrameKind::Plain {
-                        owner: Some(owner),
+                        owner: Some(small(owner)),
                         key,
                     }
                 }
@@ -514,7 +549,7 @@ impl<'a> Builder<'a> {
                 }
             }
         };
-        self.frames[i].kind = kind;
+        self.items[i].kind = kind;
     }
 
     /// A nested checkbox is a sub-task when it starts with an id of its parent's scheme.
@@ -587,7 +622,7 @@ impl<'a> Builder<'a> {
             apply_key(&mut task, inline.0, &inline.1, span);
         }
         self.tasks.push(task);
-        self.task_heading.push(self.headings.len().checked_sub(1));
+        self.task_heading.push(None);
         index
     }
 
@@ -766,6 +801,8 @@ impl<'a> Builder<'a> {
             .iter()
             .position(|h| special(h) == Some(SectionKind::Decisions))
             .map(|i| self.decision_log(i, body_end(i)));
+        // The item records have served; free them before the tasks grow further.
+        self.items = Vec::new();
 
         // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
         let first_index: HashMap<&str, usize> = {
@@ -852,6 +889,15 @@ impl<'a> Builder<'a> {
                 task.scope_source = ScopeSource::Inferred;
             }
         }
+        // Lists grown by push keep room for more; a large plan holds many small ones.
+        for task in &mut self.tasks {
+            task.deps.shrink_to_fit();
+            task.dependents.shrink_to_fit();
+            task.files.shrink_to_fit();
+            task.notes.shrink_to_fit();
+            task.verify.shrink_to_fit();
+            task.acceptance.shrink_to_fit();
+        }
 
         if self.tasks.is_empty() {
             let skipped = match self.plain_items_outside_tasks {
@@ -899,24 +945,26 @@ impl<'a> Builder<'a> {
         let h = &self.headings[heading];
         let body_start = next_line_start(text, h.span.end);
         let entries: Vec<Decision> = self
-            .top_items
+            .items
             .iter()
-            .filter(|item| item.start >= body_start && item.start < end)
+            .filter(|item| item.depth == 0)
+            .filter(|item| (body_start..end).contains(&(item.start as usize)))
             .map(|item| Decision {
-                text: raw_head(text, item.head_start, item.head_end).into_owned(),
-                span: self.span(item.start, line_end(text, item.start)),
+                text: raw_head(text, item.head_start as usize, item.head_end as usize).into_owned(),
+                span: self.span(item.start as usize, line_end(text, item.start as usize)),
             })
             .collect();
         let insert_at = match self
-            .top_items
+            .items
             .iter()
-            .rfind(|item| item.start >= body_start && item.start < end)
+            .rfind(|item| item.depth == 0 && (body_start..end).contains(&(item.start as usize)))
         {
             // Right after the last entry's last non-blank line.
             Some(item) => {
-                let item_text = &text[item.start..item.end.min(end)];
+                let item_start = item.start as usize;
+                let item_text = &text[item_start..(item.end as usize).min(end)];
                 let trimmed = item_text.trim_end();
-                next_line_start(text, item.start + trimmed.len().saturating_sub(1))
+                next_line_start(text, item_start + trimmed.len().saturating_sub(1))
             }
             None => {
                 let body = &text[body_start.min(end)..end];
