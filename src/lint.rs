@@ -2,18 +2,17 @@
 //! then structure errors (E…) and warnings (W…). The code list is documented in
 //! docs/lint.md; codes never change meaning once released.
 
-use rustc_hash::FxHashMap as HashMap;
-
-use crate::graph::Dag;
+use crate::graph::{Dag, IdIndex};
 use crate::plan::keys;
 use crate::plan::{Diagnostic, Plan, Severity, Span};
 
 /// Every finding for a plan, in file order.
 pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = plan.diagnostics.clone();
-    duplicate_ids(plan, &mut out);
-    dependencies(plan, &mut out);
-    let dag = Dag::build(plan);
+    let index = crate::graph::id_index(plan);
+    duplicate_ids(plan, &index, &mut out);
+    dependencies(plan, &index, &mut out);
+    let dag = Dag::with_index(plan, &index);
     for cycle in dag.cycles() {
         let first = &plan.tasks[cycle[0]];
         let path: Vec<String> = cycle
@@ -118,17 +117,15 @@ fn truncate(text: &str, max: usize) -> String {
     out
 }
 
-fn duplicate_ids(plan: &Plan, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, &crate::plan::Task> = HashMap::default();
+fn duplicate_ids(plan: &Plan, index: &IdIndex<'_>, out: &mut Vec<Diagnostic>) {
     for task in &plan.tasks {
         let Some(id) = task.id.as_deref() else {
             continue;
         };
-        match first.get(id) {
-            None => {
-                first.insert(id, task);
-            }
-            Some(original) => out.push(Diagnostic {
+        let first = index[id];
+        if first != task.index {
+            let original = &plan.tasks[first];
+            out.push(Diagnostic {
                 code: "E101",
                 name: "duplicate-id",
                 severity: Severity::Error,
@@ -141,18 +138,12 @@ fn duplicate_ids(plan: &Plan, out: &mut Vec<Diagnostic>) {
                     "give each task its own id; `baton fmt --ids` fills in missing ones"
                         .to_string(),
                 ),
-            }),
+            });
         }
     }
 }
 
-fn dependencies(plan: &Plan, out: &mut Vec<Diagnostic>) {
-    let known: HashMap<&str, usize> = plan
-        .tasks
-        .iter()
-        .filter_map(|t| t.id.as_deref().map(|id| (id, t.index)))
-        .rev()
-        .collect();
+fn dependencies(plan: &Plan, known: &IdIndex<'_>, out: &mut Vec<Diagnostic>) {
     // Only consulted when a dependency is unknown, so built lazily.
     let mut sorted_ids: Option<Vec<&str>> = None;
     for task in &plan.tasks {

@@ -5,64 +5,97 @@ use std::collections::{HashMap, HashSet};
 
 use crate::plan::{Plan, Status};
 
-/// Tasks as nodes (indices into `plan.tasks`) and their resolved dependencies.
+/// Ids to task indices: the first task carrying each id.
+pub type IdIndex<'p> = rustc_hash::FxHashMap<&'p str, usize>;
+
+/// Builds the id index of a plan.
+pub fn id_index(plan: &Plan) -> IdIndex<'_> {
+    let mut index = IdIndex::with_capacity_and_hasher(plan.tasks.len(), Default::default());
+    for task in &plan.tasks {
+        if let Some(id) = task.id.as_deref() {
+            index.entry(id).or_insert(task.index);
+        }
+    }
+    index
+}
+
+/// Tasks as nodes (indices into `plan.tasks`) and their resolved dependencies, stored flat
+/// (one list for the whole plan) so a large plan costs two allocations, not one per task.
 #[derive(Debug)]
 pub struct Dag {
-    /// For each task, the tasks it waits for (resolved, duplicates removed). Ids that name
-    /// no task are left out here; lint reports them.
-    pub deps: Vec<Vec<usize>>,
+    /// Task `t`'s dependencies are `edges[offsets[t]..offsets[t + 1]]`.
+    offsets: Vec<usize>,
+    edges: Vec<usize>,
 }
 
 impl Dag {
     pub fn build(plan: &Plan) -> Dag {
-        let mut index: rustc_hash::FxHashMap<&str, usize> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(plan.tasks.len(), Default::default());
+        Dag::with_index(plan, &id_index(plan))
+    }
+
+    /// Builds the graph with an id index the caller already has.
+    pub fn with_index(plan: &Plan, index: &IdIndex<'_>) -> Dag {
+        let mut offsets = Vec::with_capacity(plan.tasks.len() + 1);
+        let mut edges = Vec::with_capacity(plan.tasks.len() * 2);
+        offsets.push(0);
         for task in &plan.tasks {
-            if let Some(id) = task.id.as_deref() {
-                index.entry(id).or_insert(task.index);
-            }
-        }
-        let deps = plan
-            .tasks
-            .iter()
-            .map(|task| {
-                let mut resolved: Vec<usize> = task
-                    .deps
+            let start = edges.len();
+            edges.extend(
+                task.deps
                     .iter()
-                    .filter_map(|d| index.get(d.id.as_str()).copied())
-                    .collect();
-                resolved.sort_unstable();
-                resolved.dedup();
-                resolved
-            })
-            .collect();
-        Dag { deps }
+                    .filter_map(|d| index.get(d.id.as_str()).copied()),
+            );
+            edges[start..].sort_unstable();
+            let mut kept = start;
+            for i in start..edges.len() {
+                if kept == start || edges[kept - 1] != edges[i] {
+                    edges[kept] = edges[i];
+                    kept += 1;
+                }
+            }
+            edges.truncate(kept);
+            offsets.push(edges.len());
+        }
+        Dag { offsets, edges }
+    }
+
+    /// The tasks task `t` waits for (resolved, sorted, without duplicates). Ids that name
+    /// no task are left out here; lint reports them.
+    pub fn deps(&self, t: usize) -> &[usize] {
+        &self.edges[self.offsets[t]..self.offsets[t + 1]]
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
     }
 
     /// Every dependency cycle, each as the path of tasks around it (first task repeated
     /// implicitly). Finds strongly connected components iteratively (no recursion, so a
     /// 100k-task chain cannot overflow the stack) and walks one cycle inside each.
     pub fn cycles(&self) -> Vec<Vec<usize>> {
-        let n = self.deps.len();
+        let n = self.len();
         let mut comp = vec![usize::MAX; n];
         let mut low = vec![0usize; n];
         let mut order = vec![usize::MAX; n];
         let mut on_stack = vec![false; n];
         let mut stack = Vec::new();
         let mut counter = 0;
-        let mut components: Vec<Vec<usize>> = Vec::new();
+        // Only components that loop are kept: most tasks are components of one.
+        let mut looping: Vec<(usize, usize)> = Vec::new(); // (component number, smallest member)
+        let mut components = 0;
+        let mut work: Vec<(usize, usize)> = Vec::new();
         for root in 0..n {
             if order[root] != usize::MAX {
                 continue;
             }
-            let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+            work.push((root, 0));
             order[root] = counter;
             low[root] = counter;
             counter += 1;
             stack.push(root);
             on_stack[root] = true;
             while let Some(&mut (node, ref mut next)) = work.last_mut() {
-                if let Some(&dep) = self.deps[node].get(*next) {
+                if let Some(&dep) = self.deps(node).get(*next) {
                     *next += 1;
                     if order[dep] == usize::MAX {
                         order[dep] = counter;
@@ -81,28 +114,27 @@ impl Dag {
                     low[parent] = low[parent].min(low[node]);
                 }
                 if low[node] == order[node] {
-                    let mut members = Vec::new();
+                    let (mut size, mut smallest) = (0, node);
                     while let Some(top) = stack.pop() {
                         on_stack[top] = false;
-                        comp[top] = components.len();
-                        members.push(top);
+                        comp[top] = components;
+                        size += 1;
+                        smallest = smallest.min(top);
                         if top == node {
                             break;
                         }
                     }
-                    components.push(members);
+                    if size > 1 || self.deps(node).contains(&node) {
+                        looping.push((components, smallest));
+                    }
+                    components += 1;
                 }
             }
         }
-        let mut cycles = Vec::new();
-        for (c, members) in components.iter().enumerate() {
-            let looped = members.len() > 1 || self.deps[members[0]].contains(&members[0]);
-            if !looped {
-                continue;
-            }
-            let start = *members.iter().min().unwrap_or(&members[0]);
-            cycles.push(self.walk_cycle(start, c, &comp));
-        }
+        let mut cycles: Vec<Vec<usize>> = looping
+            .into_iter()
+            .map(|(c, start)| self.walk_cycle(start, c, &comp))
+            .collect();
         cycles.sort();
         cycles
     }
@@ -114,7 +146,7 @@ impl Dag {
         let mut queue = std::collections::VecDeque::from([start]);
         let mut seen = HashSet::from([start]);
         while let Some(node) = queue.pop_front() {
-            for &dep in &self.deps[node] {
+            for &dep in self.deps(node) {
                 if comp[dep] != c {
                     continue;
                 }
@@ -184,7 +216,8 @@ pub fn readiness(plan: &Plan, dag: &Dag, claims: &HashMap<String, String>) -> Ve
             if task.status == Status::InProgress {
                 return Readiness::InProgress;
             }
-            let waiting: Vec<usize> = dag.deps[task.index]
+            let waiting: Vec<usize> = dag
+                .deps(task.index)
                 .iter()
                 .copied()
                 .filter(|&d| !plan.tasks[d].status.is_closed())
