@@ -201,14 +201,28 @@ fn read_checkbox(text: &str, item_start: usize) -> Option<Checkbox> {
         }
         _ => return None,
     }
-    let spaces = b[i..]
+    // Columns after the marker, tabs to the next multiple of four. Five or more make the
+    // item's first line an indented code block (CommonMark), and code is never a task.
+    let line_start = b[..item_start]
         .iter()
-        .take_while(|&&c| c == b' ' || c == b'\t')
-        .count();
-    if spaces == 0 {
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let mut column = text
+        .get(line_start..i)
+        .map_or(i - line_start, |s| s.chars().count());
+    let marker_end = column;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b' ' => column += 1,
+            b'\t' => column += 4 - column % 4,
+            _ => break,
+        }
+        i += 1;
+    }
+    let width = column - marker_end;
+    if width == 0 || width > 4 {
         return None;
     }
-    i += spaces;
     if b.get(i) != Some(&b'[') || b.get(i + 2) != Some(&b']') {
         return None;
     }
@@ -1279,9 +1293,9 @@ mod tests {
 
     #[test]
     fn code_is_never_a_task() {
-        let src = "# P\n```\n- [ ] T1 fenced\n```\n\n    - [ ] T2 indented\n\n<div>\n- [ ] T3 html\n</div>\n\n> - [ ] T4 quoted\n";
+        let src = "# P\n```\n- [ ] T1 fenced\n```\n\n    - [ ] T2 indented\n\n<div>\n- [ ] T3 html\n</div>\n\n> - [ ] T4 quoted\n\n-      [ ] T5 code inside an item\n-\t[ ] T6 tab\n";
         let plan = parse(src.as_bytes());
-        assert_eq!(ids(&plan), ["T4"]);
+        assert_eq!(ids(&plan), ["T4", "T6"]);
     }
 
     #[test]
