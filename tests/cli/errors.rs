@@ -120,3 +120,29 @@ fn read_commands_leave_no_files_behind() {
         .collect();
     assert_eq!(names, ["plan.md"]);
 }
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    use std::io::{BufRead, BufReader};
+    let p = Project::new();
+    p.write("plan.md", crate::harness::big_plan(20_000));
+    let mut child = p
+        .command(&["list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone now: baton's next writes hit a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("Phase 1"), "{first}");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
