@@ -61,7 +61,11 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args, to: Status) -> Result<Exit
     // while the plan is still locked; failing to costs the next run a parse, nothing more.
     if let Some(mut index) = current.filter(|_| rebuilt || updated.wrote) {
         index.rekey(&updated.bytes);
-        let _ = index.save(&index_path);
+        let _ = if rebuilt {
+            index.save(&index_path)
+        } else {
+            index.save_header(&index_path)
+        };
     }
     let outcome = updated.into_value();
 
@@ -175,17 +179,8 @@ fn with_parse(
 }
 
 fn record(file: &PlanFile, ids: &[String], to: Status, by: Option<&str>) -> Result<(), CliError> {
-    let state = file.state()?;
-    for id in ids {
-        if to == Status::Done {
-            state.release(id)?;
-        }
-        state.record(
-            Some(id),
-            if to == Status::Done { "done" } else { "undo" },
-            by,
-            None,
-        )?;
-    }
+    let action = if to == Status::Done { "done" } else { "undo" };
+    file.state()?
+        .record_status(ids, action, by, to == Status::Done)?;
     Ok(())
 }

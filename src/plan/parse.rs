@@ -604,9 +604,9 @@ impl<'a> Builder<'a> {
         });
         let mut task = Task {
             index,
-            id: head.id.clone(),
+            id: head.id,
             id_span,
-            title: head.title.clone(),
+            title: head.title,
             status,
             status_span,
             line_span,

@@ -165,6 +165,30 @@ where
             source,
         })?;
         let (edits, value) = decide(&Snapshot::new(&bytes))?;
+        if let Some((at, byte)) = single_byte(&edits) {
+            // The common `done`/`undo` of one task: no copy of the plan, one byte written.
+            if bytes.get(at) == Some(&byte) {
+                return Ok(Updated {
+                    value,
+                    bytes,
+                    wrote: false,
+                    real,
+                    _lock: lock,
+                });
+            }
+            if write_byte_in_place(&real, &bytes, at, byte)? {
+                let mut bytes = bytes;
+                bytes[at] = byte;
+                return Ok(Updated {
+                    value,
+                    bytes,
+                    wrote: true,
+                    real,
+                    _lock: lock,
+                });
+            }
+            continue;
+        }
         let new = edit::apply(&bytes, &edits).map_err(|source| StoreError::Edit {
             path: real.clone(),
             source,
@@ -194,6 +218,82 @@ where
 /// Where the checkbox index of a plan lives: beside the lock, named the same way.
 pub fn index_path(real: &Path) -> PathBuf {
     lock_path(real).with_extension("idx")
+}
+
+/// The one byte a set of edits changes, when that is all they do (a `done` or `undo` of one
+/// task): such an edit is written in place.
+fn single_byte(edits: &[Edit]) -> Option<(usize, u8)> {
+    match edits {
+        [edit] if edit.range.len() == 1 && edit.text.len() == 1 => {
+            Some((edit.range.start, edit.text[0]))
+        }
+        _ => None,
+    }
+}
+
+/// Changes one byte of the plan where it lies. A one-byte write cannot be torn, so readers
+/// see the old byte or the new one, exactly as with a rename, at a fraction of the cost of
+/// rewriting a large plan. Before writing, the file must still be the one that was read
+/// (same inode, same length, the old byte in place); after, the path must still name it, or
+/// an editor replaced the plan meanwhile and the caller starts over from the new file.
+/// Returns false in those cases, and when the plan cannot be opened for writing (the rename
+/// path then does the job).
+#[cfg(unix)]
+fn write_byte_in_place(
+    real: &Path,
+    expected: &[u8],
+    at: usize,
+    byte: u8,
+) -> Result<bool, StoreError> {
+    use std::os::unix::fs::FileExt;
+    let write_err = |source| StoreError::Write {
+        path: real.to_path_buf(),
+        source,
+    };
+    let Ok(file) = OpenOptions::new().read(true).write(true).open(real) else {
+        let new = {
+            let mut new = expected.to_vec();
+            new[at] = byte;
+            new
+        };
+        return write_if_unchanged(real, expected, &new);
+    };
+    let same_file = |file: &File| -> Result<bool, StoreError> {
+        let open = file.metadata().map_err(write_err)?;
+        let named = fs::metadata(real).map_err(write_err)?;
+        Ok(same_inode(&open, &named) && open.len() == expected.len() as u64)
+    };
+    if !same_file(&file)? {
+        return Ok(false);
+    }
+    let mut current = [0u8; 1];
+    file.read_exact_at(&mut current, at as u64)
+        .map_err(write_err)?;
+    if current[0] != expected[at] {
+        return Ok(false);
+    }
+    file.write_all_at(&[byte], at as u64).map_err(write_err)?;
+    file.sync_data().map_err(write_err)?;
+    same_file(&file)
+}
+
+/// Elsewhere, the rename path does every write.
+#[cfg(not(unix))]
+fn write_byte_in_place(
+    real: &Path,
+    expected: &[u8],
+    at: usize,
+    byte: u8,
+) -> Result<bool, StoreError> {
+    let mut new = expected.to_vec();
+    new[at] = byte;
+    write_if_unchanged(real, expected, &new)
+}
+
+#[cfg(unix)]
+fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
 }
 
 /// Writes `new` beside the plan and renames it over the plan, unless the plan no longer holds
