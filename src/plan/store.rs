@@ -165,48 +165,39 @@ where
             source,
         })?;
         let (edits, value) = decide(&Snapshot::new(&bytes))?;
-        if let Some((at, byte)) = single_byte(&edits) {
+        // The plan's bytes after this attempt and whether they were written; `None` when
+        // the file changed underneath and the attempt starts over.
+        let outcome = match single_byte(&edits) {
             // The common `done`/`undo` of one task: no copy of the plan, one byte written.
-            if bytes.get(at) == Some(&byte) {
-                return Ok(Updated {
-                    value,
-                    bytes,
-                    wrote: false,
-                    real,
-                    _lock: lock,
-                });
+            Some((at, byte)) if bytes.get(at) == Some(&byte) => Some((bytes, false)),
+            Some((at, byte)) => {
+                if write_byte_in_place(&real, &bytes, at, byte)? {
+                    let mut bytes = bytes;
+                    bytes[at] = byte;
+                    Some((bytes, true))
+                } else {
+                    None
+                }
             }
-            if write_byte_in_place(&real, &bytes, at, byte)? {
-                let mut bytes = bytes;
-                bytes[at] = byte;
-                return Ok(Updated {
-                    value,
-                    bytes,
-                    wrote: true,
-                    real,
-                    _lock: lock,
-                });
+            None => {
+                let new = edit::apply(&bytes, &edits).map_err(|source| StoreError::Edit {
+                    path: real.clone(),
+                    source,
+                })?;
+                if new == bytes {
+                    Some((bytes, false))
+                } else if write_if_unchanged(&real, &bytes, &new)? {
+                    Some((new, true))
+                } else {
+                    None
+                }
             }
-            continue;
-        }
-        let new = edit::apply(&bytes, &edits).map_err(|source| StoreError::Edit {
-            path: real.clone(),
-            source,
-        })?;
-        if new == bytes {
+        };
+        if let Some((bytes, wrote)) = outcome {
             return Ok(Updated {
                 value,
                 bytes,
-                wrote: false,
-                real,
-                _lock: lock,
-            });
-        }
-        if write_if_unchanged(&real, &bytes, &new)? {
-            return Ok(Updated {
-                value,
-                bytes: new,
-                wrote: true,
+                wrote,
                 real,
                 _lock: lock,
             });
@@ -234,7 +225,7 @@ fn single_byte(edits: &[Edit]) -> Option<(usize, u8)> {
 /// Changes one byte of the plan where it lies. A one-byte write cannot be torn, so readers
 /// see the old byte or the new one, exactly as with a rename, at a fraction of the cost of
 /// rewriting a large plan. Before writing, the file must still be the one that was read
-/// (same inode, same length, the old byte in place); after, the path must still name it, or
+/// (same inode, same length, same bytes); after, the path must still name it, or
 /// an editor replaced the plan meanwhile and the caller starts over from the new file.
 /// Returns false in those cases, and when the plan cannot be opened for writing (the rename
 /// path then does the job).
@@ -266,11 +257,17 @@ fn write_byte_in_place(
     if !same_file(&file)? {
         return Ok(false);
     }
-    let mut current = [0u8; 1];
-    file.read_exact_at(&mut current, at as u64)
-        .map_err(write_err)?;
-    if current[0] != expected[at] {
-        return Ok(false);
+    // Every byte must still be what was decided on, not only the one changed: an editor
+    // could have shifted the line. Compared in small pieces, so no second copy of the plan.
+    const PIECE: usize = 64 * 1024;
+    let mut piece = vec![0u8; PIECE.min(expected.len())];
+    for (n, want) in expected.chunks(PIECE).enumerate() {
+        let got = &mut piece[..want.len()];
+        file.read_exact_at(got, (n * PIECE) as u64)
+            .map_err(write_err)?;
+        if got != want {
+            return Ok(false);
+        }
     }
     file.write_all_at(&[byte], at as u64).map_err(write_err)?;
     file.sync_data().map_err(write_err)?;
@@ -362,6 +359,58 @@ mod tests {
         })
         .unwrap();
         assert!(!again.wrote);
+    }
+
+    /// An editor that saves the plan (by rename, or in place) while baton decides: baton
+    /// notices, starts over from the editor's bytes, and keeps both changes.
+    #[test]
+    fn an_editor_saving_meanwhile_loses_nothing() {
+        // (the editor writes in place, same length as before, the ids to tick)
+        for (in_place, same_len, ids) in [
+            (true, false, vec!["T2"]),
+            (false, false, vec!["T1", "T2"]),
+            (true, true, vec!["T1"]),
+            (false, true, vec!["T2"]),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("plan.md");
+            fs::write(&path, "# P\n- [ ] T1 a\n- [ ] T2 b\n").unwrap();
+            let mut calls = 0;
+            update(&path, |snap| {
+                calls += 1;
+                if calls == 1 {
+                    // Same length: the lines move by one byte, so T2's mark moves too.
+                    let edited = if same_len {
+                        "#  P\n- [ ] T1 a\n- [ ] T2 \n"
+                    } else {
+                        "# P edited\n- [ ] T1 a\n- [ ] T2 b\n"
+                    };
+                    if in_place {
+                        fs::write(&path, edited).unwrap();
+                    } else {
+                        let tmp = path.with_extension("tmp");
+                        fs::write(&tmp, edited).unwrap();
+                        fs::rename(&tmp, &path).unwrap();
+                    }
+                }
+                let plan = snap.plan();
+                let edits = ids
+                    .iter()
+                    .filter_map(|id| set_status(plan, plan.task(id).unwrap(), Status::Done))
+                    .collect();
+                Ok::<_, StoreError>((edits, ()))
+            })
+            .unwrap();
+            assert_eq!(calls, 2, "started over once");
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(
+                text.starts_with(if same_len { "#  P\n" } else { "# P edited\n" }),
+                "{text}"
+            );
+            for id in &ids {
+                assert!(text.contains(&format!("- [x] {id} ")), "{text}");
+            }
+        }
     }
 
     #[test]
