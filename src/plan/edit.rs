@@ -91,11 +91,9 @@ pub fn append_decision(plan: &Plan, line: &str) -> Edit {
     let entry = format!("- {}{nl}", line.replace(['\r', '\n'], " ").trim());
     match &plan.decisions {
         Some(log) => {
-            let text = if log.at_line_start {
-                entry
-            } else {
-                format!("{nl}{entry}")
-            };
+            let lead = if log.at_line_start { "" } else { nl };
+            let trail = if log.needs_blank_after { nl } else { "" };
+            let text = format!("{lead}{entry}{trail}");
             Edit {
                 range: log.insert_at..log.insert_at,
                 text: text.into_bytes(),
@@ -116,12 +114,25 @@ pub fn append_decision(plan: &Plan, line: &str) -> Edit {
     }
 }
 
-/// The next free id in the plan's scheme: `T<n>` after the highest T-number in use,
-/// or the next top-level number for dotted plans.
+/// The next free ids in the plan's scheme: the prefix most used (ties go to the one used
+/// first; `T` in a plan without ids), numbered after the highest number in use, keeping the
+/// plan's zero padding. Ids that open nested checkboxes count as used too: people read them
+/// as ids even where baton reads an acceptance item.
 pub fn next_ids(plan: &Plan, count: usize) -> Vec<String> {
-    let mut best_prefix: Option<(String, usize)> = None;
-    let mut prefixes: std::collections::HashMap<String, (usize, u64)> = Default::default();
-    for id in plan.ids() {
+    fn leading_id(text: &str) -> Option<&str> {
+        let token = text.split_whitespace().next()?;
+        let token = token.strip_suffix([':', '.']).unwrap_or(token);
+        super::keys::is_id(token).then_some(token)
+    }
+    let nested = plan
+        .tasks
+        .iter()
+        .flat_map(|t| &t.acceptance)
+        .filter_map(|a| leading_id(&a.text));
+    let used: Vec<&str> = plan.ids().chain(nested).collect();
+    // (prefix, uses, highest number), in order of first use.
+    let mut stats: Vec<(&str, usize, u64)> = Vec::new();
+    for id in &used {
         let digits_at = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
         let prefix = &id[..digits_at];
         let number: u64 = id[digits_at..]
@@ -129,26 +140,31 @@ pub fn next_ids(plan: &Plan, count: usize) -> Vec<String> {
             .next()
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
-        let entry = prefixes.entry(prefix.to_string()).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 = entry.1.max(number);
-    }
-    for (prefix, (uses, _)) in &prefixes {
-        if best_prefix.as_ref().is_none_or(|(_, n)| uses > n) {
-            best_prefix = Some((prefix.clone(), *uses));
+        match stats.iter_mut().find(|s| s.0 == prefix) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 = entry.2.max(number);
+            }
+            None => stats.push((prefix, 1, number)),
         }
     }
-    let prefix = best_prefix.map_or_else(|| "T".to_string(), |(p, _)| p);
-    let mut next = prefixes.get(&prefix).map_or(0, |&(_, max)| max) + 1;
+    let mut best: (&str, usize, u64) = ("T", 0, 0);
+    for entry in &stats {
+        if entry.1 > best.1 {
+            best = *entry;
+        }
+    }
+    let (prefix, _, highest) = best;
     // Keep zero padding (`T007`) when the plan uses it.
-    let width = plan
-        .ids()
-        .filter_map(|id| id.strip_prefix(prefix.as_str()))
+    let width = used
+        .iter()
+        .filter_map(|id| id.strip_prefix(prefix))
         .filter(|n| n.len() > 1 && n.starts_with('0'))
-        .map(str::len)
+        .map(|n| n.len())
         .max()
         .unwrap_or(0);
-    let taken: std::collections::HashSet<&str> = plan.ids().collect();
+    let taken: std::collections::HashSet<&str> = used.iter().copied().collect();
+    let mut next = highest + 1;
     let mut out = Vec::with_capacity(count);
     while out.len() < count {
         let id = format!("{prefix}{next:0width$}");
@@ -198,6 +214,27 @@ mod tests {
     }
 
     #[test]
+    fn a_new_decision_never_swallows_the_next_line() {
+        for src in [
+            "## Decisions\n- one\n  ```\n  x\n  ```\nnote\n",
+            "## Decisions\n- one\n\n  ```\n  x\n  ```\n  -\n",
+        ] {
+            let plan = parse(src.as_bytes());
+            let out = apply(src.as_bytes(), &[append_decision(&plan, "two")]).unwrap();
+            let after = parse(&out);
+            let entries: Vec<&str> = after
+                .decisions
+                .as_ref()
+                .unwrap()
+                .entries
+                .iter()
+                .map(|e| e.text.as_str())
+                .collect();
+            assert_eq!(entries, ["one", "two"], "{}", String::from_utf8_lossy(&out));
+        }
+    }
+
+    #[test]
     fn ids_follow_the_scheme() {
         let plan = parse(b"- [ ] T001 a\n- [ ] T002 b\n- [ ] c\n");
         assert_eq!(next_ids(&plan, 2), ["T003", "T004"]);
@@ -205,6 +242,16 @@ mod tests {
         let out = apply(b"- [ ] T1 a\n- [ ] c\n", &[insert_id(&plan.tasks[1], "T2")]).unwrap();
         assert_eq!(out, b"- [ ] T1 a\n- [ ] T2 c\n");
         assert_eq!(next_ids(&parse(b"- [ ] a\n"), 1), ["T1"]);
+        // A nested `T1` under a task without an id is an acceptance item, but its id is taken.
+        assert_eq!(
+            next_ids(&parse(b"- [ ] Parent\n  - [ ] T1 child\n"), 1),
+            ["T2"]
+        );
+        // Ties go to the prefix used first.
+        assert_eq!(
+            next_ids(&parse(b"- [ ] B1 a\n- [ ] A7 b\n- [ ] c\n"), 1),
+            ["B2"]
+        );
         let plan = parse(b"- [ ]* c\n");
         let out = apply(b"- [ ]* c\n", &[insert_id(&plan.tasks[0], "T1")]).unwrap();
         assert_eq!(out, b"- [ ]* T1 c\n");

@@ -207,6 +207,10 @@ pub struct DecisionLog {
     /// Whether the byte before `insert_at` is a line ending (false at end of a file
     /// with no final newline).
     pub at_line_start: bool,
+    /// The line at `insert_at` holds text that a new entry's paragraph would swallow (a
+    /// lazy continuation line, or a `-`/`=` line it would turn into a heading): the new
+    /// entry is followed by a blank line.
+    pub needs_blank_after: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use super::keys::{self, Key};
 use super::model::*;
 
-/// Parses a plan. Bytes that are not UTF-8 are read as `?` (one for one, so every offset
+/// Parses a plan. Bytes that are not UTF-8 are read as [`SUBSTITUTE`] (one for one, so every offset
 /// still points into the original bytes) and reported.
 pub fn parse(bytes: &[u8]) -> Plan {
     let mut diagnostics = Vec::new();
@@ -46,7 +46,11 @@ pub fn parse(bytes: &[u8]) -> Plan {
 /// The largest plan baton reads: offsets are kept in 32 bits.
 pub const MAX_LEN: usize = u32::MAX as usize;
 
-/// Replaces each invalid byte with `?` so the text has the same length as the bytes.
+/// What an invalid byte reads as: the ASCII substitute character, one byte like the byte it
+/// stands for, and no Markdown syntax (a `?` after `<` would open an HTML block).
+pub const SUBSTITUTE: char = '\u{1a}';
+
+/// Replaces each invalid byte with [`SUBSTITUTE`] so the text has the same length as the bytes.
 fn sanitize<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'b, str> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Cow::Borrowed(text);
@@ -59,7 +63,7 @@ fn sanitize<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'b, s
         if !chunk.invalid().is_empty() {
             first_bad.get_or_insert(out.len());
             bad += chunk.invalid().len();
-            out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+            out.extend(std::iter::repeat_n(SUBSTITUTE, chunk.invalid().len()));
         }
     }
     if let Some(at) = first_bad {
@@ -69,7 +73,7 @@ fn sanitize<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'b, s
             name: "not-utf8",
             severity: Severity::Warning,
             message: format!(
-                "{bad} byte(s) are not UTF-8; they are read as `?` and kept as they are"
+                "{bad} byte(s) are not UTF-8; they are read as U+001A and kept as they are"
             ),
             span: lines.span(&out, at, at + 1),
             hint: Some("save the plan as UTF-8".to_string()),
@@ -147,6 +151,30 @@ impl LineIndex {
             .count();
         (crlf, self.starts.len() - 1)
     }
+}
+
+/// The length of a YAML front matter block at the start of `text`: `---` on the first line,
+/// then lines up to a closing `---` or `...`. Zero when there is none.
+fn front_matter_len(text: &str) -> usize {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        return 0;
+    }
+    let mut at = first_end;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let line = text[at..end].trim_end();
+        if line == "---" || line == "..." {
+            return end;
+        }
+        // A heading or a task is Markdown, not YAML: then the `---` was a thematic break.
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("# ") || trimmed.starts_with("## ") || trimmed.contains("- [") {
+            return 0;
+        }
+        at = end;
+    }
+    0
 }
 
 /// Offset of the end of the line containing `at`, before its line ending. Works on bytes, so
@@ -373,16 +401,28 @@ impl<'a> Builder<'a> {
     fn run(mut self) -> Plan {
         let text = self.text;
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        // YAML front matter, only at the very top: pulldown-cmark's own option would read
+        // any `---` … `---` stretch further down as front matter and swallow its tasks.
+        let bom = bom + front_matter_len(&text[bom..]);
         // Only what changes block structure: tables (GitHub renders them) and front matter.
-        let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        let options = Options::ENABLE_TABLES;
         let mut in_code = 0usize;
+        let mut in_item_heading = 0usize;
         for (event, range) in Parser::new_ext(&text[bom..], options).into_offset_iter() {
             let range = range.start + bom..range.end + bom;
             match event {
                 Event::Start(Tag::Heading { .. }) => {
+                    // An item's first line underlined (`- [ ] T1 x` then `  ---`) is a setext
+                    // heading inside the item: still the item's head, not a phase.
+                    if self.block_is_head(range.start) {
+                        in_item_heading += 1;
+                        continue;
+                    }
                     self.finish_open_heads();
                     self.heading_text = Some(String::new());
                 }
+                Event::End(TagEnd::Heading(_)) if in_item_heading > 0 => in_item_heading -= 1,
+                Event::Start(Tag::Table(_)) if self.block_is_head(range.start) => {}
                 Event::End(TagEnd::Heading(level)) => {
                     let heading_text = self.heading_text.take().unwrap_or_default();
                     let end = line_end(text, range.start).max(range.start);
@@ -464,6 +504,26 @@ impl<'a> Builder<'a> {
             self.read_item(i);
         }
         self.assemble()
+    }
+
+    /// Whether a block starting at `start` is the first line of the innermost open item
+    /// (a heading or table the item's own text turned into). Its first line becomes the
+    /// item's head.
+    fn block_is_head(&mut self, start: usize) -> bool {
+        let Some(&i) = self.open.last() else {
+            return false;
+        };
+        let item = &mut self.items[i];
+        if item.head_done || item.head_end > item.head_start {
+            return false;
+        }
+        let head_start = item.head_start as usize;
+        if start > head_start || line_end(self.text, start) != line_end(self.text, head_start) {
+            return false;
+        }
+        item.head_end = small(line_end(self.text, head_start));
+        item.head_done = true;
+        true
     }
 
     /// Headings collect their rendered text; items only note how far their head reaches.
@@ -991,11 +1051,21 @@ impl<'a> Builder<'a> {
             }
         };
         let at_line_start = insert_at == 0 || text.as_bytes()[insert_at - 1] == b'\n';
+        let next_line = &text[insert_at..line_end(text, insert_at)];
+        let next = next_line.trim_start();
+        // Another list item or a heading starts a block of its own; anything else would
+        // join the new entry.
+        let starts_block = next.starts_with('#')
+            || ["- ", "* ", "+ "]
+                .iter()
+                .any(|m| next.starts_with(m) && next_line.len() - next.len() < 2);
+        let needs_blank_after = !next.is_empty() && !starts_block;
         DecisionLog {
             heading_span: h.span,
             entries,
             insert_at,
             at_line_start,
+            needs_blank_after,
         }
     }
 }
@@ -1333,6 +1403,31 @@ mod tests {
         assert_eq!(plan.diagnostics[0].name, "not-utf8");
         src[plan.tasks[1].status_span.start] = b' ';
         assert_eq!(parse(&src).tasks[1].status, Status::Todo);
+    }
+
+    #[test]
+    fn front_matter_only_at_the_top() {
+        let src = "---\ntitle: x\n---\n# Plan\n\nIntro.\n\n---\n## Phase 1\n- [ ] T1 a\n- [ ] T2 b\n\n---\n## Phase 2\n- [ ] T3 c\n";
+        let plan = parse(src.as_bytes());
+        assert_eq!(ids(&plan), ["T1", "T2", "T3"]);
+        assert_eq!(plan.title.as_deref(), Some("Plan"));
+        let thematic = "---\n- [ ] T1 a\n---\n";
+        assert_eq!(ids(&parse(thematic.as_bytes())), ["T1"]);
+    }
+
+    #[test]
+    fn a_task_line_that_becomes_a_heading_or_table_keeps_its_id() {
+        let plan = parse(b"## Phase 1\n- [ ] T1 Build the thing\n  ---\n- [ ] T2 a | b\n  --|--\n- [ ] T3 c\n  - after: T1\n");
+        assert_eq!(ids(&plan), ["T1", "T2", "T3"]);
+        assert_eq!(plan.tasks[0].title, "Build the thing");
+        assert_eq!(plan.phases.len(), 1);
+        assert!(crate::lint::lint(&plan).iter().all(|d| d.code != "E102"));
+    }
+
+    #[test]
+    fn invalid_bytes_are_no_markdown() {
+        let plan = parse(b"# P\n<\xff\n\n- [ ] T1 a\n");
+        assert_eq!(ids(&plan), ["T1"]);
     }
 
     #[test]

@@ -146,3 +146,18 @@ fn a_closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn decide_refuses_a_plan_that_ends_inside_an_open_block() {
+    let p = Project::new();
+    let src = "# P\n- [ ] T1 a\n\n```\nunclosed fence\n";
+    p.write("plan.md", src);
+    let run = p.run(&["decide", "why"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("cannot be appended safely"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read_string("plan.md"), src);
+}
