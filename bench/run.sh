@@ -88,14 +88,27 @@ if supports done && supports undo; then
   cp "$MID" "$TMP/pristine.md"
   "$BIN" done "$ID" --plan "$MID" >/dev/null 2>&1 || true # warm-up (builds any cache)
   "$BIN" undo "$ID" --plan "$MID" >/dev/null 2>&1 || true
-  : >"$TMP/done.ms"
-  : >"$TMP/undo.ms"
-  for _ in $(seq "$RUNS"); do
-    time_ms "$BIN" done "$ID" --plan "$MID" >>"$TMP/done.ms"
-    time_ms "$BIN" undo "$ID" --plan "$MID" >>"$TMP/undo.ms"
-  done
-  ROWS+=("$(row "done $ID --plan (10k tasks)" "$(fmt1 "$(median <"$TMP/done.ms")") ms" "median of $RUNS, date loop")")
-  ROWS+=("$(row "undo $ID --plan (10k tasks)" "$(fmt1 "$(median <"$TMP/undo.ms")") ms" "median of $RUNS, date loop")")
+  if command -v hyperfine >/dev/null 2>&1; then
+    # Each timed `done` starts from a todo task (and each `undo` from a done one): the
+    # opposite command runs untimed before every run.
+    for pair in "done undo" "undo done"; do
+      set -- $pair
+      hyperfine -N --warmup 3 --runs "$RUNS" --style none --prepare "$BIN $2 $ID --plan $MID" \
+        --export-json "$TMP/$1.json" "$BIN $1 $ID --plan $MID" >/dev/null 2>&1
+      MS=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$TMP/$1.json")
+      ROWS+=("$(row "$1 $ID --plan (10k tasks)" "$MS ms" "median of $RUNS, hyperfine")")
+    done
+    "$BIN" undo "$ID" --plan "$MID" >/dev/null 2>&1 || true
+  else
+    : >"$TMP/done.ms"
+    : >"$TMP/undo.ms"
+    for _ in $(seq "$RUNS"); do
+      time_ms "$BIN" done "$ID" --plan "$MID" >>"$TMP/done.ms"
+      time_ms "$BIN" undo "$ID" --plan "$MID" >>"$TMP/undo.ms"
+    done
+    ROWS+=("$(row "done $ID --plan (10k tasks)" "$(fmt1 "$(median <"$TMP/done.ms")") ms" "median of $RUNS, date loop")")
+    ROWS+=("$(row "undo $ID --plan (10k tasks)" "$(fmt1 "$(median <"$TMP/undo.ms")") ms" "median of $RUNS, date loop")")
+  fi
   if cmp -s "$MID" "$TMP/pristine.md"; then
     ROWS+=("$(row "plan after $RUNS x done+undo" "identical" "byte for byte")")
   else
@@ -103,6 +116,16 @@ if supports done && supports undo; then
   fi
 else
   ROWS+=("$(row "done/undo --plan (10k tasks)" "n/a" "this binary has no 'done'/'undo' yet")")
+fi
+
+# --- read commands on 10k ---------------------------------------------------------------
+if command -v hyperfine >/dev/null 2>&1; then
+  for cmd in status next lint; do
+    hyperfine -N -i --warmup 2 --runs "$RUNS" --style none \
+      --export-json "$TMP/$cmd.json" "$BIN $cmd --plan $MID" >/dev/null 2>&1
+    MS=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$TMP/$cmd.json")
+    ROWS+=("$(row "$cmd --plan (10k tasks)" "$MS ms" "median of $RUNS, hyperfine")")
+  done
 fi
 
 echo
