@@ -144,7 +144,11 @@ fn insert_ids_and_decide(src: &[u8], plan: &Plan) {
         want[i] = Some(id.clone());
     }
     // Last: at a shared offset (a task on the last line) the id goes in first.
-    edits.push(edit::append_decision(plan, "2026-01-21 fuzz: a decision"));
+    // No decision where none reads back safely (append_decision checks that itself).
+    let Some(decision) = edit::append_decision(plan, src, "2026-01-21 fuzz: a decision") else {
+        return;
+    };
+    edits.push(decision);
     let nl = plan.line_ending.as_str().as_bytes();
     let decision = &edits[edits.len() - 1].text;
     for (i, &b) in decision.iter().enumerate() {

@@ -85,18 +85,23 @@ pub fn insert_id(task: &Task, id: &str) -> Edit {
     }
 }
 
-/// Appends one line to the decisions section, creating the section at the end if missing.
-pub fn append_decision(plan: &Plan, line: &str) -> Edit {
+/// Appends one line to the decisions section, or creates `## Decisions` at the end of the
+/// plan when it has none. The edit is returned only if the plan, read again with it, has the
+/// line as its last decision and the same tasks as before: a plan whose section ends inside
+/// an HTML comment, or that ends inside an unclosed code block, would otherwise swallow the
+/// entry or change what is read around it. `None` means no such place exists.
+pub fn append_decision(plan: &Plan, src: &[u8], line: &str) -> Option<Edit> {
+    let line = line.replace(['\r', '\n'], " ");
+    let line = line.trim();
     let nl = plan.line_ending.as_str();
-    let entry = format!("- {}{nl}", line.replace(['\r', '\n'], " ").trim());
-    match &plan.decisions {
+    let entry = format!("- {line}{nl}");
+    let edit = match &plan.decisions {
         Some(log) => {
             let lead = if log.at_line_start { "" } else { nl };
             let trail = if log.needs_blank_after { nl } else { "" };
-            let text = format!("{lead}{entry}{trail}");
             Edit {
                 range: log.insert_at..log.insert_at,
-                text: text.into_bytes(),
+                text: format!("{lead}{entry}{trail}").into_bytes(),
             }
         }
         None => {
@@ -105,13 +110,33 @@ pub fn append_decision(plan: &Plan, line: &str) -> Edit {
                 (_, true) => nl.to_string(),
                 (_, false) => format!("{nl}{nl}"),
             };
-            let text = format!("{lead}## Decisions{nl}{nl}{entry}");
             Edit {
                 range: plan.len..plan.len,
-                text: text.into_bytes(),
+                text: format!("{lead}## Decisions{nl}{nl}{entry}").into_bytes(),
             }
         }
-    }
+    };
+    reads_back(plan, src, &edit, line).then_some(edit)
+}
+
+/// Whether the plan with `edit` applied has `line` as its last decision and the same tasks.
+fn reads_back(plan: &Plan, src: &[u8], edit: &Edit, line: &str) -> bool {
+    let Ok(new) = apply(src, std::slice::from_ref(edit)) else {
+        return false;
+    };
+    let after = super::parse(&new);
+    let logged = after.decisions.as_ref().and_then(|log| log.entries.last());
+    logged.is_some_and(|entry| entry.text == line)
+        && after.tasks.len() == plan.tasks.len()
+        && after.tasks.iter().zip(&plan.tasks).all(|(a, b)| {
+            a.id == b.id
+                && a.status == b.status
+                && a.title == b.title
+                && a.deps
+                    .iter()
+                    .map(|d| &d.id)
+                    .eq(b.deps.iter().map(|d| &d.id))
+        })
 }
 
 /// The next free ids in the plan's scheme: the prefix most used (ties go to the one used
@@ -204,11 +229,11 @@ mod tests {
     fn decisions_are_appended_in_place_or_created() {
         let src = b"# P\n## Decisions\n- one\n\n## After\n";
         let plan = parse(src);
-        let out = apply(src, &[append_decision(&plan, "two")]).unwrap();
+        let out = apply(src, &[append_decision(&plan, src, "two").unwrap()]).unwrap();
         assert_eq!(out, b"# P\n## Decisions\n- one\n- two\n\n## After\n");
         let src = b"# P\n- [ ] T1 a";
         let plan = parse(src);
-        let out = apply(src, &[append_decision(&plan, "why")]).unwrap();
+        let out = apply(src, &[append_decision(&plan, src, "why").unwrap()]).unwrap();
         assert_eq!(out, b"# P\n- [ ] T1 a\n\n## Decisions\n\n- why\n");
         assert_eq!(parse(&out).decisions.unwrap().entries[0].text, "why");
     }
@@ -220,7 +245,8 @@ mod tests {
             "## Decisions\n- one\n\n  ```\n  x\n  ```\n  -\n",
         ] {
             let plan = parse(src.as_bytes());
-            let out = apply(src.as_bytes(), &[append_decision(&plan, "two")]).unwrap();
+            let edit = append_decision(&plan, src.as_bytes(), "two").unwrap();
+            let out = apply(src.as_bytes(), &[edit]).unwrap();
             let after = parse(&out);
             let entries: Vec<&str> = after
                 .decisions
@@ -231,6 +257,17 @@ mod tests {
                 .map(|e| e.text.as_str())
                 .collect();
             assert_eq!(entries, ["one", "two"], "{}", String::from_utf8_lossy(&out));
+        }
+    }
+
+    #[test]
+    fn no_decision_where_it_would_not_read_back() {
+        for src in [
+            "# P\n- [ ] T1 a\n\n```\nunclosed fence\n",
+            "## Decisions\n<!--\n- [ ] T1 a\n",
+        ] {
+            let plan = parse(src.as_bytes());
+            assert_eq!(append_decision(&plan, src.as_bytes(), "why"), None, "{src}");
         }
     }
 
