@@ -4,7 +4,7 @@
 
 use crate::graph::{Dag, IdIndex};
 use crate::plan::keys;
-use crate::plan::{Diagnostic, Plan, Severity, Span};
+use crate::plan::{Diagnostic, Plan, Severity};
 
 /// Every finding for a plan, in file order.
 pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
@@ -202,21 +202,6 @@ fn nearest_id<'a>(ids: &[&'a str], wanted: &str) -> Option<&'a str> {
         .filter(|&(_, d)| d <= limit)
         .min_by_key(|&(id, d)| (d, id.len()))
         .map(|(id, _)| id)
-}
-
-/// Whether any finding is an error.
-pub fn has_errors(findings: &[Diagnostic]) -> bool {
-    findings.iter().any(|d| d.severity == Severity::Error)
-}
-
-/// A span for findings about the whole file.
-pub fn file_span() -> Span {
-    Span {
-        start: 0,
-        end: 0,
-        line: 1,
-        col: 1,
-    }
 }
 
 #[cfg(test)]
