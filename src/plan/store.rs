@@ -242,12 +242,7 @@ fn write_byte_in_place(
         source,
     };
     let Ok(file) = OpenOptions::new().read(true).write(true).open(real) else {
-        let new = {
-            let mut new = expected.to_vec();
-            new[at] = byte;
-            new
-        };
-        return write_if_unchanged(real, expected, &new);
+        return rewrite_with_byte(real, expected, at, byte);
     };
     let same_file = |file: &File| -> Result<bool, StoreError> {
         let open = file.metadata().map_err(write_err)?;
@@ -277,6 +272,16 @@ fn write_byte_in_place(
 /// Elsewhere, the rename path does every write.
 #[cfg(not(unix))]
 fn write_byte_in_place(
+    real: &Path,
+    expected: &[u8],
+    at: usize,
+    byte: u8,
+) -> Result<bool, StoreError> {
+    rewrite_with_byte(real, expected, at, byte)
+}
+
+/// The one-byte edit through the rename path.
+fn rewrite_with_byte(
     real: &Path,
     expected: &[u8],
     at: usize,
