@@ -116,11 +116,6 @@ impl<'a> Snapshot<'a> {
     pub fn plan(&self) -> &Plan {
         self.plan.get_or_init(|| parse(self.bytes))
     }
-
-    /// The parse, if something already asked for it.
-    pub fn parsed(&self) -> Option<&Plan> {
-        self.plan.get()
-    }
 }
 
 /// What an update decided. The plan stays locked until this is dropped, so a caller can
