@@ -3,11 +3,15 @@
 //! Module map (data flows one way: file -> plan -> lint/graph -> a result value -> a view):
 //! - [`plan`]: the contract — model, lossless parser, byte-range editor, locked atomic store.
 //! - [`lint`]: findings with codes over the model.
-//! - [`graph`]: dependency DAG, cycles, readiness.
+//! - [`graph`]: dependency DAG, cycles, readiness; scopes and their overlap; waves and the
+//!   critical path ([`graph::flow`]); lanes for N sessions ([`graph::schedule`]).
+//! - [`analyze`]: the parallelization analysis — scenario, false-independence findings, git
+//!   co-change history.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
 
+pub mod analyze;
 pub mod cli;
 pub mod graph;
 pub mod lint;

@@ -110,3 +110,37 @@ pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Ta
         }
     }
 }
+
+/// Runs the parallelization analysis, turning a dependency loop into a clear input error.
+pub fn analysis(
+    plan: &Plan,
+    file: &PlanFile,
+    options: &crate::analyze::Options,
+) -> Result<crate::analyze::Analysis, CliError> {
+    use crate::graph::flow::CycleStep;
+    crate::analyze::analyze(plan, options).map_err(|cycle| {
+        let steps: Vec<String> = cycle
+            .path
+            .iter()
+            .chain(cycle.path.first())
+            .map(|step| match *step {
+                CycleStep::Task(t) => plan.tasks[t].display_id(),
+                CycleStep::PhaseEnd(k) => format!("the end of phase {}", k + 1),
+            })
+            .collect();
+        let line = cycle
+            .path
+            .iter()
+            .find_map(|s| match *s {
+                CycleStep::Task(t) => Some(plan.tasks[t].line_span.line),
+                CycleStep::PhaseEnd(_) => None,
+            })
+            .unwrap_or(1);
+        CliError::input(format!(
+            "{}:{line}: the plan's dependencies loop (each waits for the next): {}",
+            file.shown,
+            steps.join(" → ")
+        ))
+        .with_hint("`baton lint` shows every cycle and dependency on a later phase; break the loop, then try again")
+    })
+}

@@ -1,6 +1,7 @@
 //! The command line: one clap `Command` enum, one exhaustive match, one file per command.
 //! Commands turn library results into views; only [`printer`] writes to the terminal.
 
+mod analyze;
 mod claim;
 mod context;
 mod decide;
@@ -82,6 +83,8 @@ pub enum Command {
     Decide(decide::Args),
     /// Rewrite parts of the plan in place (`--ids`: assign missing ids).
     Fmt(fmt::Args),
+    /// What can run in parallel: waves, critical path, speedup bound, lanes, findings.
+    Analyze(analyze::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -129,5 +132,6 @@ pub fn run(
         Command::Release(args) => claim::release(p, g, args),
         Command::Decide(args) => decide::run(p, g, args),
         Command::Fmt(args) => fmt::run(p, g, args),
+        Command::Analyze(args) => analyze::run(p, g, args),
     }
 }

@@ -1,6 +1,12 @@
 //! The dependency graph over a plan's tasks: resolving ids, finding cycles, and deciding
 //! which tasks are ready to start. Pure functions of the model; no I/O.
 
+pub mod flow;
+#[cfg(test)]
+mod proptests;
+pub mod schedule;
+pub mod scope;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::plan::{Plan, Status};

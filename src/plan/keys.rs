@@ -292,7 +292,7 @@ pub fn parse_id_list(value: &str) -> (Vec<String>, usize) {
 /// Splits a list value (`a, b`, `` `a` `b` ``) into items, without backticks.
 pub fn parse_list(value: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for part in value.split(',') {
+    for part in split_top_level_commas(value) {
         let part = part.trim();
         if part.is_empty() {
             continue;
@@ -307,6 +307,29 @@ pub fn parse_list(value: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Splits at commas that are neither inside `{…}` (a brace list such as `src/{a,b}.rs`)
+/// nor inside a code span.
+fn split_top_level_commas(value: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0usize;
+    let mut in_code = false;
+    let mut start = 0;
+    let mut parts = Vec::new();
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            b'`' => in_code = !in_code,
+            b'{' if !in_code => depth += 1,
+            b'}' if !in_code => depth = depth.saturating_sub(1),
+            b',' if !in_code && depth == 0 => {
+                parts.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    parts.into_iter()
 }
 
 /// A verify value: each backticked segment is one command; otherwise the whole value is.

@@ -1,5 +1,6 @@
 //! Integration tests: one binary that runs the real `baton` in temporary directories.
 
+mod analyze;
 mod commands;
 mod concurrency;
 mod corpus;
