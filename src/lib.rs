@@ -7,6 +7,7 @@
 //!   critical path ([`graph::flow`]); lanes for N sessions ([`graph::schedule`]).
 //! - [`analyze`]: the parallelization analysis — scenario, false-independence findings, git
 //!   co-change history.
+//! - [`prompts`]: one short Markdown brief per session for a phase, rendered from a template.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod graph;
 pub mod lint;
 pub mod plan;
+pub mod prompts;
 pub mod repo;
 pub mod state;
 

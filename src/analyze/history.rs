@@ -87,7 +87,10 @@ const SAMPLE_FILES: usize = 3;
 /// is dropped (`src/auth/` means the directory), and `.` alone covers everything below
 /// `base`. Empty patterns, and patterns that climb out of `base` (`../x`, `/abs`), never
 /// match: git's paths are only considered below `base`. Only the patterns of tasks that
-/// appear in some group are compiled, so only those can cause [`HistoryError::Pattern`].
+/// appear in some group are parsed, so only those can cause [`HistoryError::Pattern`].
+///
+/// The sample files of a pair are the ones only that side's scope covers (a file both cover
+/// is an overlap, not evidence of coupling), taken from the newest counted commits first.
 ///
 /// A repository with no commits gives an empty report. `commits_read` counts every commit
 /// git returned, including the `commits_skipped_bulk` ones; the bulk limit applies to all
@@ -118,9 +121,9 @@ pub fn co_changes(query: &CoChangeQuery<'_>) -> Result<HistoryReport, HistoryErr
             .iter()
             .map(|path| matcher.file(path, &prefix))
             .collect::<Result<Vec<usize>, _>>()?;
-        counter.add_commit(number, &files, &matcher.files);
+        counter.add_commit(number, &files, &matcher);
     }
-    report.pairs = counter.finish(query.min_commits.max(1), &commits, &matcher.files);
+    report.pairs = counter.finish(query.min_commits.max(1), &commits, &matcher);
     Ok(report)
 }
 
@@ -202,7 +205,8 @@ fn repository_prefix(base: &Path) -> Result<Vec<u8>, HistoryError> {
 
 /// Runs `git log`; `None` when HEAD has no commits yet.
 fn read_log(base: &Path, max_commits: usize) -> Result<Option<Vec<u8>>, HistoryError> {
-    let limit = max_commits.to_string();
+    // git reads `-n` as a C int and rejects anything larger.
+    let limit = max_commits.min(i32::MAX as usize).to_string();
     let output = run(
         base,
         &[
@@ -315,49 +319,76 @@ impl GroupIndex {
 /// literal directory and a remainder (`src/x` + `*.rs`); a path below that directory is
 /// matched by the remainder alone, so identical remainders (`*.rs` under a thousand
 /// directories) share one compiled matcher, compiled only once some changed path needs it.
+/// Keys borrow from the query's patterns.
 #[derive(Debug, Default)]
-struct ScopeIndex {
+struct ScopeIndex<'q> {
     /// A path without glob syntax -> tasks naming it.
-    exact: FxHashMap<String, Vec<usize>>,
+    exact: MultiMap<'q>,
     /// A directory -> tasks whose pattern is `dir/**` (`""` for `**`).
-    below: FxHashMap<String, Vec<usize>>,
+    below: MultiMap<'q>,
     /// A literal directory (`""` when the pattern starts with a glob) -> the remainders of
     /// the patterns that start with it.
-    globbed: FxHashMap<String, GlobBucket>,
+    globbed: FxHashMap<&'q str, GlobBucket>,
     /// Distinct remainders.
-    rests: Vec<Rest>,
-    rest_ids: FxHashMap<String, usize>,
+    rests: Vec<Rest<'q>>,
+    rest_ids: FxHashMap<&'q str, usize>,
     hits: Vec<usize>,
 }
 
+/// Keys to task lists, kept as chains in one vector: most keys have a single task, and a
+/// `Vec` per key would dominate the cost of indexing 10k tasks.
+#[derive(Debug, Default)]
+struct MultiMap<'q> {
+    heads: FxHashMap<&'q str, usize>,
+    /// (task, index of the next node of the same key or `usize::MAX`).
+    nodes: Vec<(usize, usize)>,
+}
+
+impl<'q> MultiMap<'q> {
+    fn add(&mut self, key: &'q str, task: usize) {
+        let node = self.nodes.len();
+        let next = self.heads.insert(key, node).unwrap_or(usize::MAX);
+        self.nodes.push((task, next));
+    }
+
+    fn extend_into(&self, key: &str, out: &mut Vec<usize>) {
+        let mut at = self.heads.get(key).copied().unwrap_or(usize::MAX);
+        while let Some(&(task, next)) = self.nodes.get(at) {
+            out.push(task);
+            at = next;
+        }
+    }
+}
+
 #[derive(Debug)]
-struct Rest {
+struct Rest<'q> {
     glob: Glob,
     /// The first scope pattern, as written, that ended in this remainder (for errors).
-    pattern: String,
+    pattern: &'q str,
     matcher: Option<GlobSet>,
 }
 
-/// The remainders under one literal directory, with their tasks.
+/// The remainders under one literal directory.
 #[derive(Debug, Default)]
 struct GlobBucket {
-    rests: Vec<usize>,
-    /// Parallel to `rests`.
-    tasks: Vec<Vec<usize>>,
-    /// For buckets with many remainders, one set for all of them (a `**/x.rs` per task
-    /// must not mean one regex per task per path).
+    /// (remainder id, task); sorted once `set` is built.
+    entries: Vec<(usize, usize)>,
+    /// For buckets with many entries, one set for all their distinct remainders (a
+    /// `**/x.rs` per task must not mean one regex per task per path).
     set: Option<GlobSet>,
+    /// Set index -> remainder id.
+    set_rests: Vec<usize>,
     /// The set could not be built; fall back to the shared matchers.
     set_failed: bool,
 }
 
-/// Above this many distinct remainders a bucket gets its own `GlobSet`.
+/// Above this many entries a bucket gets its own `GlobSet`.
 const SHARED_RESTS_MAX: usize = 8;
 
-impl ScopeIndex {
+impl<'q> ScopeIndex<'q> {
     /// Indexes the patterns of every task in some group; each is parsed now, so a bad
     /// pattern is reported whatever the history holds.
-    fn new(scopes: &[Vec<String>], index: &GroupIndex) -> Result<Self, HistoryError> {
+    fn new(scopes: &'q [Vec<String>], index: &GroupIndex) -> Result<Self, HistoryError> {
         let mut this = ScopeIndex::default();
         for (task, patterns) in scopes.iter().enumerate() {
             if index.groups_of[task].is_empty() {
@@ -368,8 +399,8 @@ impl ScopeIndex {
                     continue;
                 };
                 match literal_prefix(normal) {
-                    (_, "") => this.exact.entry(normal.to_owned()).or_default().push(task),
-                    (dir, "**") => this.below.entry(dir.to_owned()).or_default().push(task),
+                    (_, "") => this.exact.add(normal, task),
+                    (dir, "**") => this.below.add(dir, task),
                     (dir, rest) => this.add_glob(dir, rest, pattern, task)?,
                 }
             }
@@ -379,9 +410,9 @@ impl ScopeIndex {
 
     fn add_glob(
         &mut self,
-        dir: &str,
-        rest: &str,
-        pattern: &str,
+        dir: &'q str,
+        rest: &'q str,
+        pattern: &'q str,
         task: usize,
     ) -> Result<(), HistoryError> {
         let id = match self.rest_ids.get(rest) {
@@ -396,79 +427,77 @@ impl ScopeIndex {
                     })?;
                 self.rests.push(Rest {
                     glob,
-                    pattern: pattern.to_owned(),
+                    pattern,
                     matcher: None,
                 });
-                self.rest_ids.insert(rest.to_owned(), self.rests.len() - 1);
+                self.rest_ids.insert(rest, self.rests.len() - 1);
                 self.rests.len() - 1
             }
         };
-        let bucket = self.globbed.entry(dir.to_owned()).or_default();
-        match bucket.rests.iter().position(|&r| r == id) {
-            Some(at) => bucket.tasks[at].push(task),
-            None => {
-                bucket.rests.push(id);
-                bucket.tasks.push(vec![task]);
-            }
-        }
+        self.globbed
+            .entry(dir)
+            .or_default()
+            .entries
+            .push((id, task));
         Ok(())
     }
 
-    /// Tasks with a pattern matching exactly `path` (not counting ancestors), ascending.
-    fn direct(&mut self, path: &str) -> Result<Vec<usize>, HistoryError> {
-        let mut tasks = Vec::new();
-        if let Some(found) = self.exact.get(path) {
-            tasks.extend_from_slice(found);
-        }
+    /// Appends the tasks with a pattern matching exactly `path` (not counting ancestors),
+    /// in no particular order.
+    fn direct(&mut self, path: &str, tasks: &mut Vec<usize>) -> Result<(), HistoryError> {
+        self.exact.extend_into(path, tasks);
         // `d/**` also matches deeper paths, but those inherit it from their parent.
         let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
-        if let Some(found) = self.below.get(parent) {
-            tasks.extend_from_slice(found);
+        self.below.extend_into(parent, tasks);
+        if self.globbed.is_empty() {
+            return Ok(());
         }
-        if !self.globbed.is_empty() {
-            let ancestors = std::iter::once(0).chain(path.match_indices('/').map(|(at, _)| at));
-            for end in ancestors {
-                let Some(bucket) = self.globbed.get_mut(&path[..end]) else {
-                    continue;
-                };
-                let below = if end == 0 { path } else { &path[end + 1..] };
-                let candidate = Candidate::new(below);
-                if bucket.rests.len() > SHARED_RESTS_MAX && !bucket.set_failed {
-                    if bucket.set.is_none() {
-                        let globs = bucket.rests.iter().map(|&r| &self.rests[r].glob);
-                        match compile(globs) {
-                            Ok(set) => bucket.set = Some(set),
-                            Err(_) => bucket.set_failed = true,
-                        }
-                    }
-                    if let Some(set) = &bucket.set {
-                        set.matches_candidate_into(&candidate, &mut self.hits);
-                        for &at in &self.hits {
-                            tasks.extend_from_slice(&bucket.tasks[at]);
-                        }
-                        continue;
+        let ancestors = std::iter::once(0).chain(memchr::memchr_iter(b'/', path.as_bytes()));
+        for end in ancestors {
+            let Some(bucket) = self.globbed.get_mut(&path[..end]) else {
+                continue;
+            };
+            let below = if end == 0 { path } else { &path[end + 1..] };
+            let candidate = Candidate::new(below);
+            if bucket.entries.len() > SHARED_RESTS_MAX && !bucket.set_failed {
+                if bucket.set.is_none() {
+                    bucket.entries.sort_unstable();
+                    bucket.set_rests = bucket.entries.iter().map(|&(r, _)| r).collect();
+                    bucket.set_rests.dedup();
+                    let globs = bucket.set_rests.iter().map(|&r| &self.rests[r].glob);
+                    match compile(globs) {
+                        Ok(set) => bucket.set = Some(set),
+                        Err(_) => bucket.set_failed = true,
                     }
                 }
-                for (at, &id) in bucket.rests.iter().enumerate() {
-                    let rest = &mut self.rests[id];
-                    let matcher = match &mut rest.matcher {
-                        Some(matcher) => matcher,
-                        unset => unset.insert(compile([&rest.glob]).map_err(|err| {
-                            HistoryError::Pattern {
-                                pattern: rest.pattern.clone(),
-                                message: err.kind().to_string(),
-                            }
-                        })?),
-                    };
-                    if matcher.is_match_candidate(&candidate) {
-                        tasks.extend_from_slice(&bucket.tasks[at]);
+                if let Some(set) = &bucket.set {
+                    set.matches_candidate_into(&candidate, &mut self.hits);
+                    for &hit in &self.hits {
+                        let rest = bucket.set_rests[hit];
+                        let from = bucket.entries.partition_point(|&(r, _)| r < rest);
+                        let run = bucket.entries[from..].iter();
+                        tasks.extend(run.take_while(|&&(r, _)| r == rest).map(|&(_, t)| t));
                     }
+                    continue;
+                }
+            }
+            for &(id, task) in &bucket.entries {
+                let rest = &mut self.rests[id];
+                let matcher = match &mut rest.matcher {
+                    Some(matcher) => matcher,
+                    unset => unset.insert(compile([&rest.glob]).map_err(|err| {
+                        HistoryError::Pattern {
+                            pattern: rest.pattern.to_owned(),
+                            message: err.kind().to_string(),
+                        }
+                    })?),
+                };
+                if matcher.is_match_candidate(&candidate) {
+                    tasks.push(task);
                 }
             }
         }
-        tasks.sort_unstable();
-        tasks.dedup();
-        Ok(tasks)
+        Ok(())
     }
 }
 
@@ -504,32 +533,46 @@ fn literal_prefix(pattern: &str) -> (&str, &str) {
 
 /// A changed file seen in the log, matched once however many commits name it.
 #[derive(Debug)]
-struct FileInfo {
-    /// Path relative to `base`; empty (and `tasks` empty) when the file is outside it.
-    rel: String,
-    /// Tasks whose scope covers the file, ascending.
-    tasks: Box<[usize]>,
+struct FileInfo<'o> {
+    /// Path relative to `base`, as git printed it; empty when the file is outside `base`.
+    rel: &'o [u8],
+    /// Tasks whose scope covers the file.
+    tasks: Span,
+}
+
+/// A run of [`ScopeMatcher::arena`]: task numbers, ascending, without duplicates.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    end: usize,
 }
 
 /// Which tasks cover each changed path, memoised per file and per directory: the same paths
-/// recur across commits, and ancestor directories are shared.
+/// recur across commits, and ancestor directories are shared. Paths stay slices of git's
+/// output and task lists share one arena, so thousands of paths cost few allocations.
 #[derive(Debug)]
-struct ScopeMatcher<'o> {
-    index: ScopeIndex,
-    /// Directory (relative to `base`) -> tasks covering it or an ancestor, ascending.
-    dirs: FxHashMap<String, Box<[usize]>>,
+struct ScopeMatcher<'q, 'o> {
+    index: ScopeIndex<'q>,
+    arena: Vec<usize>,
+    /// Directory (relative to `base`) -> tasks covering it or an ancestor.
+    dirs: FxHashMap<&'o [u8], Span>,
     /// Raw repository path -> index into `files`.
     file_ids: FxHashMap<&'o [u8], usize>,
-    files: Vec<FileInfo>,
+    files: Vec<FileInfo<'o>>,
+    found: Vec<usize>,
+    pending: Vec<&'o [u8]>,
 }
 
-impl<'o> ScopeMatcher<'o> {
-    fn new(index: ScopeIndex) -> Self {
+impl<'q, 'o> ScopeMatcher<'q, 'o> {
+    fn new(index: ScopeIndex<'q>) -> Self {
         ScopeMatcher {
             index,
+            arena: Vec::new(),
             dirs: FxHashMap::default(),
             file_ids: FxHashMap::default(),
             files: Vec::new(),
+            found: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -540,21 +583,21 @@ impl<'o> ScopeMatcher<'o> {
         }
         let info = match path.strip_prefix(prefix) {
             Some(rel) if !rel.is_empty() => {
-                let rel = String::from_utf8_lossy(rel).into_owned();
-                let mut tasks = self.index.direct(&rel)?;
-                if let Some((parent, _)) = rel.rsplit_once('/') {
-                    tasks.extend_from_slice(self.dir(parent)?);
-                    tasks.sort_unstable();
-                    tasks.dedup();
-                }
+                let inherited = match memchr::memrchr(b'/', rel) {
+                    Some(at) => self.dir(&rel[..at])?,
+                    None => Span::default(),
+                };
+                self.found.clear();
+                self.index
+                    .direct(&String::from_utf8_lossy(rel), &mut self.found)?;
                 FileInfo {
                     rel,
-                    tasks: tasks.into_boxed_slice(),
+                    tasks: self.store_found(inherited),
                 }
             }
             _ => FileInfo {
-                rel: String::new(),
-                tasks: Box::default(),
+                rel: &[],
+                tasks: Span::default(),
             },
         };
         let id = self.files.len();
@@ -564,30 +607,56 @@ impl<'o> ScopeMatcher<'o> {
     }
 
     /// Tasks covering directory `dir` itself or any of its ancestors.
-    fn dir(&mut self, dir: &str) -> Result<&[usize], HistoryError> {
-        if !self.dirs.contains_key(dir) {
-            // Fill from the topmost unknown ancestor down, so each step only adds its own
-            // direct matches to its parent's (iterative: paths can be deep).
-            let mut pending = vec![dir];
-            let mut cur = dir;
-            while let Some((parent, _)) = cur.rsplit_once('/') {
-                if self.dirs.contains_key(parent) {
-                    break;
-                }
-                pending.push(parent);
-                cur = parent;
-            }
-            for &d in pending.iter().rev() {
-                let mut tasks = self.index.direct(d)?;
-                if let Some(inherited) = d.rsplit_once('/').and_then(|(p, _)| self.dirs.get(p)) {
-                    tasks.extend_from_slice(inherited);
-                    tasks.sort_unstable();
-                    tasks.dedup();
-                }
-                self.dirs.insert(d.to_owned(), tasks.into_boxed_slice());
-            }
+    fn dir(&mut self, dir: &'o [u8]) -> Result<Span, HistoryError> {
+        if let Some(&span) = self.dirs.get(dir) {
+            return Ok(span);
         }
-        Ok(self.dirs.get(dir).map_or(&[], |tasks| &tasks[..]))
+        // Fill from the topmost unknown ancestor down, so each step only adds its own direct
+        // matches to its parent's (iterative: paths can be deep).
+        self.pending.clear();
+        self.pending.push(dir);
+        let mut cur = dir;
+        while let Some(at) = memchr::memrchr(b'/', cur) {
+            cur = &cur[..at];
+            if self.dirs.contains_key(cur) {
+                break;
+            }
+            self.pending.push(cur);
+        }
+        let mut span = Span::default();
+        while let Some(d) = self.pending.pop() {
+            let inherited = memchr::memrchr(b'/', d)
+                .and_then(|at| self.dirs.get(&d[..at]).copied())
+                .unwrap_or_default();
+            self.found.clear();
+            self.index
+                .direct(&String::from_utf8_lossy(d), &mut self.found)?;
+            span = self.store_found(inherited);
+            self.dirs.insert(d, span);
+        }
+        Ok(span)
+    }
+
+    /// Moves `found` plus an ancestor's tasks into the arena.
+    fn store_found(&mut self, inherited: Span) -> Span {
+        if self.found.is_empty() {
+            return inherited;
+        }
+        self.found
+            .extend_from_slice(&self.arena[inherited.start..inherited.end]);
+        self.found.sort_unstable();
+        self.found.dedup();
+        let start = self.arena.len();
+        self.arena.extend_from_slice(&self.found);
+        Span {
+            start,
+            end: self.arena.len(),
+        }
+    }
+
+    fn tasks(&self, file: usize) -> &[usize] {
+        let span = self.files[file].tasks;
+        &self.arena[span.start..span.end]
     }
 }
 
@@ -619,9 +688,36 @@ struct PairTotals {
     commits: u32,
     /// Index of the newest counted commit in the log.
     example: usize,
-    /// Sample file ids, newest first, without duplicates.
-    a_files: Vec<usize>,
-    b_files: Vec<usize>,
+    a_files: Sample,
+    b_files: Sample,
+}
+
+/// Up to [`SAMPLE_FILES`] file ids, newest first, without duplicates; inline because there
+/// is one per pair ever seen, most of them never reported.
+#[derive(Debug, Default)]
+struct Sample {
+    ids: [usize; SAMPLE_FILES],
+    len: usize,
+}
+
+impl Sample {
+    /// Tops the sample up from `candidates`; commits arrive newest first, so the sample
+    /// favours recent files.
+    fn add(&mut self, candidates: impl Iterator<Item = usize>) {
+        for file in candidates {
+            if self.len == SAMPLE_FILES {
+                return;
+            }
+            if !self.ids[..self.len].contains(&file) {
+                self.ids[self.len] = file;
+                self.len += 1;
+            }
+        }
+    }
+
+    fn ids(&self) -> &[usize] {
+        &self.ids[..self.len]
+    }
 }
 
 /// Per-commit pair counting with buffers reused across commits, so a commit costs time in
@@ -655,9 +751,9 @@ impl<'i> PairCounter<'i> {
         }
     }
 
-    fn add_commit(&mut self, number: usize, files: &[usize], infos: &[FileInfo]) {
+    fn add_commit(&mut self, number: usize, files: &[usize], matcher: &ScopeMatcher<'_, '_>) {
         for (pos, &file) in files.iter().enumerate() {
-            for &task in infos[file].tasks.iter() {
+            for &task in matcher.tasks(file) {
                 let list = &mut self.task_files[task];
                 if list.is_empty() {
                     self.hit.push(task);
@@ -666,7 +762,7 @@ impl<'i> PairCounter<'i> {
             }
         }
         if self.hit.len() >= 2 {
-            self.count_pairs(number, files, infos);
+            self.count_pairs(number, files, matcher);
         }
         for &task in &self.hit {
             self.task_files[task].clear();
@@ -675,7 +771,7 @@ impl<'i> PairCounter<'i> {
         self.hit.clear();
     }
 
-    fn count_pairs(&mut self, number: usize, files: &[usize], infos: &[FileInfo]) {
+    fn count_pairs(&mut self, number: usize, files: &[usize], matcher: &ScopeMatcher<'_, '_>) {
         self.hit.sort_unstable();
         for &task in &self.hit {
             for &group in &self.index.groups_of[task] {
@@ -697,18 +793,18 @@ impl<'i> PairCounter<'i> {
                     let (fa, fb) = (&self.task_files[a], &self.task_files[b]);
                     // Files both scopes cover are an overlap, reported elsewhere; coupling
                     // needs a file each scope has to itself.
-                    let only_a = || fa.iter().filter(|&&p| !covers(infos, files[p], b));
-                    let only_b = || fb.iter().filter(|&&p| !covers(infos, files[p], a));
+                    let only_a = || fa.iter().filter(|&&p| !covers(matcher, files[p], b));
+                    let only_b = || fb.iter().filter(|&&p| !covers(matcher, files[p], a));
                     if only_a().next().is_none() || only_b().next().is_none() {
                         continue;
                     }
                     let totals = self.totals.entry((a, b)).or_default();
-                    totals.commits += 1;
+                    totals.commits = totals.commits.saturating_add(1);
                     if totals.commits == 1 {
                         totals.example = number;
                     }
-                    sample(&mut totals.a_files, only_a().map(|&p| files[p]));
-                    sample(&mut totals.b_files, only_b().map(|&p| files[p]));
+                    totals.a_files.add(only_a().map(|&p| files[p]));
+                    totals.b_files.add(only_b().map(|&p| files[p]));
                 }
             }
         }
@@ -722,10 +818,13 @@ impl<'i> PairCounter<'i> {
         self,
         min_commits: u32,
         commits: &[LogCommit<'_>],
-        infos: &[FileInfo],
+        matcher: &ScopeMatcher<'_, '_>,
     ) -> Vec<CoChange> {
         let names = |ids: &[usize]| {
-            let mut names: Vec<String> = ids.iter().map(|&f| infos[f].rel.clone()).collect();
+            let mut names: Vec<String> = ids
+                .iter()
+                .map(|&f| String::from_utf8_lossy(matcher.files[f].rel).into_owned())
+                .collect();
             names.sort();
             names
         };
@@ -741,8 +840,8 @@ impl<'i> PairCounter<'i> {
                     .get(totals.example)
                     .map(|c| c.hash.clone())
                     .unwrap_or_default(),
-                a_files: names(&totals.a_files),
-                b_files: names(&totals.b_files),
+                a_files: names(totals.a_files.ids()),
+                b_files: names(totals.b_files.ids()),
             })
             .collect();
         pairs.sort_by(|x, y| {
@@ -755,21 +854,8 @@ impl<'i> PairCounter<'i> {
     }
 }
 
-fn covers(infos: &[FileInfo], file: usize, task: usize) -> bool {
-    infos[file].tasks.binary_search(&task).is_ok()
-}
-
-/// Tops `kept` up to [`SAMPLE_FILES`] from `candidates`; commits arrive newest first, so the
-/// sample favours recent files.
-fn sample(kept: &mut Vec<usize>, candidates: impl Iterator<Item = usize>) {
-    for file in candidates {
-        if kept.len() >= SAMPLE_FILES {
-            return;
-        }
-        if !kept.contains(&file) {
-            kept.push(file);
-        }
-    }
+fn covers(matcher: &ScopeMatcher<'_, '_>, file: usize, task: usize) -> bool {
+    matcher.tasks(file).binary_search(&task).is_ok()
 }
 
 #[cfg(test)]
@@ -1012,6 +1098,18 @@ mod tests {
         assert_eq!(report.pairs[0].example_commit, newest);
         assert_eq!(report.pairs[0].a_files, strings(&["a/2", "a/3"]));
 
+        let all = co_changes(&CoChangeQuery {
+            max_commits: usize::MAX,
+            base: &repo.root(),
+            scopes: &scopes,
+            groups: &[vec![0, 1]],
+            min_commits: 1,
+            bulk_limit: 10,
+        })
+        .expect("co_changes succeeds");
+        assert_eq!(all.commits_read, 3);
+        assert_eq!(all.pairs[0].commits, 3);
+
         let none = co_changes(&CoChangeQuery {
             max_commits: 0,
             base: &repo.root(),
@@ -1112,6 +1210,31 @@ mod tests {
     }
 
     #[test]
+    fn many_patterns_under_one_directory_and_leading_globs() {
+        let mut repo = Repo::new();
+        repo.commit(&["lib/m1_a.rs", "lib/m2_b.rs"]);
+        repo.commit(&["lib/m1_c.rs", "lib/m2_b.rs", "lib/m1_c.txt"]);
+        repo.commit(&["lib/m11_c.rs", "docs/deep/x.md"]);
+        repo.commit(&["lib/m3_x.rs", "README.md"]);
+        // Twelve globs under `lib` (more than share matchers), one starting with a glob.
+        let mut scoped: Vec<Vec<String>> =
+            (0..12).map(|i| vec![format!("lib/m{i}_*.rs")]).collect();
+        scoped.push(vec!["**/*.md".to_owned()]);
+        // A duplicate of task 1's pattern for a task outside every group changes nothing.
+        scoped.push(vec!["lib/m1_*.rs".to_owned()]);
+        let report = run(&repo.root(), &scoped, &[(0..13).collect()], 1);
+        let pairs: Vec<(usize, usize, u32)> =
+            report.pairs.iter().map(|p| (p.a, p.b, p.commits)).collect();
+        assert_eq!(pairs, vec![(1, 2, 2), (3, 12, 1), (11, 12, 1)]);
+        assert_eq!(
+            report.pairs[0].a_files,
+            strings(&["lib/m1_a.rs", "lib/m1_c.rs"])
+        );
+        assert_eq!(report.pairs[1].b_files, strings(&["README.md"]));
+        assert_eq!(report.pairs[2].b_files, strings(&["docs/deep/x.md"]));
+    }
+
+    #[test]
     fn odd_file_names_survive() {
         let mut repo = Repo::new();
         repo.commit(&["src/auth/new\nline.rs", "src/billing/ü -> x.rs"]);
@@ -1148,6 +1271,7 @@ mod tests {
         repo.commit(&["a/1"]);
         git(&repo.root(), &["checkout", "-q", "-b", "side"]);
         repo.commit(&["b/1"]);
+        repo.commit(&["b/2"]);
         git(&repo.root(), &["checkout", "-q", "main"]);
         repo.commit(&["a/2"]);
         git(
@@ -1156,8 +1280,25 @@ mod tests {
         );
         let scopes = scopes(&[&["a"], &["b"]]);
         let report = run(&repo.root(), &scopes, &[vec![0, 1]], 1);
-        assert_eq!(report.commits_read, 3);
+        // Both sides of the merge, without the merge itself.
+        assert_eq!(report.commits_read, 4);
         assert!(report.pairs.is_empty());
+    }
+
+    #[test]
+    fn a_rename_changes_both_paths() {
+        let mut repo = Repo::new();
+        repo.commit(&["src/auth/old.rs"]);
+        let root = repo.root();
+        git(&root, &["mv", "src/auth/old.rs", "src/auth/kept.rs"]);
+        fs::create_dir_all(root.join("src/billing")).expect("mkdir");
+        git(&root, &["mv", "src/auth/kept.rs", "src/billing/new.rs"]);
+        git(&root, &["commit", "-q", "-m", "move"]);
+        let scopes = scopes(&[&["src/auth/**"], &["src/billing/**"]]);
+        let report = run(&root, &scopes, &[vec![0, 1]], 1);
+        assert_eq!(report.pairs.len(), 1);
+        assert_eq!(report.pairs[0].a_files, strings(&["src/auth/old.rs"]));
+        assert_eq!(report.pairs[0].b_files, strings(&["src/billing/new.rs"]));
     }
 
     #[test]
@@ -1185,7 +1326,17 @@ mod tests {
         let missing = plain.path().join("missing");
         let repo = Repo::new();
         let dot_git = repo.root().join(".git");
-        for base in [plain.path(), missing.as_path(), dot_git.as_path()] {
+        let mut bases = vec![missing.as_path(), dot_git.as_path()];
+        // A temporary directory is outside any repository unless TMPDIR points into one.
+        let tmp_in_repo = Command::new("git")
+            .args(["rev-parse", "--is-inside-work-tree"])
+            .current_dir(plain.path())
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if !tmp_in_repo {
+            bases.push(plain.path());
+        }
+        for base in bases {
             match query(base) {
                 Err(HistoryError::NotARepository(shown)) => {
                     assert_eq!(shown, base.display().to_string());
@@ -1234,6 +1385,18 @@ mod tests {
         assert_eq!(normalize_pattern(""), None);
         assert_eq!(normalize_pattern("/"), None);
         assert_eq!(normalize_pattern("/src"), None);
+    }
+
+    #[test]
+    fn literal_prefixes_stop_at_the_first_glob_component() {
+        assert_eq!(literal_prefix("src/auth"), ("src/auth", ""));
+        assert_eq!(literal_prefix("src/auth/*.rs"), ("src/auth", "*.rs"));
+        assert_eq!(literal_prefix("src/**"), ("src", "**"));
+        assert_eq!(literal_prefix("**"), ("", "**"));
+        assert_eq!(literal_prefix("**/x.rs"), ("", "**/x.rs"));
+        assert_eq!(literal_prefix("a/b[12]/c"), ("a", "b[12]/c"));
+        assert_eq!(literal_prefix("a/{b,c/d}"), ("a", "{b,c/d}"));
+        assert_eq!(literal_prefix(r"a/\*x"), ("a", r"\*x"));
     }
 
     #[test]

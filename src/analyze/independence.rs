@@ -193,8 +193,10 @@ fn scope_overlaps(
     };
 
     for p in 0..scopes.patterns.len() as u32 {
-        for &q in &scopes.overlapping[p as usize] {
-            if q < p {
+        for &q in scopes.overlapping(p) {
+            let (hp, hq) = (&holders[p as usize], &holders[q as usize]);
+            // Most patterns belong to one task: nothing to compare.
+            if q < p || hp.is_empty() || hq.is_empty() || (p == q && hp.len() < 2) {
                 continue;
             }
             // Same wave.

@@ -109,7 +109,7 @@ impl Analysis {
             }
             for &t in wave {
                 for &p in &self.scopes.of_task[t] {
-                    for q in &self.scopes.overlapping[p as usize] {
+                    for q in self.scopes.overlapping(p) {
                         for &u in holders.get(q).map_or(&[][..], Vec::as_slice) {
                             if u > t {
                                 pairs.push((t, u));

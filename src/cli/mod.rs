@@ -13,6 +13,7 @@ mod lint;
 mod list;
 mod next;
 pub mod printer;
+mod prompts;
 mod show;
 mod status;
 mod views;
@@ -85,6 +86,8 @@ pub enum Command {
     Fmt(fmt::Args),
     /// What can run in parallel: waves, critical path, speedup bound, lanes, findings.
     Analyze(analyze::Args),
+    /// One focused prompt per session for the current phase.
+    Prompts(prompts::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -133,5 +136,6 @@ pub fn run(
         Command::Decide(args) => decide::run(p, g, args),
         Command::Fmt(args) => fmt::run(p, g, args),
         Command::Analyze(args) => analyze::run(p, g, args),
+        Command::Prompts(args) => prompts::run(p, g, args),
     }
 }

@@ -183,11 +183,9 @@ fn can_start(
     if exclusive_running {
         return false;
     }
-    scopes.of_task[t].iter().all(|&p| {
-        scopes.overlapping[p as usize]
-            .iter()
-            .all(|&q| busy[q as usize] == 0)
-    })
+    scopes.of_task[t]
+        .iter()
+        .all(|&p| scopes.overlapping(p).iter().all(|&q| busy[q as usize] == 0))
 }
 
 fn hold(t: usize, scopes: &Scopes, busy: &mut [u32], exclusive_running: &mut bool, on: bool) {

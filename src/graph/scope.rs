@@ -24,110 +24,158 @@ use crate::plan::{Plan, keys};
 pub struct Pattern {
     /// As normalised: no `./`, no trailing or doubled `/`.
     pub text: String,
-    segments: Vec<Segment>,
+    /// Each segment's kind and byte range in `text`.
+    segments: Vec<(Kind, u32, u32)>,
+    /// `text[..prefix_end]` is the leading run of literal segments.
+    prefix_end: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
     /// `**`
     Any,
-    Literal(String),
-    Glob(String),
+    Literal,
+    Glob,
 }
 
-impl Segment {
-    fn new(text: &str) -> Segment {
-        if text == "**" {
-            Segment::Any
-        } else if text.contains(['*', '?', '[']) {
-            Segment::Glob(text.to_string())
-        } else {
-            Segment::Literal(text.to_string())
-        }
-    }
+#[derive(Debug, Clone, Copy)]
+enum Segment<'a> {
+    Any,
+    Literal(&'a str),
+    Glob(&'a str),
 }
 
 impl Pattern {
     /// Reads a scope entry: backslashes become `/`, `./`, trailing `/` and empty segments go.
     pub fn new(raw: &str) -> Pattern {
-        let raw = raw.trim().replace('\\', "/");
-        let segments: Vec<&str> = raw
-            .split('/')
-            .filter(|s| !s.is_empty() && *s != ".")
-            .collect();
-        let mut collapsed: Vec<&str> = Vec::with_capacity(segments.len());
-        for s in segments {
-            // `**/**` means the same as `**`.
-            if s == "**" && collapsed.last() == Some(&"**") {
+        let raw = raw.trim();
+        let mut text = String::with_capacity(raw.len());
+        let mut segments = Vec::new();
+        let unified;
+        let raw = if raw.contains('\\') {
+            unified = raw.replace('\\', "/");
+            unified.as_str()
+        } else {
+            raw
+        };
+        for part in raw.split('/') {
+            if part.is_empty() || part == "." {
                 continue;
             }
-            collapsed.push(s);
+            let kind = if part == "**" {
+                Kind::Any
+            } else if part.contains(['*', '?', '[']) {
+                Kind::Glob
+            } else {
+                Kind::Literal
+            };
+            // `**/**` means the same as `**`.
+            if kind == Kind::Any
+                && segments
+                    .last()
+                    .is_some_and(|s: &(Kind, u32, u32)| s.0 == Kind::Any)
+            {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push('/');
+            }
+            let start = text.len() as u32;
+            text.push_str(part);
+            segments.push((kind, start, text.len() as u32));
         }
+        let prefix_end = segments
+            .iter()
+            .take_while(|s| s.0 == Kind::Literal)
+            .last()
+            .map_or(0, |s| s.2);
         Pattern {
-            text: collapsed.join("/"),
-            segments: collapsed.into_iter().map(Segment::new).collect(),
+            text,
+            segments,
+            prefix_end,
+        }
+    }
+
+    fn segment(&self, i: usize) -> Segment<'_> {
+        let (kind, start, end) = self.segments[i];
+        let s = &self.text[start as usize..end as usize];
+        match kind {
+            Kind::Any => Segment::Any,
+            Kind::Literal => Segment::Literal(s),
+            Kind::Glob => Segment::Glob(s),
         }
     }
 
     /// Matches every path (`**`, or nothing at all).
     pub fn is_everything(&self) -> bool {
-        matches!(self.segments.as_slice(), [] | [Segment::Any])
+        matches!(self.segments.as_slice(), [] | [(Kind::Any, _, _)])
     }
 
-    /// The leading literal segments: every path this pattern covers starts with them.
-    fn literal_prefix(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().map_while(|s| match s {
-            Segment::Literal(l) => Some(l.as_str()),
-            _ => None,
-        })
+    /// The leading literal segments, as one `a/b` string: every path this pattern covers
+    /// starts with them.
+    fn literal_prefix(&self) -> &str {
+        &self.text[..self.prefix_end as usize]
     }
 
     /// Whether this pattern covers `path` (a plain relative path, no globs).
     pub fn covers(&self, path: &str) -> bool {
         let path = Pattern::new(path);
-        let parts: Vec<&str> = path
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Any => "**",
-                Segment::Literal(l) | Segment::Glob(l) => l.as_str(),
+        let parts: Vec<&str> = (0..path.segments.len())
+            .map(|i| {
+                let (_, start, end) = path.segments[i];
+                &path.text[start as usize..end as usize]
             })
             .collect();
-        covers_from(&self.segments, &parts)
+        self.covers_from(0, &parts)
     }
-}
 
-/// `pattern` (plus an implied trailing `**`) against concrete path segments.
-fn covers_from(pattern: &[Segment], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => true,
-        Some((Segment::Any, rest)) => (0..=path.len()).any(|skip| covers_from(rest, &path[skip..])),
-        Some((segment, rest)) => match path.split_first() {
-            None => false,
-            Some((first, path_rest)) => {
-                let ok = match segment {
-                    Segment::Literal(l) => l == first,
-                    Segment::Glob(g) => glob_matches(g.as_bytes(), first.as_bytes()),
-                    Segment::Any => true,
-                };
-                ok && covers_from(rest, path_rest)
-            }
-        },
+    /// Segments from `i` on (plus an implied trailing `**`) against concrete path segments.
+    fn covers_from(&self, i: usize, path: &[&str]) -> bool {
+        if i == self.segments.len() {
+            return true;
+        }
+        match self.segment(i) {
+            Segment::Any => (0..=path.len()).any(|skip| self.covers_from(i + 1, &path[skip..])),
+            segment => match path.split_first() {
+                None => false,
+                Some((first, rest)) => {
+                    let ok = match segment {
+                        Segment::Literal(l) => l == *first,
+                        Segment::Glob(g) => glob_matches(g.as_bytes(), first.as_bytes()),
+                        Segment::Any => true,
+                    };
+                    ok && self.covers_from(i + 1, rest)
+                }
+            },
+        }
     }
 }
 
 /// Whether some path falls inside both patterns (sound: see the module documentation).
 pub fn overlaps(a: &Pattern, b: &Pattern) -> bool {
-    let (x, y) = (&a.segments, &b.segments);
-    // memo[i][j]: overlap of x[i..] and y[j..]; small patterns, so a dense table is fine.
-    let width = y.len() + 1;
-    let mut memo = vec![None; (x.len() + 1) * width];
-    overlap_from(x, y, 0, 0, &mut memo, width)
+    // Two literal patterns (most scopes) overlap when one is the other or lies below it.
+    let (la, lb) = (a.literal_prefix(), b.literal_prefix());
+    if la.len() == a.text.len() && lb.len() == b.text.len() {
+        return path_within(la, lb) || path_within(lb, la);
+    }
+    // memo[i][j]: overlap of a's segments from i and b's from j; patterns are short, so a
+    // dense table is fine.
+    let width = b.segments.len() + 1;
+    let mut memo = vec![None; (a.segments.len() + 1) * width];
+    overlap_from(a, b, 0, 0, &mut memo, width)
+}
+
+/// `inner` is `outer` or a path below it.
+fn path_within(inner: &str, outer: &str) -> bool {
+    outer.is_empty()
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn overlap_from(
-    x: &[Segment],
-    y: &[Segment],
+    x: &Pattern,
+    y: &Pattern,
     i: usize,
     j: usize,
     memo: &mut [Option<bool>],
@@ -138,10 +186,10 @@ fn overlap_from(
     }
     // Either pattern running out means it covers everything below: the other continues
     // below it, so the two overlap.
-    let result = if i == x.len() || j == y.len() {
+    let result = if i == x.segments.len() || j == y.segments.len() {
         true
     } else {
-        match (&x[i], &y[j]) {
+        match (x.segment(i), y.segment(j)) {
             (Segment::Any, _) => {
                 overlap_from(x, y, i + 1, j, memo, width)
                     || overlap_from(x, y, i, j + 1, memo, width)
@@ -157,7 +205,7 @@ fn overlap_from(
     result
 }
 
-fn segments_overlap(s: &Segment, t: &Segment) -> bool {
+fn segments_overlap(s: Segment<'_>, t: Segment<'_>) -> bool {
     match (s, t) {
         (Segment::Literal(a), Segment::Literal(b)) => a == b,
         (Segment::Literal(l), Segment::Glob(g)) | (Segment::Glob(g), Segment::Literal(l)) => {
@@ -267,15 +315,33 @@ pub struct Scopes {
     pub patterns: Vec<Pattern>,
     /// Per task: indices into `patterns`.
     pub of_task: Vec<Vec<u32>>,
-    /// Per pattern: the patterns it overlaps, itself included, sorted.
-    pub overlapping: Vec<Vec<u32>>,
     /// Per task: it has no scope, so nothing proves it independent and it runs alone.
     pub exclusive: Vec<bool>,
-    /// Patterns by every leading run of their literal beginning (`src`, `src/auth` for
-    /// `src/auth/*.rs`; the empty key holds all): finds the patterns another may overlap.
-    under_prefix: FxHashMap<String, Vec<u32>>,
-    /// Patterns by their whole literal beginning.
-    at_prefix: FxHashMap<String, Vec<u32>>,
+    /// Pattern `p` overlaps `overlap[overlap_at[p]..overlap_at[p + 1]]` (itself included,
+    /// sorted): one flat list, as a plan can hold 100k patterns.
+    overlap_at: Vec<usize>,
+    overlap: Vec<u32>,
+    /// Pattern indices sorted by literal beginning: patterns sharing a beginning, or whose
+    /// beginning lies below a given path, sit next to each other.
+    by_prefix: Vec<u32>,
+    /// For every literal beginning and every path above one: which stretch of `by_prefix`
+    /// has exactly that beginning, and which lies below it.
+    groups: FxHashMap<String, Group>,
+}
+
+/// Two ranges of `Scopes::by_prefix` (empty when start == end).
+#[derive(Debug, Clone, Copy, Default)]
+struct Group {
+    exact: (u32, u32),
+    below: (u32, u32),
+}
+
+fn widen(range: &mut (u32, u32), i: u32) {
+    if range.0 == range.1 {
+        *range = (i, i + 1);
+    } else {
+        range.1 = i + 1;
+    }
 }
 
 impl Scopes {
@@ -286,66 +352,158 @@ impl Scopes {
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut of_task = Vec::with_capacity(plan.tasks.len());
         let mut exclusive = Vec::with_capacity(plan.tasks.len());
+        let mut add = |raw: &str, mine: &mut Vec<u32>| {
+            let pattern = Pattern::new(raw);
+            let id = match by_text.get(&pattern.text) {
+                Some(&id) => id,
+                None => {
+                    let id = patterns.len() as u32;
+                    by_text.insert(pattern.text.clone(), id);
+                    patterns.push(pattern);
+                    id
+                }
+            };
+            if !mine.contains(&id) {
+                mine.push(id);
+            }
+        };
         for task in &plan.tasks {
-            let mut mine: Vec<u32> = Vec::new();
+            let mut mine: Vec<u32> = Vec::with_capacity(task.files.len());
             for entry in &task.files {
-                for expanded in keys::expand_braces(entry) {
-                    let pattern = Pattern::new(&expanded);
-                    let next = patterns.len() as u32;
-                    let id = *by_text.entry(pattern.text.clone()).or_insert(next);
-                    if id == next {
-                        patterns.push(pattern);
+                if entry.contains('{') {
+                    for expanded in keys::expand_braces(entry) {
+                        add(&expanded, &mut mine);
                     }
-                    if !mine.contains(&id) {
-                        mine.push(id);
-                    }
+                } else {
+                    add(entry, &mut mine);
                 }
             }
             exclusive.push(mine.is_empty() && !assume_independent);
             of_task.push(mine);
         }
-        let overlapping = overlap_lists(&patterns);
-        let mut under_prefix: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut at_prefix: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        for (i, pattern) in patterns.iter().enumerate() {
-            let mut key = String::new();
-            under_prefix.entry(key.clone()).or_default().push(i as u32);
-            for segment in pattern.literal_prefix() {
-                if !key.is_empty() {
-                    key.push('/');
+        let mut by_prefix: Vec<u32> = (0..patterns.len() as u32).collect();
+        by_prefix.sort_unstable_by(|&a, &b| {
+            patterns[a as usize]
+                .literal_prefix()
+                .cmp(patterns[b as usize].literal_prefix())
+        });
+        // Sorted, every group is one contiguous stretch (`a/…` sorts together), so each
+        // range only ever grows at its end.
+        let mut groups: FxHashMap<String, Group> = FxHashMap::default();
+        for (i, &p) in by_prefix.iter().enumerate() {
+            let prefix = patterns[p as usize].literal_prefix();
+            let i = i as u32;
+            match groups.get_mut(prefix) {
+                Some(g) => widen(&mut g.exact, i),
+                None => {
+                    let mut g = Group::default();
+                    widen(&mut g.exact, i);
+                    groups.insert(prefix.to_string(), g);
                 }
-                key.push_str(segment);
-                under_prefix.entry(key.clone()).or_default().push(i as u32);
             }
-            at_prefix.entry(key).or_default().push(i as u32);
+            for (slash, _) in prefix.match_indices('/') {
+                let above = &prefix[..slash];
+                match groups.get_mut(above) {
+                    Some(g) => widen(&mut g.below, i),
+                    None => {
+                        let mut g = Group::default();
+                        widen(&mut g.below, i);
+                        groups.insert(above.to_string(), g);
+                    }
+                }
+            }
         }
-        Scopes {
+        let mut scopes = Scopes {
             patterns,
             of_task,
-            overlapping,
             exclusive,
-            under_prefix,
-            at_prefix,
+            overlap_at: Vec::new(),
+            overlap: Vec::new(),
+            by_prefix,
+            groups,
+        };
+        scopes.link_overlaps();
+        scopes
+    }
+
+    /// The patterns `p` overlaps, itself included, sorted.
+    pub fn overlapping(&self, p: u32) -> &[u32] {
+        &self.overlap[self.overlap_at[p as usize]..self.overlap_at[p as usize + 1]]
+    }
+
+    fn stretch(&self, (from, to): (u32, u32)) -> &[u32] {
+        &self.by_prefix[from as usize..to as usize]
+    }
+
+    /// The patterns whose literal beginning is exactly `prefix`.
+    fn exactly(&self, prefix: &str) -> &[u32] {
+        self.groups
+            .get(prefix)
+            .map_or(&[][..], |g| self.stretch(g.exact))
+    }
+
+    /// The patterns whose literal beginning is `prefix` or lies below it.
+    fn under(&self, prefix: &str) -> impl Iterator<Item = u32> + '_ {
+        let (exact, below): (&[u32], &[u32]) = if prefix.is_empty() {
+            (&self.by_prefix[..], &[])
+        } else {
+            self.groups.get(prefix).map_or((&[][..], &[][..]), |g| {
+                (self.stretch(g.exact), self.stretch(g.below))
+            })
+        };
+        exact.iter().chain(below).copied()
+    }
+
+    /// Candidates that may overlap `other`: patterns whose literal beginning lies along
+    /// other's (a path must start with both beginnings, so one extends the other).
+    fn candidates<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = u32> + 's {
+        let above = prefix
+            .match_indices('/')
+            .map(|(i, _)| &prefix[..i])
+            .chain((!prefix.is_empty()).then_some(""))
+            .flat_map(|p| self.exactly(p).iter().copied());
+        above.chain(self.under(prefix))
+    }
+
+    fn link_overlaps(&mut self) {
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); self.patterns.len()];
+        for q in 0..self.patterns.len() {
+            let prefix = self.patterns[q].literal_prefix();
+            for p in self.candidates(prefix) {
+                let p = p as usize;
+                // Each unordered pair once: from the pattern with the higher index.
+                if p >= q {
+                    continue;
+                }
+                if overlaps(&self.patterns[p], &self.patterns[q]) {
+                    lists[p].push(q as u32);
+                    lists[q].push(p as u32);
+                }
+            }
+        }
+        self.overlap_at = Vec::with_capacity(self.patterns.len() + 1);
+        self.overlap =
+            Vec::with_capacity(self.patterns.len() + lists.iter().map(Vec::len).sum::<usize>());
+        self.overlap_at.push(0);
+        for (p, mut list) in lists.into_iter().enumerate() {
+            list.push(p as u32);
+            list.sort_unstable();
+            list.dedup();
+            self.overlap.extend_from_slice(&list);
+            self.overlap_at.push(self.overlap.len());
         }
     }
 
     /// The scope patterns that `other` (any pattern, not necessarily one of a task's)
     /// overlaps, sorted.
     pub fn overlapping_pattern(&self, other: &Pattern) -> Vec<u32> {
-        let prefix: Vec<&str> = other.literal_prefix().collect();
-        let full = prefix.join("/");
-        // Patterns whose literal beginning extends other's, and those whose beginning is a
-        // shorter run of other's (exactly that run: longer ones are in the first group).
-        let mut candidates: Vec<u32> = self.under_prefix.get(&full).cloned().unwrap_or_default();
-        for len in 0..prefix.len() {
-            if let Some(bucket) = self.at_prefix.get(&prefix[..len].join("/")) {
-                candidates.extend_from_slice(bucket);
-            }
-        }
-        candidates.retain(|&p| overlaps(&self.patterns[p as usize], other));
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates
+        let mut found: Vec<u32> = self
+            .candidates(other.literal_prefix())
+            .filter(|&p| overlaps(&self.patterns[p as usize], other))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// Why tasks `a` and `b` may not run at the same time: the two patterns that overlap
@@ -358,7 +516,7 @@ impl Scopes {
             return Some(Conflict::Unscoped);
         }
         for &p in &self.of_task[a] {
-            let near = &self.overlapping[p as usize];
+            let near = self.overlapping(p);
             for &q in &self.of_task[b] {
                 if near.binary_search(&q).is_ok() {
                     return Some(Conflict::Overlap(p, q));
@@ -376,44 +534,6 @@ pub enum Conflict {
     Unscoped,
     /// A pattern of the first overlaps a pattern of the second.
     Overlap(u32, u32),
-}
-
-/// For every pattern, the patterns it overlaps. Only pairs whose literal beginnings agree
-/// can overlap (a path must start with both), so patterns are bucketed by their literal
-/// beginning and each is compared with the buckets along its own beginning only.
-fn overlap_lists(patterns: &[Pattern]) -> Vec<Vec<u32>> {
-    let mut buckets: FxHashMap<Vec<&str>, Vec<u32>> = FxHashMap::default();
-    let prefixes: Vec<Vec<&str>> = patterns
-        .iter()
-        .map(|p| p.literal_prefix().collect())
-        .collect();
-    for (i, prefix) in prefixes.iter().enumerate() {
-        buckets.entry(prefix.clone()).or_default().push(i as u32);
-    }
-    let mut lists: Vec<Vec<u32>> = (0..patterns.len() as u32).map(|i| vec![i]).collect();
-    for (q, prefix) in prefixes.iter().enumerate() {
-        for len in 0..=prefix.len() {
-            let Some(bucket) = buckets.get(&prefix[..len]) else {
-                continue;
-            };
-            for &p in bucket {
-                let p = p as usize;
-                // Pairs within one bucket are met from both sides: take them once.
-                if p == q || (len == prefix.len() && p > q) {
-                    continue;
-                }
-                if overlaps(&patterns[p], &patterns[q]) {
-                    lists[p].push(q as u32);
-                    lists[q].push(p as u32);
-                }
-            }
-        }
-    }
-    for list in &mut lists {
-        list.sort_unstable();
-        list.dedup();
-    }
-    lists
 }
 
 #[cfg(test)]

@@ -6,3 +6,4 @@ mod concurrency;
 mod corpus;
 mod errors;
 mod harness;
+mod prompts;
