@@ -309,7 +309,7 @@ fn overall_shape(
             format!(
                 "{chains} of {} phases are chains that each need the one before, and {} runs only 2 tasks side by side: one fresh session per phase",
                 real.len(),
-                names.join(", ")
+                some(&names)
             ),
         );
     }
@@ -332,14 +332,14 @@ fn overall_shape(
         let reason = if chains.is_empty() {
             format!(
                 "phases run one after another, each fanning out: {}",
-                fans.join(", ")
+                some(&fans)
             )
         } else {
             format!(
                 "{} run{} as a chain; {} fan{} out",
-                chains.join(", "),
+                some(&chains),
                 if chains.len() == 1 { "s" } else { "" },
-                fans.join(", "),
+                some(&fans),
                 if fans.len() == 1 { "s" } else { "" }
             )
         };
@@ -354,7 +354,7 @@ fn overall_shape(
         Shape::Mixed,
         format!(
             "chains and fan-out mix inside {}: sessions wait on each other within a phase",
-            partly.join(", ")
+            some(&partly)
         ),
     )
 }
@@ -368,6 +368,14 @@ pub fn phase_name(plan: &Plan, phase: usize) -> String {
         format!("phase {}", phase + 1)
     } else {
         format!("phase {} ({title})", phase + 1)
+    }
+}
+
+/// Up to three names, then how many more: reasons stay one line.
+fn some(names: &[String]) -> String {
+    match names.len() {
+        0..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..2].join(", "), n - 2),
     }
 }
 

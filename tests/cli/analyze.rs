@@ -258,3 +258,50 @@ fn co_change_from_real_history() {
         "the plan is not in a git repository"
     );
 }
+
+/// Every real-world plan in the corpus: a valid report, never a crash, and the figures
+/// consistent with each other.
+#[test]
+fn every_corpus_plan_analyzes() {
+    fn plans(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                plans(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    plans(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus"),
+        &mut files,
+    );
+    files.sort();
+    assert!(files.len() >= 19, "{files:?}");
+    let p = Project::new();
+    for file in files {
+        let shown = file.display().to_string();
+        let run = p.run(&["analyze", "--json", "--history", "0", "--plan", &shown]);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{shown}\n{}",
+            run.transcript()
+        );
+        let json = run.json();
+        let bound = |n: usize| json["speedup"][n]["bound"].as_f64().expect("bound");
+        assert_eq!(bound(0), 1.0, "{shown}");
+        assert!(bound(15) >= bound(1), "{shown}");
+        let makespan = json["lanes"]["makespan_hours"].as_f64().expect("makespan");
+        let lower = json["lanes"]["lower_bound_hours"].as_f64().expect("lower");
+        assert!(makespan + 0.01 >= lower, "{shown}: {makespan} < {lower}");
+        let errors = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count();
+        assert_eq!(run.code == 1, errors > 0, "{shown}");
+    }
+}
