@@ -8,6 +8,7 @@ mod decide;
 mod done;
 pub mod error;
 mod fmt;
+mod graph;
 mod init;
 mod lint;
 mod list;
@@ -88,6 +89,8 @@ pub enum Command {
     Analyze(analyze::Args),
     /// One focused prompt per session for the current phase.
     Prompts(prompts::Args),
+    /// Draw the dependency graph (Mermaid or DOT), by waves or lanes.
+    Graph(graph::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -137,5 +140,6 @@ pub fn run(
         Command::Fmt(args) => fmt::run(p, g, args),
         Command::Analyze(args) => analyze::run(p, g, args),
         Command::Prompts(args) => prompts::run(p, g, args),
+        Command::Graph(args) => graph::run(p, g, args),
     }
 }

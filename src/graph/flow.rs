@@ -129,10 +129,12 @@ impl Flow {
             preds.truncate(kept);
             pred_at.push(preds.len());
         }
+        // A phase's end means it and every phase before it are done, so that a phase
+        // overlapping its predecessor does not let the next phase skip ahead of both.
         for phase in &plan.phases {
             preds.extend(phase.tasks.iter().map(|&t| t as u32));
-            if let Some(g) = gate[phase.index] {
-                preds.push(g);
+            if phase.index > 0 {
+                preds.push((n + phase.index - 1) as u32);
             }
             pred_at.push(preds.len());
         }
@@ -410,9 +412,12 @@ mod tests {
 
     #[test]
     fn overlapping_phase_starts_with_its_predecessor() {
-        let (_, f) =
-            flow("## Phase 1\n- [ ] T1 a\n## Phase 2 (P)\n- [ ] T2 b\n## Phase 3\n- [ ] T3 c\n");
+        let (_, f) = flow(
+            "## Phase 1\n- [ ] T1 a\n  - est: 3h\n## Phase 2 (P)\n- [ ] T2 b\n## Phase 3\n- [ ] T3 c\n",
+        );
         assert_eq!(&f.waves()[..3], [1, 1, 2]);
+        // Phase 3 waits for both earlier phases, the longer one included.
+        assert_eq!(f.critical_path(), (vec![0, 2], 240));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The dependency graph over a plan's tasks: resolving ids, finding cycles, and deciding
 //! which tasks are ready to start. Pure functions of the model; no I/O.
 
+pub mod export;
 pub mod flow;
 #[cfg(test)]
 mod proptests;

@@ -149,6 +149,26 @@ proptest! {
                 finish[v] = ready;
             }
         }
+        // Phase order, checked from the plan rather than from the graph: a phase starts when
+        // every earlier phase is done, or, marked (P), when its predecessor may start.
+        let phases = plan.phases.len();
+        let mut done_by = vec![0u64; phases];
+        for t in 0..plan.tasks.len() {
+            let k = phase_of[t];
+            done_by[k] = done_by[k].max(finish[t]);
+        }
+        for k in 1..phases {
+            done_by[k] = done_by[k].max(done_by[k - 1]);
+        }
+        let mut gate = vec![0u64; phases];
+        for k in 1..phases {
+            gate[k] = if flow.overlaps_previous[k] { gate[k - 1] } else { done_by[k - 1] };
+        }
+        for (t, slot) in placed.iter().enumerate() {
+            if let Some(slot) = slot {
+                prop_assert!(slot.start >= gate[phase_of[t]], "T{} starts before its phase may\n{}", t + 1, src);
+            }
+        }
         // Nothing conflicting at the same time; one task per session at a time.
         let slots: Vec<(usize, Slot)> = placed.iter().enumerate().filter_map(|(t, s)| s.map(|s| (t, s))).collect();
         for (i, &(a, sa)) in slots.iter().enumerate() {

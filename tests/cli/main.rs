@@ -5,5 +5,6 @@ mod commands;
 mod concurrency;
 mod corpus;
 mod errors;
+mod graph;
 mod harness;
 mod prompts;
