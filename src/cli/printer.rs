@@ -64,10 +64,12 @@ impl Printer {
 
     /// A JSON document on stdout, pretty-printed, ending with a newline.
     pub fn json(&mut self, value: &impl Serialize) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| match e.io_error_kind() {
-            // Keep the kind, so a closed pipe stays a quiet exit rather than an error.
-            Some(kind) => io::Error::from(kind),
-            None => io::Error::other(e),
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| {
+            match e.io_error_kind() {
+                // Keep the kind, so a closed pipe stays a quiet exit rather than an error.
+                Some(kind) => io::Error::from(kind),
+                None => io::Error::other(e),
+            }
         })?;
         writeln!(self.out)?;
         self.out.flush()

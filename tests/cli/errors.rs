@@ -144,7 +144,10 @@ fn closed_stdout_after_one_line(args: &[&str]) {
         .unwrap();
     // The reader is gone now: baton's next writes hit a closed pipe.
     let out = child.wait_with_output().unwrap();
-    assert!(first.contains("Phase 1") || first.starts_with('{'), "{first}");
+    assert!(
+        first.contains("Phase 1") || first.starts_with('{'),
+        "{first}"
+    );
     assert_eq!(out.status.code(), Some(0), "{args:?}");
     assert!(
         out.stderr.is_empty(),
