@@ -137,13 +137,13 @@ fn closed_stdout_after_one_line(args: &[&str]) {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap();
+        .expect("spawn");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut first)
-        .unwrap();
+        .expect("read");
     // The reader is gone now: baton's next writes hit a closed pipe.
-    let out = child.wait_with_output().unwrap();
+    let out = child.wait_with_output().expect("wait");
     assert!(
         first.contains("Phase 1") || first.starts_with('{'),
         "{first}"
