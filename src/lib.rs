@@ -8,6 +8,8 @@
 //! - [`analyze`]: the parallelization analysis — scenario, false-independence findings, git
 //!   co-change history.
 //! - [`prompts`]: one short Markdown brief per session for a phase, rendered from a template.
+//! - [`verify`]: every ticked box checked against evidence — verify commands in process
+//!   groups with timeouts, declared paths, acceptance items, locked criteria.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
@@ -20,6 +22,7 @@ pub mod plan;
 pub mod prompts;
 pub mod repo;
 pub mod state;
+pub mod verify;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -22,6 +22,10 @@ pub mod code {
     pub const CONFLICT: u8 = 4;
     /// The plan or the state stayed locked, or kept changing underneath; try again.
     pub const BUSY: u8 = 5;
+    /// `verify`: a ticked box whose evidence fails.
+    pub const FALSE_DONE: u8 = 6;
+    /// `verify`: acceptance criteria changed since `baton lock`.
+    pub const TAMPERED: u8 = 7;
     /// A bug or an environment failure baton cannot explain.
     pub const INTERNAL: u8 = 70;
 }

@@ -12,11 +12,13 @@ mod graph;
 mod init;
 mod lint;
 mod list;
+mod lock;
 mod next;
 pub mod printer;
 mod prompts;
 mod show;
 mod status;
+mod verify;
 mod views;
 
 use std::ffi::OsString;
@@ -91,6 +93,10 @@ pub enum Command {
     Prompts(prompts::Args),
     /// Draw the dependency graph (Mermaid or DOT), by waves or lanes.
     Graph(graph::Args),
+    /// Record each task's acceptance criteria; report and accept changes.
+    Lock(lock::Args),
+    /// Check every ticked box against evidence: verify commands, files, acceptance items.
+    Verify(verify::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -141,5 +147,7 @@ pub fn run(
         Command::Analyze(args) => analyze::run(p, g, args),
         Command::Prompts(args) => prompts::run(p, g, args),
         Command::Graph(args) => graph::run(p, g, args),
+        Command::Lock(args) => lock::run(p, g, args),
+        Command::Verify(args) => verify::run(p, g, args),
     }
 }

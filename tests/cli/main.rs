@@ -7,4 +7,6 @@ mod corpus;
 mod errors;
 mod graph;
 mod harness;
+mod lock;
 mod prompts;
+mod verify;
