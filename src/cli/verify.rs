@@ -57,7 +57,8 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let base = plan_dir(&file.path);
-    let repo_root = crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
+    let repo_root =
+        crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
     let options = verify::Options {
         jobs: args
             .jobs
@@ -75,8 +76,9 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         }
         Ok(None) => Vec::new(),
         Err(err) => {
-            return Err(CliError::input(err.to_string())
-                .with_hint("fix or delete the lock file, then `baton lock` to record the criteria again"));
+            return Err(CliError::input(err.to_string()).with_hint(
+                "fix or delete the lock file, then `baton lock` to record the criteria again",
+            ));
         }
     };
 
@@ -131,7 +133,8 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         let mut all = Vec::new();
         let mut scope = "all phases verified".to_string();
         for phase in &plan.phases {
-            let reports = verify::verify_tasks(&plan, &phase.tasks, &changes, &options, &mut on_command);
+            let reports =
+                verify::verify_tasks(&plan, &phase.tasks, &changes, &options, &mut on_command);
             let finished = reports
                 .iter()
                 .all(|r| r.verdict.is_finished(args.trust_unverifiable));
@@ -400,7 +403,11 @@ fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
             } else {
                 "does not exist"
             };
-            lines.push(format!("{} `{}` {what}", printer::paint(CYAN, "files"), path.pattern));
+            lines.push(format!(
+                "{} `{}` {what}",
+                printer::paint(CYAN, "files"),
+                path.pattern
+            ));
         }
     }
     if show_all && r.acceptance.0 < r.acceptance.1 {
@@ -612,7 +619,9 @@ fn xml(text: &str) -> String {
 
 /// One test suite per phase, one test case per task; failures carry the evidence.
 fn junit(plan: &Plan, shown: &str, reports: &[TaskReport]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"baton verify\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"baton verify\">\n",
+    );
     let mut phases: Vec<usize> = reports.iter().map(|r| plan.tasks[r.task].phase).collect();
     phases.sort_unstable();
     phases.dedup();
@@ -623,7 +632,15 @@ fn junit(plan: &Plan, shown: &str, reports: &[TaskReport]) -> String {
             .collect();
         let failures = cases
             .iter()
-            .filter(|r| matches!(r.verdict, Verdict::FalseDone | Verdict::Tampered | Verdict::Incomplete | Verdict::DoneUnticked))
+            .filter(|r| {
+                matches!(
+                    r.verdict,
+                    Verdict::FalseDone
+                        | Verdict::Tampered
+                        | Verdict::Incomplete
+                        | Verdict::DoneUnticked
+                )
+            })
             .count();
         let skipped = cases
             .iter()

@@ -109,18 +109,26 @@ pub fn run_all(
     let mut results: Vec<Option<CommandResult>> = vec![None; specs.len()];
     thread::scope(|scope| {
         let (tx, rx) = mpsc::channel();
+        let work = |tx: mpsc::Sender<(usize, CommandResult)>| {
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(spec) = specs.get(index) else { break };
+                if tx.send((index, run(spec))).is_err() {
+                    break;
+                }
+            }
+        };
+        let mut spawned = 0;
         for _ in 0..workers {
             let tx = tx.clone();
-            let next = &next;
-            scope.spawn(move || {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(spec) = specs.get(index) else { break };
-                    if tx.send((index, run(spec))).is_err() {
-                        break;
-                    }
-                }
-            });
+            match thread::Builder::new().spawn_scoped(scope, move || work(tx)) {
+                Ok(_) => spawned += 1,
+                Err(_) => break,
+            }
+        }
+        if spawned == 0 {
+            // Out of threads: still run everything, one at a time, and report at the end.
+            work(tx.clone());
         }
         // Only the workers may keep the channel open, so the loop below ends when they do.
         drop(tx);
@@ -227,9 +235,10 @@ impl Running {
     }
 
     /// Waits for the shell, then kills what is left of its group: background jobs would
-    /// otherwise keep running and hold the output pipe open. The shell's pid cannot have
-    /// been handed to another process group by then, because a group id stays reserved while
-    /// any member is alive; if none is, the kill finds nothing.
+    /// otherwise keep running and hold the output pipe open. Killing by the shell's pid after
+    /// reaping it is safe: a group id stays reserved while any member is alive, and an empty
+    /// group's id could be reused only after the system has gone through every other pid,
+    /// not in the microseconds since the reap.
     fn wait(&mut self) -> io::Result<ExitStatus> {
         let status = self.child.wait();
         self.reaped = true;
@@ -325,9 +334,9 @@ impl Tail {
     fn push(&mut self, bytes: &[u8]) {
         self.total = self.total.saturating_add(bytes.len() as u64);
         if bytes.len() >= self.keep {
+            let start = bytes.len() - self.keep;
             self.buf.clear();
-            self.buf
-                .extend_from_slice(&bytes[bytes.len() - self.keep..]);
+            self.buf.extend_from_slice(&bytes[start..]);
             return;
         }
         self.buf.extend_from_slice(bytes);

@@ -362,7 +362,10 @@ mod tests {
         let changes = lock.changes("plan.md", &after);
         let reports = verify_tasks(&after, &[0], &changes, &options(dir.path()), |_, _, _| {});
         assert_eq!(reports[0].verdict, Verdict::Tampered);
-        assert!(matches!(reports[0].tamper, Some(lock::Change::Changed { .. })));
+        assert!(matches!(
+            reports[0].tamper,
+            Some(lock::Change::Changed { .. })
+        ));
     }
 
     #[test]

@@ -101,7 +101,9 @@ fn verdicts_exit_codes_and_fix() {
     let fixed = p.run(&["verify", "--fix"]);
     assert_eq!(fixed.code, 1, "{}", fixed.transcript());
     let after = p.read("plan.md");
-    let diff: Vec<usize> = (0..before.len()).filter(|&i| before[i] != after[i]).collect();
+    let diff: Vec<usize> = (0..before.len())
+        .filter(|&i| before[i] != after[i])
+        .collect();
     assert_eq!(before.len(), after.len());
     assert_eq!(diff.len(), 2);
     let text = p.read_string("plan.md");
@@ -154,7 +156,10 @@ fn scope_selection() {
 #[test]
 fn unverifiable_is_trusted_only_when_asked() {
     let p = Project::new();
-    p.write("plan.md", "## Phase 1\n- [x] T1 a\n- [x] T2 b\n  - verify: `true`\n");
+    p.write(
+        "plan.md",
+        "## Phase 1\n- [x] T1 a\n- [x] T2 b\n  - verify: `true`\n",
+    );
     assert_eq!(p.run(&["verify"]).code, 1);
     assert_eq!(p.run(&["verify", "--trust-unverifiable"]).code, 0);
 }
@@ -237,7 +242,10 @@ fn junit_report() {
     let run = p.run(&["verify", "--junit", "report.xml"]);
     assert_eq!(run.code, 6);
     let xml = p.read_string("report.xml");
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{xml}");
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+        "{xml}"
+    );
     assert!(
         xml.contains("<testsuite name=\"Phase 1: Core\" tests=\"5\" failures=\"3\" errors=\"0\" skipped=\"1\">"),
         "{xml}"
@@ -246,5 +254,8 @@ fn junit_report() {
         xml.contains("<failure type=\"false-done\" message=\"false-done\">verify `echo no billing yet; exit 3` exited 3\n"),
         "{xml}"
     );
-    assert!(xml.contains("<testcase classname=\"plan.md\" name=\"T1 Auth module\""), "{xml}");
+    assert!(
+        xml.contains("<testcase classname=\"plan.md\" name=\"T1 Auth module\""),
+        "{xml}"
+    );
 }
