@@ -49,7 +49,7 @@ pub struct Args {
 }
 
 /// Bytes of each command's output kept for the report.
-const TAIL_BYTES: usize = 4096;
+pub(super) const TAIL_BYTES: usize = 4096;
 /// Lines of a failing command's output shown in the human report.
 const TAIL_LINES: usize = 12;
 
@@ -67,6 +67,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         tail_bytes: TAIL_BYTES,
         repo_root,
         base: base.clone(),
+        plan_file: Some(file.path.clone()),
     };
     let lock_path = lock::LockFile::path_for(&file.path);
     let changes = match lock::LockFile::load(&lock_path) {
@@ -184,7 +185,7 @@ fn outcome_word(outcome: &exec::Outcome) -> String {
     }
 }
 
-fn plan_dir(path: &Path) -> PathBuf {
+pub(super) fn plan_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -368,7 +369,7 @@ fn report(
 }
 
 /// What failed (or, for an open task, what is missing), one line each.
-fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
+pub(super) fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
     let mut lines = Vec::new();
     let show_all = status != Status::Done || r.verdict == Verdict::FalseDone;
     for c in &r.commands {
@@ -418,6 +419,19 @@ fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
             r.acceptance.1
         ));
     }
+    if status == Status::Done
+        && let Some(git) = &r.git
+        && !git.touched()
+    {
+        let since = git
+            .since
+            .as_ref()
+            .map_or(String::new(), |s| format!(" since the phase began ({s})"));
+        lines.push(printer::paint(
+            YELLOW,
+            format!("git: no commit{since} and no uncommitted edit touched its files"),
+        ));
+    }
     if r.verdict == Verdict::Unverifiable {
         lines.push(printer::paint(
             DIM,
@@ -427,7 +441,7 @@ fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
     lines
 }
 
-fn tamper_lines(change: &lock::Change) -> Vec<String> {
+pub(super) fn tamper_lines(change: &lock::Change) -> Vec<String> {
     let mut lines = Vec::new();
     if let lock::Change::Changed { before, after, .. } = change {
         lines.push(format!(
@@ -475,6 +489,15 @@ struct TaskVerdictView {
     paths: Vec<PathView>,
     acceptance: AcceptanceCount,
     tamper: Option<TamperView>,
+    git: Option<GitView>,
+}
+
+#[derive(Serialize)]
+struct GitView {
+    since: Option<String>,
+    commits: usize,
+    latest: Option<String>,
+    uncommitted: bool,
 }
 
 #[derive(Serialize)]
@@ -558,6 +581,12 @@ impl VerifyView {
                                 after: None,
                             }),
                             lock::Change::Unlocked { .. } => None,
+                        }),
+                        git: r.git.as_ref().map(|g| GitView {
+                            since: g.since.clone(),
+                            commits: g.commits,
+                            latest: g.latest.clone(),
+                            uncommitted: g.uncommitted,
                         }),
                     }
                 })

@@ -17,6 +17,7 @@
 //! Nothing here prints or knows about the terminal; the CLI turns reports into views.
 
 pub mod exec;
+pub mod git;
 pub mod lock;
 
 use std::path::{Path, PathBuf};
@@ -93,6 +94,10 @@ pub struct TaskReport {
     pub acceptance: (usize, usize),
     /// The criteria change that makes the task tampered.
     pub tamper: Option<lock::Change>,
+    /// Commits and edits that touched the declared scope since the phase began (inside
+    /// git, for tasks with a declared scope). Reported, not part of the verdict: a file can
+    /// be finished by a commit from before the phase.
+    pub git: Option<git::GitEvidence>,
 }
 
 impl TaskReport {
@@ -117,6 +122,8 @@ pub struct Options {
     pub repo_root: PathBuf,
     /// What scope paths are relative to: the plan's directory.
     pub base: PathBuf,
+    /// The plan file, to find when each phase began in its history; None skips git evidence.
+    pub plan_file: Option<PathBuf>,
 }
 
 /// The files under `base`, relative to it with `/` separators: git's view (tracked and
@@ -250,6 +257,7 @@ pub fn verify_tasks(
     }
 
     let mut files: Option<Vec<String>> = None;
+    let mut phase_starts: rustc_hash::FxHashMap<usize, Option<String>> = Default::default();
     tasks
         .iter()
         .map(|&t| {
@@ -260,11 +268,26 @@ pub fn verify_tasks(
                     .find(|c| c.needs_acceptance() && c.id() == id)
                     .cloned()
             });
+            let paths = check_paths(task, &options.base, &mut files);
+            let git = options.plan_file.as_deref().and_then(|plan_file| {
+                if paths.is_empty() {
+                    return None;
+                }
+                let since = phase_starts.entry(task.phase).or_insert_with(|| {
+                    let title = &plan.phases[task.phase].title;
+                    (!title.is_empty())
+                        .then(|| git::phase_start(&options.base, plan_file, title))
+                        .flatten()
+                });
+                let patterns: Vec<String> = paths.iter().map(|p| p.pattern.clone()).collect();
+                git::evidence(&options.base, since.as_deref(), &patterns)
+            });
             let mut report = TaskReport {
                 task: t,
                 verdict: Verdict::Incomplete,
                 commands: by_task.remove(&t).unwrap_or_default(),
-                paths: check_paths(task, &options.base, &mut files),
+                paths,
+                git,
                 acceptance: (
                     task.acceptance
                         .iter()
@@ -311,6 +334,7 @@ mod tests {
             tail_bytes: 4096,
             repo_root: dir.to_path_buf(),
             base: dir.to_path_buf(),
+            plan_file: None,
         }
     }
 

@@ -15,6 +15,9 @@ fn git(p: &Project, args: &[&str]) {
         .args(args)
         .current_dir(p.dir.path())
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        // Fixed dates make commit hashes, which reports quote, the same on every run.
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
         .status()
         .expect("git");
     assert!(status.success(), "git {args:?}");
@@ -95,6 +98,11 @@ fn verdicts_exit_codes_and_fix() {
     assert_eq!(t2["commands"][0]["code"], 3);
     assert_eq!(t2["commands"][0]["tail"], "no billing yet\n");
     assert_eq!(t2["paths"][0]["matches"], 0);
+    // Git: T1's files came with the commit that began the phase; T2's never existed.
+    assert_eq!(json["tasks"][0]["git"]["commits"], 1);
+    assert_eq!(t2["git"]["commits"], 0);
+    assert_eq!(t2["git"]["uncommitted"], false);
+    assert_eq!(t2["git"]["since"], json["tasks"][0]["git"]["since"]);
 
     // --fix unticks the lie and ticks the finished work, touching only those two bytes.
     let before = p.read("plan.md");
