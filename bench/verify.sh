@@ -12,7 +12,7 @@ RUNS=${RUNS:-5}
 cd "$ROOT"
 echo "building the release binary..." >&2
 cargo build --release --quiet
-BIN="$ROOT/target/release/baton"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/baton"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
