@@ -12,8 +12,11 @@
 //!   groups with timeouts, declared paths, acceptance items, locked criteria.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
+//! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook), merged
+//!   into files people also edit, never clobbering them.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
 
+pub mod agents;
 pub mod analyze;
 pub mod cli;
 pub mod graph;

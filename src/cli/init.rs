@@ -1,5 +1,8 @@
 //! `baton init`: a plan template, and a marked instruction block for agents that is added
-//! once and kept current, never touching anything else in the file.
+//! once and kept current, never touching anything else in the file. For Claude Code it also
+//! installs baton's Stop hook in `.claude/settings.json`, merged into what is there
+//! ([`crate::agents::claude`]; docs/agents.md), so a session cannot stop with its tasks
+//! unfinished or falsely ticked.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,11 +11,14 @@ use std::process::ExitCode;
 use super::Globals;
 use super::error::{CliError, Kind};
 use super::printer::Printer;
+use crate::agents::claude::{self, Merged, SettingsError};
 
 const PLAN_TEMPLATE: &str = include_str!("templates/plan.md");
 const AGENTS_TEMPLATE: &str = include_str!("templates/agents.md");
 const BLOCK_START: &str = "<!-- baton:agents:start -->";
 const BLOCK_END: &str = "<!-- baton:agents:end -->";
+/// Claude Code's project settings, relative to the project directory.
+const CLAUDE_SETTINGS: &str = ".claude/settings.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Agent {
@@ -55,6 +61,19 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             dir.display()
         )));
     }
+    // The settings merge is decided before anything is written, so a malformed settings
+    // file stops `init` with every file as it was.
+    let settings = if args.agents.contains(&Agent::Claude) {
+        let path = dir.join(CLAUDE_SETTINGS);
+        let shown = match &args.dir {
+            Some(_) => path.display().to_string(),
+            None => CLAUDE_SETTINGS.to_string(),
+        };
+        let merged = merge_settings(&path, &shown)?;
+        Some((path, shown, merged))
+    } else {
+        None
+    };
     let plan = g.plan.clone().unwrap_or_else(|| dir.join("plan.md"));
     let plan_name = plan
         .strip_prefix(&dir)
@@ -89,7 +108,83 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             Change::Unchanged => p.status(format!("{name} already has baton's block"))?,
         }
     }
+    if let Some((path, shown, (existed, merged))) = settings {
+        match merged {
+            Merged::AlreadyPresent => p.status(format!(
+                "{shown} already runs `{}` on Stop",
+                claude::STOP_COMMAND
+            ))?,
+            Merged::Updated(text) => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|e| {
+                        CliError::input(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+                write_atomic(&path, text.as_bytes())?;
+                if existed {
+                    p.status(format!("added baton's Stop hook to {shown}"))?;
+                } else {
+                    p.status(format!("wrote {shown} (baton's Stop hook)"))?;
+                }
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads Claude Code's settings and merges baton's Stop hook into them, writing nothing.
+/// Returns whether the file existed, and the merge.
+fn merge_settings(path: &Path, shown: &str) -> Result<(bool, Merged), CliError> {
+    let existing = match fs::read(path) {
+        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+            CliError::input(format!("{shown} is not UTF-8 text; it was left untouched"))
+        })?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(CliError::input(format!("cannot read {shown}: {e}"))),
+    };
+    let merged = claude::merge_stop_hook(existing.as_deref()).map_err(|e| {
+        let message = match &e {
+            SettingsError::Syntax { .. } => format!("{shown}:{e}"),
+            SettingsError::Shape { .. } => format!("{shown}: {e}"),
+        };
+        CliError::input(format!("{message}; it was left untouched")).with_hint(format!(
+            "fix {shown} by hand, then run `baton init --agents claude` again to add the Stop hook"
+        ))
+    })?;
+    Ok((existing.is_some(), merged))
+}
+
+/// Replaces a file in one step: a temporary file in the same folder, then a rename. The file
+/// keeps its permissions (a new one gets the usual 0644, not the temporary file's 0600).
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let tmp_dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let write_err =
+        |e: std::io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
+    let mut tmp = tempfile::NamedTempFile::new_in(tmp_dir).map_err(write_err)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(write_err)?;
+    let permissions = match fs::metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        fs::set_permissions(tmp.path(), permissions).map_err(write_err)?;
+    }
+    tmp.persist(path).map_err(|e| write_err(e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn new_file_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<fs::Permissions> {
+    None
 }
 
 fn write_new(path: &Path, text: &str) -> Result<(), CliError> {
@@ -154,11 +249,6 @@ fn upsert_block(path: &Path, block: &str) -> Result<Change, CliError> {
     if new == old {
         return Ok(Change::Unchanged);
     }
-    let tmp_dir = path.parent().unwrap_or(Path::new("."));
-    let write_err =
-        |e: std::io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(tmp_dir).map_err(write_err)?;
-    std::io::Write::write_all(&mut tmp, &new).map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
+    write_atomic(path, &new)?;
     Ok(Change::Updated)
 }

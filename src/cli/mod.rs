@@ -9,6 +9,7 @@ mod done;
 pub mod error;
 mod fmt;
 mod graph;
+mod hook;
 mod init;
 mod lint;
 mod list;
@@ -97,6 +98,8 @@ pub enum Command {
     Lock(lock::Args),
     /// Check every ticked box against evidence: verify commands, files, acceptance items.
     Verify(verify::Args),
+    /// Agent hooks (Claude Code's Stop hook).
+    Hook(hook::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -149,5 +152,6 @@ pub fn run(
         Command::Graph(args) => graph::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),
+        Command::Hook(args) => hook::run(p, g, args),
     }
 }

@@ -7,6 +7,7 @@ mod corpus;
 mod errors;
 mod graph;
 mod harness;
+mod hook;
 mod lock;
 mod prompts;
 mod verify;
