@@ -113,14 +113,20 @@ pub fn run(
     args: impl IntoIterator<Item = OsString>,
     printer: &mut Printer,
 ) -> Result<ExitCode, CliError> {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => {
+            // An agent hook reads exit 2 as "block": a mistyped hook command line must not
+            // keep a session from stopping, so for `hook` a usage error is an input error.
+            let in_hook = args.get(1).is_some_and(|a| a == "hook");
             // --help and --version are successes that clap reports as errors.
-            let code = if err.use_stderr() {
-                error::code::USAGE
-            } else {
+            let code = if !err.use_stderr() {
                 error::code::OK
+            } else if in_hook {
+                error::code::INPUT
+            } else {
+                error::code::USAGE
             };
             let _ = err.print();
             return Ok(ExitCode::from(code));

@@ -483,3 +483,12 @@ fn init_refuses_malformed_settings() {
     );
     assert_eq!(p.read_string(".claude/settings.json"), wrong);
 }
+
+#[test]
+fn a_mistyped_hook_command_never_blocks() {
+    let p = Project::new();
+    let run = p.run(&["hook", "claude-stpo"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    let run = p.run(&["hook", "claude-stop", "--no-such-flag"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+}
