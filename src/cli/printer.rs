@@ -113,6 +113,26 @@ impl Printer {
         }
     }
 
+    /// A progress bar for `len` steps of long work, drawn on stderr only when stderr is a
+    /// terminal and colour is not turned off for it; None otherwise (pipes, CI logs, `--json`
+    /// callers pass `enabled: false`).
+    pub fn progress(&self, len: u64, enabled: bool) -> Option<indicatif::ProgressBar> {
+        use std::io::IsTerminal;
+        if !enabled || !io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(len),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style =
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:24}] {pos}/{len} {wide_msg}")
+                .map(|s| s.progress_chars("=> "))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        Some(bar)
+    }
+
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()?;
         self.err.flush()

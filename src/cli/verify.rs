@@ -2,7 +2,6 @@
 //! Runs every task's evidence, reports a verdict per task grouped by phase, and exits with a
 //! code CI and agent hooks can act on (docs/verify.md, docs/exit-codes.md).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -83,15 +82,26 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         }
     };
 
-    let progress = !args.json && std::io::stderr().is_terminal();
+    // One bar per batch of commands (a phase, or the tasks asked for), shown only on a
+    // terminal and never under --json.
+    let mut bar: Option<indicatif::ProgressBar> = None;
     let mut on_command = |done: usize, total: usize, result: &exec::CommandResult| {
-        if progress {
-            let _ = p.status(format!(
-                "{} [{done}/{total}] {} {}",
-                printer::paint(DIM, "verify"),
+        if done == 1 {
+            bar = p.progress(total as u64, !args.json);
+            if let Some(b) = &bar {
+                b.set_prefix("verify");
+            }
+        }
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+            b.set_message(format!(
+                "{} {}",
                 outcome_word(&result.outcome),
                 result.command
             ));
+            if done == total {
+                b.finish_and_clear();
+            }
         }
     };
 
