@@ -163,6 +163,15 @@ fn parse(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The same 100k plan on one thread: what the split point saves.
+    let mut group = c.benchmark_group("parse-one-thread");
+    group.sample_size(10);
+    let src = synthetic_plan(100_000, 50, 1);
+    group.throughput(Throughput::Bytes(src.len() as u64));
+    group.bench_with_input(BenchmarkId::from_parameter(100_000), &src, |b, src| {
+        b.iter(|| plan::parse::parse_with(black_box(src.as_bytes()), plan::parse::Split::Never));
+    });
+    group.finish();
 }
 
 /// What `baton done T<k>` does in memory: parse, find the task, flip one byte.

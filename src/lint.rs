@@ -2,17 +2,24 @@
 //! then structure errors (E…) and warnings (W…). The code list is documented in
 //! docs/lint.md; codes never change meaning once released.
 
-use crate::graph::{Dag, IdIndex};
+use crate::graph::Dag;
 use crate::plan::keys;
-use crate::plan::{Diagnostic, Plan, Severity};
+use crate::plan::parse::IdMap;
+use crate::plan::{Diagnostic, Plan, Severity, Task};
 
 /// Every finding for a plan, in file order.
+///
+/// The tasks are walked twice: once for the id index (and duplicate ids), once for everything
+/// else a task alone decides, which also resolves the dependencies into the graph that the
+/// cycle search walks. Findings are sorted by place and code at the end (a stable sort, and
+/// each code is found in task order), so fusing the checks into one walk changes no order.
 pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = plan.diagnostics.clone();
-    let index = crate::graph::id_index(plan);
-    duplicate_ids(plan, &index, &mut out);
-    dependencies(plan, &index, &mut out);
-    let dag = Dag::with_index(plan, &index);
+    let index = id_index_and_duplicates(plan, &mut out);
+    // Phases by task, in one small array: looking them up in the tasks themselves would
+    // touch a cold task for every dependency.
+    let phase_of: Vec<u32> = plan.tasks.iter().map(|t| t.phase as u32).collect();
+    let dag = task_findings(plan, &index, &phase_of, &mut out);
     for cycle in dag.cycles() {
         let first = &plan.tasks[cycle[0]];
         let path: Vec<String> = cycle
@@ -40,49 +47,6 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
             hint: Some("remove one of these `after` links; a cycle can never start".to_string()),
         });
     }
-    for task in &plan.tasks {
-        if task.id.is_none() {
-            out.push(Diagnostic {
-                code: "W201",
-                name: "missing-id",
-                severity: Severity::Warning,
-                message: format!("task has no id: {}", truncate(&task.title, 60)),
-                span: task.line_span,
-                hint: Some("run `baton fmt --ids` to assign ids".to_string()),
-            });
-        }
-        for extra in &task.extra {
-            let nearest = keys::nearest_key(&extra.key);
-            out.push(Diagnostic {
-                code: "W202",
-                name: "unknown-key",
-                severity: Severity::Warning,
-                message: format!("unknown key `{}` on {}", extra.key, task.display_id()),
-                span: extra.span,
-                hint: nearest.map(|k| format!("did you mean `{k}`?")),
-            });
-        }
-        let open_items = task
-            .acceptance
-            .iter()
-            .filter(|a| !a.status.is_closed())
-            .count();
-        if task.status == crate::plan::Status::Done && open_items > 0 {
-            out.push(Diagnostic {
-                code: "W204",
-                name: "done-with-open-items",
-                severity: Severity::Warning,
-                message: format!(
-                    "{} is ticked but {open_items} of its {} acceptance items {} not",
-                    task.display_id(),
-                    task.acceptance.len(),
-                    if open_items == 1 { "is" } else { "are" }
-                ),
-                span: task.status_span,
-                hint: Some("tick the items that hold, or untick the task".to_string()),
-            });
-        }
-    }
     for phase in &plan.phases {
         let open = phase
             .tasks
@@ -108,21 +72,15 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
     out
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max - 1).collect();
-    out.push('…');
-    out
-}
-
-fn duplicate_ids(plan: &Plan, index: &IdIndex<'_>, out: &mut Vec<Diagnostic>) {
+/// The id index (as [`crate::graph::id_index`]: the first task with each id), reporting every
+/// later task that reuses an id.
+fn id_index_and_duplicates<'p>(plan: &'p Plan, out: &mut Vec<Diagnostic>) -> IdMap<'p> {
+    let mut index = IdMap::with_capacity(plan.tasks.len());
     for task in &plan.tasks {
         let Some(id) = task.id.as_deref() else {
             continue;
         };
-        let first = index[id];
+        let first = index.insert_first(id, task.index);
         if first != task.index {
             let original = &plan.tasks[first];
             out.push(Diagnostic {
@@ -141,35 +99,35 @@ fn duplicate_ids(plan: &Plan, index: &IdIndex<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+    index
 }
 
-fn dependencies(plan: &Plan, known: &IdIndex<'_>, out: &mut Vec<Diagnostic>) {
+/// Everything one task decides: unknown and later-phase dependencies, a missing id, unknown
+/// keys, a ticked task with open items. Returns the dependency graph resolved on the way
+/// (the same as [`Dag::with_index`]).
+fn task_findings(
+    plan: &Plan,
+    index: &IdMap<'_>,
+    phase_of: &[u32],
+    out: &mut Vec<Diagnostic>,
+) -> Dag {
+    let mut offsets = Vec::with_capacity(plan.tasks.len() + 1);
+    let mut edges = Vec::with_capacity(plan.tasks.len() * 2);
+    offsets.push(0);
     // Only consulted when a dependency is unknown, so built lazily.
     let mut sorted_ids: Option<Vec<&str>> = None;
     for task in &plan.tasks {
+        let start = edges.len();
         for dep in &task.deps {
-            match known.get(dep.id.as_str()) {
+            match index.get(&dep.id) {
                 None => {
                     let ids = sorted_ids.get_or_insert_with(|| plan.ids().collect());
-                    let hint = nearest_id(ids, &dep.id)
-                        .map(|near| format!("did you mean {near}?"))
-                        .or_else(|| Some("no task has this id".to_string()));
-                    out.push(Diagnostic {
-                        code: "E102",
-                        name: "unknown-dependency",
-                        severity: Severity::Error,
-                        message: format!(
-                            "{} depends on unknown task {}",
-                            task.display_id(),
-                            dep.id
-                        ),
-                        span: dep.span,
-                        hint,
-                    });
+                    out.push(unknown_dependency(task, &dep.id, dep.span, ids));
                 }
-                Some(&target) => {
-                    let target = &plan.tasks[target];
-                    if target.phase > task.phase {
+                Some(target) => {
+                    edges.push(target);
+                    if phase_of[target] as usize > task.phase {
+                        let target = &plan.tasks[target];
                         out.push(Diagnostic {
                             code: "E104",
                             name: "dependency-on-later-phase",
@@ -191,7 +149,77 @@ fn dependencies(plan: &Plan, known: &IdIndex<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        Dag::close_node(&mut edges, start);
+        offsets.push(edges.len());
+
+        if task.id.is_none() {
+            out.push(Diagnostic {
+                code: "W201",
+                name: "missing-id",
+                severity: Severity::Warning,
+                message: format!("task has no id: {}", truncate(&task.title, 60)),
+                span: task.line_span,
+                hint: Some("run `baton fmt --ids` to assign ids".to_string()),
+            });
+        }
+        for extra in &task.extra {
+            let nearest = keys::nearest_key(&extra.key);
+            out.push(Diagnostic {
+                code: "W202",
+                name: "unknown-key",
+                severity: Severity::Warning,
+                message: format!("unknown key `{}` on {}", extra.key, task.display_id()),
+                span: extra.span,
+                hint: nearest.map(|k| format!("did you mean `{k}`?")),
+            });
+        }
+        if task.status == crate::plan::Status::Done {
+            let open_items = task
+                .acceptance
+                .iter()
+                .filter(|a| !a.status.is_closed())
+                .count();
+            if open_items > 0 {
+                out.push(Diagnostic {
+                    code: "W204",
+                    name: "done-with-open-items",
+                    severity: Severity::Warning,
+                    message: format!(
+                        "{} is ticked but {open_items} of its {} acceptance items {} not",
+                        task.display_id(),
+                        task.acceptance.len(),
+                        if open_items == 1 { "is" } else { "are" }
+                    ),
+                    span: task.status_span,
+                    hint: Some("tick the items that hold, or untick the task".to_string()),
+                });
+            }
+        }
     }
+    Dag::from_parts(offsets, edges)
+}
+
+fn unknown_dependency(task: &Task, dep: &str, span: crate::plan::Span, ids: &[&str]) -> Diagnostic {
+    let hint = nearest_id(ids, dep)
+        .map(|near| format!("did you mean {near}?"))
+        .or_else(|| Some("no task has this id".to_string()));
+    Diagnostic {
+        code: "E102",
+        name: "unknown-dependency",
+        severity: Severity::Error,
+        message: format!("{} depends on unknown task {}", task.display_id(), dep),
+        span,
+        hint,
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
 }
 
 /// The id most like `wanted`, if any is close.

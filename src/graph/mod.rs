@@ -52,17 +52,30 @@ impl Dag {
                     .iter()
                     .filter_map(|d| index.get(d.id.as_str()).copied()),
             );
-            edges[start..].sort_unstable();
-            let mut kept = start;
-            for i in start..edges.len() {
-                if kept == start || edges[kept - 1] != edges[i] {
-                    edges[kept] = edges[i];
-                    kept += 1;
-                }
-            }
-            edges.truncate(kept);
+            Dag::close_node(&mut edges, start);
             offsets.push(edges.len());
         }
+        Dag { offsets, edges }
+    }
+
+    /// Sorts and dedups `edges[start..]`, the resolved dependencies of the node being added
+    /// by [`Dag::from_parts`]'s caller.
+    pub(crate) fn close_node(edges: &mut Vec<usize>, start: usize) {
+        edges[start..].sort_unstable();
+        let mut kept = start;
+        for i in start..edges.len() {
+            if kept == start || edges[kept - 1] != edges[i] {
+                edges[kept] = edges[i];
+                kept += 1;
+            }
+        }
+        edges.truncate(kept);
+    }
+
+    /// A graph from flat lists built as [`Dag::with_index`] builds them: task `t`'s
+    /// dependencies are `edges[offsets[t]..offsets[t + 1]]`, each closed by
+    /// [`Dag::close_node`].
+    pub(crate) fn from_parts(offsets: Vec<usize>, edges: Vec<usize>) -> Dag {
         Dag { offsets, edges }
     }
 

@@ -10,6 +10,8 @@ pub mod store;
 
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod split_tests;
 
 pub use model::*;
 pub use parse::parse;

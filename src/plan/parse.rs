@@ -3,9 +3,16 @@
 //! checkboxes are read from the source bytes themselves so every status keeps its byte offset.
 //!
 //! The parser never fails: whatever it cannot read becomes a diagnostic.
+//!
+//! A large plan is read by two threads: the text is cut before a phase heading where
+//! CommonMark provably starts afresh (see [`split_point`]), each half goes through
+//! pulldown-cmark and into tasks on its own thread, and the halves are joined. The result is
+//! the same, byte for byte, as reading the whole text on one thread.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -15,6 +22,28 @@ use super::model::*;
 /// Parses a plan. Bytes that are not UTF-8 are read as [`SUBSTITUTE`] (one for one, so every offset
 /// still points into the original bytes) and reported.
 pub fn parse(bytes: &[u8]) -> Plan {
+    parse_with(bytes, Split::Auto)
+}
+
+/// Plans shorter than this are read on one thread. Below it a second thread saves a few
+/// milliseconds at best, and on a busy machine (where the second core is not free) it costs
+/// about as much: not worth it for the plans read by every hook.
+pub const SPLIT_MIN_LEN: usize = 2 * 1024 * 1024;
+
+/// Whether [`parse_with`] may read a plan on two threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// Always one thread.
+    Never,
+    /// Two threads for plans of [`SPLIT_MIN_LEN`] bytes or more that have a sound split point.
+    Auto,
+    /// Two threads whatever the size, cut at the first sound split point at or after this
+    /// offset (for tests: the result must not depend on where the text is cut).
+    From(usize),
+}
+
+/// [`parse`], choosing how the work may be divided. Every choice gives the same plan.
+pub fn parse_with(bytes: &[u8], split: Split) -> Plan {
     let mut diagnostics = Vec::new();
     if bytes.len() > MAX_LEN {
         diagnostics.push(Diagnostic {
@@ -33,12 +62,12 @@ pub fn parse(bytes: &[u8]) -> Plan {
             },
             hint: Some("split the plan into several files".to_string()),
         });
-        let mut plan = Builder::new("", diagnostics).run();
+        let mut plan = build("", diagnostics, Split::Never);
         plan.len = bytes.len();
         return plan;
     }
     let text = sanitize(bytes, &mut diagnostics);
-    let mut plan = Builder::new(&text, diagnostics).run();
+    let mut plan = build(&text, diagnostics, split);
     plan.len = bytes.len();
     plan
 }
@@ -82,27 +111,54 @@ fn sanitize<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'b, s
     Cow::Owned(out)
 }
 
-/// Byte offset → line and column.
+/// Byte offset → line and column: where every line starts.
 pub(crate) struct LineIndex {
-    starts: Vec<usize>,
-    /// The line of the last lookup: spans are mostly asked for in file order.
-    hint: std::cell::Cell<usize>,
+    starts: Vec<u32>,
 }
 
 impl LineIndex {
     pub(crate) fn new(text: &str) -> LineIndex {
-        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 24 + 1);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex {
-            starts,
-            hint: std::cell::Cell::new(0),
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| small(i + 1)));
+        LineIndex { starts }
+    }
+
+    pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
+        Lines::new(self).span(text, start, end)
+    }
+
+    /// How many lines end in CRLF, and how many lines there are.
+    fn line_endings(&self, text: &str) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        let crlf = self.starts[1..]
+            .iter()
+            .filter(|&&s| s >= 2 && bytes[s as usize - 2] == b'\r')
+            .count();
+        (crlf, self.starts.len() - 1)
+    }
+}
+
+/// A reader of a [`LineIndex`] that remembers the line of its last lookup: spans are mostly
+/// asked for in file order. One per thread.
+struct Lines<'l> {
+    starts: &'l [u32],
+    hint: Cell<usize>,
+}
+
+impl<'l> Lines<'l> {
+    fn new(index: &'l LineIndex) -> Self {
+        Lines {
+            starts: &index.starts,
+            hint: Cell::new(0),
         }
     }
 
     fn line_of(&self, at: usize) -> usize {
         let hint = self.hint.get();
-        let starts = &self.starts;
+        let starts = self.starts;
+        let at = at.min(u32::MAX as usize) as u32;
         // Walk a few lines forward from the last answer before falling back to bisection.
         let line = if starts[hint] <= at {
             let mut line = hint;
@@ -123,9 +179,9 @@ impl LineIndex {
         line
     }
 
-    pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
+    fn span(&self, text: &str, start: usize, end: usize) -> Span {
         let line = self.line_of(start);
-        let line_start = self.starts[line];
+        let line_start = self.starts[line] as usize;
         let prefix = text.get(line_start..start);
         let col = prefix.map_or(start - line_start, |s| {
             if s.is_ascii() {
@@ -141,16 +197,41 @@ impl LineIndex {
             col: col as u32,
         }
     }
+}
 
-    /// How many lines end in CRLF, and how many lines there are.
-    fn line_endings(&self, text: &str) -> (usize, usize) {
-        let bytes = text.as_bytes();
-        let crlf = self.starts[1..]
-            .iter()
-            .filter(|&&s| s >= 2 && bytes[s - 2] == b'\r')
-            .count();
-        (crlf, self.starts.len() - 1)
-    }
+/// Reads the text into a plan, on two threads when `split` allows it and the text has a sound
+/// split point, else on this one.
+fn build(text: &str, diagnostics: Vec<Diagnostic>, split: Split) -> Plan {
+    let lines = LineIndex::new(text);
+    let from = markdown_start(text);
+    let parts = split_point(text, from, split)
+        .and_then(|at| read_split(text, &lines, from, at))
+        .unwrap_or_else(|| {
+            let mut part = Part::new(text, &lines);
+            part.scan(from, text.len(), None);
+            part.read_items();
+            vec![part]
+        });
+    assemble(text, &lines, diagnostics, parts)
+}
+
+/// Where the Markdown starts: after a byte order mark and YAML front matter (only at the
+/// very top: pulldown-cmark's own option would read any `---` … `---` stretch further down as
+/// front matter and swallow its tasks).
+fn markdown_start(text: &str) -> usize {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    bom + front_matter_len(&text[bom..])
+}
+
+/// The cut [`parse_with`] makes for valid UTF-8 `bytes`, if it makes one.
+#[cfg(test)]
+pub(crate) fn accepted_cut(bytes: &[u8], split: Split) -> Option<usize> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let lines = LineIndex::new(text);
+    let from = markdown_start(text);
+    let at = split_point(text, from, split)?;
+    let scanned = Part::new(text, &lines).scan(from, at, None);
+    scanned.clean.then_some(at)
 }
 
 /// The length of a YAML front matter block at the start of `text`: `---` on the first line,
@@ -182,10 +263,7 @@ fn front_matter_len(text: &str) -> usize {
 fn line_end(text: &str, at: usize) -> usize {
     let bytes = text.as_bytes();
     let at = at.min(bytes.len());
-    let end = bytes[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| at + i);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
     if end > at && bytes[end - 1] == b'\r' {
         end - 1
     } else {
@@ -197,10 +275,7 @@ fn line_end(text: &str, at: usize) -> usize {
 fn next_line_start(text: &str, at: usize) -> usize {
     let bytes = text.as_bytes();
     let at = at.min(bytes.len());
-    bytes[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| at + i + 1)
+    memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1)
 }
 
 /// A checkbox read from the bytes at the start of a list item.
@@ -231,10 +306,7 @@ fn read_checkbox(text: &str, item_start: usize) -> Option<Checkbox> {
     }
     // Columns after the marker, tabs to the next multiple of four. Five or more make the
     // item's first line an indented code block (CommonMark), and code is never a task.
-    let line_start = b[..item_start]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(0, |p| p + 1);
+    let line_start = memchr::memrchr(b'\n', &b[..item_start]).map_or(0, |p| p + 1);
     let mut column = text
         .get(line_start..i)
         .map_or(i - line_start, |s| s.chars().count());
@@ -313,6 +385,143 @@ fn raw_head(text: &str, from: usize, to: usize) -> Cow<'_, str> {
     Cow::Owned(out.trim().to_string())
 }
 
+/// Where the text may be cut so that each side can go through pulldown-cmark on its own, or
+/// None to read it on one thread.
+///
+/// A candidate is the start of a line that opens an ATX heading (`#` in the first column) right
+/// after a blank line, in a text with no link reference definitions (no `]:` anywhere: they are
+/// the only thing one part of a CommonMark document can look up in another). Such a line
+/// closes every open container (its `#` is no list continuation and no `>`) and interrupts
+/// any paragraph, so pulldown-cmark's block state there is empty unless (a) a code block,
+/// HTML block or table that runs over blank lines is still open, or (b) a list item that
+/// began with a blank line has lost its indentation and swallows the heading. Neither can be
+/// seen reliably in the bytes alone, so [`Part::scan`] checks both on the events of the first
+/// part (see [`Scanned::clean`]) and the text is read on one thread when either may hold.
+fn split_point(text: &str, from: usize, split: Split) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let start = match split {
+        Split::Never => return None,
+        Split::Auto if bytes.len() < SPLIT_MIN_LEN => return None,
+        Split::Auto => from + (bytes.len() - from) / 2,
+        Split::From(at) => at,
+    };
+    if start >= bytes.len() || memchr::memmem::find(bytes, b"]:").is_some() {
+        return None;
+    }
+    let after = memchr::memmem::find_iter(&bytes[start..], b"\n#")
+        .map(|i| start + i + 1)
+        .find(|&at| is_split_candidate(bytes, from, at));
+    if matches!(split, Split::From(_)) {
+        return after;
+    }
+    // Prefer the candidate nearest the middle on either side.
+    let before = memchr::memmem::rfind_iter(&bytes[from..start], b"\n#")
+        .map(|i| from + i + 1)
+        .find(|&at| is_split_candidate(bytes, from, at));
+    match (before, after) {
+        (Some(b), Some(a)) => Some(if start - b < a - start { b } else { a }),
+        (b, a) => a.or(b),
+    }
+}
+
+/// Whether the line at `at` (just after a `\n`) is an ATX heading after a blank line, with
+/// something before it that is neither fenced code, HTML nor a table (those make the split
+/// likely to be refused by [`Scanned::clean`], so they are skipped here; soundness does not
+/// depend on this).
+fn is_split_candidate(bytes: &[u8], from: usize, at: usize) -> bool {
+    let hashes = bytes[at..]
+        .iter()
+        .take(7)
+        .take_while(|&&b| b == b'#')
+        .count();
+    if !(1..=6).contains(&hashes)
+        || !matches!(
+            bytes.get(at + hashes),
+            None | Some(b' ' | b'\t' | b'\r' | b'\n')
+        )
+    {
+        return false;
+    }
+    // Back over blank lines (at least one) to the last line with text.
+    let mut end = at - 1; // the `\n` ending the line before
+    let mut blank_lines = 0;
+    loop {
+        if end <= from {
+            return false;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[from..end]).map_or(from, |i| from + i + 1);
+        let line = &bytes[start..end];
+        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            blank_lines += 1;
+            if start == from {
+                return false;
+            }
+            end = start - 1;
+            continue;
+        }
+        if blank_lines == 0 {
+            return false;
+        }
+        let text = line.trim_ascii();
+        return !(text.starts_with(b"```")
+            || text.starts_with(b"~~~")
+            || text.starts_with(b"<")
+            || text.ends_with(b">")
+            || text.starts_with(b"|")
+            || line.starts_with(b"    ")
+            || line.starts_with(b"\t"));
+    }
+}
+
+/// Whether a list item's first line, from `start`, holds nothing but its marker: such an item
+/// may lose its indentation in pulldown-cmark and take the next lines in.
+fn bare_item_line(bytes: &[u8], start: usize) -> bool {
+    bytes[start.min(bytes.len())..]
+        .iter()
+        .take_while(|&&b| b != b'\n' && b != b'\r')
+        .all(|&b| {
+            matches!(
+                b,
+                b' ' | b'\t' | b'>' | b'-' | b'*' | b'+' | b'.' | b')' | b'0'..=b'9'
+            )
+        })
+}
+
+/// Reads a text cut at `at` on two threads: `from..at` here, `at..` on a second thread. None
+/// when the first part turns out not to end cleanly (then nothing of the work is used) or no
+/// thread could be started.
+fn read_split<'a>(
+    text: &'a str,
+    lines: &'a LineIndex,
+    from: usize,
+    at: usize,
+) -> Option<Vec<Part<'a>>> {
+    let abort = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let second = std::thread::Builder::new()
+            .name("baton-parse".to_string())
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, || {
+                let mut part = Part::new(text, lines);
+                if part.scan(at, text.len(), Some(&abort)).finished {
+                    part.read_items();
+                }
+                part
+            })
+            .ok()?;
+        let mut first = Part::new(text, lines);
+        let scanned = first.scan(from, at, None);
+        if !scanned.clean {
+            abort.store(true, Ordering::Relaxed);
+            let _ = second.join();
+            return None;
+        }
+        first.read_items();
+        let second = second.join().ok()?;
+        Some(vec![first, second])
+    })
+}
+
 #[derive(Debug)]
 struct Heading {
     level: u8,
@@ -349,9 +558,9 @@ struct Frame {
     kind: FrameKind,
     /// Nesting depth among list items (0 = top level).
     depth: u32,
-    /// The enclosing item, by index into `Builder::items`.
+    /// The enclosing item, by index into `Part::items`.
     parent: Option<u32>,
-    /// The heading the item stands under.
+    /// The heading the item stands under, by index into `Part::headings`.
     heading: Option<u32>,
 }
 
@@ -360,12 +569,62 @@ fn small(n: usize) -> u32 {
     n as u32
 }
 
-struct Builder<'a> {
+/// What [`Part::scan`] saw at the end of its range.
+struct Scanned {
+    /// The whole range was read (not stopped by the abort flag).
+    finished: bool,
+    /// The part ends where a fresh parse of the rest gives the same events as a parse of
+    /// the whole: the last leaf block is a paragraph, heading or thematic break (none of
+    /// which reaches over a blank line), and no list item that ends with the part began
+    /// with a bare marker line (pulldown-cmark keeps such an item open at indentation 0).
+    clean: bool,
+}
+
+/// Blocks that can run over blank lines, or whose end is decided by lines after them.
+fn unsafe_block(tag: &Tag<'_>) -> bool {
+    !matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::List(_)
+            | Tag::BlockQuote(_)
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// The end of a block that [`unsafe_block`] counts.
+fn unsafe_block_end(tag: &TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::List(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// One stretch of the text read into items and tasks. The whole text is one part, unless it
+/// is read on two threads; parts are then joined by [`assemble`].
+struct Part<'a> {
     text: &'a str,
-    lines: LineIndex,
-    diagnostics: Vec<Diagnostic>,
+    lines: Lines<'a>,
     tasks: Vec<Task>,
-    /// For each task, the heading it stands under.
+    /// For each task, the heading it stands under (index into `headings`).
     task_heading: Vec<Option<usize>>,
     headings: Vec<Heading>,
     /// Every list item, in document order. The pulldown pass records them; reading them
@@ -378,12 +637,11 @@ struct Builder<'a> {
     plain_items_outside_tasks: usize,
 }
 
-impl<'a> Builder<'a> {
-    fn new(text: &'a str, diagnostics: Vec<Diagnostic>) -> Self {
-        Builder {
+impl<'a> Part<'a> {
+    fn new(text: &'a str, lines: &'a LineIndex) -> Self {
+        Part {
             text,
-            lines: LineIndex::new(text),
-            diagnostics,
+            lines: Lines::new(lines),
             tasks: Vec::new(),
             task_heading: Vec::new(),
             headings: Vec::new(),
@@ -398,18 +656,53 @@ impl<'a> Builder<'a> {
         self.lines.span(self.text, start, end)
     }
 
-    fn run(mut self) -> Plan {
+    /// The pulldown pass over `from..to`: records headings and list items.
+    fn scan(&mut self, from: usize, to: usize, abort: Option<&AtomicBool>) -> Scanned {
         let text = self.text;
-        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        // YAML front matter, only at the very top: pulldown-cmark's own option would read
-        // any `---` … `---` stretch further down as front matter and swallow its tasks.
-        let bom = bom + front_matter_len(&text[bom..]);
-        // Only what changes block structure: tables (GitHub renders them) and front matter.
+        // Only what changes block structure: tables (GitHub renders them). Front matter is
+        // cut off by the caller: pulldown-cmark's own option would read any `---` … `---`
+        // stretch further down as front matter and swallow its tasks.
         let options = Options::ENABLE_TABLES;
         let mut in_code = 0usize;
         let mut in_item_heading = 0usize;
-        for (event, range) in Parser::new_ext(&text[bom..], options).into_offset_iter() {
-            let range = range.start + bom..range.end + bom;
+        // For `Scanned::clean`.
+        let mut unsafe_depth = 0usize;
+        let mut leaf_safe = false;
+        let mut bare_item_at_end = false;
+        let mut events = 0u32;
+        for (event, range) in Parser::new_ext(&text[from..to], options).into_offset_iter() {
+            let range = range.start + from..range.end + from;
+            if let Some(abort) = abort {
+                events = events.wrapping_add(1);
+                if events.is_multiple_of(4096) && abort.load(Ordering::Relaxed) {
+                    return Scanned {
+                        finished: false,
+                        clean: false,
+                    };
+                }
+            }
+            match &event {
+                Event::Start(tag) if unsafe_block(tag) => {
+                    unsafe_depth += 1;
+                    leaf_safe = false;
+                }
+                Event::End(tag) if unsafe_block_end(tag) => {
+                    unsafe_depth = unsafe_depth.saturating_sub(1);
+                    leaf_safe = false;
+                }
+                Event::Start(Tag::Item | Tag::List(_) | Tag::BlockQuote(_))
+                | Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => {}
+                Event::End(TagEnd::Item) => {
+                    if range.end >= to && bare_item_line(text.as_bytes(), range.start) {
+                        bare_item_at_end = true;
+                    }
+                }
+                _ => {
+                    if unsafe_depth == 0 {
+                        leaf_safe = true;
+                    }
+                }
+            }
             match event {
                 Event::Start(Tag::Heading { .. }) => {
                     // An item's first line underlined (`- [ ] T1 x` then `  ---`) is a setext
@@ -500,10 +793,10 @@ impl<'a> Builder<'a> {
             }
         }
         self.finish_open_heads();
-        for i in 0..self.items.len() {
-            self.read_item(i);
+        Scanned {
+            finished: true,
+            clean: leaf_safe && unsafe_depth == 0 && !bare_item_at_end,
         }
-        self.assemble()
     }
 
     /// Whether a block starting at `start` is the first line of the innermost open item
@@ -550,6 +843,43 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Reads every recorded item, in document order, into tasks.
+    fn read_items(&mut self) {
+        // Every task is an item with a checkbox: room for all of them at once.
+        let boxes = self.items.iter().filter(|f| f.checkbox.is_some()).count();
+        self.tasks.reserve_exact(boxes);
+        self.task_heading.reserve_exact(boxes);
+        for i in 0..self.items.len() {
+            self.read_item(i);
+        }
+        // Scope: declared, else inferred from the paths the task names (nothing later
+        // changes a title, a note or the files). Lists grown by push keep room for more; a
+        // large plan holds many small ones.
+        for task in &mut self.tasks {
+            if !task.files.is_empty() {
+                task.scope_source = ScopeSource::Declared;
+            } else {
+                let mut inferred = keys::paths_in(&task.title);
+                for note in &task.notes {
+                    for path in keys::paths_in(note) {
+                        if !inferred.contains(&path) {
+                            inferred.push(path);
+                        }
+                    }
+                }
+                if !inferred.is_empty() {
+                    task.files = inferred;
+                    task.scope_source = ScopeSource::Inferred;
+                }
+            }
+            task.deps.shrink_to_fit();
+            task.files.shrink_to_fit();
+            task.notes.shrink_to_fit();
+            task.verify.shrink_to_fit();
+            task.acceptance.shrink_to_fit();
+        }
+    }
+
     /// The owning task and the key context of the nearest enclosing item.
     fn context(&self, i: usize) -> (Option<usize>, Option<Key>) {
         let parent = self.items[i].parent;
@@ -570,8 +900,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Reads one item, its parents already read: a task, an acceptance item, or a plain
-    /// item (metadata or description of its task).
     fn read_item(&mut self, i: usize) {
         let (owner, parent_key) = self.context(i);
         let frame = &self.items[i];
@@ -692,7 +1020,7 @@ impl<'a> Builder<'a> {
             extra: Vec::new(),
         };
         for inline in &head.inline {
-            let span = locate(self, start, line_end, inline.1.as_str());
+            let span = locate(&self.lines, self.text, start, line_end, inline.1.as_str());
             apply_key(&mut task, inline.0, &inline.1, span);
         }
         self.tasks.push(task);
@@ -711,7 +1039,7 @@ impl<'a> Builder<'a> {
     ) -> Option<Key> {
         let item_line_end = line_end(self.text, start).min(end.max(start));
         if let Some(key) = parent_key {
-            let span = locate(self, start, item_line_end, head);
+            let span = locate(&self.lines, self.text, start, item_line_end, head);
             apply_key(&mut self.tasks[owner], key, head, span);
             return Some(key);
         }
@@ -727,13 +1055,13 @@ impl<'a> Builder<'a> {
                 .and_then(|m| closing_marker(value, m).map(|end| value[..end].trim()))
                 .unwrap_or(value);
             if let Some(key) = keys::lookup_key(raw_key) {
-                let span = locate(self, start, item_line_end, value);
+                let span = locate(&self.lines, self.text, start, item_line_end, value);
                 apply_key(&mut self.tasks[owner], key, value, span);
                 // An empty value takes its values from the items nested below.
                 return value.is_empty().then_some(key);
             }
             if keys::nearest_key(raw_key).is_some() && !raw_key.contains(' ') {
-                let span = locate(self, start, item_line_end, raw_key);
+                let span = locate(&self.lines, self.text, start, item_line_end, raw_key);
                 self.tasks[owner].extra.push(ExtraKey {
                     key: raw_key.to_string(),
                     value: value.to_string(),
@@ -755,318 +1083,425 @@ impl<'a> Builder<'a> {
         }
         None
     }
+}
 
-    fn assemble(mut self) -> Plan {
-        let text = self.text;
-        let title_idx = self
-            .headings
-            .first()
-            .filter(|h| h.level == 1 && phase_number(&h.text).is_none())
-            .map(|_| 0);
-        let special = |h: &Heading| section_kind(&h.text);
+/// Joins the parts and builds the plan: phases, sections, the decisions log, parents,
+/// dependency links and inferred scopes.
+fn assemble(
+    text: &str,
+    index: &LineIndex,
+    mut diagnostics: Vec<Diagnostic>,
+    parts: Vec<Part<'_>>,
+) -> Plan {
+    let lines = Lines::new(index);
+    let span = |start: usize, end: usize| lines.span(text, start, end);
 
-        // Which heading level makes phases.
-        let numbered_level = self
-            .headings
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| Some(*i) != title_idx && phase_number(&h.text).is_some())
-            .map(|(_, h)| h.level)
-            .min();
-        let phase_level = numbered_level.or_else(|| {
-            self.task_heading
+    // Join the parts: indices into tasks and headings move up by what precedes them.
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut task_heading: Vec<Option<usize>> = Vec::new();
+    let mut plain_items_outside_tasks = 0;
+    let mut item_lists: Vec<Vec<Frame>> = Vec::new();
+    let mut task_lists: Vec<Vec<Task>> = Vec::new();
+    for part in parts {
+        let heading_base = headings.len();
+        let task_base = task_heading.len();
+        task_heading.extend(
+            part.task_heading
                 .iter()
-                .flatten()
-                .filter(|&&h| Some(h) != title_idx)
-                .map(|&h| self.headings[h].level)
-                .min()
-        });
-
-        // Each heading at or above the phase level opens a section; deeper ones join it.
-        let mut section_of = vec![None; self.headings.len()];
-        let mut current = None;
-        for (i, h) in self.headings.iter().enumerate() {
-            if Some(i) == title_idx {
-                continue;
-            }
-            if phase_level.is_some_and(|level| h.level <= level) {
-                current = Some(i);
-            }
-            section_of[i] = current;
-        }
-
-        // Phases in order of their first task.
-        let mut phases: Vec<Phase> = Vec::new();
-        let mut phase_of_section: HashMap<Option<usize>, usize> = HashMap::default();
-        for t in 0..self.tasks.len() {
-            let section = self.task_heading[t].and_then(|h| section_of[h]);
-            let phase = *phase_of_section.entry(section).or_insert_with(|| {
-                let index = phases.len();
-                let phase = match section {
-                    Some(h) => {
-                        let heading = &self.headings[h];
-                        Phase {
-                            index,
-                            title: clean_heading(&heading.text),
-                            number: phase_number(&heading.text).map(str::to_string),
-                            heading_span: Some(heading.span),
-                            level: heading.level,
-                            tasks: Vec::new(),
-                            marked_complete: marked_complete(&heading.text),
-                        }
-                    }
-                    None => Phase {
-                        index,
-                        title: "Tasks".to_string(),
-                        number: None,
-                        heading_span: None,
-                        level: 0,
-                        tasks: Vec::new(),
-                        marked_complete: false,
-                    },
-                };
-                phases.push(phase);
-                index
-            });
-            self.tasks[t].phase = phase;
-            phases[phase].tasks.push(t);
-        }
-
-        let body_end = |i: usize| {
-            let level = self.headings[i].level;
-            self.headings[i + 1..]
-                .iter()
-                .find(|h| h.level <= level)
-                .map_or(text.len(), |h| h.span.start)
-        };
-        let overview = self
-            .headings
-            .iter()
-            .position(|h| special(h) == Some(SectionKind::Overview))
-            .map(|i| {
-                let start = next_line_start(text, self.headings[i].span.end);
-                let end = body_end(i).max(start);
-                Section {
-                    heading: self.headings[i].text.clone(),
-                    heading_span: Some(self.headings[i].span),
-                    text: text[start..end].trim().to_string(),
-                    body: start..end,
+                .map(|h| h.map(|h| h + heading_base)),
+        );
+        headings.extend(part.headings);
+        plain_items_outside_tasks += part.plain_items_outside_tasks;
+        item_lists.push(part.items);
+        let mut tasks = part.tasks;
+        if task_base > 0 {
+            for task in &mut tasks {
+                task.index += task_base;
+                if let Some(parent) = task.parent.as_mut() {
+                    *parent += task_base;
                 }
+            }
+        }
+        task_lists.push(tasks);
+    }
+
+    let title_idx = headings
+        .first()
+        .filter(|h| h.level == 1 && phase_number(&h.text).is_none())
+        .map(|_| 0);
+    let special = |h: &Heading| section_kind(&h.text);
+
+    // Which heading level makes phases.
+    let numbered_level = headings
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| Some(*i) != title_idx && phase_number(&h.text).is_some())
+        .map(|(_, h)| h.level)
+        .min();
+    let phase_level = numbered_level.or_else(|| {
+        task_heading
+            .iter()
+            .flatten()
+            .filter(|&&h| Some(h) != title_idx)
+            .map(|&h| headings[h].level)
+            .min()
+    });
+
+    // Each heading at or above the phase level opens a section; deeper ones join it.
+    let mut section_of = vec![None; headings.len()];
+    let mut current = None;
+    for (i, h) in headings.iter().enumerate() {
+        if Some(i) == title_idx {
+            continue;
+        }
+        if phase_level.is_some_and(|level| h.level <= level) {
+            current = Some(i);
+        }
+        section_of[i] = current;
+    }
+
+    let body_end = |i: usize| {
+        let level = headings[i].level;
+        headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= level)
+            .map_or(text.len(), |h| h.span.start)
+    };
+    let overview = headings
+        .iter()
+        .position(|h| special(h) == Some(SectionKind::Overview))
+        .map(|i| {
+            let start = next_line_start(text, headings[i].span.end);
+            let end = body_end(i).max(start);
+            Section {
+                heading: headings[i].text.clone(),
+                heading_span: Some(headings[i].span),
+                text: text[start..end].trim().to_string(),
+                body: start..end,
+            }
+        })
+        .or_else(|| {
+            let title = title_idx?;
+            let start = next_line_start(text, headings[title].span.end);
+            let end = headings.get(title + 1).map_or(text.len(), |h| h.span.start);
+            let end = end.max(start);
+            let body = text[start..end].trim();
+            (!body.is_empty() && !body.contains("- [")).then(|| Section {
+                heading: String::new(),
+                heading_span: None,
+                text: body.to_string(),
+                body: start..end,
             })
-            .or_else(|| {
-                let title = title_idx?;
-                let start = next_line_start(text, self.headings[title].span.end);
-                let end = self
-                    .headings
-                    .get(title + 1)
-                    .map_or(text.len(), |h| h.span.start);
-                let end = end.max(start);
-                let body = text[start..end].trim();
-                (!body.is_empty() && !body.contains("- [")).then(|| Section {
-                    heading: String::new(),
-                    heading_span: None,
-                    text: body.to_string(),
-                    body: start..end,
-                })
-            });
+        });
 
-        let decisions = self
-            .headings
-            .iter()
-            .position(|h| special(h) == Some(SectionKind::Decisions))
-            .map(|i| self.decision_log(i, body_end(i)));
-        // The item records have served; free them before the tasks grow further.
-        self.items = Vec::new();
+    let decisions = headings
+        .iter()
+        .position(|h| special(h) == Some(SectionKind::Decisions))
+        .map(|i| decision_log(text, &lines, &headings[i], &item_lists, body_end(i)));
+    // The item records have served; free them before the tasks are joined.
+    drop(item_lists);
 
-        // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
-        let first_index: HashMap<&str, usize> = {
-            let mut map = HashMap::with_capacity_and_hasher(self.tasks.len(), Default::default());
-            for t in &self.tasks {
-                if let Some(id) = t.id.as_deref() {
-                    map.entry(id).or_insert(t.index);
-                }
-            }
-            map
-        };
-        let mut parents = Vec::new();
-        // (blocked task, its new dependency, the blocking task's index)
-        let mut blocked_by = Vec::new();
-        // (task waited for, task waiting), by index
-        let mut waits = Vec::new();
-        for task in &self.tasks {
-            let Some(id) = task.id.as_deref() else {
-                continue;
-            };
-            if task.parent.is_none() {
-                let parent = id
-                    .rsplit_once('.')
-                    .and_then(|(prefix, _)| first_index.get(prefix).copied())
-                    .filter(|&p| p < task.index && self.tasks[p].phase == task.phase);
-                if let Some(parent) = parent {
-                    parents.push((task.index, parent));
-                }
-            }
-            for dep in &task.deps {
-                if let Some(&target) = first_index.get(dep.id.as_str()) {
-                    waits.push((target, task.index));
-                }
-            }
-            // `blocks` is the reverse of `after`: record it on the blocked task.
-            for blocked in &task.blocks {
-                if let Some(&target) = first_index.get(blocked.id.as_str())
-                    && !self.tasks[target].deps.iter().any(|d| d.id == id)
-                {
-                    blocked_by.push((
-                        target,
-                        TaskRef {
-                            id: id.to_string(),
-                            span: blocked.span,
-                        },
-                    ));
-                    waits.push((task.index, target));
-                }
-            }
-        }
-        drop(first_index);
-        for (child, parent) in parents {
-            self.tasks[child].parent = Some(parent);
-        }
-        for (target, dep) in blocked_by {
-            if !self.tasks[target].deps.iter().any(|d| d.id == dep.id) {
-                self.tasks[target].deps.push(dep);
-            }
-        }
-        for (target, waiting) in waits {
-            if let Some(id) = self.tasks[waiting].id.clone()
-                && !self.tasks[target].dependents.contains(&id)
-            {
-                self.tasks[target].dependents.push(id);
-            }
-        }
+    let mut task_lists = task_lists.into_iter();
+    let mut tasks = task_lists.next().unwrap_or_default();
+    for mut more in task_lists {
+        tasks.append(&mut more);
+    }
 
-        // Scope: declared, else inferred from the paths the task names.
-        for task in &mut self.tasks {
-            if !task.files.is_empty() {
-                task.scope_source = ScopeSource::Declared;
-                continue;
-            }
-            let mut inferred = keys::paths_in(&task.title);
-            for note in &task.notes {
-                for path in keys::paths_in(note) {
-                    if !inferred.contains(&path) {
-                        inferred.push(path);
+    // Phases in order of their first task.
+    let mut phases: Vec<Phase> = Vec::new();
+    let mut phase_of_section: HashMap<Option<usize>, usize> = HashMap::default();
+    // Tasks come in runs under one section: the last answer is usually the next one.
+    let mut last: Option<(Option<usize>, usize)> = None;
+    for (t, task) in tasks.iter_mut().enumerate() {
+        let section = task_heading[t].and_then(|h| section_of[h]);
+        if let Some((last_section, phase)) = last
+            && last_section == section
+        {
+            task.phase = phase;
+            phases[phase].tasks.push(t);
+            continue;
+        }
+        let phase = *phase_of_section.entry(section).or_insert_with(|| {
+            let index = phases.len();
+            let phase = match section {
+                Some(h) => {
+                    let heading = &headings[h];
+                    Phase {
+                        index,
+                        title: clean_heading(&heading.text),
+                        number: phase_number(&heading.text).map(str::to_string),
+                        heading_span: Some(heading.span),
+                        level: heading.level,
+                        tasks: Vec::new(),
+                        marked_complete: marked_complete(&heading.text),
                     }
                 }
-            }
-            if !inferred.is_empty() {
-                task.files = inferred;
-                task.scope_source = ScopeSource::Inferred;
-            }
-        }
-        // Lists grown by push keep room for more; a large plan holds many small ones.
-        for task in &mut self.tasks {
-            task.deps.shrink_to_fit();
-            task.dependents.shrink_to_fit();
-            task.files.shrink_to_fit();
-            task.notes.shrink_to_fit();
-            task.verify.shrink_to_fit();
-            task.acceptance.shrink_to_fit();
-        }
-
-        if self.tasks.is_empty() {
-            let skipped = match self.plain_items_outside_tasks {
-                0 => String::new(),
-                n => format!("; {n} plain list item(s) were skipped"),
+                None => Phase {
+                    index,
+                    title: "Tasks".to_string(),
+                    number: None,
+                    heading_span: None,
+                    level: 0,
+                    tasks: Vec::new(),
+                    marked_complete: false,
+                },
             };
-            self.diagnostics.push(Diagnostic {
-                code: "B002",
-                name: "no-tasks",
-                severity: Severity::Warning,
-                message: format!("no checkbox tasks found{skipped}"),
-                span: self.span(0, 0),
-                hint: Some("write tasks as `- [ ] T1 Title`".to_string()),
-            });
-        }
-
-        let (crlf, lf) = self.lines.line_endings(text);
-        let (upper, lower) = self.tasks.iter().fold((0, 0), |(u, l), t| {
-            match text.as_bytes().get(t.status_span.start) {
-                Some(b'X') => (u + 1, l),
-                Some(b'x') => (u, l + 1),
-                _ => (u, l),
-            }
+            phases.push(phase);
+            index
         });
-        Plan {
-            title: title_idx.map(|i| clean_heading(&self.headings[i].text)),
-            overview,
-            phases,
-            tasks: self.tasks,
-            decisions,
-            diagnostics: self.diagnostics,
-            line_ending: if crlf * 2 > lf {
-                LineEnding::CrLf
-            } else {
-                LineEnding::Lf
-            },
-            ends_with_newline: text.ends_with('\n'),
-            prefers_upper_x: upper > lower,
-            len: text.len(),
+        last = Some((section, phase));
+        task.phase = phase;
+        phases[phase].tasks.push(t);
+    }
+
+    link_tasks(&mut tasks);
+
+    if tasks.is_empty() {
+        let skipped = match plain_items_outside_tasks {
+            0 => String::new(),
+            n => format!("; {n} plain list item(s) were skipped"),
+        };
+        diagnostics.push(Diagnostic {
+            code: "B002",
+            name: "no-tasks",
+            severity: Severity::Warning,
+            message: format!("no checkbox tasks found{skipped}"),
+            span: span(0, 0),
+            hint: Some("write tasks as `- [ ] T1 Title`".to_string()),
+        });
+    }
+
+    let (crlf, lf) = index.line_endings(text);
+    let (upper, lower) = tasks.iter().fold((0, 0), |(u, l), t| {
+        match text.as_bytes().get(t.status_span.start) {
+            Some(b'X') => (u + 1, l),
+            Some(b'x') => (u, l + 1),
+            _ => (u, l),
+        }
+    });
+    Plan {
+        title: title_idx.map(|i| clean_heading(&headings[i].text)),
+        overview,
+        phases,
+        tasks,
+        decisions,
+        diagnostics,
+        line_ending: if crlf * 2 > lf {
+            LineEnding::CrLf
+        } else {
+            LineEnding::Lf
+        },
+        ends_with_newline: text.ends_with('\n'),
+        prefers_upper_x: upper > lower,
+        len: text.len(),
+    }
+}
+
+/// Kiro-style parents from dotted ids, `blocks` turned into `after` on the blocked task, and
+/// every task's dependents.
+fn link_tasks(tasks: &mut [Task]) {
+    // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
+    let mut first_index = IdMap::with_capacity(tasks.len());
+    for t in tasks.iter() {
+        if let Some(id) = t.id.as_deref() {
+            first_index.insert_first(id, t.index);
+        }
+    }
+    let mut parents = Vec::new();
+    // (blocked task, its new dependency, the blocking task's index)
+    let mut blocked_by = Vec::new();
+    // (task waited for, task waiting), by index
+    let mut waits: Vec<(u32, u32)> = Vec::with_capacity(tasks.len() * 2);
+    for task in tasks.iter() {
+        let Some(id) = task.id.as_deref() else {
+            continue;
+        };
+        if task.parent.is_none() {
+            let parent = id
+                .rsplit_once('.')
+                .and_then(|(prefix, _)| first_index.get(prefix))
+                .filter(|&p| p < task.index && tasks[p].phase == task.phase);
+            if let Some(parent) = parent {
+                parents.push((task.index, parent));
+            }
+        }
+        for dep in &task.deps {
+            if let Some(target) = first_index.get(&dep.id) {
+                waits.push((small(target), small(task.index)));
+            }
+        }
+        // `blocks` is the reverse of `after`: record it on the blocked task.
+        for blocked in &task.blocks {
+            if let Some(target) = first_index.get(&blocked.id)
+                && !tasks[target].deps.iter().any(|d| d.id == id)
+            {
+                blocked_by.push((
+                    target,
+                    TaskRef {
+                        id: id.to_string(),
+                        span: blocked.span,
+                    },
+                ));
+                waits.push((small(task.index), small(target)));
+            }
+        }
+    }
+    drop(first_index);
+    for (child, parent) in parents {
+        tasks[child].parent = Some(parent);
+    }
+    for (target, dep) in blocked_by {
+        let deps = &mut tasks[target].deps;
+        if !deps.iter().any(|d| d.id == dep.id) {
+            deps.push(dep);
+            deps.shrink_to_fit();
+        }
+    }
+    // Each task's dependents, in the order of `waits`: group `waits` by the task waited for
+    // (a stable counting sort), then fill each list at once, in task order.
+    let mut starts = vec![0u32; tasks.len() + 1];
+    for &(target, _) in &waits {
+        starts[target as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut waiting = vec![0u32; waits.len()];
+    for &(target, task) in &waits {
+        let at = &mut next[target as usize];
+        waiting[*at as usize] = task;
+        *at += 1;
+    }
+    drop(waits);
+    drop(next);
+    for target in 0..tasks.len() {
+        let these = &waiting[starts[target] as usize..starts[target + 1] as usize];
+        if these.is_empty() {
+            continue;
+        }
+        let mut dependents: Vec<String> = Vec::with_capacity(these.len());
+        for &task in these {
+            let Some(id) = tasks[task as usize].id.as_deref() else {
+                continue;
+            };
+            if !dependents.iter().any(|d| d == id) {
+                dependents.push(id.to_string());
+            }
+        }
+        dependents.shrink_to_fit();
+        tasks[target].dependents = dependents;
+    }
+}
+
+/// Task ids to the index of the first task with each id. Ids of up to 15 bytes (nearly all)
+/// are kept inline in the table, so a lookup reads no string but the one looked up.
+pub(crate) struct IdMap<'a> {
+    short: HashMap<u128, u32>,
+    long: HashMap<&'a str, u32>,
+}
+
+impl<'a> IdMap<'a> {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        IdMap {
+            short: HashMap::with_capacity_and_hasher(n, Default::default()),
+            long: HashMap::default(),
         }
     }
 
-    fn decision_log(&self, heading: usize, end: usize) -> DecisionLog {
-        let text = self.text;
-        let h = &self.headings[heading];
-        let body_start = next_line_start(text, h.span.end);
-        let entries: Vec<Decision> = self
-            .items
-            .iter()
-            .filter(|item| item.depth == 0)
-            .filter(|item| (body_start..end).contains(&(item.start as usize)))
-            .map(|item| Decision {
-                text: raw_head(text, item.head_start as usize, item.head_end as usize).into_owned(),
-                span: self.span(item.start as usize, line_end(text, item.start as usize)),
-            })
-            .collect();
-        let insert_at = match self
-            .items
-            .iter()
-            .rfind(|item| item.depth == 0 && (body_start..end).contains(&(item.start as usize)))
-        {
-            // Right after the last entry's last non-blank line.
-            Some(item) => {
-                let item_start = item.start as usize;
-                let item_text = &text[item_start..(item.end as usize).min(end)];
-                let trimmed = item_text.trim_end();
-                next_line_start(text, item_start + trimmed.len().saturating_sub(1))
-            }
-            None => {
-                let body = &text[body_start.min(end)..end];
-                let trimmed = body.trim_end();
-                if trimmed.is_empty() {
-                    body_start.min(end)
-                } else {
-                    next_line_start(text, body_start + trimmed.len() - 1)
-                }
-            }
-        };
-        let at_line_start = insert_at == 0 || text.as_bytes()[insert_at - 1] == b'\n';
-        let next_line = &text[insert_at..line_end(text, insert_at)];
-        let next = next_line.trim_start();
-        // Another list item or a heading starts a block of its own; anything else would
-        // join the new entry.
-        let starts_block = next.starts_with('#')
-            || ["- ", "* ", "+ "]
-                .iter()
-                .any(|m| next.starts_with(m) && next_line.len() - next.len() < 2);
-        let needs_blank_after = !next.is_empty() && !starts_block;
-        DecisionLog {
-            heading_span: h.span,
-            entries,
-            insert_at,
-            at_line_start,
-            needs_blank_after,
+    /// The bytes of a short id and its length, as one number.
+    fn inline(id: &str) -> Option<u128> {
+        let bytes = id.as_bytes();
+        if bytes.len() > 15 {
+            return None;
         }
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        Some(u128::from_le_bytes(key))
+    }
+
+    /// Records `index` for `id` unless an earlier task has it; returns the index kept.
+    pub(crate) fn insert_first(&mut self, id: &'a str, index: usize) -> usize {
+        let index = small(index);
+        let kept = match Self::inline(id) {
+            Some(key) => *self.short.entry(key).or_insert(index),
+            None => *self.long.entry(id).or_insert(index),
+        };
+        kept as usize
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<usize> {
+        match Self::inline(id) {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(id),
+        }
+        .map(|&i| i as usize)
+    }
+}
+
+/// The decisions section under `h`, which runs to `end`, from the items recorded in it.
+fn decision_log(
+    text: &str,
+    lines: &Lines<'_>,
+    h: &Heading,
+    item_lists: &[Vec<Frame>],
+    end: usize,
+) -> DecisionLog {
+    let body_start = next_line_start(text, h.span.end);
+    let in_body =
+        |item: &&Frame| item.depth == 0 && (body_start..end).contains(&(item.start as usize));
+    let items = || item_lists.iter().flatten();
+    let entries: Vec<Decision> = items()
+        .filter(in_body)
+        .map(|item| Decision {
+            text: raw_head(text, item.head_start as usize, item.head_end as usize).into_owned(),
+            span: lines.span(
+                text,
+                item.start as usize,
+                line_end(text, item.start as usize),
+            ),
+        })
+        .collect();
+    let insert_at = match item_lists
+        .iter()
+        .rev()
+        .flat_map(|list| list.iter().rev())
+        .find(in_body)
+    {
+        // Right after the last entry's last non-blank line.
+        Some(item) => {
+            let item_start = item.start as usize;
+            let item_text = &text[item_start..(item.end as usize).min(end)];
+            let trimmed = item_text.trim_end();
+            next_line_start(text, item_start + trimmed.len().saturating_sub(1))
+        }
+        None => {
+            let body = &text[body_start.min(end)..end];
+            let trimmed = body.trim_end();
+            if trimmed.is_empty() {
+                body_start.min(end)
+            } else {
+                next_line_start(text, body_start + trimmed.len() - 1)
+            }
+        }
+    };
+    let at_line_start = insert_at == 0 || text.as_bytes()[insert_at - 1] == b'\n';
+    let next_line = &text[insert_at..line_end(text, insert_at)];
+    let next = next_line.trim_start();
+    // Another list item or a heading starts a block of its own; anything else would
+    // join the new entry.
+    let starts_block = next.starts_with('#')
+        || ["- ", "* ", "+ "]
+            .iter()
+            .any(|m| next.starts_with(m) && next_line.len() - next.len() < 2);
+    let needs_blank_after = !next.is_empty() && !starts_block;
+    DecisionLog {
+        heading_span: h.span,
+        entries,
+        insert_at,
+        at_line_start,
+        needs_blank_after,
     }
 }
 
@@ -1088,19 +1523,19 @@ fn offset_in(text: &str, part: &str) -> Option<usize> {
 }
 
 /// Finds `needle` within a source range to point a span at it; else the range start.
-fn locate(b: &Builder<'_>, start: usize, end: usize, needle: &str) -> Span {
-    let end = end.max(start).min(b.text.len());
+fn locate(lines: &Lines<'_>, text: &str, start: usize, end: usize, needle: &str) -> Span {
+    let end = end.max(start).min(text.len());
     let at = if needle.is_empty() {
         None
-    } else if let Some(at) = offset_in(b.text, needle) {
+    } else if let Some(at) = offset_in(text, needle) {
         // Most values are slices of the source itself: no search needed.
         Some(at)
     } else {
-        b.text[start..end].find(needle).map(|i| start + i)
+        text[start..end].find(needle).map(|i| start + i)
     };
     match at {
-        Some(at) => b.span(at, at + needle.len()),
-        None => b.span(start, end),
+        Some(at) => lines.span(text, at, at + needle.len()),
+        None => lines.span(text, start, end),
     }
 }
 
@@ -1113,15 +1548,18 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
             } else {
                 &mut task.blocks
             };
+            if list.is_empty() {
+                list.reserve_exact(ids.len());
+            }
             for id in ids {
                 if !list.iter().any(|r| r.id == id) {
                     list.push(TaskRef { id, span });
                 }
             }
         }
-        Key::Files => task.files.extend(keys::parse_list(value)),
-        Key::Reads => task.reads.extend(keys::parse_list(value)),
-        Key::Verify => task.verify.extend(keys::parse_commands(value)),
+        Key::Files => extend(&mut task.files, keys::parse_list(value)),
+        Key::Reads => extend(&mut task.reads, keys::parse_list(value)),
+        Key::Verify => extend(&mut task.verify, keys::parse_commands(value)),
         Key::DoneWhen => {
             if !value.is_empty() {
                 task.done_when.push(value.to_string());
@@ -1150,6 +1588,17 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
                 task.notes.push(format!("boundary: {value}"));
             }
         }
+    }
+}
+
+/// Appends `more` to `list`; when `list` is empty, takes `more` itself (no second allocation)
+/// and trims its spare room.
+fn extend(list: &mut Vec<String>, mut more: Vec<String>) {
+    if list.is_empty() {
+        more.shrink_to_fit();
+        *list = more;
+    } else {
+        list.extend(more);
     }
 }
 
