@@ -15,7 +15,7 @@ cd "$ROOT"
 
 echo "building the release binary..." >&2
 cargo build --release --quiet
-BIN="$ROOT/target/release/baton"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/baton"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
