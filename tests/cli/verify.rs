@@ -117,6 +117,10 @@ fn verdicts_exit_codes_and_fix() {
     let text = p.read_string("plan.md");
     assert!(text.contains("- [ ] T2 Billing"), "{text}");
     assert!(text.contains("- [x] T3 Search"), "{text}");
+    // After the fix every box tells the truth: what was finished passes on its own, and
+    // nothing is false-done or done-unticked any more.
+    assert_eq!(p.run(&["verify", "--task", "T1", "T3"]).code, 0);
+    assert_ne!(p.run(&["verify"]).code, 6);
     assert_eq!(
         verdicts(&p.run(&["verify", "--json"]).json()),
         pairs(&[
