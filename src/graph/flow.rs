@@ -25,6 +25,10 @@ pub struct Flow {
     /// Node `v` waits for `preds[pred_at[v]..pred_at[v + 1]]`.
     pred_at: Vec<usize>,
     preds: Vec<u32>,
+    /// Node `v` is waited for by `succs[succ_at[v]..succ_at[v + 1]]`: built once, since
+    /// ordering, bottom levels and the scheduler all walk forwards.
+    succ_at: Vec<usize>,
+    succs: Vec<u32>,
     /// Nodes in an order where every node comes after what it waits for.
     pub order: Vec<u32>,
     /// Per node: minutes of work it stands for (0 for closed tasks, groups and gates).
@@ -152,10 +156,13 @@ impl Flow {
             tasks: n,
             pred_at,
             preds,
+            succ_at: Vec::new(),
+            succs: Vec::new(),
             order: Vec::new(),
             minutes,
             overlaps_previous,
         };
+        flow.link_successors();
         flow.order = flow.topological_order()?;
         Ok(flow)
     }
@@ -173,8 +180,12 @@ impl Flow {
         self.minutes[v] > 0
     }
 
-    /// Successor lists, built on demand (the scheduler and bottom levels need them).
-    pub fn successors(&self) -> (Vec<usize>, Vec<u32>) {
+    /// The nodes that wait for node `v`.
+    pub fn succs(&self, v: usize) -> &[u32] {
+        &self.succs[self.succ_at[v]..self.succ_at[v + 1]]
+    }
+
+    fn link_successors(&mut self) {
         let nodes = self.nodes();
         let mut count = vec![0usize; nodes + 1];
         for &p in &self.preds {
@@ -184,19 +195,19 @@ impl Flow {
             count[v + 1] += count[v];
         }
         let mut fill = count.clone();
-        let mut succ = vec![0u32; self.preds.len()];
+        let mut succs = vec![0u32; self.preds.len()];
         for v in 0..nodes {
             for &p in self.preds(v) {
-                succ[fill[p as usize]] = v as u32;
+                succs[fill[p as usize]] = v as u32;
                 fill[p as usize] += 1;
             }
         }
-        (count, succ)
+        self.succ_at = count;
+        self.succs = succs;
     }
 
     fn topological_order(&self) -> Result<Vec<u32>, CycleError> {
         let nodes = self.nodes();
-        let (succ_at, succ) = self.successors();
         let mut waiting: Vec<u32> = (0..nodes).map(|v| self.preds(v).len() as u32).collect();
         let mut order: Vec<u32> = (0..nodes as u32)
             .filter(|&v| waiting[v as usize] == 0)
@@ -205,7 +216,7 @@ impl Flow {
         while next < order.len() {
             let v = order[next] as usize;
             next += 1;
-            for &s in &succ[succ_at[v]..succ_at[v + 1]] {
+            for &s in self.succs(v) {
                 waiting[s as usize] -= 1;
                 if waiting[s as usize] == 0 {
                     order.push(s);
@@ -287,11 +298,11 @@ impl Flow {
     /// Per node: the longest stretch of work from its start to the end of the plan (its own
     /// minutes included). The scheduler starts the task with the most of it first.
     pub fn bottom_levels(&self) -> Vec<u64> {
-        let (succ_at, succ) = self.successors();
         let mut level = vec![0u64; self.nodes()];
         for &v in self.order.iter().rev() {
             let v = v as usize;
-            let after = succ[succ_at[v]..succ_at[v + 1]]
+            let after = self
+                .succs(v)
                 .iter()
                 .map(|&s| level[s as usize])
                 .max()

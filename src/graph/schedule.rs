@@ -48,7 +48,6 @@ pub fn schedule(flow: &Flow, scopes: &Scopes, phase_of: &[usize], sessions: u32)
     let sessions = sessions.max(1);
     let nodes = flow.nodes();
     let priority = flow.bottom_levels();
-    let (succ_at, succ) = flow.successors();
     let mut waiting: Vec<u32> = (0..nodes).map(|v| flow.preds(v).len() as u32).collect();
 
     // Ready work, best first: (bottom level, then earliest in the plan).
@@ -84,7 +83,7 @@ pub fn schedule(flow: &Flow, scopes: &Scopes, phase_of: &[usize], sessions: u32)
 
     loop {
         while let Some(v) = instant.pop() {
-            release_successors(v, &succ_at, &succ, &mut waiting, |s| {
+            release_successors(flow, v, &mut waiting, |s| {
                 free_node(s, &mut ready, &mut instant);
             });
         }
@@ -139,7 +138,7 @@ pub fn schedule(flow: &Flow, scopes: &Scopes, phase_of: &[usize], sessions: u32)
             running.pop();
             hold(t as usize, scopes, &mut busy, &mut exclusive_running, false);
             free_sessions.push(session);
-            release_successors(t, &succ_at, &succ, &mut waiting, |s| {
+            release_successors(flow, t, &mut waiting, |s| {
                 free_node(s, &mut ready, &mut instant);
             });
         }
@@ -154,15 +153,8 @@ pub fn schedule(flow: &Flow, scopes: &Scopes, phase_of: &[usize], sessions: u32)
     }
 }
 
-fn release_successors(
-    v: u32,
-    succ_at: &[usize],
-    succ: &[u32],
-    waiting: &mut [u32],
-    mut on_free: impl FnMut(u32),
-) {
-    let v = v as usize;
-    for &s in &succ[succ_at[v]..succ_at[v + 1]] {
+fn release_successors(flow: &Flow, v: u32, waiting: &mut [u32], mut on_free: impl FnMut(u32)) {
+    for &s in flow.succs(v as usize) {
         waiting[s as usize] -= 1;
         if waiting[s as usize] == 0 {
             on_free(s);
