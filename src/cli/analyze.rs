@@ -42,18 +42,10 @@ impl Args {
         Options {
             sessions: self.sessions,
             assume_independent: self.assume_independent,
-            history_from: (self.history > 0).then(|| plan_dir(file)),
+            history_from: (self.history > 0).then(|| file.dir()),
             co_change_min: self.co_change,
             history_depth: self.history,
         }
-    }
-}
-
-/// The directory scope paths are relative to: the plan's own.
-pub fn plan_dir(file: &PlanFile) -> std::path::PathBuf {
-    match file.path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
     }
 }
 
@@ -84,12 +76,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
 
 /// Minutes as hours: `4 h`, `1.5 h`, `0.25 h`.
 pub fn hours(minutes: u64) -> String {
-    if minutes.is_multiple_of(60) {
-        format!("{} h", minutes / 60)
-    } else {
-        let text = format!("{:.2}", minutes as f64 / 60.0);
-        format!("{} h", text.trim_end_matches('0').trim_end_matches('.'))
-    }
+    hours_f(minutes as f64)
 }
 
 fn hours_f(minutes: f64) -> String {

@@ -61,6 +61,14 @@ impl PlanFile {
         .with_hint("create one with `baton init`, or pass --plan FILE"))
     }
 
+    /// The plan's directory: what scope paths, `.baton/` and templates are relative to.
+    pub fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
     pub fn load(&self) -> Result<(Vec<u8>, Plan), CliError> {
         Ok(store::load(&self.path)?)
     }

@@ -22,7 +22,7 @@ use super::Globals;
 use super::context::PlanFile;
 use super::error::CliError;
 use super::printer::Printer;
-use super::verify::{TAIL_BYTES, evidence_lines, plan_dir, tamper_lines};
+use super::verify::{TAIL_BYTES, evidence_lines, tamper_lines};
 use crate::plan::{Plan, Status};
 use crate::verify::{self, TaskReport, Verdict, lock};
 
@@ -321,7 +321,7 @@ fn verify_indices(
     if indices.is_empty() {
         return Ok(Vec::new());
     }
-    let base = plan_dir(&file.path);
+    let base = file.dir();
     let repo_root =
         crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
     let options = verify::Options {

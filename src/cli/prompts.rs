@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Globals;
-use super::analyze::plan_dir;
 use super::context::{self, PlanFile};
 use super::error::{CliError, Kind};
 use super::printer::Printer;
@@ -124,7 +123,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     };
     let analysis = context::analysis(&plan, &file, &options)?;
 
-    let override_path = plan_dir(&file).join(TEMPLATE_OVERRIDE);
+    let override_path = file.dir().join(TEMPLATE_OVERRIDE);
     let override_shown = shown_override(&file);
     let override_text = match std::fs::read_to_string(&override_path) {
         Ok(text) => Some(text),

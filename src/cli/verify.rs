@@ -2,7 +2,7 @@
 //! Runs every task's evidence, reports a verdict per task grouped by phase, and exits with a
 //! code CI and agent hooks can act on (docs/verify.md, docs/exit-codes.md).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -55,7 +55,7 @@ const TAIL_LINES: usize = 12;
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
-    let base = plan_dir(&file.path);
+    let base = file.dir();
     let repo_root =
         crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
     let options = verify::Options {
@@ -192,13 +192,6 @@ fn outcome_word(outcome: &exec::Outcome) -> String {
         },
         exec::Outcome::TimedOut => "timed out (killed with everything it started)".to_string(),
         exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
-    }
-}
-
-pub(super) fn plan_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
     }
 }
 
