@@ -28,6 +28,12 @@ impl GitEvidence {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    output(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
+}
+
+/// `git <args>` in `dir`, its stdout when it succeeds. The caller's GIT_DIR and friends (a
+/// hook's environment) are cleared so git looks at `dir` itself.
+pub fn output(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let out = Command::new("git")
         .args(["-c", "core.quotepath=off"])
         .args(args)
@@ -39,9 +45,7 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .stderr(Stdio::null())
         .output()
         .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then_some(out.stdout)
 }
 
 /// The commit that added `heading` (a line of the plan) to the plan file, abbreviated.

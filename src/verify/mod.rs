@@ -129,28 +129,18 @@ pub struct Options {
 /// The files under `base`, relative to it with `/` separators: git's view (tracked and
 /// untracked but not ignored) inside a repository, else a walk that skips hidden folders.
 pub fn list_files(base: &Path) -> Vec<String> {
-    let git = std::process::Command::new("git")
-        .args([
-            "-c",
-            "core.quotepath=off",
+    let listed = git::output(
+        base,
+        &[
             "ls-files",
             "-z",
             "--cached",
             "--others",
             "--exclude-standard",
-        ])
-        .current_dir(base)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output();
-    if let Ok(out) = git
-        && out.status.success()
-    {
-        let mut files: Vec<String> = out
-            .stdout
+        ],
+    );
+    if let Some(stdout) = listed {
+        let mut files: Vec<String> = stdout
             .split(|&b| b == 0)
             .filter(|p| !p.is_empty())
             .map(|p| String::from_utf8_lossy(p).into_owned())
