@@ -1,8 +1,6 @@
 //! `baton analyze` on the shipped examples and on hand-built plans of each shape: scenario,
 //! waves, lanes and findings asserted exactly, and co-change read from a real git history.
 
-use std::process::Command;
-
 use insta::assert_snapshot;
 use serde_json::Value;
 
@@ -203,17 +201,6 @@ fn a_cycle_through_phase_order_is_an_input_error() {
     assert_snapshot!("analyze_cycle", run.transcript());
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git");
-    assert!(status.success(), "git {args:?}");
-}
-
 #[test]
 fn co_change_from_real_history() {
     let p = Project::new();
@@ -221,19 +208,16 @@ fn co_change_from_real_history() {
         "plan.md",
         "## Phase 1\n- [ ] T1 Auth\n  - files: src/auth/**\n- [ ] T2 Billing\n  - files: src/billing/**\n- [ ] T3 Docs\n  - files: docs/**\n",
     );
-    git(p.dir.path(), &["init", "-q", "-b", "main"]);
+    p.git(&["init", "-q", "-b", "main"]);
     for round in 0..3 {
         p.write("src/auth/login.rs", format!("// {round}\n"));
         p.write("src/billing/invoice.rs", format!("// {round}\n"));
-        git(p.dir.path(), &["add", "-A"]);
-        git(
-            p.dir.path(),
-            &["commit", "-q", "-m", &format!("both {round}")],
-        );
+        p.git(&["add", "-A"]);
+        p.git(&["commit", "-q", "-m", &format!("both {round}")]);
     }
     p.write("docs/a.md", "alone\n");
-    git(p.dir.path(), &["add", "-A"]);
-    git(p.dir.path(), &["commit", "-q", "-m", "docs"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "docs"]);
 
     let json = p.run(&["analyze", "--json"]).success().json();
     assert_eq!(json["history"]["status"], "read");

@@ -122,15 +122,7 @@ fn claims_are_shared_between_git_worktrees() {
     p.git_init();
     p.write("plan.md", big_plan(3));
     let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
-            .args(args)
-            .current_dir(p.dir.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .expect("git")
-            .success();
-        assert!(ok, "git {args:?}");
+        p.git(args);
     };
     git(&["add", "plan.md"]);
     git(&["commit", "-q", "-m", "plan"]);

@@ -67,31 +67,31 @@ impl Project {
         Run::from(output)
     }
 
+    /// `git ARGS` in the project, with a fixed identity and fixed dates (so commit hashes,
+    /// which reports quote, are the same on every run) and no user configuration.
+    pub fn git(&self, args: &[&str]) -> &Project {
+        let status = Command::new("git")
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+        self
+    }
+
     /// `git init` with one commit, so state lives under `.git`.
     pub fn git_init(&self) -> &Project {
-        for args in [
-            &["init", "-q", "-b", "main"][..],
-            &[
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "user.name=t",
-                "commit",
-                "-q",
-                "--allow-empty",
-                "-m",
-                "init",
-            ],
-        ] {
-            let status = Command::new("git")
-                .args(args)
-                .current_dir(self.dir.path())
-                .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .status()
-                .expect("git");
-            assert!(status.success());
-        }
-        self
+        self.git(&["init", "-q", "-b", "main"]).git(&[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "init",
+        ])
     }
 }
 

@@ -9,20 +9,6 @@ use serde_json::Value;
 
 use crate::harness::Project;
 
-fn git(p: &Project, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(p.dir.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        // Fixed dates make commit hashes, which reports quote, the same on every run.
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .status()
-        .expect("git");
-    assert!(status.success(), "git {args:?}");
-}
-
 fn verdicts(json: &Value) -> Vec<(String, String)> {
     json["tasks"]
         .as_array()
@@ -68,9 +54,9 @@ fn shop() -> Project {
     p.write("plan.md", PLAN);
     p.write("src/auth/login.rs", "pub fn login() {}\n");
     p.write("src/search.rs", "pub fn search() {}\n");
-    git(&p, &["init", "-q", "-b", "main"]);
-    git(&p, &["add", "-A"]);
-    git(&p, &["commit", "-q", "-m", "work"]);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "work"]);
     p
 }
 
