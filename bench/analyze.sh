@@ -12,9 +12,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-10}
 cd "$ROOT"
 
-echo "building the release binary..." >&2
-cargo build --release --quiet
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/baton"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -22,16 +21,6 @@ trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
 python3 "$ROOT/bench/gen_plan.py" --tasks 10000 --phases 20 --seed 1 --out "$TMP/plan-10000.md"
 python3 "$ROOT/bench/gen_plan.py" --tasks 100000 --phases 50 --seed 1 --out "$TMP/plan-100000.md"
-
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-time_ms() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || true
-  t1=$(date +%s%N)
-  awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f\n", ns / 1e6 }'
-}
 
 for n in 10000 100000; do
   cmd=("$BIN" analyze --plan "$TMP/plan-$n.md" --sessions 8 --history 0)

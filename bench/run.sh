@@ -13,9 +13,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-10}
 cd "$ROOT"
 
-echo "building the release binary..." >&2
-cargo build --release --quiet
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/baton"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -30,18 +29,6 @@ for n in 1000 10000 100000; do
 done
 BIG="$TMP/plan-100000.md"
 MID="$TMP/plan-10000.md"
-
-# Median of numbers on stdin (one per line).
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-# Wall time of one command in milliseconds (date +%s%N), output discarded.
-time_ms() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || true
-  t1=$(date +%s%N)
-  awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f\n", ns / 1e6 }'
-}
 
 # One decimal place.
 fmt1() { awk -v x="$1" 'BEGIN { printf "%.1f", x }'; }
