@@ -21,6 +21,7 @@ pub mod analyze;
 pub mod cli;
 pub mod graph;
 pub mod lint;
+pub mod mcp;
 pub mod plan;
 pub mod prompts;
 pub mod repo;

@@ -19,23 +19,31 @@ pub struct Args {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    let file = PlanFile::locate(g.plan.as_deref())?;
+    let line = log_decision(&file, &args.text.join(" "), args.task.as_deref())?;
+    p.status(format!("logged: {line}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Appends one dated line to the plan's decisions log under the plan lock and returns it.
+/// Shared by `baton decide` and the MCP server; prints nothing.
+pub fn log_decision(file: &PlanFile, text: &str, task: Option<&str>) -> Result<String, CliError> {
     // One decision is one line of the log.
-    let text = args.text.join(" ").replace(['\r', '\n'], " ");
+    let text = text.replace(['\r', '\n'], " ");
     let text = text.trim();
     if text.is_empty() {
         return Err(CliError::new(Kind::Usage, "the decision text is empty"));
     }
-    let file = PlanFile::locate(g.plan.as_deref())?;
     let now = crate::state::now_rfc3339();
     let date = now.get(..10).unwrap_or(&now);
-    let line = match &args.task {
+    let line = match task {
         Some(id) => format!("{date} {id}: {text}"),
         None => format!("{date}: {text}"),
     };
     store::update(&file.path, |snap| {
         let plan = snap.plan();
-        if let Some(id) = &args.task {
-            find_task(plan, &file, id)?;
+        if let Some(id) = task {
+            find_task(plan, file, id)?;
         }
         let Some(append) = edit::append_decision(plan, snap.bytes, &line) else {
             return Err(CliError::input(
@@ -48,6 +56,5 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         };
         Ok::<_, CliError>((vec![append], ()))
     })?;
-    p.status(format!("logged: {line}"))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(line)
 }

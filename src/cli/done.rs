@@ -26,49 +26,19 @@ pub struct Args {
 }
 
 /// What one run decided.
-#[derive(Default)]
-struct Outcome {
-    changed: Vec<String>,
-    unchanged: Vec<String>,
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub changed: Vec<String>,
+    pub unchanged: Vec<String>,
     /// Ids ticked while some of their dependencies are open.
-    waiting: Vec<(String, Vec<String>)>,
+    pub waiting: Vec<(String, Vec<String>)>,
+    /// The plan was written but the claims and history were not (why).
+    pub bookkeeping_failed: Option<String>,
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args, to: Status) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
-    let real = std::fs::canonicalize(&file.path)
-        .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.shown)))?;
-
-    let index_path = store::index_path(&real);
-    let loaded = CheckboxIndex::load(&index_path);
-    // The index that describes the bytes the last decision was made on.
-    let mut current: Option<CheckboxIndex> = None;
-    let mut rebuilt = false;
-    let updated = store::update(&file.path, |snap| {
-        if let Some(index) = loaded.as_ref().filter(|i| i.describes(snap.bytes))
-            && let Some(result) = with_index(index, snap.bytes, args, to)
-        {
-            current = Some(index.clone());
-            rebuilt = false;
-            return Ok::<_, CliError>(result);
-        }
-        let result = with_parse(snap, &file, args, to)?;
-        current = Some(CheckboxIndex::from_plan(snap.plan(), snap.bytes));
-        rebuilt = true;
-        Ok(result)
-    })?;
-    // Ticks replace one byte with one byte, so the index stays true once re-keyed. Save it
-    // while the plan is still locked; failing to costs the next run a parse, nothing more.
-    if let Some(mut index) = current.filter(|_| rebuilt || updated.wrote) {
-        index.rekey(&updated.bytes);
-        let _ = if rebuilt {
-            index.save(&index_path)
-        } else {
-            index.save_header(&index_path)
-        };
-    }
-    let outcome = updated.into_value();
-
+    let outcome = set_status(&file, &args.ids, to, args.by.as_deref())?;
     let verb = if to == Status::Done { "done" } else { "todo" };
     for id in &outcome.changed {
         p.status(format!(
@@ -86,29 +56,75 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args, to: Status) -> Result<Exit
             open.join(", ")
         ))?;
     }
-    if !outcome.changed.is_empty() {
-        // The tick is written; claims and history are bookkeeping and must not undo it.
-        if let Err(err) = record(&file, &outcome.changed, to, args.by.as_deref()) {
-            p.status(format!(
-                "warning: the plan was updated, but claims were not: {}",
-                err.message
-            ))?;
-        }
+    if let Some(why) = &outcome.bookkeeping_failed {
+        p.status(format!(
+            "warning: the plan was updated, but claims were not: {why}"
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sets every id's box to `to` in one locked, atomic write (or writes nothing), then
+/// records the change; ticking gives up the task's claim. Shared by `baton done`/`undo`
+/// and the MCP server; prints nothing.
+pub fn set_status(
+    file: &PlanFile,
+    ids: &[String],
+    to: Status,
+    by: Option<&str>,
+) -> Result<Outcome, CliError> {
+    let real = std::fs::canonicalize(&file.path)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.shown)))?;
+
+    let index_path = store::index_path(&real);
+    let loaded = CheckboxIndex::load(&index_path);
+    // The index that describes the bytes the last decision was made on.
+    let mut current: Option<CheckboxIndex> = None;
+    let mut rebuilt = false;
+    let updated = store::update(&file.path, |snap| {
+        if let Some(index) = loaded.as_ref().filter(|i| i.describes(snap.bytes))
+            && let Some(result) = with_index(index, snap.bytes, ids, to)
+        {
+            current = Some(index.clone());
+            rebuilt = false;
+            return Ok::<_, CliError>(result);
+        }
+        let result = with_parse(snap, file, ids, to)?;
+        current = Some(CheckboxIndex::from_plan(snap.plan(), snap.bytes));
+        rebuilt = true;
+        Ok(result)
+    })?;
+    // Ticks replace one byte with one byte, so the index stays true once re-keyed. Save it
+    // while the plan is still locked; failing to costs the next run a parse, nothing more.
+    if let Some(mut index) = current.filter(|_| rebuilt || updated.wrote) {
+        index.rekey(&updated.bytes);
+        let _ = if rebuilt {
+            index.save(&index_path)
+        } else {
+            index.save_header(&index_path)
+        };
+    }
+    let mut outcome = updated.into_value();
+    if !outcome.changed.is_empty() {
+        // The tick is written; claims and history are bookkeeping and must not undo it.
+        if let Err(err) = record(file, &outcome.changed, to, by) {
+            outcome.bookkeeping_failed = Some(err.message);
+        }
+    }
+    Ok(outcome)
 }
 
 /// The edits, from the index alone; `None` when the index cannot answer for every id.
 fn with_index(
     index: &CheckboxIndex,
     bytes: &[u8],
-    args: &Args,
+    ids: &[String],
     to: Status,
 ) -> Option<(Vec<edit::Edit>, Outcome)> {
     let upper = index.prefers_upper_x(bytes);
     let mut outcome = Outcome::default();
     let mut edits: Vec<edit::Edit> = Vec::new();
-    for id in &args.ids {
+    for id in ids {
         let Lookup::One(entry) = index.lookup(id) else {
             return None;
         };
@@ -126,7 +142,7 @@ fn with_index(
         if to == Status::Done {
             let open: Vec<String> = entry
                 .deps()
-                .filter(|d| !args.ids.iter().any(|id| id == d))
+                .filter(|d| !ids.iter().any(|id| id == d))
                 .filter(|d| {
                     index
                         .first(d)
@@ -147,13 +163,13 @@ fn with_index(
 fn with_parse(
     snap: &Snapshot<'_>,
     file: &PlanFile,
-    args: &Args,
+    ids: &[String],
     to: Status,
 ) -> Result<(Vec<edit::Edit>, Outcome), CliError> {
     let plan = snap.plan();
     let mut outcome = Outcome::default();
     let mut edits: Vec<edit::Edit> = Vec::new();
-    for id in &args.ids {
+    for id in ids {
         let task = find_task(plan, file, id)?;
         match edit::set_status(plan, task, to) {
             Some(e) if !edits.iter().any(|x| x.range == e.range) => {
@@ -168,7 +184,7 @@ fn with_parse(
                 .iter()
                 .filter(|d| plan.task(&d.id).is_some_and(|t| !t.status.is_closed()))
                 .map(|d| d.id.clone())
-                .filter(|d| !args.ids.contains(d))
+                .filter(|d| !ids.contains(d))
                 .collect();
             if !open.is_empty() {
                 outcome.waiting.push((id.clone(), open));

@@ -2,25 +2,26 @@
 //! Commands turn library results into views; only [`printer`] writes to the terminal.
 
 mod analyze;
-mod claim;
-mod context;
-mod decide;
-mod done;
+pub(crate) mod claim;
+pub(crate) mod context;
+pub(crate) mod decide;
+pub(crate) mod done;
 pub mod error;
 mod fmt;
 mod graph;
 mod hook;
 mod init;
 mod lint;
-mod list;
+pub(crate) mod list;
 mod lock;
+mod mcp;
 mod next;
 pub mod printer;
-mod prompts;
+pub(crate) mod prompts;
 mod show;
 mod status;
 mod verify;
-mod views;
+pub(crate) mod views;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -100,6 +101,8 @@ pub enum Command {
     Verify(verify::Args),
     /// Agent hooks (Claude Code's Stop hook).
     Hook(hook::Args),
+    /// Serve the plan to coding agents as MCP tools and resources, over stdio.
+    Mcp(mcp::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -159,5 +162,6 @@ pub fn run(
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),
         Command::Hook(args) => hook::run(p, g, args),
+        Command::Mcp(args) => mcp::run(p, g, args),
     }
 }

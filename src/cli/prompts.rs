@@ -112,19 +112,34 @@ impl PromptView {
     }
 }
 
-pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
-    let (_, plan) = file.load()?;
-    let phase = chosen_phase(&plan, &file, args.phase)?;
+/// Prompts for one phase, and where their template came from.
+#[derive(Debug)]
+pub struct Generated {
+    /// 0-based.
+    pub phase: usize,
+    pub out: prompts::Prompts,
+    /// The override template as shown, when one was used.
+    pub overridden: Option<String>,
+}
+
+/// Lays out lanes and renders one prompt per lane. Shared by `baton prompts` and the MCP
+/// server; prints nothing.
+pub fn generate(
+    file: &PlanFile,
+    plan: &Plan,
+    phase: Option<u32>,
+    sessions: Option<u32>,
+) -> Result<Generated, CliError> {
+    let phase = chosen_phase(plan, file, phase)?;
     let options = Options {
-        sessions: args.sessions,
+        sessions,
         history_from: None,
         ..Options::default()
     };
-    let analysis = context::analysis(&plan, &file, &options)?;
+    let analysis = context::analysis(plan, file, &options)?;
 
     let override_path = file.dir().join(TEMPLATE_OVERRIDE);
-    let override_shown = shown_override(&file);
+    let override_shown = shown_override(file);
     let override_text = match std::fs::read_to_string(&override_path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -145,8 +160,25 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         phase,
         plan_file: &file.shown,
     };
-    let out = prompts::prompts(&plan, &analysis, &request, template)
+    let out = prompts::prompts(plan, &analysis, &request, template)
         .map_err(|e| prompt_error(e, override_text.is_some()))?;
+    Ok(Generated {
+        phase,
+        out,
+        overridden: override_text.map(|_| override_shown),
+    })
+}
+
+pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    let file = PlanFile::locate(g.plan.as_deref())?;
+    let (_, plan) = file.load()?;
+    let Generated {
+        phase,
+        out,
+        overridden,
+    } = generate(&file, &plan, args.phase, args.sessions)?;
+    let override_shown = shown_override(&file);
+    let override_text = overridden;
 
     let phase_title = plan.phases[phase].title.clone();
     let mut paths: Vec<Option<String>> = vec![None; out.prompts.len()];

@@ -31,7 +31,7 @@ impl<T: Serialize> Envelope<T> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ClaimView {
     pub by: String,
     pub since: String,
@@ -46,14 +46,14 @@ impl From<&Claim> for ClaimView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AcceptanceView {
     pub text: String,
     pub status: &'static str,
     pub line: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TaskView {
     pub id: Option<String>,
     pub title: String,

@@ -10,5 +10,6 @@ mod graph;
 mod harness;
 mod hook;
 mod lock;
+mod mcp;
 mod prompts;
 mod verify;

@@ -1,0 +1,927 @@
+//! The tools: one method each, a parameter struct whose JSON Schema is the tool's
+//! `inputSchema`, and a view whose schema is its `outputSchema`.
+//!
+//! Errors follow the MCP specification's split. Arguments that do not match the schema are
+//! rejected by the SDK as a JSON-RPC "invalid params" error before any tool runs. Everything
+//! the plan or another session decides (an unknown id, a task someone else holds, a plan
+//! whose dependencies loop) is a tool result with `isError: true`, so the agent reads why and
+//! can act on it; its `structuredContent` is `{"error": {kind, message, hint, …}}`.
+
+use std::time::Duration;
+
+use rmcp::handler::server::tool::IntoCallToolResult;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
+use rmcp::{Json, tool, tool_router};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::BatonServer;
+use super::views::*;
+use crate::cli::claim::{self, Claimed, Released};
+use crate::cli::context::{PlanFile, find_task};
+use crate::cli::error::{CliError, Kind};
+use crate::cli::views::TaskView;
+use crate::graph::{self, Dag, Readiness};
+use crate::plan::{Plan, Severity, Status};
+use crate::verify::{self, TaskReport, Verdict, exec, lock};
+
+/// Every tool the server offers.
+pub const TOOL_NAMES: &[&str] = &[
+    "plan_overview",
+    "list_tasks",
+    "next_tasks",
+    "claim_task",
+    "complete_task",
+    "release_task",
+    "log_decision",
+    "verify",
+    "analyze",
+    "session_prompt",
+];
+
+/// Output of a verify command kept per command in a tool result.
+const TAIL_BYTES: usize = 2048;
+/// How long one verify command may run inside a tool call.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(600);
+/// Problems listed by `plan_overview`.
+const MAX_PROBLEMS: usize = 50;
+/// Bytes of the overview section returned.
+const MAX_OVERVIEW_BYTES: usize = 4000;
+
+/// A tool's failure, shown to the agent as an error result.
+#[derive(Debug)]
+pub struct ToolError {
+    error: CliError,
+    /// Extra machine-readable facts: who holds a task, the failing evidence.
+    details: Option<serde_json::Value>,
+}
+
+impl ToolError {
+    pub fn message(&self) -> &str {
+        &self.error.message
+    }
+
+    fn with(mut self, details: serde_json::Value) -> ToolError {
+        self.details = Some(details);
+        self
+    }
+}
+
+impl From<CliError> for ToolError {
+    fn from(error: CliError) -> ToolError {
+        ToolError {
+            error,
+            details: None,
+        }
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Usage => "invalid-argument",
+        Kind::Input => "bad-input",
+        Kind::Conflict => "conflict",
+        Kind::Busy => "busy",
+        Kind::Internal => "internal",
+    }
+}
+
+/// Hints written for the command line, said the way a tool caller can act on them.
+fn tool_hint(hint: &str) -> String {
+    hint.replace("--force", "`force: true`")
+        .replace("`baton next`", "next_tasks")
+        .replace("`baton list`", "list_tasks")
+        .replace("`baton status`", "plan_overview")
+        .replace("`baton lint`", "plan_overview (problems)")
+}
+
+impl IntoCallToolResult for ToolError {
+    fn into_call_tool_result(self) -> Result<CallToolResponse, rmcp::ErrorData> {
+        let hint = self.error.hint.as_deref().map(tool_hint);
+        let mut text = self.error.message.clone();
+        if let Some(hint) = &hint {
+            text.push_str("\nhint: ");
+            text.push_str(hint);
+        }
+        let mut error = json!({
+            "kind": kind_name(self.error.kind),
+            "message": self.error.message,
+            "hint": hint,
+        });
+        if let (Some(serde_json::Value::Object(extra)), Some(map)) =
+            (self.details, error.as_object_mut())
+        {
+            map.extend(extra);
+        }
+        let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+        result.structured_content = Some(json!({ "error": error }));
+        Ok(result.into())
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NoParams {}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusFilter {
+    Todo,
+    InProgress,
+    Done,
+    Skipped,
+    /// Todo or in progress.
+    Open,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ListParams {
+    /// Only this phase: its number (1-based) or a word of its title.
+    pub phase: Option<String>,
+    /// Only tasks with this status.
+    pub status: Option<StatusFilter>,
+    /// Only tasks ready to start now.
+    #[serde(default)]
+    pub ready: bool,
+    /// At most this many tasks (default 200).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NextParams {
+    /// At most this many tasks (default 20).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ClaimParams {
+    /// The task id, as the plan writes it (e.g. `T3`).
+    pub id: String,
+    /// Your session's name; every call of one session uses the same name.
+    pub session: Option<String>,
+    /// Claim even if the task is not ready (dependencies open, or a later phase).
+    #[serde(default)]
+    pub force: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct CompleteParams {
+    /// The task id.
+    pub id: String,
+    /// Your session's name (recorded in the history; a task another session holds is refused).
+    pub session: Option<String>,
+    /// Tick the box even if its verification fails, or another session holds it. The result
+    /// says so.
+    #[serde(default)]
+    pub force: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ReleaseParams {
+    /// The task id.
+    pub id: String,
+    /// Your session's name: only a task you hold is released, unless `force`.
+    pub session: Option<String>,
+    #[serde(default)]
+    pub force: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DecisionParams {
+    /// What was decided and why, in one line.
+    pub text: String,
+    /// The task the decision is about.
+    pub task: Option<String>,
+    /// Your session's name (prefixed to the line when given).
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct VerifyParams {
+    /// Verify these tasks.
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// Verify this phase (1-based). With neither, the current phase.
+    pub phase: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AnalyzeParams {
+    /// Sessions to lay lanes out for (default: the recommended number).
+    pub sessions: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct PromptParams {
+    /// Which session's prompt (1-based).
+    pub session: u32,
+    /// How many sessions the work is split across (default: the recommended number).
+    pub sessions: Option<u32>,
+    /// The phase (1-based; default: the current phase).
+    pub phase: Option<u32>,
+}
+
+impl BatonServer {
+    pub(super) fn plan_file(&self) -> Result<PlanFile, ToolError> {
+        Ok(PlanFile::locate(self.plan.as_deref())?)
+    }
+
+    fn session(&self, given: Option<&str>) -> Option<String> {
+        given
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or_else(|| self.default_session.clone())
+    }
+
+    fn required_session(&self, given: Option<&str>) -> Result<String, ToolError> {
+        self.session(given).ok_or_else(|| {
+            CliError::new(
+                Kind::Usage,
+                "which session? pass `session` with your session's name",
+            )
+            .with_hint("use the same name in every call of one session")
+            .into()
+        })
+    }
+}
+
+/// Lint errors make readiness unreliable (a loop, an unknown or duplicate id): tools that
+/// hand out work refuse them, naming each at `file:line:col`.
+pub(super) fn require_sound(plan: &Plan, file: &PlanFile) -> Result<(), ToolError> {
+    let errors: Vec<ProblemView> = crate::lint::lint(plan)
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| problem(d, file))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let first = &errors[0];
+    let message = format!(
+        "{}: {} ({} error{} in the plan)",
+        first.at,
+        first.message,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    let details = json!({ "problems": errors });
+    Err(ToolError::from(
+        CliError::input(message)
+            .with_hint("fix the plan, then try again; plan_overview lists every problem"),
+    )
+    .with(details))
+}
+
+fn problem(d: &crate::plan::Diagnostic, file: &PlanFile) -> ProblemView {
+    ProblemView {
+        code: d.code.to_string(),
+        severity: d.severity.as_str().to_string(),
+        message: d.message.clone(),
+        at: format!("{}:{}:{}", file.shown, d.span.line, d.span.col),
+    }
+}
+
+fn owners(file: &PlanFile) -> Result<std::collections::HashMap<String, String>, ToolError> {
+    Ok(file
+        .claims()?
+        .into_iter()
+        .map(|(id, c)| (id, c.owner))
+        .collect())
+}
+
+#[tool_router(vis = "pub(super)")]
+impl BatonServer {
+    #[tool(
+        description = "The plan at a glance: title, overview, progress per phase, the current phase, who holds which task, and the plan's lint problems.",
+        annotations(read_only_hint = true)
+    )]
+    fn plan_overview(
+        &self,
+        _params: Parameters<NoParams>,
+    ) -> Result<Json<OverviewView>, ToolError> {
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        let claims = file.claims()?;
+        let owners = claims
+            .iter()
+            .map(|(id, c)| (id.clone(), c.owner.clone()))
+            .collect();
+        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let current = graph::current_phase(&plan);
+        let phases = plan
+            .phases
+            .iter()
+            .map(|ph| {
+                let done = ph
+                    .tasks
+                    .iter()
+                    .filter(|&&t| plan.tasks[t].status.is_closed())
+                    .count();
+                PhaseSummary {
+                    number: ph.index + 1,
+                    title: ph.title.clone(),
+                    total: ph.tasks.len(),
+                    done,
+                    open: ph.tasks.len() - done,
+                    current: current == Some(ph.index),
+                }
+            })
+            .collect();
+        let mut claimed: Vec<ClaimedSummary> = claims
+            .values()
+            .map(|c| ClaimedSummary {
+                id: c.task_id.clone(),
+                title: plan
+                    .task(&c.task_id)
+                    .map(|t| t.title.clone())
+                    .unwrap_or_default(),
+                by: c.owner.clone(),
+                since: c.claimed_at.clone(),
+            })
+            .collect();
+        claimed.sort_by(|a, b| a.id.cmp(&b.id));
+        let overview = plan
+            .overview
+            .as_ref()
+            .map(|s| truncate(s.text.trim(), MAX_OVERVIEW_BYTES))
+            .unwrap_or_default();
+        Ok(Json(OverviewView {
+            plan: file.shown.clone(),
+            title: plan.title.clone(),
+            overview,
+            current_phase: current.map(|c| c + 1),
+            total: plan.tasks.len(),
+            done: plan
+                .tasks
+                .iter()
+                .filter(|t| t.status == Status::Done)
+                .count(),
+            ready: readiness.iter().filter(|r| **r == Readiness::Ready).count(),
+            phases,
+            claimed,
+            problems: crate::lint::lint(&plan)
+                .iter()
+                .take(MAX_PROBLEMS)
+                .map(|d| problem(d, &file))
+                .collect(),
+        }))
+    }
+
+    #[tool(
+        description = "List tasks with their status, dependencies, files, verify commands and claims. Filters: phase (number or title word), status (todo, in-progress, done, skipped, open), ready.",
+        annotations(read_only_hint = true)
+    )]
+    fn list_tasks(
+        &self,
+        Parameters(params): Parameters<ListParams>,
+    ) -> Result<Json<TasksView>, ToolError> {
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        let claims = file.claims()?;
+        let owners = claims
+            .iter()
+            .map(|(id, c)| (id.clone(), c.owner.clone()))
+            .collect();
+        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let phase = params
+            .phase
+            .as_deref()
+            .map(|p| crate::cli::list::phase_filter(&plan, p))
+            .transpose()?;
+        let matching: Vec<usize> = plan
+            .tasks
+            .iter()
+            .filter(|t| phase.is_none_or(|p| t.phase == p))
+            .filter(|t| {
+                params.status.is_none_or(|s| match s {
+                    StatusFilter::Todo => t.status == Status::Todo,
+                    StatusFilter::InProgress => t.status == Status::InProgress,
+                    StatusFilter::Done => t.status == Status::Done,
+                    StatusFilter::Skipped => t.status == Status::Skipped,
+                    StatusFilter::Open => !t.status.is_closed(),
+                })
+            })
+            .filter(|t| !params.ready || readiness[t.index] == Readiness::Ready)
+            .map(|t| t.index)
+            .collect();
+        let tasks = matching
+            .iter()
+            .take(params.limit.unwrap_or(200))
+            .map(|&t| {
+                let task = &plan.tasks[t];
+                let claim = task.id.as_deref().and_then(|id| claims.get(id));
+                TaskView::new(&plan, task, &readiness[t], claim)
+            })
+            .collect();
+        Ok(Json(TasksView {
+            plan: file.shown.clone(),
+            matched: matching.len(),
+            tasks,
+        }))
+    }
+
+    #[tool(
+        description = "Tasks ready to start now: dependencies done, not claimed, in the earliest open phase.",
+        annotations(read_only_hint = true)
+    )]
+    fn next_tasks(
+        &self,
+        Parameters(params): Parameters<NextParams>,
+    ) -> Result<Json<NextView>, ToolError> {
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        require_sound(&plan, &file)?;
+        let owners = owners(&file)?;
+        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let current = graph::current_phase(&plan);
+        let ready: Vec<TaskView> = plan
+            .tasks
+            .iter()
+            .filter(|t| readiness[t.index] == Readiness::Ready)
+            .take(params.limit.unwrap_or(20))
+            .map(|t| TaskView::new(&plan, t, &readiness[t.index], None))
+            .collect();
+        let note = ready.is_empty().then(|| match current {
+            None => "every task is done or skipped".to_string(),
+            Some(c) => format!(
+                "nothing is ready in phase {} \"{}\": its open tasks are claimed, in progress or waiting on dependencies",
+                c + 1,
+                plan.phases[c].title
+            ),
+        });
+        Ok(Json(NextView {
+            plan: file.shown.clone(),
+            current_phase: current.map(|c| c + 1),
+            ready,
+            note,
+        }))
+    }
+
+    #[tool(
+        description = "Claim a task for your session before working on it. Exactly one session wins; if another holds it, the error names the holder. Refuses tasks that are not ready unless `force`.",
+        annotations(destructive_hint = false, idempotent_hint = true)
+    )]
+    fn claim_task(
+        &self,
+        Parameters(params): Parameters<ClaimParams>,
+    ) -> Result<Json<ClaimResultView>, ToolError> {
+        let session = self.required_session(params.session.as_deref())?;
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        require_sound(&plan, &file)?;
+        match claim::claim_task(&file, &params.id, &session, params.force)? {
+            Claimed::New => Ok(Json(ClaimResultView {
+                id: params.id,
+                session,
+                outcome: "claimed".to_string(),
+                since: None,
+            })),
+            Claimed::AlreadyYours(c) => Ok(Json(ClaimResultView {
+                id: params.id,
+                session,
+                outcome: "already-yours".to_string(),
+                since: Some(c.claimed_at),
+            })),
+            Claimed::HeldBy(c) => Err(ToolError::from(claim::held_by(&params.id, &c))
+                .with(json!({ "holder": c.owner, "since": c.claimed_at }))),
+        }
+    }
+
+    #[tool(
+        description = "Mark a task done. Runs its verification first (verify commands, declared files, acceptance items) and refuses, with the failing evidence, when it fails, unless `force` (the result then says it was forced). Ticking releases your claim.",
+        annotations(destructive_hint = false)
+    )]
+    fn complete_task(
+        &self,
+        Parameters(params): Parameters<CompleteParams>,
+    ) -> Result<Json<CompleteResultView>, ToolError> {
+        let session = self.session(params.session.as_deref());
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        let task = find_task(&plan, &file, &params.id)?;
+        if let Some(holder) = file.claims()?.get(&params.id)
+            && session.as_deref() != Some(holder.owner.as_str())
+            && !params.force
+        {
+            return Err(ToolError::from(
+                CliError::new(
+                    Kind::Conflict,
+                    format!(
+                        "{} is claimed by {}, not {}",
+                        params.id,
+                        holder.owner,
+                        session
+                            .as_deref()
+                            .unwrap_or("this session (no `session` given)")
+                    ),
+                )
+                .with_hint("complete only tasks you hold; `force: true` completes it anyway"),
+            )
+            .with(json!({ "holder": holder.owner })));
+        }
+        let was_already_done = task.status == Status::Done;
+        let report = verify_one(&plan, &file, task.index)?;
+        let verdict = verify::verdict(Status::Done, &report);
+        let view = verification_view(&plan, &report, verdict);
+        let failing = matches!(verdict, Verdict::FalseDone | Verdict::Tampered);
+        if failing && !params.force {
+            let failed: Vec<&EvidenceView> = view.evidence.iter().filter(|e| !e.ok).collect();
+            let lines: Vec<String> = failed
+                .iter()
+                .map(|e| format!("{}: {}", e.kind, first_line(&e.detail)))
+                .collect();
+            let details = json!({ "verification": view });
+            return Err(ToolError::from(
+                CliError::new(
+                    Kind::Conflict,
+                    format!(
+                        "{} was not ticked: its verification says {} ({})",
+                        params.id,
+                        verdict.as_str(),
+                        lines.join("; ")
+                    ),
+                )
+                .with_hint("finish the work and call complete_task again, or pass `force: true` to tick it anyway"),
+            )
+            .with(details));
+        }
+        let outcome = crate::cli::done::set_status(
+            &file,
+            std::slice::from_ref(&params.id),
+            Status::Done,
+            session.as_deref(),
+        )?;
+        let open_dependencies = outcome
+            .waiting
+            .into_iter()
+            .flat_map(|(_, open)| open)
+            .collect();
+        let note = match (failing, verdict) {
+            (true, v) => format!(
+                "forced: ticked although its verification says {}",
+                v.as_str()
+            ),
+            (false, Verdict::Unverifiable) => {
+                "ticked; the task defines no evidence, so it is trusted, not verified".to_string()
+            }
+            (false, _) if was_already_done => "was already done; its evidence holds".to_string(),
+            (false, v) => format!("ticked; verification: {}", v.as_str()),
+        };
+        Ok(Json(CompleteResultView {
+            id: params.id,
+            ticked: true,
+            was_already_done,
+            forced: failing,
+            verification: view,
+            open_dependencies,
+            note,
+        }))
+    }
+
+    #[tool(
+        description = "Give a claimed task back so another session can take it. Only the holder releases it, unless `force`.",
+        annotations(destructive_hint = false, idempotent_hint = true)
+    )]
+    fn release_task(
+        &self,
+        Parameters(params): Parameters<ReleaseParams>,
+    ) -> Result<Json<ReleaseResultView>, ToolError> {
+        let session = self.session(params.session.as_deref());
+        let file = self.plan_file()?;
+        let released = claim::release_task(&file, &params.id, session.as_deref(), params.force)?;
+        Ok(Json(match released {
+            Released::NotClaimed => ReleaseResultView {
+                id: params.id,
+                released: false,
+                was_held_by: None,
+            },
+            Released::Was(c) => ReleaseResultView {
+                id: params.id,
+                released: true,
+                was_held_by: Some(c.owner),
+            },
+        }))
+    }
+
+    #[tool(
+        description = "Log a decision that deviates from the plan, as one dated line in the plan's decisions section (optionally about one task).",
+        annotations(destructive_hint = false)
+    )]
+    fn log_decision(
+        &self,
+        Parameters(params): Parameters<DecisionParams>,
+    ) -> Result<Json<DecisionView>, ToolError> {
+        let file = self.plan_file()?;
+        let text = match self.session(params.session.as_deref()) {
+            Some(session) => format!("[{session}] {}", params.text.trim()),
+            None => params.text.clone(),
+        };
+        if params.text.trim().is_empty() {
+            return Err(CliError::new(Kind::Usage, "the decision text is empty").into());
+        }
+        let line = crate::cli::decide::log_decision(&file, &text, params.task.as_deref())?;
+        Ok(Json(DecisionView { line }))
+    }
+
+    #[tool(
+        description = "Check ticked boxes against evidence (verify commands, declared files, acceptance items) for some tasks, a phase, or the current phase. Returns each task's verdict and evidence. Runs the tasks' verify commands.",
+        annotations(destructive_hint = false)
+    )]
+    fn verify(
+        &self,
+        Parameters(params): Parameters<VerifyParams>,
+    ) -> Result<Json<VerifyResultView>, ToolError> {
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        let (scope, tasks) = if !params.ids.is_empty() {
+            let mut tasks = Vec::new();
+            for id in &params.ids {
+                let t = find_task(&plan, &file, id)?.index;
+                if !tasks.contains(&t) {
+                    tasks.push(t);
+                }
+            }
+            ("tasks".to_string(), tasks)
+        } else {
+            let phase = match params.phase {
+                Some(n) => n
+                    .checked_sub(1)
+                    .filter(|&k| k < plan.phases.len())
+                    .ok_or_else(|| {
+                        CliError::input(format!(
+                            "no phase {n} in {} (it has {})",
+                            file.shown,
+                            plan.phases.len()
+                        ))
+                    })?,
+                None => graph::current_phase(&plan).ok_or_else(|| {
+                    CliError::input(format!(
+                        "every task in {} is done or skipped; pass `phase` or `ids`",
+                        file.shown
+                    ))
+                })?,
+            };
+            (
+                format!("phase {}", phase + 1),
+                plan.phases[phase].tasks.clone(),
+            )
+        };
+        let reports = run_verification(&plan, &file, &tasks)?;
+        let mut counts: Vec<VerdictCount> = Vec::new();
+        for r in &reports {
+            match counts.iter_mut().find(|c| c.verdict == r.verdict.as_str()) {
+                Some(c) => c.tasks += 1,
+                None => counts.push(VerdictCount {
+                    verdict: r.verdict.as_str().to_string(),
+                    tasks: 1,
+                }),
+            }
+        }
+        Ok(Json(VerifyResultView {
+            plan: file.shown.clone(),
+            scope,
+            finished: reports.iter().all(|r| r.verdict.is_finished(false)),
+            counts,
+            tasks: reports
+                .iter()
+                .map(|r| verification_view(&plan, r, r.verdict))
+                .collect(),
+        }))
+    }
+
+    #[tool(
+        description = "What can run in parallel for N sessions: waves, critical path, speedup bound, one lane of tasks per session, and findings (shared files, hidden dependencies).",
+        annotations(read_only_hint = true)
+    )]
+    fn analyze(
+        &self,
+        Parameters(params): Parameters<AnalyzeParams>,
+    ) -> Result<Json<AnalysisView>, ToolError> {
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        require_sound(&plan, &file)?;
+        let sessions = check_sessions(params.sessions)?;
+        let options = crate::analyze::Options {
+            sessions,
+            history_from: None,
+            ..crate::analyze::Options::default()
+        };
+        let a = crate::cli::context::analysis(&plan, &file, &options)?;
+        let id = |t: usize| plan.tasks[t].display_id();
+        Ok(Json(AnalysisView {
+            plan: file.shown.clone(),
+            sessions: a.schedule.sessions,
+            recommended_sessions: a.recommended_sessions,
+            scenario: a.scenario.overall.as_str().to_string(),
+            reason: a.scenario.reason.clone(),
+            waves: a
+                .waves
+                .iter()
+                .map(|w| w.iter().map(|&t| id(t)).collect())
+                .collect(),
+            critical_path: a.critical_path.iter().map(|&t| id(t)).collect(),
+            speedup_bound: a
+                .speedup
+                .iter()
+                .find(|(n, _)| *n == a.schedule.sessions)
+                .map_or(1.0, |&(_, b)| b),
+            makespan_hours: a.schedule.makespan as f64 / 60.0,
+            lanes: a
+                .schedule
+                .lanes
+                .iter()
+                .map(|l| LaneView {
+                    phase: l.phase + 1,
+                    session: l.session,
+                    tasks: l.slots.iter().map(|s| id(s.task)).collect(),
+                })
+                .collect(),
+            findings: a
+                .findings
+                .iter()
+                .map(|f| FindingView {
+                    code: f.code.to_string(),
+                    severity: f.severity.as_str().to_string(),
+                    message: f.message.clone(),
+                    tasks: f.tasks.iter().map(|&t| id(t)).collect(),
+                })
+                .collect(),
+        }))
+    }
+
+    #[tool(
+        description = "Your session's prompt: the tasks of your lane in the current (or given) phase, the files you own, the files you must not modify, and the protocol.",
+        annotations(read_only_hint = true)
+    )]
+    fn session_prompt(
+        &self,
+        Parameters(params): Parameters<PromptParams>,
+    ) -> Result<Json<PromptView>, ToolError> {
+        let file = self.plan_file()?;
+        let (_, plan) = file.load()?;
+        require_sound(&plan, &file)?;
+        prompt_view(&file, &plan, params.session, params.sessions, params.phase).map(Json)
+    }
+}
+
+fn check_sessions(sessions: Option<u32>) -> Result<Option<u32>, ToolError> {
+    match sessions {
+        Some(n) if !(1..=256).contains(&n) => Err(CliError::new(
+            Kind::Usage,
+            format!("sessions must be between 1 and 256, not {n}"),
+        )
+        .into()),
+        other => Ok(other),
+    }
+}
+
+/// One session's prompt; shared by the tool and the `baton://prompts/…` resources.
+pub(super) fn prompt_view(
+    file: &PlanFile,
+    plan: &Plan,
+    session: u32,
+    sessions: Option<u32>,
+    phase: Option<u32>,
+) -> Result<PromptView, ToolError> {
+    let sessions = check_sessions(sessions)?;
+    let generated = crate::cli::prompts::generate(file, plan, phase, sessions)?;
+    let made = generated.out.prompts.len() as u32;
+    let Some(prompt) = generated
+        .out
+        .prompts
+        .iter()
+        .find(|p| p.context.session == session)
+    else {
+        return Err(CliError::input(format!(
+            "no session {session}: phase {} has work for {made} session{}",
+            generated.phase + 1,
+            if made == 1 { "" } else { "s" }
+        ))
+        .with_hint("ask for a session between 1 and the number of prompts")
+        .into());
+    };
+    Ok(PromptView {
+        phase: generated.phase + 1,
+        session,
+        sessions: made,
+        tasks: prompt.context.tasks.iter().map(|t| t.id.clone()).collect(),
+        tokens: prompt.tokens,
+        uri: super::resources::prompt_uri(session, sessions, phase),
+        text: prompt.text.clone(),
+    })
+}
+
+fn run_verification(
+    plan: &Plan,
+    file: &PlanFile,
+    tasks: &[usize],
+) -> Result<Vec<TaskReport>, ToolError> {
+    let base = file.dir();
+    let repo_root =
+        crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
+    let options = verify::Options {
+        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        timeout: COMMAND_TIMEOUT,
+        tail_bytes: TAIL_BYTES,
+        repo_root,
+        base,
+        plan_file: Some(file.path.clone()),
+    };
+    let lock_path = lock::LockFile::path_for(&file.path);
+    let changes = match lock::LockFile::load(&lock_path) {
+        Ok(Some(lockfile)) => {
+            let key = lock::LockFile::plan_key(&lock_path, &file.path);
+            lockfile.changes(&key, plan)
+        }
+        Ok(None) => Vec::new(),
+        Err(err) => return Err(CliError::input(err.to_string()).into()),
+    };
+    Ok(verify::verify_tasks(
+        plan,
+        tasks,
+        &changes,
+        &options,
+        |_, _, _| {},
+    ))
+}
+
+fn verify_one(plan: &Plan, file: &PlanFile, task: usize) -> Result<TaskReport, ToolError> {
+    run_verification(plan, file, &[task])?
+        .pop()
+        .ok_or_else(|| CliError::new(Kind::Internal, "verification returned nothing").into())
+}
+
+fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> TaskVerification {
+    let task = &plan.tasks[report.task];
+    let mut evidence = Vec::new();
+    if let Some(change) = &report.tamper {
+        evidence.push(EvidenceView {
+            kind: "criteria".to_string(),
+            ok: false,
+            detail: format!("acceptance criteria changed since `baton lock`: {change:?}"),
+        });
+    }
+    for c in &report.commands {
+        let outcome = match &c.outcome {
+            exec::Outcome::Passed => "passed".to_string(),
+            exec::Outcome::Failed { code } => format!("exited {code}"),
+            exec::Outcome::Signaled { signal } => format!("killed by signal {signal}"),
+            exec::Outcome::TimedOut => "timed out".to_string(),
+            exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
+        };
+        let mut detail = format!("`{}` {outcome}", c.command);
+        if !c.outcome.is_success() && !c.tail.trim().is_empty() {
+            detail.push('\n');
+            detail.push_str(c.tail.trim_end());
+        }
+        evidence.push(EvidenceView {
+            kind: "command".to_string(),
+            ok: c.outcome.is_success(),
+            detail,
+        });
+    }
+    for p in &report.paths {
+        evidence.push(EvidenceView {
+            kind: "path".to_string(),
+            ok: p.passed(),
+            detail: match (p.glob, p.matches) {
+                (false, 0) => format!("{} is missing", p.pattern),
+                (false, _) => format!("{} exists", p.pattern),
+                (true, 0) => format!("{} matches no file", p.pattern),
+                (true, n) => format!("{} matches {n} file(s)", p.pattern),
+            },
+        });
+    }
+    let (ticked, total) = report.acceptance;
+    if total > 0 {
+        evidence.push(EvidenceView {
+            kind: "acceptance".to_string(),
+            ok: ticked == total,
+            detail: format!("{ticked} of {total} acceptance items ticked"),
+        });
+    }
+    TaskVerification {
+        id: task.display_id(),
+        title: task.title.clone(),
+        line: task.line_span.line,
+        verdict: verdict.as_str().to_string(),
+        evidence,
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}

@@ -1,0 +1,609 @@
+//! `baton mcp` driven by a real MCP client: the official Python SDK (`mcp` from PyPI),
+//! installed once into a virtualenv under the cargo target directory. The client script is
+//! `tests/support/mcp_client.py`; each test hands it a list of steps and reads one JSON
+//! result per step.
+//!
+//! Without python3, or when pip cannot install `mcp` (no network for the first install),
+//! the tests say so on stderr and pass without running, unless `BATON_REQUIRE_MCP_CLIENT`
+//! is set, as `.ci/run` does: there a missing client is a failure.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+
+use crate::harness::{BIN, Project};
+
+/// The SDK version the tests were written against.
+const MCP_SDK: &str = "mcp==2.3.0";
+
+const TOOLS: [&str; 10] = [
+    "analyze",
+    "claim_task",
+    "complete_task",
+    "list_tasks",
+    "log_decision",
+    "next_tasks",
+    "plan_overview",
+    "release_task",
+    "session_prompt",
+    "verify",
+];
+
+const PLAN: &str = "# Shop
+
+## Overview
+
+A small shop with a cart and a checkout.
+
+## Phase 1: Build
+
+- [ ] T1 Cart module [P]
+  - files: src/cart.txt
+  - verify: `test -f src/cart.txt`
+- [ ] T2 Checkout module [P]
+  - files: src/checkout.txt
+  - verify: `test -f src/checkout.txt`
+- [ ] T3 Wire cart into checkout
+  - after: T1, T2
+  - files: src/app.txt
+
+## Phase 2: Ship
+
+- [ ] T4 Release notes
+  - files: NOTES.md
+";
+
+#[allow(clippy::print_stderr)]
+fn skip(why: &str) -> Option<PathBuf> {
+    assert!(
+        std::env::var_os("BATON_REQUIRE_MCP_CLIENT").is_none(),
+        "the MCP client is required (BATON_REQUIRE_MCP_CLIENT is set) but {why}"
+    );
+    eprintln!("SKIPPED mcp tests: {why}");
+    None
+}
+
+/// The virtualenv's python with the MCP SDK, created on first use.
+fn python() -> Option<&'static Path> {
+    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mcp-venv");
+            let python = venv.join("bin").join("python");
+            let works = |p: &Path| {
+                Command::new(p)
+                    .args(["-c", "import mcp.client.stdio"])
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            };
+            if works(&python) {
+                return Some(python);
+            }
+            let made = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .output();
+            match made {
+                Err(err) => return skip(&format!("cannot run python3 ({err})")),
+                Ok(out) if !out.status.success() => {
+                    return skip(&format!(
+                        "`python3 -m venv` failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                }
+                Ok(_) => {}
+            }
+            let pip = Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    MCP_SDK,
+                ])
+                .output();
+            match pip {
+                Ok(out) if out.status.success() && works(&python) => Some(python),
+                Ok(out) => skip(&format!(
+                    "`pip install {MCP_SDK}` failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )),
+                Err(err) => skip(&format!("cannot run pip ({err})")),
+            }
+        })
+        .as_deref()
+}
+
+fn client_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/mcp_client.py")
+}
+
+/// Starts one client (and so one `baton mcp`) in `dir` with `steps`; wait with [`finish`].
+fn start(python: &Path, dir: &Path, steps: &Value, env: &[(&str, &str)]) -> std::process::Child {
+    let mut cmd = Command::new(python);
+    cmd.arg(client_script())
+        .args([BIN, "mcp"])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start the MCP client");
+    child
+        .stdin
+        .take()
+        .expect("client stdin")
+        .write_all(steps.to_string().as_bytes())
+        .expect("send the steps");
+    child
+}
+
+fn finish(child: std::process::Child) -> Vec<Value> {
+    let out = child.wait_with_output().expect("wait for the MCP client");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the MCP client failed ({})\n--- stdout\n{stdout}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON result per step"))
+        .collect()
+}
+
+/// Runs one client session: `initialize`, then `steps`; returns the steps' results.
+fn session(python: &Path, dir: &Path, steps: &[Value]) -> Vec<Value> {
+    let mut all = vec![json!({"op": "initialize"})];
+    all.extend_from_slice(steps);
+    let mut results = finish(start(python, dir, &Value::Array(all), &[]));
+    results.remove(0);
+    results
+}
+
+fn call(tool: &str, args: Value) -> Value {
+    json!({"op": "call", "tool": tool, "args": args})
+}
+
+/// The result of a call that must succeed: its structured content.
+fn ok(result: &Value) -> &Value {
+    assert_eq!(result["is_error"], false, "expected success: {result:#}");
+    &result["structured"]
+}
+
+/// The `error` object of a call that must fail as a tool error.
+fn tool_error(result: &Value) -> &Value {
+    assert_eq!(
+        result["is_error"], true,
+        "expected a tool error: {result:#}"
+    );
+    &result["structured"]["error"]
+}
+
+fn ids(tasks: &Value) -> Vec<String> {
+    tasks
+        .as_array()
+        .expect("a task list")
+        .iter()
+        .map(|t| t["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+#[test]
+fn handshake_lists_tools_with_schemas_and_resources() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write("plan.md", PLAN);
+    let results = finish(start(
+        py,
+        project.dir.path(),
+        &json!([{"op": "initialize"}, {"op": "list_tools"}, {"op": "list_resources"}, {"op": "list_templates"}]),
+        &[],
+    ));
+    let init = &results[0];
+    assert_eq!(init["server_info"]["name"], "baton");
+    assert_eq!(init["server_info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        init["protocol_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("20"))
+    );
+    assert!(init["capabilities"]["tools"].is_object(), "{init}");
+    assert!(init["capabilities"]["resources"].is_object(), "{init}");
+    assert!(
+        init["instructions"]
+            .as_str()
+            .is_some_and(|i| i.contains("claim_task"))
+    );
+
+    let tools = results[1]["tools"].as_array().expect("tools");
+    let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(names, TOOLS);
+    for tool in tools {
+        assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
+        assert_eq!(tool["outputSchema"]["type"], "object", "{tool}");
+        assert!(tool["description"].as_str().is_some_and(|d| d.len() > 20));
+    }
+    let claim = tools
+        .iter()
+        .find(|t| t["name"] == "claim_task")
+        .expect("claim_task");
+    assert_eq!(claim["inputSchema"]["required"], json!(["id"]));
+    assert_eq!(claim["annotations"]["destructiveHint"], false);
+
+    let uris: Vec<&str> = results[2]["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter_map(|r| r["uri"].as_str())
+        .collect();
+    assert_eq!(
+        uris,
+        ["baton://plan", "baton://prompts/1", "baton://prompts/2"]
+    );
+    assert_eq!(
+        results[3]["templates"][0]["uriTemplate"],
+        "baton://prompts/{session}{?sessions,phase}"
+    );
+}
+
+#[test]
+fn every_tool_works_on_a_plan() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project
+        .write("plan.md", PLAN)
+        .write("src/cart.txt", "cart\n");
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("plan_overview", json!({})),
+            call("next_tasks", json!({})),
+            call("claim_task", json!({"id": "T1", "session": "alice"})),
+            call("claim_task", json!({"id": "T1", "session": "alice"})),
+            call("list_tasks", json!({"status": "open", "phase": "1"})),
+            call("list_tasks", json!({"ready": true})),
+            call("complete_task", json!({"id": "T1", "session": "alice"})),
+            call("claim_task", json!({"id": "T2", "session": "bob"})),
+            call("release_task", json!({"id": "T2", "session": "bob"})),
+            call("release_task", json!({"id": "T2", "session": "bob"})),
+            call(
+                "log_decision",
+                json!({"text": "Cart totals in cents", "task": "T1", "session": "alice"}),
+            ),
+            call("verify", json!({"ids": ["T1", "T2"]})),
+            call("verify", json!({})),
+            call("analyze", json!({"sessions": 2})),
+            call("session_prompt", json!({"session": 1, "sessions": 1})),
+            json!({"op": "read", "uri": "baton://plan"}),
+            json!({"op": "read", "uri": "baton://prompts/1?sessions=1"}),
+        ],
+    );
+    let overview = ok(&r[0]);
+    assert_eq!(overview["title"], "Shop");
+    assert_eq!(
+        overview["overview"],
+        "A small shop with a cart and a checkout."
+    );
+    assert_eq!(overview["current_phase"], 1);
+    assert_eq!(
+        (overview["total"].as_u64(), overview["ready"].as_u64()),
+        (Some(4), Some(2))
+    );
+    assert_eq!(overview["phases"][0]["open"], 3);
+
+    assert_eq!(ids(&ok(&r[1])["ready"]), ["T1", "T2"]);
+    assert_eq!(ok(&r[2])["outcome"], "claimed");
+    assert_eq!(ok(&r[3])["outcome"], "already-yours");
+    assert_eq!(ids(&ok(&r[4])["tasks"]), ["T1", "T2", "T3"]);
+    assert_eq!(ok(&r[4])["tasks"][0]["claim"]["by"], "alice");
+    assert_eq!(ids(&ok(&r[5])["tasks"]), ["T2"], "T1 is claimed, T3 waits");
+
+    let done = ok(&r[6]);
+    assert_eq!(
+        (done["ticked"].as_bool(), done["forced"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(done["verification"]["verdict"], "verified");
+    assert!(
+        done["verification"]["evidence"]
+            .as_array()
+            .is_some_and(|e| e.len() == 2)
+    );
+
+    assert_eq!(ok(&r[7])["outcome"], "claimed");
+    assert_eq!(ok(&r[8])["released"], true);
+    assert_eq!(ok(&r[8])["was_held_by"], "bob");
+    assert_eq!(ok(&r[9])["released"], false);
+    let line = ok(&r[10])["line"]
+        .as_str()
+        .expect("decision line")
+        .to_string();
+    assert!(line.ends_with("T1: [alice] Cart totals in cents"), "{line}");
+
+    let verified = ok(&r[11]);
+    let verdicts: Vec<&str> = verified["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter_map(|t| t["verdict"].as_str())
+        .collect();
+    assert_eq!(verdicts, ["verified", "incomplete"]);
+    assert_eq!(ok(&r[12])["scope"], "phase 1");
+    assert_eq!(ok(&r[12])["finished"], false);
+
+    let analysis = ok(&r[13]);
+    assert_eq!(analysis["sessions"], 2);
+    assert_eq!(
+        analysis["waves"],
+        json!([["T2"], ["T3"], ["T4"]]),
+        "T1 is done"
+    );
+    assert_eq!(ok(&r[14])["tasks"], json!(["T2", "T3"]));
+
+    // The plan changed only where the tools said: T1 ticked, one decision appended.
+    let plan = project.read_string("plan.md");
+    assert!(plan.contains("- [x] T1 Cart module [P]"), "{plan}");
+    assert!(plan.contains("- [ ] T2 Checkout module [P]"));
+    assert!(plan.contains(&line), "{plan}");
+    assert_eq!(
+        plan.lines().count(),
+        PLAN.lines().count() + 4,
+        "a Decisions section and the line"
+    );
+    assert_eq!(r[15]["contents"][0]["text"], plan);
+    assert_eq!(r[15]["contents"][0]["mimeType"], "text/markdown");
+    assert_eq!(r[16]["contents"][0]["text"], ok(&r[14])["text"]);
+    // Ticking gave up alice's claim.
+    let status = project.run(&["status", "--json"]).json();
+    assert_eq!(status["claimed"], json!([]));
+}
+
+#[test]
+fn bad_input_is_an_mcp_error_not_a_crash() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write("plan.md", PLAN);
+    let before = project.read("plan.md");
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("claim_task", json!({"id": "T9", "session": "alice"})),
+            call("complete_task", json!({"id": "t1"})),
+            call("claim_task", json!({"id": 5, "session": "alice"})),
+            call("claim_task", json!({"session": "alice"})),
+            call("claim_task", json!({"id": "T1"})),
+            call("list_tasks", json!({"status": "finished"})),
+            call("claim_task", json!({"id": "T3", "session": "alice"})),
+            call("complete_task", json!({"id": "T1", "session": "alice"})),
+            call("session_prompt", json!({"session": 7})),
+            call("analyze", json!({"sessions": 0})),
+            call("no_such_tool", json!({})),
+            json!({"op": "read", "uri": "baton://nothing"}),
+            call("plan_overview", json!({})),
+        ],
+    );
+    let unknown = tool_error(&r[0]);
+    assert_eq!(unknown["kind"], "bad-input");
+    assert_eq!(unknown["message"], "no task T9 in plan.md");
+    assert_eq!(tool_error(&r[1])["hint"], "did you mean T1?");
+    assert!(
+        r[2]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("invalid type: integer `5`")),
+        "{}",
+        r[2]
+    );
+    assert!(
+        r[3]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("missing field `id`")),
+        "{}",
+        r[3]
+    );
+    assert_eq!(
+        tool_error(&r[4])["kind"],
+        "invalid-argument",
+        "no session named"
+    );
+    assert_eq!(r[5]["is_error"], true);
+    let waiting = tool_error(&r[6]);
+    assert_eq!(waiting["kind"], "conflict");
+    assert_eq!(waiting["message"], "T3 is not ready: it waits for T1, T2");
+    assert!(
+        waiting["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("`force: true`"))
+    );
+    // Completing with failing evidence is refused, with the evidence.
+    let refused = tool_error(&r[7]);
+    assert_eq!(refused["kind"], "conflict");
+    assert_eq!(refused["verification"]["verdict"], "false-done");
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`test -f src/cart.txt` exited 1"))
+    );
+    assert_eq!(tool_error(&r[8])["kind"], "bad-input");
+    assert_eq!(tool_error(&r[9])["kind"], "invalid-argument");
+    assert_eq!(r[10]["protocol_error"]["code"], -32602);
+    assert_eq!(r[11]["protocol_error"]["code"], -32002);
+    // The server is still up after all of that, and the plan is untouched.
+    assert_eq!(ok(&r[12])["total"], 4);
+    assert_eq!(project.read("plan.md"), before);
+}
+
+#[test]
+fn force_ticks_despite_failing_evidence_and_says_so() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write("plan.md", PLAN);
+    let r = session(
+        py,
+        project.dir.path(),
+        &[call(
+            "complete_task",
+            json!({"id": "T1", "session": "alice", "force": true}),
+        )],
+    );
+    let done = ok(&r[0]);
+    assert_eq!(done["forced"], true);
+    assert_eq!(done["verification"]["verdict"], "false-done");
+    assert!(
+        done["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("forced"))
+    );
+    assert!(
+        project
+            .read_string("plan.md")
+            .contains("- [x] T1 Cart module")
+    );
+}
+
+#[test]
+fn a_plan_that_cannot_be_trusted_is_refused_with_its_line() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write(
+        "plan.md",
+        "# Loop\n\n## Phase 1\n\n- [ ] T1 a\n  - after: T2\n- [ ] T2 b\n  - after: T1\n",
+    );
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("next_tasks", json!({})),
+            call("claim_task", json!({"id": "T1", "session": "a"})),
+            call("analyze", json!({})),
+            call("plan_overview", json!({})),
+        ],
+    );
+    for result in &r[..3] {
+        let error = tool_error(result);
+        assert_eq!(error["kind"], "bad-input");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("plan.md:6:12: dependency cycle: T1 → T2 → T1")),
+            "{error}"
+        );
+        assert_eq!(error["problems"][0]["code"], "E103");
+    }
+    // The overview still answers, listing the problem.
+    assert_eq!(ok(&r[3])["problems"][0]["code"], "E103");
+
+    // No plan at all: a clear error, not a dead server.
+    let empty = Project::new();
+    let r = session(py, empty.dir.path(), &[call("next_tasks", json!({}))]);
+    let error = tool_error(&r[0]);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("no plan found")),
+        "{error}"
+    );
+    assert!(
+        error["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("baton init"))
+    );
+}
+
+/// Eight sessions, each its own `baton mcp`, released at once.
+fn race(py: &Path, project: &Project, steps: impl Fn(usize) -> Vec<Value>) -> Vec<Vec<Value>> {
+    let go = project.path("go");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut all = vec![
+                json!({"op": "initialize"}),
+                json!({"op": "wait_for", "path": go.display().to_string()}),
+            ];
+            all.extend(steps(i));
+            start(py, project.dir.path(), &Value::Array(all), &[])
+        })
+        .collect();
+    // Let every client connect before the start line.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::fs::write(&go, "").expect("start line");
+    children
+        .into_iter()
+        .map(|c| finish(c).split_off(2))
+        .collect()
+}
+
+#[test]
+fn eight_clients_claiming_one_task_have_exactly_one_winner() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write("plan.md", PLAN);
+    let results = race(py, &project, |i| {
+        vec![call(
+            "claim_task",
+            json!({"id": "T1", "session": format!("s{i}")}),
+        )]
+    });
+    let winners: Vec<usize> = (0..8)
+        .filter(|&i| results[i][0]["is_error"] == false)
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:#?}");
+    let winner = format!("s{}", winners[0]);
+    for (i, r) in results.iter().enumerate().filter(|(i, _)| *i != winners[0]) {
+        let error = tool_error(&r[0]);
+        assert_eq!(error["kind"], "conflict", "client {i}");
+        assert_eq!(error["holder"], winner.as_str(), "client {i}");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&format!("claimed by {winner}")))
+        );
+    }
+    let status = project.run(&["status", "--json"]).json();
+    assert_eq!(status["claimed"][0]["by"], winner.as_str());
+}
+
+#[test]
+fn eight_clients_completing_eight_tasks_lose_no_tick() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    let mut plan = String::from("# Many\n\n## Phase 1\n\n");
+    for i in 1..=8 {
+        plan.push_str(&format!("- [ ] T{i} task {i} [P]\n  - files: f{i}.txt\n"));
+        project.write(&format!("f{i}.txt"), "x");
+    }
+    project.write("plan.md", &plan);
+    let results = race(py, &project, |i| {
+        let id = format!("T{}", i + 1);
+        let who = format!("s{i}");
+        vec![
+            call("claim_task", json!({"id": id, "session": who})),
+            call("complete_task", json!({"id": id, "session": who})),
+        ]
+    });
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(ok(&r[0])["outcome"], "claimed", "client {i}");
+        assert_eq!(
+            ok(&r[1])["verification"]["verdict"],
+            "verified",
+            "client {i}"
+        );
+    }
+    let after = project.read_string("plan.md");
+    assert_eq!(
+        after,
+        plan.replace("- [ ]", "- [x]"),
+        "every tick landed, nothing else changed"
+    );
+}
