@@ -12,8 +12,10 @@
 //!   groups with timeouts, declared paths, acceptance items, locked criteria.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
-//! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook), merged
-//!   into files people also edit, never clobbering them.
+//! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook, the MCP
+//!   server in `.mcp.json`, `.codex/config.toml`, `.gemini/settings.json`), merged into files
+//!   people also edit, never clobbering them.
+//! - [`mcp`]: `baton mcp`, the plan as MCP tools and resources for agent sessions.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
 
 pub mod agents;

@@ -219,7 +219,7 @@ impl Default for Handler {
 }
 
 /// Pretty JSON with `unit` as one level of indentation.
-fn pretty(value: &impl Serialize, unit: &str) -> String {
+pub(super) fn pretty(value: &impl Serialize, unit: &str) -> String {
     let mut buf = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(unit.as_bytes());
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
@@ -229,7 +229,7 @@ fn pretty(value: &impl Serialize, unit: &str) -> String {
 }
 
 /// The value as it will be written: pretty in the file's indentation, or compact.
-fn pretty_value(value: &impl Serialize, style: &Style) -> Rendered {
+pub(super) fn pretty_value(value: &impl Serialize, style: &Style) -> Rendered {
     if style.compact {
         Rendered(serde_json::to_string(value).unwrap_or_default())
     } else {
@@ -238,18 +238,21 @@ fn pretty_value(value: &impl Serialize, style: &Style) -> Rendered {
 }
 
 /// A rendered value whose lines after the first are not yet indented.
-struct Rendered(String);
+pub(super) struct Rendered(String);
 
 // ---- where things are in the original text ----------------------------------------------
+//
+// The scanner and the layout below are shared with `mcp.rs`, which splices baton's MCP server
+// entry into `.mcp.json` and `.gemini/settings.json` the same way.
 
-enum Node {
+pub(super) enum Node {
     Object(Container),
     Array(Container),
     Scalar,
 }
 
 /// An object or array: the byte offsets of its brackets and of each child.
-struct Container {
+pub(super) struct Container {
     open: usize,
     close: usize,
     /// Each member or item: where it starts (the key, for members) and ends, its key, value.
@@ -265,7 +268,7 @@ struct Child {
 
 impl Container {
     /// The last member named `key` (the one JSON parsers keep when a key repeats).
-    fn member(&self, key: &str) -> Option<&Node> {
+    pub(super) fn member(&self, key: &str) -> Option<&Node> {
         self.children
             .iter()
             .rev()
@@ -275,9 +278,9 @@ impl Container {
 }
 
 /// A forgiving scanner over JSON already known to be valid.
-struct Scanner<'a> {
-    s: &'a [u8],
-    pos: usize,
+pub(super) struct Scanner<'a> {
+    pub(super) s: &'a [u8],
+    pub(super) pos: usize,
 }
 
 impl Scanner<'_> {
@@ -285,13 +288,13 @@ impl Scanner<'_> {
         self.s.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
+    pub(super) fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
     }
 
-    fn value(&mut self) -> Node {
+    pub(super) fn value(&mut self) -> Node {
         match self.peek() {
             Some(b'{') => Node::Object(self.container(b'}', true)),
             Some(b'[') => Node::Array(self.container(b']', false)),
@@ -377,7 +380,7 @@ impl Scanner<'_> {
 // ---- how the file is laid out -----------------------------------------------------------
 
 /// The file's layout, copied for what is inserted.
-struct Style {
+pub(super) struct Style {
     /// Everything on one line: insert compact JSON.
     compact: bool,
     /// One level of indentation.
@@ -386,7 +389,7 @@ struct Style {
 }
 
 impl Style {
-    fn detect(text: &str, root: &Node) -> Style {
+    pub(super) fn detect(text: &str, root: &Node) -> Style {
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let trimmed = text.trim_end();
         let compact = !trimmed.contains('\n');
@@ -428,7 +431,7 @@ impl Style {
     }
 
     /// An edit (offset, bytes removed, text inserted) adding `"key": value` to an object.
-    fn insert_member(
+    pub(super) fn insert_member(
         &self,
         text: &str,
         obj: &Container,

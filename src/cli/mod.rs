@@ -65,7 +65,7 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write a plan.md template and, optionally, agent instructions.
+    /// Write a plan.md template and, optionally, set agents up (instructions, MCP, commands).
     Init(init::Args),
     /// Check the plan: ids, dependencies, cycles, phases, keys.
     Lint(lint::Args),

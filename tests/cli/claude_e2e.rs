@@ -134,8 +134,11 @@ struct StandIn {
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
+/// What the scripted model does next, given the request so far.
+type Script = fn(&Value) -> Turn;
+
 impl StandIn {
-    fn start() -> StandIn {
+    fn start(script: Script) -> StandIn {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the stand-in API");
         let port = listener.local_addr().expect("stand-in address").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -148,7 +151,7 @@ impl StandIn {
                 let counter = Arc::clone(&counter);
                 std::thread::spawn(move || {
                     // A connection that breaks mid-request just ends; claude retries.
-                    let _ = serve_connection(stream, &log, &counter);
+                    let _ = serve_connection(stream, &log, &counter, script);
                 });
             }
         });
@@ -259,6 +262,7 @@ fn serve_connection(
     stream: TcpStream,
     log: &Mutex<Vec<Seen>>,
     counter: &AtomicUsize,
+    script: Script,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(CLAUDE_TIMEOUT + Duration::from_secs(60)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -270,7 +274,8 @@ fn serve_connection(
             path: request.path.clone(),
             body: body.clone(),
         });
-        let (content_type, payload) = answer(&request.method, &request.path, &body, counter);
+        let (content_type, payload) =
+            answer(&request.method, &request.path, &body, counter, script);
         let close = request
             .headers
             .get("connection")
@@ -304,7 +309,13 @@ fn offers_tools(body: &Value) -> bool {
 }
 
 /// The content type and body for any request.
-fn answer(method: &str, path: &str, body: &Value, counter: &AtomicUsize) -> (&'static str, String) {
+fn answer(
+    method: &str,
+    path: &str,
+    body: &Value,
+    counter: &AtomicUsize,
+    script: Script,
+) -> (&'static str, String) {
     if method != "POST" {
         return ("application/json", "{}".to_string());
     }
@@ -314,7 +325,7 @@ fn answer(method: &str, path: &str, body: &Value, counter: &AtomicUsize) -> (&'s
     let n = counter.fetch_add(1, Ordering::SeqCst);
     // Side requests (session title and the like) offer no tools: a plain short answer.
     let turn = if offers_tools(body) {
-        next_turn(body)
+        script(body)
     } else {
         Turn::Say("Marker file task".to_string())
     };
@@ -329,6 +340,15 @@ fn answer(method: &str, path: &str, body: &Value, counter: &AtomicUsize) -> (&'s
                 "id": format!("toolu_standin_{n:03}"),
                 "name": "Bash",
                 "input": {"command": command, "description": "scripted step"},
+            }),
+            "tool_use",
+        ),
+        Turn::Tool { name, input } => (
+            json!({
+                "type": "tool_use",
+                "id": format!("toolu_standin_{n:03}"),
+                "name": name,
+                "input": input,
             }),
             "tool_use",
         ),
@@ -394,6 +414,11 @@ fn sse(message_id: &str, model: &str, block: &Value, stop_reason: &str) -> Strin
 #[derive(Debug, PartialEq)]
 enum Turn {
     Bash(String),
+    /// Any other tool, such as an MCP tool (`mcp__baton__claim_task`).
+    Tool {
+        name: String,
+        input: Value,
+    },
     Say(String),
 }
 
@@ -514,7 +539,14 @@ fn wait_or_kill(child: &mut Child) -> (Option<i32>, bool) {
 
 /// `claude -p PROMPT --output-format stream-json --verbose` in the project, against the
 /// stand-in, with a throwaway HOME and the built `baton` first on PATH.
-fn run_claude(claude: &Path, project: &Project, home: &Path, api: &StandIn) -> ClaudeRun {
+fn run_claude(
+    claude: &Path,
+    project: &Project,
+    home: &Path,
+    api: &StandIn,
+    prompt: &str,
+    allowed_tools: &str,
+) -> ClaudeRun {
     let baton_dir = Path::new(BIN).parent().expect("baton's directory");
     let mut path = vec![baton_dir.to_path_buf()];
     path.extend(std::env::split_paths(
@@ -524,12 +556,12 @@ fn run_claude(claude: &Path, project: &Project, home: &Path, api: &StandIn) -> C
     let mut child = Command::new(claude)
         .args([
             "-p",
-            "Finish task T1 of plan.md, then stop.",
+            prompt,
             "--output-format",
             "stream-json",
             "--verbose",
             "--allowedTools",
-            "Bash",
+            allowed_tools,
             "--max-turns",
             "12",
         ])
@@ -613,8 +645,15 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
     );
 
     let home = tempfile::tempdir().expect("temp HOME");
-    let api = StandIn::start();
-    let run = run_claude(&claude, &p, home.path(), &api);
+    let api = StandIn::start(next_turn);
+    let run = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        "Finish task T1 of plan.md, then stop.",
+        "Bash",
+    );
     let trace = || {
         let requests: Vec<String> = api
             .all_requests()
@@ -696,5 +735,158 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
     // The project: the work is really done now, and baton agrees.
     assert_eq!(p.read_string("done.txt"), "ok\n");
     assert!(p.read_string("plan.md").contains("- [x] T1"));
+    p.run(&["verify", "--task", "T1"]).success();
+}
+
+// ---------------------------------------------------------------------------------------
+// The MCP server, registered by `baton init --agents claude`.
+
+const MCP_PLAN: &str = "# Report
+
+## Phase 1: Work
+
+- [ ] T1 Write the report
+  - files: report.txt
+  - verify: `test -f report.txt`
+- [ ] T2 Review the report
+  - after: T1
+";
+
+const DECISION: &str = "Report kept to one line";
+
+/// The scripted session: claim T1 through baton's MCP tool, do the work, log a decision and
+/// complete the task through the tools, then finish.
+fn mcp_turn(body: &Value) -> Turn {
+    let tool = |name: &str, input: Value| Turn::Tool {
+        name: format!("mcp__baton__{name}"),
+        input,
+    };
+    match tool_results(body) {
+        0 => tool("claim_task", json!({"id": "T1", "session": SESSION})),
+        1 => Turn::Bash("echo done > report.txt".to_string()),
+        2 => tool(
+            "log_decision",
+            json!({"text": DECISION, "task": "T1", "session": SESSION}),
+        ),
+        3 => tool("complete_task", json!({"id": "T1", "session": SESSION})),
+        _ => Turn::Say("T1 is done and verified.".to_string()),
+    }
+}
+
+/// The text of every tool result in a request, in order.
+fn tool_result_texts(body: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for message in body["messages"].as_array().into_iter().flatten() {
+        for block in message["content"].as_array().into_iter().flatten() {
+            if block["type"] != "tool_result" {
+                continue;
+            }
+            let text = match &block["content"] {
+                Value::String(s) => s.clone(),
+                Value::Array(parts) => parts
+                    .iter()
+                    .filter_map(|p| p["text"].as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => String::new(),
+            };
+            out.push(text);
+        }
+    }
+    out
+}
+
+#[test]
+fn claude_code_uses_batons_mcp_tools_from_the_config_init_wrote() {
+    let Some(claude) = claude_cli() else { return };
+
+    let p = Project::new();
+    p.write("plan.md", MCP_PLAN);
+    p.git_init();
+    p.run(&["init", "--agents", "claude"]).success();
+    let config: Value = serde_json::from_str(&p.read_string(".mcp.json")).expect(".mcp.json");
+    assert_eq!(
+        config["mcpServers"]["baton"]["command"], "baton",
+        "{config:#}"
+    );
+
+    let home = tempfile::tempdir().expect("temp HOME");
+    let api = StandIn::start(mcp_turn);
+    let run = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        "Take task T1 of the plan, do it, and complete it with baton's tools.",
+        "Bash,mcp__baton",
+    );
+    let trace = || run.describe();
+    assert!(!run.timed_out, "claude hung\n{}", trace());
+    assert_eq!(run.code, Some(0), "{}", trace());
+
+    // The session's init: baton's server connected, its tools offered.
+    let init = run
+        .events
+        .iter()
+        .find(|e| e["type"] == "system" && e["subtype"] == "init")
+        .unwrap_or_else(|| panic!("no system/init event\n{}", trace()));
+    let baton = init["mcp_servers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["name"] == "baton")
+        .unwrap_or_else(|| panic!("baton is not among the MCP servers: {init:#}"));
+    assert_eq!(baton["status"], "connected", "{init:#}");
+    let tools: Vec<&str> = init["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for name in ["claim_task", "complete_task", "log_decision", "next_tasks"] {
+        assert!(
+            tools.contains(&format!("mcp__baton__{name}").as_str()),
+            "{name} missing from {tools:?}"
+        );
+    }
+
+    // Each scripted call reached baton and got the answer it should.
+    let model = api.model_requests();
+    let last = model
+        .last()
+        .unwrap_or_else(|| panic!("no model request\n{}", trace()));
+    let results = tool_result_texts(&last.body);
+    assert_eq!(results.len(), 4, "{results:#?}\n{}", trace());
+    assert!(
+        results[0].contains(r#""outcome":"claimed""#),
+        "{}",
+        results[0]
+    );
+    assert!(results[2].contains(DECISION), "{}", results[2]);
+    assert!(
+        results[3].contains(r#""verdict":"verified""#),
+        "{}",
+        results[3]
+    );
+    assert!(results[3].contains(r#""ticked":true"#), "{}", results[3]);
+
+    let result = run
+        .events
+        .iter()
+        .rfind(|e| e["type"] == "result")
+        .unwrap_or_else(|| panic!("no result event\n{}", trace()));
+    assert_eq!(result["is_error"], false, "{result:#}\n{}", trace());
+
+    // The plan changed exactly as the calls said: T1 ticked, one decision logged, claim gone.
+    let plan = p.read_string("plan.md");
+    assert!(plan.contains("- [x] T1 Write the report"), "{plan}");
+    assert!(plan.contains("- [ ] T2 Review the report"), "{plan}");
+    assert!(
+        plan.lines()
+            .any(|l| l.ends_with(&format!("T1: [{SESSION}] {DECISION}"))),
+        "{plan}"
+    );
+    let status = p.run(&["status", "--json"]).json();
+    assert_eq!(status["claimed"], json!([]), "{status:#}");
     p.run(&["verify", "--task", "T1"]).success();
 }

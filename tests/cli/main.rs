@@ -9,6 +9,7 @@ mod errors;
 mod graph;
 mod harness;
 mod hook;
+mod init_agents;
 mod lock;
 mod mcp;
 mod prompts;
