@@ -4,8 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::error::CliError;
+use crate::graph::{self, Dag, Readiness};
 use crate::plan::{Plan, Task, store};
 use crate::state::StateStore;
+use crate::verify::lock;
 
 /// File names searched for, in this order, in the current directory and its parents.
 pub const PLAN_NAMES: &[&str] = &["plan.md", "PLAN.md", "tasks.md"];
@@ -75,6 +77,60 @@ impl PlanFile {
 
     pub fn state(&self) -> Result<StateStore, CliError> {
         Ok(StateStore::open(&self.path)?)
+    }
+
+    /// The claims by task id, and each task's readiness given them (indexed like
+    /// `plan.tasks`).
+    pub fn readiness(
+        &self,
+        plan: &Plan,
+    ) -> Result<(HashMap<String, crate::state::Claim>, Vec<Readiness>), CliError> {
+        let claims = self.claims()?;
+        let owners = claims
+            .iter()
+            .map(|(id, c)| (id.clone(), c.owner.clone()))
+            .collect();
+        let readiness = graph::readiness(plan, &Dag::build(plan), &owners);
+        Ok((claims, readiness))
+    }
+
+    /// How `verify` runs for this plan: commands in the repository's root, scope paths
+    /// relative to the plan's directory, history from the plan's git log.
+    pub fn verify_options(
+        &self,
+        jobs: Option<usize>,
+        timeout: std::time::Duration,
+        tail_bytes: usize,
+    ) -> crate::verify::Options {
+        let base = self.dir();
+        let repo_root =
+            crate::repo::discover(&self.path).map_or_else(|| base.clone(), |r| r.worktree_root);
+        crate::verify::Options {
+            jobs: jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+                .max(1),
+            timeout,
+            tail_bytes,
+            repo_root,
+            base,
+            plan_file: Some(self.path.clone()),
+        }
+    }
+
+    /// What changed in the plan's acceptance criteria since `baton lock` (nothing without a
+    /// lock file).
+    pub fn lock_changes(&self, plan: &Plan) -> Result<Vec<lock::Change>, CliError> {
+        let lock_path = lock::LockFile::path_for(&self.path);
+        match lock::LockFile::load(&lock_path) {
+            Ok(Some(lockfile)) => {
+                let key = lock::LockFile::plan_key(&lock_path, &self.path);
+                Ok(lockfile.changes(&key, plan))
+            }
+            Ok(None) => Ok(Vec::new()),
+            Err(err) => Err(CliError::input(err.to_string()).with_hint(
+                "fix or delete the lock file, then `baton lock` to record the criteria again",
+            )),
+        }
     }
 
     /// Claims by task id. Reading never creates the database: with none, nothing is claimed.

@@ -9,10 +9,13 @@ use super::context::PlanFile;
 use super::error::CliError;
 use super::printer::{self, Printer};
 use super::views::{Envelope, TaskView};
-use crate::graph::{self, Dag, Readiness};
+use crate::graph::Readiness;
 use crate::plan::{Plan, Status, Task};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum StatusFilter {
     Todo,
     InProgress,
@@ -20,6 +23,18 @@ pub enum StatusFilter {
     Skipped,
     /// Todo or in progress.
     Open,
+}
+
+impl StatusFilter {
+    pub fn matches(self, status: Status) -> bool {
+        match self {
+            StatusFilter::Todo => status == Status::Todo,
+            StatusFilter::InProgress => status == Status::InProgress,
+            StatusFilter::Done => status == Status::Done,
+            StatusFilter::Skipped => status == Status::Skipped,
+            StatusFilter::Open => !status.is_closed(),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -111,13 +126,7 @@ pub fn task_line(plan: &Plan, task: &Task, readiness: &Readiness) -> String {
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
-    let claims = file.claims()?;
-    let owners = claims
-        .iter()
-        .map(|(id, c)| (id.clone(), c.owner.clone()))
-        .collect();
-    let dag = Dag::build(&plan);
-    let readiness = graph::readiness(&plan, &dag, &owners);
+    let (claims, readiness) = file.readiness(&plan)?;
     let phase = args
         .phase
         .as_deref()
@@ -127,14 +136,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         .tasks
         .iter()
         .filter(|t| phase.is_none_or(|ph| t.phase == ph))
-        .filter(|t| match args.status {
-            None => true,
-            Some(StatusFilter::Todo) => t.status == Status::Todo,
-            Some(StatusFilter::InProgress) => t.status == Status::InProgress,
-            Some(StatusFilter::Done) => t.status == Status::Done,
-            Some(StatusFilter::Skipped) => t.status == Status::Skipped,
-            Some(StatusFilter::Open) => !t.status.is_closed(),
-        })
+        .filter(|t| args.status.is_none_or(|s| s.matches(t.status)))
         .filter(|t| !args.ready || readiness[t.index] == Readiness::Ready)
         .filter(|t| !args.claimed || t.id.as_ref().is_some_and(|id| claims.contains_key(id)))
         .collect();

@@ -10,7 +10,7 @@ use super::error::CliError;
 use super::list::task_line;
 use super::printer::Printer;
 use super::views::{Envelope, TaskView};
-use crate::graph::{self, Dag, Readiness};
+use crate::graph::{self, Readiness};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,13 +31,7 @@ struct NextView {
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
-    let claims = file.claims()?;
-    let owners = claims
-        .iter()
-        .map(|(id, c)| (id.clone(), c.owner.clone()))
-        .collect();
-    let dag = Dag::build(&plan);
-    let readiness = graph::readiness(&plan, &dag, &owners);
+    let (_, readiness) = file.readiness(&plan)?;
     let ready: Vec<usize> = plan
         .tasks
         .iter()

@@ -7,7 +7,6 @@ use super::context::{PlanFile, find_task};
 use super::error::CliError;
 use super::printer::{self, Printer};
 use super::views::{Envelope, TaskView};
-use crate::graph::{self, Dag};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,12 +21,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let task = find_task(&plan, &file, &args.id)?;
-    let claims = file.claims()?;
-    let owners = claims
-        .iter()
-        .map(|(id, c)| (id.clone(), c.owner.clone()))
-        .collect();
-    let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+    let (claims, readiness) = file.readiness(&plan)?;
     let claim = task.id.as_ref().and_then(|id| claims.get(id));
     let view = TaskView::new(&plan, task, &readiness[task.index], claim);
     if args.json {

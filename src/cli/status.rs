@@ -9,7 +9,7 @@ use super::context::PlanFile;
 use super::error::CliError;
 use super::printer::{self, Printer};
 use super::views::{ClaimView, Envelope};
-use crate::graph::{self, Dag, Readiness};
+use crate::graph::{self, Readiness};
 use crate::plan::Status;
 
 #[derive(Debug, clap::Args)]
@@ -58,13 +58,7 @@ struct StatusView {
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
-    let claims = file.claims()?;
-    let owners = claims
-        .iter()
-        .map(|(id, c)| (id.clone(), c.owner.clone()))
-        .collect();
-    let dag = Dag::build(&plan);
-    let readiness = graph::readiness(&plan, &dag, &owners);
+    let (claims, readiness) = file.readiness(&plan)?;
     let current = graph::current_phase(&plan);
     let count = |tasks: &[usize], status: Status| {
         tasks

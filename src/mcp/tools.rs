@@ -22,10 +22,11 @@ use super::views::*;
 use crate::cli::claim::{self, Claimed, Released};
 use crate::cli::context::{PlanFile, find_task};
 use crate::cli::error::{CliError, Kind};
+use crate::cli::list::StatusFilter;
 use crate::cli::views::TaskView;
-use crate::graph::{self, Dag, Readiness};
+use crate::graph::{self, Readiness};
 use crate::plan::{Plan, Severity, Status};
-use crate::verify::{self, TaskReport, Verdict, exec, lock};
+use crate::verify::{self, TaskReport, Verdict, exec};
 
 /// Every tool the server offers.
 pub const TOOL_NAMES: &[&str] = &[
@@ -123,17 +124,6 @@ impl IntoCallToolResult for ToolError {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct NoParams {}
-
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum StatusFilter {
-    Todo,
-    InProgress,
-    Done,
-    Skipped,
-    /// Todo or in progress.
-    Open,
-}
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ListParams {
@@ -283,14 +273,6 @@ fn problem(d: &crate::plan::Diagnostic, file: &PlanFile) -> ProblemView {
     }
 }
 
-fn owners(file: &PlanFile) -> Result<std::collections::HashMap<String, String>, ToolError> {
-    Ok(file
-        .claims()?
-        .into_iter()
-        .map(|(id, c)| (id, c.owner))
-        .collect())
-}
-
 #[tool_router(vis = "pub(super)")]
 impl BatonServer {
     #[tool(
@@ -303,12 +285,7 @@ impl BatonServer {
     ) -> Result<Json<OverviewView>, ToolError> {
         let file = self.plan_file()?;
         let (_, plan) = file.load()?;
-        let claims = file.claims()?;
-        let owners = claims
-            .iter()
-            .map(|(id, c)| (id.clone(), c.owner.clone()))
-            .collect();
-        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let (claims, readiness) = file.readiness(&plan)?;
         let current = graph::current_phase(&plan);
         let phases = plan
             .phases
@@ -379,12 +356,7 @@ impl BatonServer {
     ) -> Result<Json<TasksView>, ToolError> {
         let file = self.plan_file()?;
         let (_, plan) = file.load()?;
-        let claims = file.claims()?;
-        let owners = claims
-            .iter()
-            .map(|(id, c)| (id.clone(), c.owner.clone()))
-            .collect();
-        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let (claims, readiness) = file.readiness(&plan)?;
         let phase = params
             .phase
             .as_deref()
@@ -394,15 +366,7 @@ impl BatonServer {
             .tasks
             .iter()
             .filter(|t| phase.is_none_or(|p| t.phase == p))
-            .filter(|t| {
-                params.status.is_none_or(|s| match s {
-                    StatusFilter::Todo => t.status == Status::Todo,
-                    StatusFilter::InProgress => t.status == Status::InProgress,
-                    StatusFilter::Done => t.status == Status::Done,
-                    StatusFilter::Skipped => t.status == Status::Skipped,
-                    StatusFilter::Open => !t.status.is_closed(),
-                })
-            })
+            .filter(|t| params.status.is_none_or(|s| s.matches(t.status)))
             .filter(|t| !params.ready || readiness[t.index] == Readiness::Ready)
             .map(|t| t.index)
             .collect();
@@ -433,8 +397,7 @@ impl BatonServer {
         let file = self.plan_file()?;
         let (_, plan) = file.load()?;
         require_sound(&plan, &file)?;
-        let owners = owners(&file)?;
-        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let (_, readiness) = file.readiness(&plan)?;
         let current = graph::current_phase(&plan);
         let ready: Vec<TaskView> = plan
             .tasks
@@ -818,26 +781,8 @@ fn run_verification(
     file: &PlanFile,
     tasks: &[usize],
 ) -> Result<Vec<TaskReport>, ToolError> {
-    let base = file.dir();
-    let repo_root =
-        crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
-    let options = verify::Options {
-        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
-        timeout: COMMAND_TIMEOUT,
-        tail_bytes: TAIL_BYTES,
-        repo_root,
-        base,
-        plan_file: Some(file.path.clone()),
-    };
-    let lock_path = lock::LockFile::path_for(&file.path);
-    let changes = match lock::LockFile::load(&lock_path) {
-        Ok(Some(lockfile)) => {
-            let key = lock::LockFile::plan_key(&lock_path, &file.path);
-            lockfile.changes(&key, plan)
-        }
-        Ok(None) => Vec::new(),
-        Err(err) => return Err(CliError::input(err.to_string()).into()),
-    };
+    let options = file.verify_options(None, COMMAND_TIMEOUT, TAIL_BYTES);
+    let changes = file.lock_changes(plan)?;
     Ok(verify::verify_tasks(
         plan,
         tasks,
