@@ -8,6 +8,7 @@ use super::context::{PlanFile, find_task};
 use super::error::{CliError, Kind};
 use super::printer::{self, Printer};
 use crate::graph::{self, Dag, Readiness};
+use crate::plan::Plan;
 use crate::state::{Claim, ClaimOutcome};
 
 #[derive(Debug, clap::Args)]
@@ -45,11 +46,16 @@ pub enum Claimed {
     HeldBy(Claim),
 }
 
-/// Claims `id` for `by` after checking it is ready (unless `force`). Shared by `baton claim`
-/// and the MCP server; prints nothing.
-pub fn claim_task(file: &PlanFile, id: &str, by: &str, force: bool) -> Result<Claimed, CliError> {
-    let (_, plan) = file.load()?;
-    let task = find_task(&plan, file, id)?;
+/// Claims `id` of `plan` (as loaded from `file`) for `by` after checking it is ready
+/// (unless `force`). Shared by `baton claim` and the MCP server; prints nothing.
+pub fn claim_task(
+    file: &PlanFile,
+    plan: &Plan,
+    id: &str,
+    by: &str,
+    force: bool,
+) -> Result<Claimed, CliError> {
+    let task = find_task(plan, file, id)?;
     let state = file.state()?;
     if !force {
         let owners = state
@@ -57,7 +63,7 @@ pub fn claim_task(file: &PlanFile, id: &str, by: &str, force: bool) -> Result<Cl
             .into_iter()
             .map(|c| (c.task_id, c.owner))
             .collect();
-        let readiness = graph::readiness(&plan, &Dag::build(&plan), &owners);
+        let readiness = graph::readiness(plan, &Dag::build(plan), &owners);
         let not_ready = |why: String| {
             CliError::new(Kind::Conflict, format!("{id} is not ready: {why}"))
                 .with_hint("`baton next` lists ready tasks; --force claims anyway")
@@ -113,7 +119,8 @@ pub fn claim(p: &mut Printer, g: &Globals, args: &ClaimArgs) -> Result<ExitCode,
         );
     };
     let file = PlanFile::locate(g.plan.as_deref())?;
-    match claim_task(&file, &args.id, by, args.force)? {
+    let (_, plan) = file.load()?;
+    match claim_task(&file, &plan, &args.id, by, args.force)? {
         Claimed::New => {
             p.status(format!(
                 "{} {} is claimed by {by}",

@@ -434,7 +434,7 @@ impl BatonServer {
         let file = self.plan_file()?;
         let (_, plan) = file.load()?;
         require_sound(&plan, &file)?;
-        match claim::claim_task(&file, &params.id, &session, params.force)? {
+        match claim::claim_task(&file, &plan, &params.id, &session, params.force)? {
             Claimed::New => Ok(Json(ClaimResultView {
                 id: params.id,
                 session,
