@@ -16,6 +16,7 @@
 //!
 //! Nothing here prints or knows about the terminal; the CLI turns reports into views.
 
+pub mod code;
 pub mod exec;
 pub mod git;
 pub mod lock;
