@@ -24,7 +24,7 @@ use super::error::CliError;
 use super::printer::Printer;
 use super::verify::{TAIL_BYTES, evidence_lines, tamper_lines};
 use crate::plan::{Plan, Status};
-use crate::verify::{self, TaskReport, Verdict, lock};
+use crate::verify::{self, TaskReport, Verdict};
 
 /// Claude Code's "blocking error": the stop is refused and stderr goes to the agent.
 const BLOCK: u8 = 2;
@@ -209,7 +209,16 @@ fn claude_stop(p: &mut Printer, g: &Globals, args: &ClaudeStopArgs) -> Result<Ex
             .iter()
             .filter(|r| r.verdict == Verdict::Unverifiable)
             .count();
+        // Warnings (drift, not wired, untouched files) are for a reviewer, not a reason to
+        // keep the session going.
+        let warned = reports
+            .iter()
+            .filter(|r| r.verdict == Verdict::VerifiedWithWarnings)
+            .count();
         let mut why = format!("session {owner}'s tasks are finished ({verified} verified");
+        if warned > 0 {
+            why.push_str(&format!(", {warned} verified with warnings"));
+        }
         if trusted > 0 {
             why.push_str(&format!(", {trusted} ticked without evidence"));
         }
@@ -321,33 +330,12 @@ fn verify_indices(
     if indices.is_empty() {
         return Ok(Vec::new());
     }
-    let base = file.dir();
-    let repo_root =
-        crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
-    let options = verify::Options {
-        jobs: args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
-            .max(1),
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        tail_bytes: TAIL_BYTES,
-        repo_root,
-        base,
-        plan_file: Some(file.path.clone()),
-    };
-    let lock_path = lock::LockFile::path_for(&file.path);
-    let changes = match lock::LockFile::load(&lock_path) {
-        Ok(Some(lockfile)) => {
-            let key = lock::LockFile::plan_key(&lock_path, &file.path);
-            lockfile.changes(&key, plan)
-        }
-        Ok(None) => Vec::new(),
-        Err(err) => {
-            return Err(CliError::input(err.to_string()).with_hint(
-                "fix or delete the lock file, then `baton lock` to record the criteria again",
-            ));
-        }
-    };
+    let options = file.verify_options(
+        args.jobs,
+        Duration::from_secs(args.timeout.max(1)),
+        TAIL_BYTES,
+    );
+    let changes = file.lock_changes(plan)?;
     Ok(verify::verify_tasks(
         plan,
         indices,

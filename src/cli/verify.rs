@@ -14,7 +14,7 @@ use super::error::{CliError, Kind, code};
 use super::printer::{self, BOLD, CYAN, DIM, GREEN, Printer, RED, YELLOW};
 use super::views::Envelope;
 use crate::plan::{Plan, Status, edit, store};
-use crate::verify::{self, TaskReport, Verdict, exec, lock};
+use crate::verify::{self, Finding, Layer, TaskReport, Verdict, Weight, exec, lock};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,6 +45,14 @@ pub struct Args {
     /// Also write a JUnit XML report to FILE, for CI systems.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Print one task's full reasoning, layer by layer: everything each layer looked at,
+    /// what it found, and the rule that decided the verdict.
+    #[arg(
+        long,
+        value_name = "ID",
+        conflicts_with_all = ["phase", "task", "all", "fix", "json", "junit"]
+    )]
+    explain: Option<String>,
 }
 
 /// Bytes of each command's output kept for the report.
@@ -55,32 +63,12 @@ const TAIL_LINES: usize = 12;
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
-    let base = file.dir();
-    let repo_root =
-        crate::repo::discover(&file.path).map_or_else(|| base.clone(), |r| r.worktree_root);
-    let options = verify::Options {
-        jobs: args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        tail_bytes: TAIL_BYTES,
-        repo_root,
-        base: base.clone(),
-        plan_file: Some(file.path.clone()),
-    };
-    let lock_path = lock::LockFile::path_for(&file.path);
-    let changes = match lock::LockFile::load(&lock_path) {
-        Ok(Some(lockfile)) => {
-            let key = lock::LockFile::plan_key(&lock_path, &file.path);
-            lockfile.changes(&key, &plan)
-        }
-        Ok(None) => Vec::new(),
-        Err(err) => {
-            return Err(CliError::input(err.to_string()).with_hint(
-                "fix or delete the lock file, then `baton lock` to record the criteria again",
-            ));
-        }
-    };
+    let options = file.verify_options(
+        args.jobs,
+        Duration::from_secs(args.timeout.max(1)),
+        TAIL_BYTES,
+    );
+    let changes = file.lock_changes(&plan)?;
 
     // One bar per batch of commands (a phase, or the tasks asked for), shown only on a
     // terminal and never under --json.
@@ -105,6 +93,17 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         }
     };
 
+    // One verifier for the whole run: the file listing, the code index and the history are
+    // read at most once, however many phases are verified.
+    let mut verifier = verify::Verifier::new(&plan, &changes, &options);
+
+    if let Some(id) = &args.explain {
+        let t = find_task(&plan, &file, id)?.index;
+        let reports = verifier.run(&[t], &mut on_command);
+        explain(p, &file, &plan, &reports[0])?;
+        return Ok(ExitCode::from(exit_code(&reports, args.trust_unverifiable)));
+    }
+
     // Which tasks: as asked, or the first phase that is not fully verified.
     let (scope, reports) = if !args.task.is_empty() {
         let mut tasks = Vec::new();
@@ -114,11 +113,11 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
                 tasks.push(t);
             }
         }
-        let reports = verify::verify_tasks(&plan, &tasks, &changes, &options, &mut on_command);
+        let reports = verifier.run(&tasks, &mut on_command);
         ("tasks".to_string(), reports)
     } else if args.all {
         let tasks: Vec<usize> = (0..plan.tasks.len()).collect();
-        let reports = verify::verify_tasks(&plan, &tasks, &changes, &options, &mut on_command);
+        let reports = verifier.run(&tasks, &mut on_command);
         ("all".to_string(), reports)
     } else if let Some(number) = args.phase {
         let phase = number
@@ -132,20 +131,13 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
                 ))
                 .with_hint("`baton status` lists the phases with their numbers")
             })?;
-        let reports = verify::verify_tasks(
-            &plan,
-            &plan.phases[phase].tasks,
-            &changes,
-            &options,
-            &mut on_command,
-        );
+        let reports = verifier.run(&plan.phases[phase].tasks, &mut on_command);
         (format!("phase {number}"), reports)
     } else {
         let mut all = Vec::new();
         let mut scope = "all phases verified".to_string();
         for phase in &plan.phases {
-            let reports =
-                verify::verify_tasks(&plan, &phase.tasks, &changes, &options, &mut on_command);
+            let reports = verifier.run(&phase.tasks, &mut on_command);
             let finished = reports
                 .iter()
                 .all(|r| r.verdict.is_finished(args.trust_unverifiable));
@@ -254,11 +246,7 @@ fn fix(
     for r in reports.iter_mut() {
         let id = plan.tasks[r.task].display_id();
         if let Some((_, to)) = done.iter().find(|(d, _)| *d == id) {
-            r.verdict = if *to == Status::Done {
-                Verdict::Verified
-            } else {
-                Verdict::Incomplete
-            };
+            r.verdict = verify::verdict(*to, r);
         }
     }
     Ok(done)
@@ -267,6 +255,7 @@ fn fix(
 fn verdict_style(v: Verdict) -> (anstyle::Style, &'static str) {
     match v {
         Verdict::Verified => (GREEN, "✓"),
+        Verdict::VerifiedWithWarnings => (YELLOW, "✓"),
         Verdict::Skipped => (DIM, "-"),
         Verdict::Unverifiable => (YELLOW, "?"),
         Verdict::Incomplete | Verdict::DoneUnticked => (YELLOW, "○"),
@@ -284,6 +273,13 @@ fn report(
     fixed: &[(String, Status)],
 ) -> Result<(), CliError> {
     let mut phase = usize::MAX;
+    // Verdicts in one column: as wide as the longest shown.
+    let width = reports
+        .iter()
+        .map(|r| r.verdict.as_str().len())
+        .max()
+        .unwrap_or(0)
+        .max(13);
     let mut order: Vec<&TaskReport> = reports.iter().collect();
     order.sort_by_key(|r| (plan.tasks[r.task].phase, r.verdict, r.task));
     for r in order {
@@ -294,10 +290,7 @@ fn report(
                 .iter()
                 .filter(|x| plan.tasks[x.task].phase == phase)
                 .collect();
-            let verified = in_phase
-                .iter()
-                .filter(|x| x.verdict == Verdict::Verified)
-                .count();
+            let verified = in_phase.iter().filter(|x| x.verdict.is_verified()).count();
             p.line(format!(
                 "{}  {}",
                 printer::paint(BOLD, &plan.phases[phase].title),
@@ -308,7 +301,7 @@ fn report(
         p.line(format!(
             "  {} {} {}  {}",
             printer::paint(style, mark),
-            printer::paint(style, format!("{:<13}", r.verdict.as_str())),
+            printer::paint(style, format!("{:<width$}", r.verdict.as_str())),
             printer::paint(BOLD, task.display_id()),
             task.title
         ))?;
@@ -325,7 +318,7 @@ fn report(
         if let lock::Change::Removed { id, .. } = change {
             p.line(format!(
                 "  {} task {id} was locked but is gone from the plan",
-                printer::paint(RED, "✗ tampered    ")
+                printer::paint(RED, format!("✗ {:<width$}", "tampered"))
             ))?;
         }
     }
@@ -341,6 +334,7 @@ fn report(
     let mut parts = Vec::new();
     for v in [
         Verdict::Verified,
+        Verdict::VerifiedWithWarnings,
         Verdict::FalseDone,
         Verdict::Tampered,
         Verdict::DoneUnticked,
@@ -368,51 +362,65 @@ fn report(
     if count(Verdict::FalseDone) + count(Verdict::DoneUnticked) > 0 && fixed.is_empty() {
         p.hint("`baton verify --fix` ticks and unticks boxes to match the evidence")?;
     }
+    if count(Verdict::VerifiedWithWarnings) + count(Verdict::FalseDone) > 0 {
+        p.hint("`baton verify --explain ID` prints one task's full reasoning, layer by layer")?;
+    }
     Ok(())
 }
 
-/// What failed (or, for an open task, what is missing), one line each.
+/// The word before a finding in the report: `files` for the declared scope (as it has always
+/// read), else the layer.
+fn label(f: &Finding) -> &'static str {
+    match f.layer {
+        Layer::Commands => "verify",
+        Layer::Acceptance => "acceptance",
+        Layer::Paths if f.check.starts_with("declared") => "files",
+        Layer::Paths => "paths",
+        Layer::Identifiers => "identifier",
+        Layer::Wiring => "wiring",
+        Layer::Stubs => "stub",
+        Layer::History => "git",
+    }
+}
+
+/// A failing command's line and the tail of its output.
+fn command_lines(c: &exec::CommandResult, lines: &mut Vec<String>) {
+    // Sub-second timings would only add noise (and make reports differ run to run).
+    let took = if c.duration >= Duration::from_secs(1) {
+        format!(" after {:.1} s", c.duration.as_secs_f64())
+    } else {
+        String::new()
+    };
+    lines.push(format!(
+        "{} `{}` {}{took}",
+        printer::paint(CYAN, "verify"),
+        c.command,
+        outcome_word(&c.outcome),
+    ));
+    let tail: Vec<&str> = c.tail.lines().collect();
+    let start = tail.len().saturating_sub(TAIL_LINES);
+    if start > 0 || c.dropped_bytes > 0 {
+        lines.push(printer::paint(DIM, "  | …"));
+    }
+    for l in &tail[start..] {
+        lines.push(printer::paint(DIM, format!("  | {l}")));
+    }
+}
+
+/// What failed (or, for an open task, what is missing) and what deserves a look, one line
+/// each: failing commands with their output, hard findings, open acceptance items, then
+/// warnings.
 pub(super) fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
     let mut lines = Vec::new();
     let show_all = status != Status::Done || r.verdict == Verdict::FalseDone;
     for c in &r.commands {
-        if c.outcome.is_success() {
-            continue;
-        }
-        // Sub-second timings would only add noise (and make reports differ run to run).
-        let took = if c.duration >= Duration::from_secs(1) {
-            format!(" after {:.1} s", c.duration.as_secs_f64())
-        } else {
-            String::new()
-        };
-        lines.push(format!(
-            "{} `{}` {}{took}",
-            printer::paint(CYAN, "verify"),
-            c.command,
-            outcome_word(&c.outcome),
-        ));
-        let tail: Vec<&str> = c.tail.lines().collect();
-        let start = tail.len().saturating_sub(TAIL_LINES);
-        if start > 0 || c.dropped_bytes > 0 {
-            lines.push(printer::paint(DIM, "  | …"));
-        }
-        for l in &tail[start..] {
-            lines.push(printer::paint(DIM, format!("  | {l}")));
+        if !c.outcome.is_success() {
+            command_lines(c, &mut lines);
         }
     }
-    for path in &r.paths {
-        if !path.passed() {
-            let what = if path.glob {
-                "matches no file"
-            } else {
-                "does not exist"
-            };
-            lines.push(format!(
-                "{} `{}` {what}",
-                printer::paint(CYAN, "files"),
-                path.pattern
-            ));
-        }
+    let shown = |f: &&Finding| !matches!(f.layer, Layer::Commands | Layer::Acceptance);
+    for f in r.hard().filter(shown) {
+        lines.push(format!("{} {}", printer::paint(CYAN, label(f)), f.message));
     }
     if show_all && r.acceptance.0 < r.acceptance.1 {
         lines.push(format!(
@@ -422,26 +430,124 @@ pub(super) fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
             r.acceptance.1
         ));
     }
-    if status == Status::Done
-        && let Some(git) = &r.git
-        && !git.touched()
-    {
-        let since = git
-            .since
-            .as_ref()
-            .map_or(String::new(), |s| format!(" since the phase began ({s})"));
-        lines.push(printer::paint(
-            YELLOW,
-            format!("git: no commit{since} and no uncommitted edit touched its files"),
+    for f in r.warnings().filter(shown) {
+        lines.push(format!(
+            "{} {}",
+            printer::paint(YELLOW, format!("{} warning:", label(f))),
+            f.message
         ));
     }
     if r.verdict == Verdict::Unverifiable {
         lines.push(printer::paint(
             DIM,
-            "ticked with no evidence defined: trusted, not verified",
+            if r.has_evidence() {
+                "ticked with no positive evidence: trusted, not verified"
+            } else {
+                "ticked with no evidence defined: trusted, not verified"
+            },
         ));
     }
     lines
+}
+
+/// `baton verify --explain ID`: everything every layer looked at and found for one task,
+/// and the rule that decided its verdict.
+fn explain(p: &mut Printer, file: &PlanFile, plan: &Plan, r: &TaskReport) -> Result<(), CliError> {
+    let task = &plan.tasks[r.task];
+    let (style, mark) = verdict_style(r.verdict);
+    p.line(format!(
+        "{} {}",
+        printer::paint(BOLD, task.display_id()),
+        task.title
+    ))?;
+    p.line(format!(
+        "  {}:{}, {}, box {}",
+        file.shown,
+        task.line_span.line,
+        plan.phases[task.phase].title,
+        task.status.as_str()
+    ))?;
+    p.line(format!(
+        "  scope: {}",
+        match task.scope_source {
+            crate::plan::ScopeSource::Declared => format!("declared ({})", task.files.join(", ")),
+            crate::plan::ScopeSource::Inferred =>
+                format!("named in the text ({})", task.files.join(", ")),
+            crate::plan::ScopeSource::None => "none".to_string(),
+        }
+    ))?;
+    p.line(format!(
+        "{} {}",
+        printer::paint(style, format!("{mark} {}", r.verdict.as_str())),
+        r.reason(task.status)
+    ))?;
+    if let Some(change) = &r.tamper {
+        for line in tamper_lines(change) {
+            p.line(format!("  {line}"))?;
+        }
+    }
+    for layer in Layer::ALL {
+        let found: Vec<&Finding> = r.findings.iter().filter(|f| f.layer == layer).collect();
+        p.line("")?;
+        p.line(printer::paint(BOLD, layer.as_str()))?;
+        if found.is_empty() {
+            p.line(printer::paint(
+                DIM,
+                format!("  · {}", nothing_found(layer, task, r)),
+            ))?;
+            continue;
+        }
+        for f in found {
+            let (style, mark) = match f.weight {
+                Weight::Hard => (RED, "✗"),
+                Weight::Warning => (YELLOW, "!"),
+                Weight::Positive => (GREEN, "✓"),
+                Weight::Note => (DIM, "·"),
+            };
+            p.line(format!(
+                "  {} {} {}",
+                printer::paint(style, mark),
+                printer::paint(DIM, format!("{:<8}", f.weight.as_str())),
+                f.message
+            ))?;
+            if layer == Layer::Commands
+                && let Some(c) = r.commands.iter().find(|c| c.command == f.subject)
+                && !c.outcome.is_success()
+            {
+                let mut lines = Vec::new();
+                command_lines(c, &mut lines);
+                for line in lines.iter().skip(1) {
+                    p.line(format!("             {line}"))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why a layer has nothing to say about a task.
+fn nothing_found(layer: Layer, task: &crate::plan::Task, r: &TaskReport) -> &'static str {
+    match layer {
+        Layer::Commands => "no `verify:` commands",
+        Layer::Acceptance => "no acceptance checkboxes",
+        Layer::Paths => "the task declares no `files:` and its text names no path",
+        Layer::Identifiers
+            if task.title.contains('`') || task.notes.iter().any(|n| n.contains('`')) =>
+        {
+            "no backticked span of the task is a code identifier"
+        }
+        Layer::Identifiers => "the task names no identifier in backticks",
+        Layer::Wiring => "no definition the task names or implements to follow",
+        Layer::Stubs => "no stub or TODO in what the task names or in its files",
+        Layer::History
+            if r.findings
+                .iter()
+                .any(|f| f.layer == Layer::Paths && f.weight.judges()) =>
+        {
+            "outside a git repository, or no plan history to compare with"
+        }
+        Layer::History => "no files to follow in the history",
+    }
 }
 
 pub(super) fn tamper_lines(change: &lock::Change) -> Vec<String> {
@@ -493,10 +599,40 @@ struct TaskVerdictView {
     acceptance: AcceptanceCount,
     tamper: Option<TamperView>,
     git: Option<GitView>,
+    /// Every finding of every layer (docs/verify.md, "Findings").
+    evidence: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    layer: &'static str,
+    /// `hard`, `warning`, `positive`, `note`.
+    weight: &'static str,
+    check: &'static str,
+    subject: String,
+    message: String,
+    file: Option<String>,
+    line: Option<u32>,
+}
+
+impl From<&Finding> for FindingView {
+    fn from(f: &Finding) -> FindingView {
+        FindingView {
+            layer: f.layer.as_str(),
+            weight: f.weight.as_str(),
+            check: f.check,
+            subject: f.subject.clone(),
+            message: f.message.clone(),
+            file: f.file.clone(),
+            line: f.line,
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct GitView {
+    /// `task` (the commit that added the task's line) or `phase` (its phase's heading).
+    anchor: Option<&'static str>,
     since: Option<String>,
     commits: usize,
     latest: Option<String>,
@@ -520,6 +656,10 @@ struct PathView {
     pattern: String,
     glob: bool,
     matches: usize,
+    /// `exists` (the usual), `gone` (the task removes it) or `mention` (not evidence).
+    expect: &'static str,
+    /// Why it is a mention, for `mention`.
+    mention: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -568,6 +708,14 @@ impl VerifyView {
                                 pattern: p.pattern.clone(),
                                 glob: p.glob,
                                 matches: p.matches,
+                                expect: if p.mention.is_some() {
+                                    "mention"
+                                } else if p.removes {
+                                    "gone"
+                                } else {
+                                    "exists"
+                                },
+                                mention: p.mention.clone(),
                             })
                             .collect(),
                         acceptance: AcceptanceCount {
@@ -585,7 +733,9 @@ impl VerifyView {
                             }),
                             lock::Change::Unlocked { .. } => None,
                         }),
+                        evidence: r.findings.iter().map(FindingView::from).collect(),
                         git: r.git.as_ref().map(|g| GitView {
+                            anchor: g.anchor.map(verify::git::Anchor::as_str),
                             since: g.since.clone(),
                             commits: g.commits,
                             latest: g.latest.clone(),
@@ -696,8 +846,31 @@ fn junit(plan: &Plan, shown: &str, reports: &[TaskReport]) -> String {
                 .chain(r.tamper.iter().flat_map(tamper_lines))
                 .map(|l| anstream::adapter::strip_str(&l).to_string())
                 .collect();
+            let warnings: Vec<&Finding> = r.warnings().collect();
             match r.verdict {
                 Verdict::Verified => out.push_str("/>\n"),
+                Verdict::VerifiedWithWarnings => {
+                    // Passed, with the warnings as properties (one per finding) and as
+                    // output, which CI systems show beside a passing test.
+                    out.push_str(">\n      <properties>\n");
+                    out.push_str(&format!(
+                        "        <property name=\"verdict\" value=\"{}\"/>\n",
+                        r.verdict.as_str()
+                    ));
+                    for f in &warnings {
+                        out.push_str(&format!(
+                            "        <property name=\"warning.{}.{}\" value=\"{}\"/>\n",
+                            f.layer.as_str(),
+                            f.check,
+                            xml(&f.message)
+                        ));
+                    }
+                    out.push_str("      </properties>\n");
+                    out.push_str(&format!(
+                        "      <system-out>{}</system-out>\n    </testcase>\n",
+                        xml(&body.join("\n"))
+                    ));
+                }
                 Verdict::Skipped | Verdict::Unverifiable => out.push_str(&format!(
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                     r.verdict.as_str()

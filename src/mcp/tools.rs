@@ -26,6 +26,7 @@ use crate::cli::list::StatusFilter;
 use crate::cli::views::TaskView;
 use crate::graph::{self, Readiness};
 use crate::plan::{Plan, Severity, Status};
+use crate::verify::finding::{Layer, Weight};
 use crate::verify::{self, TaskReport, Verdict, exec};
 
 /// Every tool the server offers.
@@ -453,7 +454,7 @@ impl BatonServer {
     }
 
     #[tool(
-        description = "Mark a task done. Runs its verification first (verify commands, declared files, acceptance items) and refuses, with the failing evidence, when it fails, unless `force` (the result then says it was forced). Ticking releases your claim.",
+        description = "Mark a task done. Runs its verification first (verify commands, acceptance items, the files and code identifiers it names, stubs) and refuses, with the failing evidence, when it fails, unless `force` (the result then says it was forced). Ticking releases your claim.",
         annotations(destructive_hint = false)
     )]
     fn complete_task(
@@ -493,7 +494,7 @@ impl BatonServer {
             let failed: Vec<&EvidenceView> = view.evidence.iter().filter(|e| !e.ok).collect();
             let lines: Vec<String> = failed
                 .iter()
-                .map(|e| format!("{}: {}", e.kind, first_line(&e.detail)))
+                .map(|e| format!("{}: {}", e.layer, first_line(&e.detail)))
                 .collect();
             let details = json!({ "verification": view });
             return Err(ToolError::from(
@@ -589,7 +590,7 @@ impl BatonServer {
     }
 
     #[tool(
-        description = "Check ticked boxes against evidence (verify commands, declared files, acceptance items) for some tasks, a phase, or the current phase. Returns each task's verdict and evidence. Runs the tasks' verify commands.",
+        description = "Check ticked boxes against evidence (verify commands, acceptance items, files and identifiers in the codebase, stubs, history) for some tasks, a phase, or the current phase. Returns each task's verdict and evidence. Runs the tasks' verify commands.",
         annotations(destructive_hint = false)
     )]
     fn verify(
@@ -803,48 +804,35 @@ fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> Task
     let mut evidence = Vec::new();
     if let Some(change) = &report.tamper {
         evidence.push(EvidenceView {
-            kind: "criteria".to_string(),
+            layer: "criteria".to_string(),
+            weight: Weight::Hard.as_str().to_string(),
+            check: "changed".to_string(),
             ok: false,
             detail: format!("acceptance criteria changed since `baton lock`: {change:?}"),
         });
     }
-    for c in &report.commands {
-        let outcome = match &c.outcome {
-            exec::Outcome::Passed => "passed".to_string(),
-            exec::Outcome::Failed { code } => format!("exited {code}"),
-            exec::Outcome::Signaled { signal } => format!("killed by signal {signal}"),
-            exec::Outcome::TimedOut => "timed out".to_string(),
-            exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
-        };
-        let mut detail = format!("`{}` {outcome}", c.command);
-        if !c.outcome.is_success() && !c.tail.trim().is_empty() {
-            detail.push('\n');
-            detail.push_str(c.tail.trim_end());
+    for f in &report.findings {
+        let mut detail = f.message.clone();
+        if let Some(at) = f.location() {
+            detail.push_str(&format!(" ({at})"));
+        }
+        // A failing command's own words are the evidence an agent needs most.
+        if f.layer == Layer::Commands
+            && f.weight == Weight::Hard
+            && let Some(c) = report.commands.iter().find(|c| c.command == f.subject)
+        {
+            detail.push_str(&format!(": {}", outcome_words(&c.outcome)));
+            if !c.tail.trim().is_empty() {
+                detail.push('\n');
+                detail.push_str(c.tail.trim_end());
+            }
         }
         evidence.push(EvidenceView {
-            kind: "command".to_string(),
-            ok: c.outcome.is_success(),
+            layer: f.layer.as_str().to_string(),
+            weight: f.weight.as_str().to_string(),
+            check: f.check.to_string(),
+            ok: f.weight != Weight::Hard,
             detail,
-        });
-    }
-    for p in &report.paths {
-        evidence.push(EvidenceView {
-            kind: "path".to_string(),
-            ok: p.passed(),
-            detail: match (p.glob, p.matches) {
-                (false, 0) => format!("{} is missing", p.pattern),
-                (false, _) => format!("{} exists", p.pattern),
-                (true, 0) => format!("{} matches no file", p.pattern),
-                (true, n) => format!("{} matches {n} file(s)", p.pattern),
-            },
-        });
-    }
-    let (ticked, total) = report.acceptance;
-    if total > 0 {
-        evidence.push(EvidenceView {
-            kind: "acceptance".to_string(),
-            ok: ticked == total,
-            detail: format!("{ticked} of {total} acceptance items ticked"),
         });
     }
     TaskVerification {
@@ -853,6 +841,19 @@ fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> Task
         line: task.line_span.line,
         verdict: verdict.as_str().to_string(),
         evidence,
+    }
+}
+
+fn outcome_words(outcome: &exec::Outcome) -> String {
+    match outcome {
+        exec::Outcome::Passed => "passed".to_string(),
+        exec::Outcome::Failed { code } => format!("exited {code}"),
+        exec::Outcome::Signaled { signal } => match exec::signal_name(*signal) {
+            Some(name) => format!("killed by {name}"),
+            None => format!("killed by signal {signal}"),
+        },
+        exec::Outcome::TimedOut => "timed out".to_string(),
+        exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
     }
 }
 

@@ -88,10 +88,16 @@ pub struct ReleaseResultView {
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct EvidenceView {
-    /// `command`, `path`, `acceptance`, `criteria`, or a code-evidence layer.
-    pub kind: String,
-    /// Whether this piece of evidence holds.
+    /// `commands`, `acceptance`, `paths`, `identifiers`, `wiring`, `stubs`, `history`, or
+    /// `criteria` (changed since `baton lock`); docs/verify.md.
+    pub layer: String,
+    /// `hard` (against the tick), `warning`, `positive` (for it) or `note`.
+    pub weight: String,
+    /// What was checked, as a stable name (`created-missing`, `drift`, …).
+    pub check: String,
+    /// Not hard evidence against the task.
     pub ok: bool,
+    /// What was found, with `file:line` when known and a failing command's output.
     pub detail: String,
 }
 
@@ -100,8 +106,8 @@ pub struct TaskVerification {
     pub id: String,
     pub title: String,
     pub line: u32,
-    /// `verified`, `false-done`, `unverifiable`, `incomplete`, `done-unticked`, `tampered`,
-    /// `skipped`, or another verdict of `baton verify` (docs/verify.md).
+    /// `verified`, `verified-with-warnings`, `false-done`, `unverifiable`, `incomplete`,
+    /// `done-unticked`, `tampered` or `skipped` (docs/verify.md).
     pub verdict: String,
     pub evidence: Vec<EvidenceView>,
 }

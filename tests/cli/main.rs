@@ -6,6 +6,7 @@ mod commands;
 mod concurrency;
 mod corpus;
 mod errors;
+mod evidence;
 mod graph;
 mod harness;
 mod hook;

@@ -434,7 +434,7 @@ fn bad_input_is_an_mcp_error_not_a_crash() {
     assert!(
         refused["message"]
             .as_str()
-            .is_some_and(|m| m.contains("`test -f src/cart.txt` exited 1"))
+            .is_some_and(|m| m.contains("`test -f src/cart.txt` failed: exited 1"))
     );
     assert_eq!(tool_error(&r[8])["kind"], "bad-input");
     assert_eq!(tool_error(&r[9])["kind"], "invalid-argument");
