@@ -5,18 +5,23 @@
 # (bench/gen_repo.py). Each task names one file and one function defined in it; every box
 # is ticked, so every layer runs for every task. The code index is built once per run.
 #
-# Usage: bench/evidence.sh        (RUNS=5, FILES=10000, TASKS=500 by default)
+# A second figure re-runs it after renaming the function in DRIFT tasks to a name the code
+# does not define but a close variant of it does (`parseConfig` for `parseConfigImpl`): each
+# such name is a drift lookup against every defined name.
+#
+# Usage: bench/evidence.sh        (RUNS=5, FILES=10000, TASKS=500, DRIFT=100 by default)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
 FILES=${FILES:-10000}
 TASKS=${TASKS:-500}
+DRIFT=${DRIFT:-100}
 cd "$ROOT"
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 REPO="$TMP/repo"
 
 echo "generating $FILES source files..." >&2
@@ -89,4 +94,29 @@ for _ in $(seq "$RUNS"); do
 done
 printf '%-52s %8s ms (median of %s)\n' \
   "verify --all: $TASKS tasks, $FILES source files" \
+  "$(printf '%s\n' "${walls[@]}" | median)" "$RUNS"
+
+# The first DRIFT tasks name `<function>Impl`'s shorter cousin: append Impl to the
+# definition instead, so the plan's name is a close variant of a defined one.
+python3 - "$REPO" "$DRIFT" <<'PY'
+import os, re, sys
+repo, drift = sys.argv[1], int(sys.argv[2])
+plan = open(os.path.join(repo, "tasks.md")).read().splitlines()
+done = 0
+for line in plan:
+    m = re.match(r"- \[x\] T\d+ \[P\] Implement `(\w+)` in (\S+)", line)
+    if not m or done >= drift:
+        continue
+    name, path = m.groups()
+    src = os.path.join(repo, path)
+    text = open(src).read()
+    open(src, "w").write(re.sub(r"\b" + name + r"\(", name + "Impl(", text))
+    done += 1
+PY
+walls=()
+for _ in $(seq "$RUNS"); do
+  walls+=("$(time_ms "$BIN" verify --all --plan "$REPO/tasks.md")")
+done
+printf '%-52s %8s ms (median of %s)\n' \
+  "  the same with $DRIFT drifted names" \
   "$(printf '%s\n' "${walls[@]}" | median)" "$RUNS"

@@ -161,6 +161,10 @@ pub struct CodeIndex {
     /// `defs` flagged `qualified_match: false`, made the first time a qualifier fails to
     /// resolve, so [`CodeIndex::definitions`] can lend them out like the others.
     unqualified: OnceLock<Vec<Definition>>,
+    /// Each distinct defined name, normalized, with its first definition: made on the first
+    /// [`CodeIndex::close_variants`], so a plan with many drifted names normalizes every
+    /// name once, not once per lookup.
+    distinct: OnceLock<Vec<(String, u32)>>,
     /// For the hash of each defined name, the files where the word occurs other than as
     /// a definition of its own, ascending.
     refs: FxHashMap<u64, Vec<u32>>,
@@ -262,23 +266,24 @@ impl CodeIndex {
             return Vec::new();
         }
         let wanted = VariantKey::new(name);
-        let mut normalized = String::new();
-        // The first definition of each distinct name (`names` runs by hash; a collision
-        // between two names only costs a second look).
-        let mut best: FxHashMap<&str, (u32, usize)> = FxHashMap::default();
-        for &(_, i) in &self.names {
-            let d = &self.defs[i as usize];
-            let candidate = d.name.as_str();
-            if candidate == name {
-                continue;
+        let distinct = self.distinct.get_or_init(|| {
+            let mut first: FxHashMap<&str, u32> = FxHashMap::default();
+            for &(_, i) in &self.names {
+                let seen = first
+                    .entry(self.defs[i as usize].name.as_str())
+                    .or_insert(i);
+                *seen = (*seen).min(i);
             }
-            if let Some(seen) = best.get_mut(candidate) {
-                seen.1 = seen.1.min(i as usize);
-                continue;
-            }
+            let mut distinct: Vec<(String, u32)> =
+                first.into_iter().map(|(n, i)| (normalize(n), i)).collect();
+            distinct.sort_unstable_by_key(|&(_, i)| i);
+            distinct
+        });
+        let mut scored: Vec<(u32, &str, usize)> = Vec::new();
+        for (normalized, i) in distinct {
+            let candidate = self.defs[*i as usize].name.as_str();
             // Most names fail this cheap test; only the rest are split into words.
-            normalize_into(candidate, &mut normalized);
-            if !could_be_variant(&wanted.normalized, &normalized) {
+            if candidate == name || !could_be_variant(&wanted.normalized, normalized) {
                 continue;
             }
             let key = VariantKey {
@@ -286,11 +291,9 @@ impl CodeIndex {
                 words: split_words(candidate),
             };
             if let Some(score) = variant_score(&wanted, &key) {
-                best.insert(candidate, (score, i as usize));
+                scored.push((score, candidate, *i as usize));
             }
         }
-        let mut scored: Vec<(u32, &str, usize)> =
-            best.into_iter().map(|(n, (s, i))| (s, n, i)).collect();
         scored.sort_unstable();
         scored
             .into_iter()
@@ -358,11 +361,57 @@ fn normalize_into(s: &str, out: &mut String) {
 /// A necessary condition for [`variant_score`]: equal, one containing the other at an
 /// end, or lengths within the largest edit distance allowed.
 fn could_be_variant(wanted: &str, candidate: &str) -> bool {
-    candidate.len().abs_diff(wanted.len()) <= 2
-        || candidate.starts_with(wanted)
-        || candidate.ends_with(wanted)
-        || wanted.starts_with(candidate)
-        || wanted.ends_with(candidate)
+    // Mirrors the rules of `variant_score` on the normalized names alone, so that the
+    // word split and the edit distance run only for the few names that can pass. Runs once
+    // per defined name per lookup: the first and last bytes are compared before any
+    // string comparison.
+    if wanted == candidate {
+        return true;
+    }
+    let (short, long) = if wanted.len() <= candidate.len() {
+        (wanted.as_bytes(), candidate.as_bytes())
+    } else {
+        (candidate.as_bytes(), wanted.as_bytes())
+    };
+    if short.len() >= 4
+        && ((long[0] == short[0] && long.starts_with(short))
+            || (long[long.len() - 1] == short[short.len() - 1] && long.ends_with(short)))
+    {
+        return true;
+    }
+    let max = if wanted.len() >= 9 { 2 } else { 1 };
+    wanted.len() >= 6
+        && candidate.len() >= 6
+        && candidate.len().abs_diff(wanted.len()) <= max
+        && bag_distance(wanted, candidate) <= max
+}
+
+fn bag_distance(a: &str, b: &str) -> usize {
+    // Normalized names are lowercase letters and digits; anything else shares a bucket,
+    // which can only make the bound lower.
+    fn bucket(c: u8) -> usize {
+        match c {
+            b'a'..=b'z' => usize::from(c - b'a'),
+            b'0'..=b'9' => 26 + usize::from(c - b'0'),
+            _ => 36,
+        }
+    }
+    let mut counts = [0i16; 37];
+    for &c in a.as_bytes() {
+        counts[bucket(c)] = counts[bucket(c)].saturating_add(1);
+    }
+    for &c in b.as_bytes() {
+        counts[bucket(c)] = counts[bucket(c)].saturating_sub(1);
+    }
+    let (mut extra, mut missing) = (0usize, 0usize);
+    for n in counts {
+        if n > 0 {
+            extra += n.unsigned_abs() as usize;
+        } else {
+            missing += n.unsigned_abs() as usize;
+        }
+    }
+    extra.max(missing)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -455,7 +504,7 @@ fn variant_score(wanted: &VariantKey, candidate: &VariantKey) -> Option<u32> {
     if len >= 6 && candidate.normalized.len() >= 6 {
         let max = if len >= 9 { 2 } else { 1 };
         if candidate.normalized.len().abs_diff(len) <= max {
-            let d = strsim::damerau_levenshtein(&wanted.normalized, &candidate.normalized);
+            let d = strsim::osa_distance(&wanted.normalized, &candidate.normalized);
             if d <= max {
                 // A slip of one letter ranks with one word more.
                 return Some(10 + d as u32);
@@ -687,6 +736,7 @@ fn merge(mut parts: Vec<Partial>) -> CodeIndex {
         files.sort_unstable();
     }
     CodeIndex {
+        distinct: OnceLock::new(),
         files,
         stubs,
         defs,

@@ -1459,3 +1459,46 @@ fn pathological_files_neither_panic_nor_blow_up() {
         vec![(1, StubKind::ThrowNotImplemented, None)]
     );
 }
+
+#[test]
+fn the_variant_prefilter_never_drops_what_the_score_accepts() {
+    let names = [
+        "parseConfig",
+        "parseConfigFile",
+        "parse_config",
+        "ParseConfig",
+        "parseConfg",
+        "praseConfig",
+        "loadConfig",
+        "config",
+        "parseConfigFileNow",
+        "registerUser",
+        "registerUsers",
+        "register",
+        "UserService",
+        "user_service_impl",
+        "abc",
+        "abcd",
+        "abcdX",
+    ];
+    for wanted in names {
+        let w = VariantKey::new(wanted);
+        for candidate in names {
+            let c = VariantKey::new(candidate);
+            let scored = variant_score(&w, &c).is_some();
+            let kept = could_be_variant(&w.normalized, &c.normalized);
+            assert!(
+                !scored || kept,
+                "{wanted} → {candidate} scores but is filtered out"
+            );
+            let bag = bag_distance(&w.normalized, &c.normalized);
+            let edit = strsim::osa_distance(&w.normalized, &c.normalized);
+            assert!(
+                bag <= edit,
+                "{wanted} / {candidate}: bag {bag} > edit {edit}"
+            );
+        }
+    }
+    assert!(!could_be_variant("parseconfig", "loadsettings"));
+    assert_eq!(bag_distance("parseconfig", "parseconfg"), 1);
+}
