@@ -20,7 +20,7 @@ pub mod printer;
 pub(crate) mod prompts;
 mod show;
 mod status;
-mod verify;
+pub(crate) mod verify;
 pub(crate) mod views;
 
 use std::ffi::OsString;

@@ -174,7 +174,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
 }
 
 /// How a command ended, for people: `passed`, `exited 101`, `killed by SIGSEGV`, ….
-fn outcome_word(outcome: &exec::Outcome) -> String {
+pub fn outcome_word(outcome: &exec::Outcome) -> String {
     match outcome {
         exec::Outcome::Passed => "passed".to_string(),
         exec::Outcome::Failed { code } => format!("exited {code}"),

@@ -27,7 +27,7 @@ use crate::cli::views::TaskView;
 use crate::graph::{self, Readiness};
 use crate::plan::{Plan, Severity, Status};
 use crate::verify::finding::{Layer, Weight};
-use crate::verify::{self, TaskReport, Verdict, exec};
+use crate::verify::{self, TaskReport, Verdict};
 
 /// Every tool the server offers.
 pub const TOOL_NAMES: &[&str] = &[
@@ -821,7 +821,10 @@ fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> Task
             && f.weight == Weight::Hard
             && let Some(c) = report.commands.iter().find(|c| c.command == f.subject)
         {
-            detail.push_str(&format!(": {}", outcome_words(&c.outcome)));
+            detail.push_str(&format!(
+                ": {}",
+                crate::cli::verify::outcome_word(&c.outcome)
+            ));
             if !c.tail.trim().is_empty() {
                 detail.push('\n');
                 detail.push_str(c.tail.trim_end());
@@ -841,19 +844,6 @@ fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> Task
         line: task.line_span.line,
         verdict: verdict.as_str().to_string(),
         evidence,
-    }
-}
-
-fn outcome_words(outcome: &exec::Outcome) -> String {
-    match outcome {
-        exec::Outcome::Passed => "passed".to_string(),
-        exec::Outcome::Failed { code } => format!("exited {code}"),
-        exec::Outcome::Signaled { signal } => match exec::signal_name(*signal) {
-            Some(name) => format!("killed by {name}"),
-            None => format!("killed by signal {signal}"),
-        },
-        exec::Outcome::TimedOut => "timed out".to_string(),
-        exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
     }
 }
 
