@@ -274,13 +274,8 @@ fn problem(d: &crate::plan::Diagnostic, file: &PlanFile) -> ProblemView {
     }
 }
 
-#[tool_router(vis = "pub(super)")]
 impl BatonServer {
-    #[tool(
-        description = "The plan at a glance: title, overview, progress per phase, the current phase, who holds which task, and the plan's lint problems.",
-        annotations(read_only_hint = true)
-    )]
-    fn plan_overview(
+    fn plan_overview_now(
         &self,
         _params: Parameters<NoParams>,
     ) -> Result<Json<OverviewView>, ToolError> {
@@ -347,11 +342,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "List tasks with their status, dependencies, files, verify commands and claims. Filters: phase (number or title word), status (todo, in-progress, done, skipped, open), ready.",
-        annotations(read_only_hint = true)
-    )]
-    fn list_tasks(
+    fn list_tasks_now(
         &self,
         Parameters(params): Parameters<ListParams>,
     ) -> Result<Json<TasksView>, ToolError> {
@@ -387,11 +378,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "Tasks ready to start now: dependencies done, not claimed, in the earliest open phase.",
-        annotations(read_only_hint = true)
-    )]
-    fn next_tasks(
+    fn next_tasks_now(
         &self,
         Parameters(params): Parameters<NextParams>,
     ) -> Result<Json<NextView>, ToolError> {
@@ -423,11 +410,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "Claim a task for your session before working on it. Exactly one session wins; if another holds it, the error names the holder. Refuses tasks that are not ready unless `force`.",
-        annotations(destructive_hint = false, idempotent_hint = true)
-    )]
-    fn claim_task(
+    fn claim_task_now(
         &self,
         Parameters(params): Parameters<ClaimParams>,
     ) -> Result<Json<ClaimResultView>, ToolError> {
@@ -453,11 +436,7 @@ impl BatonServer {
         }
     }
 
-    #[tool(
-        description = "Mark a task done. Runs its verification first (verify commands, acceptance items, the files and code identifiers it names, stubs) and refuses, with the failing evidence, when it fails, unless `force` (the result then says it was forced). Ticking releases your claim.",
-        annotations(destructive_hint = false)
-    )]
-    fn complete_task(
+    fn complete_task_now(
         &self,
         Parameters(params): Parameters<CompleteParams>,
     ) -> Result<Json<CompleteResultView>, ToolError> {
@@ -544,11 +523,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "Give a claimed task back so another session can take it. Only the holder releases it, unless `force`.",
-        annotations(destructive_hint = false, idempotent_hint = true)
-    )]
-    fn release_task(
+    fn release_task_now(
         &self,
         Parameters(params): Parameters<ReleaseParams>,
     ) -> Result<Json<ReleaseResultView>, ToolError> {
@@ -569,11 +544,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "Log a decision that deviates from the plan, as one dated line in the plan's decisions section (optionally about one task).",
-        annotations(destructive_hint = false)
-    )]
-    fn log_decision(
+    fn log_decision_now(
         &self,
         Parameters(params): Parameters<DecisionParams>,
     ) -> Result<Json<DecisionView>, ToolError> {
@@ -589,11 +560,7 @@ impl BatonServer {
         Ok(Json(DecisionView { line }))
     }
 
-    #[tool(
-        description = "Check ticked boxes against evidence (verify commands, acceptance items, files and identifiers in the codebase, stubs, history) for some tasks, a phase, or the current phase. Returns each task's verdict and evidence. Runs the tasks' verify commands.",
-        annotations(destructive_hint = false)
-    )]
-    fn verify(
+    fn verify_now(
         &self,
         Parameters(params): Parameters<VerifyParams>,
     ) -> Result<Json<VerifyResultView>, ToolError> {
@@ -655,11 +622,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "What can run in parallel for N sessions: waves, critical path, speedup bound, one lane of tasks per session, and findings (shared files, hidden dependencies).",
-        annotations(read_only_hint = true)
-    )]
-    fn analyze(
+    fn analyze_now(
         &self,
         Parameters(params): Parameters<AnalyzeParams>,
     ) -> Result<Json<AnalysisView>, ToolError> {
@@ -715,11 +678,7 @@ impl BatonServer {
         }))
     }
 
-    #[tool(
-        description = "Your session's prompt: the tasks of your lane in the current (or given) phase, the files you own, the files you must not modify, and the protocol.",
-        annotations(read_only_hint = true)
-    )]
-    fn session_prompt(
+    fn session_prompt_now(
         &self,
         Parameters(params): Parameters<PromptParams>,
     ) -> Result<Json<PromptView>, ToolError> {
@@ -727,6 +686,146 @@ impl BatonServer {
         let (_, plan) = file.load()?;
         require_sound(&plan, &file)?;
         prompt_view(&file, &plan, params.session, params.sessions, params.phase).map(Json)
+    }
+}
+
+/// The tools as the router sees them: each runs its work on a blocking thread, so a long
+/// call (a verify command, the plan lock) never stalls the connection's other requests,
+/// pings or cancellations.
+#[tool_router(vis = "pub(super)")]
+impl BatonServer {
+    #[tool(
+        description = "The plan at a glance: title, overview, progress per phase, the current phase, who holds which task, and the plan's lint problems.",
+        annotations(read_only_hint = true)
+    )]
+    async fn plan_overview(
+        &self,
+        params: Parameters<NoParams>,
+    ) -> Result<Json<OverviewView>, ToolError> {
+        self.off_thread(move |server| server.plan_overview_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "List tasks with their status, dependencies, files, verify commands and claims. Filters: phase (number or title word), status (todo, in-progress, done, skipped, open), ready.",
+        annotations(read_only_hint = true)
+    )]
+    async fn list_tasks(
+        &self,
+        params: Parameters<ListParams>,
+    ) -> Result<Json<TasksView>, ToolError> {
+        self.off_thread(move |server| server.list_tasks_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Tasks ready to start now: dependencies done, not claimed, in the earliest open phase.",
+        annotations(read_only_hint = true)
+    )]
+    async fn next_tasks(
+        &self,
+        params: Parameters<NextParams>,
+    ) -> Result<Json<NextView>, ToolError> {
+        self.off_thread(move |server| server.next_tasks_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Claim a task for your session before working on it. Exactly one session wins; if another holds it, the error names the holder. Refuses tasks that are not ready unless `force`.",
+        annotations(destructive_hint = false, idempotent_hint = true)
+    )]
+    async fn claim_task(
+        &self,
+        params: Parameters<ClaimParams>,
+    ) -> Result<Json<ClaimResultView>, ToolError> {
+        self.off_thread(move |server| server.claim_task_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Mark a task done. Runs its verification first (verify commands, acceptance items, the files and code identifiers it names, stubs) and refuses, with the failing evidence, when it fails, unless `force` (the result then says it was forced). Ticking releases your claim.",
+        annotations(destructive_hint = false)
+    )]
+    async fn complete_task(
+        &self,
+        params: Parameters<CompleteParams>,
+    ) -> Result<Json<CompleteResultView>, ToolError> {
+        self.off_thread(move |server| server.complete_task_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Give a claimed task back so another session can take it. Only the holder releases it, unless `force`.",
+        annotations(destructive_hint = false, idempotent_hint = true)
+    )]
+    async fn release_task(
+        &self,
+        params: Parameters<ReleaseParams>,
+    ) -> Result<Json<ReleaseResultView>, ToolError> {
+        self.off_thread(move |server| server.release_task_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Log a decision that deviates from the plan, as one dated line in the plan's decisions section (optionally about one task).",
+        annotations(destructive_hint = false)
+    )]
+    async fn log_decision(
+        &self,
+        params: Parameters<DecisionParams>,
+    ) -> Result<Json<DecisionView>, ToolError> {
+        self.off_thread(move |server| server.log_decision_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Check ticked boxes against evidence (verify commands, acceptance items, files and identifiers in the codebase, stubs, history) for some tasks, a phase, or the current phase. Returns each task's verdict and evidence. Runs the tasks' verify commands.",
+        annotations(destructive_hint = false)
+    )]
+    async fn verify(
+        &self,
+        params: Parameters<VerifyParams>,
+    ) -> Result<Json<VerifyResultView>, ToolError> {
+        self.off_thread(move |server| server.verify_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "What can run in parallel for N sessions: waves, critical path, speedup bound, one lane of tasks per session, and findings (shared files, hidden dependencies).",
+        annotations(read_only_hint = true)
+    )]
+    async fn analyze(
+        &self,
+        params: Parameters<AnalyzeParams>,
+    ) -> Result<Json<AnalysisView>, ToolError> {
+        self.off_thread(move |server| server.analyze_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "Your session's prompt: the tasks of your lane in the current (or given) phase, the files you own, the files you must not modify, and the protocol.",
+        annotations(read_only_hint = true)
+    )]
+    async fn session_prompt(
+        &self,
+        params: Parameters<PromptParams>,
+    ) -> Result<Json<PromptView>, ToolError> {
+        self.off_thread(move |server| server.session_prompt_now(params))
+            .await
+    }
+}
+
+impl BatonServer {
+    async fn off_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&BatonServer) -> Result<T, ToolError> + Send + 'static,
+    ) -> Result<T, ToolError> {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || work(&server))
+            .await
+            .unwrap_or_else(|e| {
+                Err(CliError::new(Kind::Internal, format!("the tool's thread failed: {e}")).into())
+            })
     }
 }
 

@@ -607,3 +607,29 @@ fn eight_clients_completing_eight_tasks_lose_no_tick() {
         "every tick landed, nothing else changed"
     );
 }
+
+#[test]
+fn a_slow_call_does_not_hold_up_the_session_s_other_calls() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write(
+        "plan.md",
+        "# Slow\n\n## Phase 1\n\n- [x] T1 slow check\n  - verify: `sleep 3`\n",
+    );
+    let r = session(
+        py,
+        project.dir.path(),
+        &[json!({"op": "gather", "steps": [
+            call("verify", json!({"ids": ["T1"]})),
+            call("plan_overview", json!({})),
+        ]})],
+    );
+    assert_eq!(
+        r[0]["finished"],
+        json!([1, 0]),
+        "the overview waited for the verify command: {:#}",
+        r[0]
+    );
+    assert_eq!(ok(&r[0]["results"][0])["tasks"][0]["verdict"], "verified");
+    assert_eq!(ok(&r[0]["results"][1])["total"], 1);
+}

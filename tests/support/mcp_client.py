@@ -9,6 +9,8 @@ stdin holds a JSON list of steps; stdout gets one JSON object per step, in order
   {"op": "list_resources"} / {"op": "list_templates"} / {"op": "read", "uri": U}
   {"op": "wait_for", "path": P}            waits until the file P exists (a start line for
                                            concurrent clients)
+  {"op": "gather", "steps": [..]}          runs the steps at once on this session; gives their
+                                           results and the order they finished in
 A protocol error (a JSON-RPC error instead of a result) is reported as
 {"protocol_error": {"code": C, "message": M}}. The server runs in the current directory.
 """
@@ -55,6 +57,16 @@ async def step(session, s):
     if op == "read":
         read = await session.read_resource(s["uri"])
         return {"contents": [dump(c) for c in read.contents]}
+    if op == "gather":
+        finished = []
+
+        async def run(i, sub):
+            result = await step(session, sub)
+            finished.append(i)
+            return result
+
+        results = await asyncio.gather(*(run(i, sub) for i, sub in enumerate(s["steps"])))
+        return {"results": list(results), "finished": finished}
     if op == "wait_for":
         while not os.path.exists(s["path"]):
             await asyncio.sleep(0.005)
