@@ -188,18 +188,7 @@ fn claude_stop(p: &mut Printer, g: &Globals, args: &ClaudeStopArgs) -> Result<Ex
     }
 
     let reports = verify_indices(&file, &plan, &indices, args)?;
-    let open: Vec<&TaskReport> = reports
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.verdict,
-                Verdict::FalseDone
-                    | Verdict::Tampered
-                    | Verdict::Incomplete
-                    | Verdict::DoneUnticked
-            )
-        })
-        .collect();
+    let open: Vec<&TaskReport> = reports.iter().filter(|r| r.verdict.needs_work()).collect();
     if open.is_empty() {
         let verified = reports
             .iter()

@@ -812,18 +812,7 @@ fn junit(plan: &Plan, shown: &str, reports: &[TaskReport]) -> String {
             .iter()
             .filter(|r| plan.tasks[r.task].phase == phase)
             .collect();
-        let failures = cases
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.verdict,
-                    Verdict::FalseDone
-                        | Verdict::Tampered
-                        | Verdict::Incomplete
-                        | Verdict::DoneUnticked
-                )
-            })
-            .count();
+        let failures = cases.iter().filter(|r| r.verdict.needs_work()).count();
         let skipped = cases
             .iter()
             .filter(|r| matches!(r.verdict, Verdict::Skipped | Verdict::Unverifiable))

@@ -90,6 +90,12 @@ impl Verdict {
         }
     }
 
+    /// Work is left on the task even when unverifiable ticks are trusted: false-done,
+    /// tampered, incomplete, or done but not ticked.
+    pub fn needs_work(self) -> bool {
+        !self.is_finished(true)
+    }
+
     /// Verified, with or without warnings.
     pub fn is_verified(self) -> bool {
         matches!(self, Verdict::Verified | Verdict::VerifiedWithWarnings)
