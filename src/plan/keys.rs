@@ -353,21 +353,12 @@ pub fn parse_commands(value: &str) -> Vec<String> {
 
 /// The contents of each `` `code` `` span in a text.
 pub fn backticked(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('`') {
-        let ticks = rest[open..].bytes().take_while(|&b| b == b'`').count();
-        let fence = &rest[open..open + ticks];
-        let after = &rest[open + ticks..];
-        match after.find(fence) {
-            Some(close) => {
-                out.push(after[..close].trim());
-                rest = &after[close + ticks..];
-            }
-            None => break,
-        }
-    }
-    out
+    pieces(text)
+        .filter_map(|piece| match piece {
+            Piece::Code(code) => Some(code),
+            Piece::Plain(_) => None,
+        })
+        .collect()
 }
 
 /// Reads an estimate in hours: `30m`, `2h`, `1.5d` (8 hours a day), `3` (hours), `2 hours`.
@@ -624,6 +615,38 @@ pub fn expand_braces(text: &str) -> Vec<String> {
     out
 }
 
+/// A stretch of Markdown text between code spans, or a code span's content (trimmed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Plain(&'a str),
+    Code(&'a str),
+}
+
+/// Splits text into plain stretches and code spans, in order. A backtick run opens a span
+/// that the same run closes; an unclosed run ends the text there (what follows it is
+/// neither prose nor code one can trust).
+pub fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = Some(text);
+    let mut code: Option<&str> = None;
+    std::iter::from_fn(move || {
+        if let Some(span) = code.take() {
+            return Some(Piece::Code(span));
+        }
+        let text = rest.take()?;
+        let Some(open) = text.find('`') else {
+            return Some(Piece::Plain(text));
+        };
+        let ticks = text[open..].bytes().take_while(|&b| b == b'`').count();
+        let fence = &text[open..open + ticks];
+        let after = &text[open + ticks..];
+        if let Some(close) = after.find(fence) {
+            code = Some(after[..close].trim());
+            rest = Some(&after[close + ticks..]);
+        }
+        Some(Piece::Plain(&text[..open]))
+    })
+}
+
 /// The paths a piece of task text names: code spans that are paths, and plain words that are.
 pub fn paths_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -640,32 +663,24 @@ pub fn paths_in(text: &str) -> Vec<String> {
             }
         }
     };
-    let mut rest = text;
-    loop {
-        let open = rest.find('`');
-        let plain = &rest[..open.unwrap_or(rest.len())];
-        for word in plain.split_whitespace() {
-            let word = word
-                .trim_start_matches(['(', '[', '"', '\''])
-                .trim_end_matches([')', ']', '"', '\'', '.', ',', ':', ';', '!', '?']);
-            let word = strip_emphasis(word);
-            if looks_like_path(word) && !is_product_name(word) {
-                push(word);
+    for piece in pieces(text) {
+        match piece {
+            Piece::Plain(plain) => {
+                for word in plain.split_whitespace() {
+                    let word = word
+                        .trim_start_matches(['(', '[', '"', '\''])
+                        .trim_end_matches([')', ']', '"', '\'', '.', ',', ':', ';', '!', '?']);
+                    let word = strip_emphasis(word);
+                    if looks_like_path(word) && !is_product_name(word) {
+                        push(word);
+                    }
+                }
             }
-        }
-        let Some(open) = open else { break };
-        let ticks = rest[open..].bytes().take_while(|&b| b == b'`').count();
-        let fence = &rest[open..open + ticks];
-        let after = &rest[open + ticks..];
-        match after.find(fence) {
-            Some(close) => {
-                let code = after[..close].trim();
+            Piece::Code(code) => {
                 if code_span_is_path(code) {
                     push(code);
                 }
-                rest = &after[close + ticks..];
             }
-            None => break,
         }
     }
     out
@@ -774,6 +789,29 @@ pub fn inline_keys(title: &str) -> Vec<InlineKey<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_split_prose_from_code_spans() {
+        use Piece::{Code, Plain};
+        let got: Vec<Piece> = pieces("Add `a.rs` and ``b`c`` then ` ` end").collect();
+        assert_eq!(
+            got,
+            [
+                Plain("Add "),
+                Code("a.rs"),
+                Plain(" and "),
+                Code("b`c"),
+                Plain(" then "),
+                Code(""),
+                Plain(" end")
+            ]
+        );
+        // An unclosed run ends the text: nothing after it is read as prose or code.
+        let got: Vec<Piece> = pieces("see `src/x.rs and more").collect();
+        assert_eq!(got, [Plain("see ")]);
+        assert_eq!(pieces("").collect::<Vec<_>>(), [Plain("")]);
+        assert_eq!(backticked("`a` x `b`"), ["a", "b"]);
+    }
 
     #[test]
     fn ids() {

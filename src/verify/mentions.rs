@@ -578,24 +578,11 @@ fn class_of(word: &str) -> Option<VerbClass> {
 /// that the scope `baton show` prints and the paths judged here agree.
 fn tokens<'a>(text: &'a str, paths: &[String]) -> Vec<Tok<'a>> {
     let mut out = Vec::new();
-    let mut rest = text;
-    loop {
-        let open = rest.find('`');
-        let plain = &rest[..open.unwrap_or(rest.len())];
-        plain_tokens(plain, paths, &mut out);
-        let Some(open) = open else { break };
-        let ticks = rest[open..].bytes().take_while(|&b| b == b'`').count();
-        let fence = &rest[open..open + ticks];
-        let after = &rest[open + ticks..];
-        match after.find(fence) {
-            Some(close) => {
-                let code = after[..close].trim();
-                if !code.is_empty() {
-                    out.push(Tok::Code(code));
-                }
-                rest = &after[close + ticks..];
-            }
-            None => break,
+    for piece in keys::pieces(text) {
+        match piece {
+            keys::Piece::Plain(plain) => plain_tokens(plain, paths, &mut out),
+            keys::Piece::Code("") => {}
+            keys::Piece::Code(code) => out.push(Tok::Code(code)),
         }
     }
     out
