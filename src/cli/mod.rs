@@ -19,7 +19,7 @@ mod next;
 pub mod printer;
 pub(crate) mod prompts;
 mod show;
-mod status;
+pub(crate) mod status;
 pub(crate) mod verify;
 pub(crate) mod views;
 

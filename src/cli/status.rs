@@ -1,5 +1,6 @@
 //! `baton status`: done/total per phase, the current phase, and who holds which task.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -10,7 +11,8 @@ use super::error::CliError;
 use super::printer::{self, Printer};
 use super::views::{ClaimView, Envelope};
 use crate::graph::{self, Readiness};
-use crate::plan::Status;
+use crate::plan::{Plan, Status};
+use crate::state::Claim;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -55,6 +57,22 @@ struct StatusView {
     claimed: Vec<ClaimedTask>,
 }
 
+/// Every claim with its task's title (empty for an id the plan no longer has), by task id.
+pub fn claimed_tasks<'c>(
+    plan: &Plan,
+    claims: &'c HashMap<String, Claim>,
+) -> Vec<(&'c Claim, String)> {
+    let mut claimed: Vec<(&Claim, String)> = claims
+        .values()
+        .map(|c| {
+            let title = plan.task(&c.task_id).map(|t| t.title.clone());
+            (c, title.unwrap_or_default())
+        })
+        .collect();
+    claimed.sort_by(|a, b| a.0.task_id.cmp(&b.0.task_id));
+    claimed
+}
+
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
@@ -82,18 +100,14 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             current: current == Some(phase.index),
         })
         .collect();
-    let mut claimed: Vec<ClaimedTask> = claims
-        .values()
-        .map(|c| ClaimedTask {
+    let claimed: Vec<ClaimedTask> = claimed_tasks(&plan, &claims)
+        .into_iter()
+        .map(|(c, title)| ClaimedTask {
             id: c.task_id.clone(),
-            title: plan
-                .task(&c.task_id)
-                .map(|t| t.title.clone())
-                .unwrap_or_default(),
+            title,
             claim: ClaimView::from(c),
         })
         .collect();
-    claimed.sort_by(|a, b| a.id.cmp(&b.id));
     let view = StatusView {
         title: plan.title.clone(),
         current_phase: current.map(|c| c + 1),

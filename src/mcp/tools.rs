@@ -302,19 +302,15 @@ impl BatonServer {
                 }
             })
             .collect();
-        let mut claimed: Vec<ClaimedSummary> = claims
-            .values()
-            .map(|c| ClaimedSummary {
+        let claimed = crate::cli::status::claimed_tasks(&plan, &claims)
+            .into_iter()
+            .map(|(c, title)| ClaimedSummary {
                 id: c.task_id.clone(),
-                title: plan
-                    .task(&c.task_id)
-                    .map(|t| t.title.clone())
-                    .unwrap_or_default(),
+                title,
                 by: c.owner.clone(),
                 since: c.claimed_at.clone(),
             })
             .collect();
-        claimed.sort_by(|a, b| a.id.cmp(&b.id));
         let overview = plan
             .overview
             .as_ref()
