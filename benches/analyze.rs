@@ -15,25 +15,9 @@ use baton::analyze::{Options, analyze};
 use baton::plan;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-/// xorshift64*: the same plans on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A plan of `tasks` tasks in `phases` phases: each task waits for up to 3 tasks among the
 /// 40 before it, estimates of 1–8 hours, its own files; with `shared`, that fraction of

@@ -18,29 +18,9 @@ use std::path::Path;
 use baton::verify::code::CodeIndex;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// xorshift64*: the same repository on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.range(0, items.len() - 1)]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const VERBS: &[&str] = &[
     "parse", "render", "store", "load", "build", "send", "fetch", "check", "update", "merge",
@@ -140,7 +120,7 @@ fn statement(rng: &mut Rng, lang: Lang, files: usize, out: &mut String, indent: 
             rng.pick(NOUNS),
             rng.pick(VERBS)
         ),
-        1 if rng.chance(30) => writeln!(
+        1 if rng.percent(30) => writeln!(
             out,
             "{indent}{c} TODO: {} {}",
             rng.pick(VERBS),
@@ -195,7 +175,7 @@ fn function(
     out: &mut String,
 ) {
     let body = format!("{indent}    ");
-    let stub = rng.chance(5);
+    let stub = rng.percent(5);
     let _ = match lang {
         Lang::Rust => writeln!(
             out,
@@ -289,7 +269,7 @@ fn file(rng: &mut Rng, lang: Lang, id: usize, files: usize) -> String {
     while out.lines().count() < target {
         let fname = name(lang, id, k);
         k += 1;
-        let classy = matches!(lang, Lang::Java | Lang::CSharp) || rng.chance(40);
+        let classy = matches!(lang, Lang::Java | Lang::CSharp) || rng.percent(40);
         if !classy || matches!(lang, Lang::Go) {
             let _ = writeln!(out, "{c} {} the {}.", rng.pick(VERBS), rng.pick(NOUNS));
             let n = rng.range(3, 10);

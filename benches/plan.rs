@@ -11,6 +11,10 @@ use std::hint::black_box;
 use baton::plan::{self, Status, edit};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const WORDS: &[&str] = &[
     "add",
     "parse",
@@ -50,34 +54,13 @@ const WORDS: &[&str] = &[
     "billing",
 ];
 
-/// A small deterministic generator (xorshift64*), so the plans are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-
-    /// True with probability `p`.
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-
-    fn words(&mut self, out: &mut String, lo: usize, hi: usize) {
-        for i in 0..self.range(lo, hi) {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(WORDS[self.range(0, WORDS.len() - 1)]);
+/// Between `lo` and `hi` words of the plan vocabulary, space separated.
+fn words(rng: &mut Rng, out: &mut String, lo: usize, hi: usize) {
+    for i in 0..rng.range(lo, hi) {
+        if i > 0 {
+            out.push(' ');
         }
+        out.push_str(rng.pick(WORDS));
     }
 }
 
@@ -90,13 +73,13 @@ fn synthetic_plan(tasks: usize, phases: usize, seed: u64) -> String {
         s,
         "# Synthetic plan: {tasks} tasks in {phases} phases\n\n## Overview\n\n"
     );
-    rng.words(&mut s, 20, 40);
+    words(&mut rng, &mut s, 20, 40);
     s.push_str(".\n\n");
     let per_phase = tasks.div_ceil(phases);
     let mut n = 0;
     for k in 1..=phases {
         let _ = write!(s, "## Phase {k}: ");
-        rng.words(&mut s, 2, 4);
+        words(&mut rng, &mut s, 2, 4);
         s.push_str("\n\n");
         for _ in 0..per_phase {
             if n == tasks {
@@ -107,7 +90,7 @@ fn synthetic_plan(tasks: usize, phases: usize, seed: u64) -> String {
             let mark = if done { 'x' } else { ' ' };
             let par = if rng.chance(0.6) { " [P]" } else { "" };
             let _ = write!(s, "- [{mark}] T{n}{par} ");
-            rng.words(&mut s, 3, 8);
+            words(&mut rng, &mut s, 3, 8);
             let _ = write!(s, "\n  - files: src/mod{k}/file{n}.rs\n");
             let deps = rng.range(0, 3).min(n - 1);
             if deps > 0 {
@@ -139,7 +122,7 @@ fn synthetic_plan(tasks: usize, phases: usize, seed: u64) -> String {
     s.push_str("## Decisions\n\n");
     for d in 1..=tasks.min(5) {
         let _ = write!(s, "- 2026-01-2{d} T{d}: ");
-        rng.words(&mut s, 4, 10);
+        words(&mut rng, &mut s, 4, 10);
         s.push('\n');
     }
     s
