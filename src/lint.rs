@@ -4,22 +4,21 @@
 
 use crate::graph::Dag;
 use crate::plan::keys;
-use crate::plan::parse::IdMap;
 use crate::plan::{Diagnostic, Plan, Severity, Task};
 
 /// Every finding for a plan, in file order.
 ///
-/// The tasks are walked twice: once for the id index (and duplicate ids), once for everything
-/// else a task alone decides, which also resolves the dependencies into the graph that the
-/// cycle search walks. Findings are sorted by place and code at the end (a stable sort, and
+/// The parser has already resolved every dependency and found the reused ids, so the tasks
+/// are walked once, for everything a task alone decides, which also builds the graph that
+/// the cycle search walks. Findings are sorted by place and code at the end (a stable sort, and
 /// each code is found in task order), so fusing the checks into one walk changes no order.
 pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = plan.diagnostics.clone();
-    let index = id_index_and_duplicates(plan, &mut out);
+    duplicate_ids(plan, &mut out);
     // Phases by task, in one small array: looking them up in the tasks themselves would
     // touch a cold task for every dependency.
     let phase_of: Vec<u32> = plan.tasks.iter().map(|t| t.phase as u32).collect();
-    let dag = task_findings(plan, &index, &phase_of, &mut out);
+    let dag = task_findings(plan, &phase_of, &mut out);
     for cycle in dag.cycles() {
         let first = &plan.tasks[cycle[0]];
         let path: Vec<String> = cycle
@@ -72,45 +71,31 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
     out
 }
 
-/// The id index (as [`crate::graph::id_index`]: the first task with each id), reporting every
-/// later task that reuses an id.
-fn id_index_and_duplicates<'p>(plan: &'p Plan, out: &mut Vec<Diagnostic>) -> IdMap<'p> {
-    let mut index = IdMap::with_capacity(plan.tasks.len());
-    for task in &plan.tasks {
-        let Some(id) = task.id.as_deref() else {
-            continue;
-        };
-        let first = index.insert_first(id, task.index);
-        if first != task.index {
-            let original = &plan.tasks[first];
-            out.push(Diagnostic {
-                code: "E101",
-                name: "duplicate-id",
-                severity: Severity::Error,
-                message: format!(
-                    "duplicate id {id}, first used on line {}",
-                    original.line_span.line
-                ),
-                span: task.id_span.unwrap_or(task.line_span),
-                hint: Some(
-                    "give each task its own id; `baton fmt --ids` fills in missing ones"
-                        .to_string(),
-                ),
-            });
-        }
+/// Every task that reuses an earlier task's id (the parser found them while linking).
+fn duplicate_ids(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    for &(task, first) in &plan.duplicate_ids {
+        let task = &plan.tasks[task];
+        let id = task.id.as_deref().unwrap_or_default();
+        out.push(Diagnostic {
+            code: "E101",
+            name: "duplicate-id",
+            severity: Severity::Error,
+            message: format!(
+                "duplicate id {id}, first used on line {}",
+                plan.tasks[first].line_span.line
+            ),
+            span: task.id_span.unwrap_or(task.line_span),
+            hint: Some(
+                "give each task its own id; `baton fmt --ids` fills in missing ones".to_string(),
+            ),
+        });
     }
-    index
 }
 
 /// Everything one task decides: unknown and later-phase dependencies, a missing id, unknown
-/// keys, a ticked task with open items. Returns the dependency graph resolved on the way
-/// (the same as [`Dag::with_index`]).
-fn task_findings(
-    plan: &Plan,
-    index: &IdMap<'_>,
-    phase_of: &[u32],
-    out: &mut Vec<Diagnostic>,
-) -> Dag {
+/// keys, a ticked task with open items. Returns the dependency graph (the same as
+/// [`Dag::build`]).
+fn task_findings(plan: &Plan, phase_of: &[u32], out: &mut Vec<Diagnostic>) -> Dag {
     let mut offsets = Vec::with_capacity(plan.tasks.len() + 1);
     let mut edges = Vec::with_capacity(plan.tasks.len() * 2);
     offsets.push(0);
@@ -119,7 +104,7 @@ fn task_findings(
     for task in &plan.tasks {
         let start = edges.len();
         for dep in &task.deps {
-            match index.get(&dep.id) {
+            match dep.task {
                 None => {
                     let ids = sorted_ids.get_or_insert_with(|| plan.ids().collect());
                     out.push(unknown_dependency(task, &dep.id, dep.span, ids));

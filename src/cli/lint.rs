@@ -76,5 +76,6 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         };
         p.status(summary)?;
     }
+    super::context::release_at_exit(plan);
     Ok(ExitCode::from(if ok { code::OK } else { code::FINDINGS }))
 }

@@ -95,6 +95,21 @@ pub fn readiness_name(r: &Readiness) -> &'static str {
     }
 }
 
+/// The ids of the tasks that wait for `task`, each once (two tasks may share an id).
+fn dependent_ids(plan: &Plan, task: &Task) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::with_capacity(task.dependents.len());
+    for id in task
+        .dependents
+        .iter()
+        .filter_map(|&d| plan.tasks[d].id.as_ref())
+    {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
 impl TaskView {
     pub fn new(plan: &Plan, task: &Task, readiness: &Readiness, claim: Option<&Claim>) -> TaskView {
         let waiting_for = match readiness {
@@ -112,7 +127,7 @@ impl TaskView {
             optional: task.optional,
             labels: task.labels.clone(),
             after: task.deps.iter().map(|d| d.id.clone()).collect(),
-            dependents: task.dependents.clone(),
+            dependents: dependent_ids(plan, task),
             files: task.files.clone(),
             scope: match task.scope_source {
                 ScopeSource::Declared => "declared",

@@ -36,22 +36,15 @@ pub struct Dag {
 }
 
 impl Dag {
+    /// The graph of the dependencies the parser resolved ([`crate::plan::TaskRef::task`]:
+    /// the first task with each id, as [`id_index`] finds it).
     pub fn build(plan: &Plan) -> Dag {
-        Dag::with_index(plan, &id_index(plan))
-    }
-
-    /// Builds the graph with an id index the caller already has.
-    pub fn with_index(plan: &Plan, index: &IdIndex<'_>) -> Dag {
         let mut offsets = Vec::with_capacity(plan.tasks.len() + 1);
         let mut edges = Vec::with_capacity(plan.tasks.len() * 2);
         offsets.push(0);
         for task in &plan.tasks {
             let start = edges.len();
-            edges.extend(
-                task.deps
-                    .iter()
-                    .filter_map(|d| index.get(d.id.as_str()).copied()),
-            );
+            edges.extend(task.deps.iter().filter_map(|d| d.task));
             Dag::close_node(&mut edges, start);
             offsets.push(edges.len());
         }
@@ -72,7 +65,7 @@ impl Dag {
         edges.truncate(kept);
     }
 
-    /// A graph from flat lists built as [`Dag::with_index`] builds them: task `t`'s
+    /// A graph from flat lists built as [`Dag::build`] builds them: task `t`'s
     /// dependencies are `edges[offsets[t]..offsets[t + 1]]`, each closed by
     /// [`Dag::close_node`].
     pub(crate) fn from_parts(offsets: Vec<usize>, edges: Vec<usize>) -> Dag {

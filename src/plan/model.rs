@@ -81,6 +81,9 @@ impl LineEnding {
 pub struct TaskRef {
     pub id: String,
     pub span: Span,
+    /// The task named: the first task with this id, if the plan has one (index into
+    /// [`Plan::tasks`]). Filled after parsing.
+    pub task: Option<usize>,
 }
 
 /// A nested checkbox under a task that is not itself a task.
@@ -134,8 +137,9 @@ pub struct Task {
     pub deps: Vec<TaskRef>,
     /// Tasks that wait for this one (`blocks`), as written.
     pub blocks: Vec<TaskRef>,
-    /// Tasks whose `after` names this one, or that this one `blocks`; filled after parsing.
-    pub dependents: Vec<String>,
+    /// Tasks whose `after` names this one, or that this one `blocks` (indices into
+    /// [`Plan::tasks`], in document order of their links); filled after parsing.
+    pub dependents: Vec<usize>,
     pub files: Vec<String>,
     pub scope_source: ScopeSource,
     pub reads: Vec<String>,
@@ -250,6 +254,9 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     pub decisions: Option<DecisionLog>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Each task that reuses an id an earlier task has, with the first task that has it
+    /// (indices into [`Plan::tasks`], in document order).
+    pub duplicate_ids: Vec<(usize, usize)>,
     pub line_ending: LineEnding,
     /// The file ends with a line ending.
     pub ends_with_newline: bool,

@@ -4,15 +4,16 @@
 //!
 //! The parser never fails: whatever it cannot read becomes a diagnostic.
 //!
-//! A large plan is read by two threads: the text is cut before a phase heading where
-//! CommonMark provably starts afresh (see [`split_point`]), each half goes through
-//! pulldown-cmark and into tasks on its own thread, and the halves are joined. The result is
-//! the same, byte for byte, as reading the whole text on one thread.
+//! A large plan is read in stretches: the text is cut before phase headings where CommonMark
+//! provably starts afresh (see [`split_points`]), each stretch goes through pulldown-cmark
+//! and into tasks on whichever thread takes it, and the stretches are joined in order. The
+//! result is the same, byte for byte, as reading the whole text in one piece.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -30,16 +31,25 @@ pub fn parse(bytes: &[u8]) -> Plan {
 /// about as much: not worth it for the plans read by every hook.
 pub const SPLIT_MIN_LEN: usize = 2 * 1024 * 1024;
 
-/// Whether [`parse_with`] may read a plan on two threads.
+/// How far apart [`Split::Auto`] cuts a large plan: each stretch goes through pulldown-cmark
+/// on its own, so the Markdown tree stays small and its memory is reused stretch after
+/// stretch instead of growing to the whole plan's size.
+pub const CHUNK_LEN: usize = 256 * 1024;
+
+/// Whether [`parse_with`] may read a plan in stretches, on more than one thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Split {
-    /// Always one thread.
+    /// Always one stretch, on this thread.
     Never,
-    /// Two threads for plans of [`SPLIT_MIN_LEN`] bytes or more that have a sound split point.
+    /// Stretches of about [`CHUNK_LEN`] bytes for plans of [`SPLIT_MIN_LEN`] bytes or more
+    /// that have sound split points.
     Auto,
-    /// Two threads whatever the size, cut at the first sound split point at or after this
-    /// offset (for tests: the result must not depend on where the text is cut).
+    /// One cut, at the first sound split point at or after this offset (for tests: the
+    /// result must not depend on where the text is cut).
     From(usize),
+    /// A cut at the first sound split point at least this many bytes after the previous
+    /// one, whatever the size (for tests: many stretches, however short).
+    Every(usize),
 }
 
 /// [`parse`], choosing how the work may be divided. Every choice gives the same plan.
@@ -199,20 +209,31 @@ impl<'l> Lines<'l> {
     }
 }
 
-/// Reads the text into a plan, on two threads when `split` allows it and the text has a sound
-/// split point, else on this one.
+/// Reads the text into a plan, in stretches on several threads when `split` allows it and
+/// the text has sound split points, else in one piece on this one.
 fn build(text: &str, diagnostics: Vec<Diagnostic>, split: Split) -> Plan {
     let lines = LineIndex::new(text);
     let from = markdown_start(text);
-    let parts = split_point(text, from, split)
-        .and_then(|at| read_split(text, &lines, from, at))
+    let cuts = split_points(text, from, split);
+    let joined = Some(cuts)
+        .filter(|cuts| !cuts.is_empty())
+        .and_then(|cuts| read_stretches(text, &lines, &stretches(text, from, &cuts)))
         .unwrap_or_else(|| {
             let mut part = Part::new(text, &lines);
             part.scan(from, text.len(), None);
             part.read_items();
-            vec![part]
+            let mut joined = Joined::with_capacity(0);
+            joined.push(part);
+            joined
         });
-    assemble(text, &lines, diagnostics, parts)
+    assemble(text, &lines, diagnostics, joined)
+}
+
+/// The stretches between `from`, the cuts and the end of the text.
+fn stretches(text: &str, from: usize, cuts: &[usize]) -> Vec<(usize, usize)> {
+    let starts = std::iter::once(from).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
+    starts.zip(ends).collect()
 }
 
 /// Where the Markdown starts: after a byte order mark and YAML front matter (only at the
@@ -223,15 +244,18 @@ fn markdown_start(text: &str) -> usize {
     bom + front_matter_len(&text[bom..])
 }
 
-/// The cut [`parse_with`] makes for valid UTF-8 `bytes`, if it makes one.
+/// The cuts [`parse_with`] makes for valid UTF-8 `bytes`, if it makes any.
 #[cfg(test)]
-pub(crate) fn accepted_cut(bytes: &[u8], split: Split) -> Option<usize> {
+pub(crate) fn accepted_cuts(bytes: &[u8], split: Split) -> Option<Vec<usize>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let lines = LineIndex::new(text);
     let from = markdown_start(text);
-    let at = split_point(text, from, split)?;
-    let scanned = Part::new(text, &lines).scan(from, at, None);
-    scanned.clean.then_some(at)
+    let cuts = split_points(text, from, split);
+    let all = stretches(text, from, &cuts);
+    let clean = all[..all.len() - 1]
+        .iter()
+        .all(|&(start, end)| Part::new(text, &lines).scan(start, end, None).clean);
+    (clean && !cuts.is_empty()).then_some(cuts)
 }
 
 /// The length of a YAML front matter block at the start of `text`: `---` on the first line,
@@ -385,8 +409,8 @@ fn raw_head(text: &str, from: usize, to: usize) -> Cow<'_, str> {
     Cow::Owned(out.trim().to_string())
 }
 
-/// Where the text may be cut so that each side can go through pulldown-cmark on its own, or
-/// None to read it on one thread.
+/// Where the text may be cut so that each stretch can go through pulldown-cmark on its own;
+/// none to read it in one piece.
 ///
 /// A candidate is the start of a line that opens an ATX heading (`#` in the first column) right
 /// after a blank line, in a text with no link reference definitions (no `]:` anywhere: they are
@@ -395,33 +419,38 @@ fn raw_head(text: &str, from: usize, to: usize) -> Cow<'_, str> {
 /// any paragraph, so pulldown-cmark's block state there is empty unless (a) a code block,
 /// HTML block or table that runs over blank lines is still open, or (b) a list item that
 /// began with a blank line has lost its indentation and swallows the heading. Neither can be
-/// seen reliably in the bytes alone, so [`Part::scan`] checks both on the events of the first
-/// part (see [`Scanned::clean`]) and the text is read on one thread when either may hold.
-fn split_point(text: &str, from: usize, split: Split) -> Option<usize> {
+/// seen reliably in the bytes alone, so [`Part::scan`] checks both on the events of each
+/// stretch before a cut (see [`Scanned::clean`]), and the text is read in one piece when
+/// either may hold. A stretch that starts at a sound cut reads as the whole text reads
+/// there, so every cut after it is judged the same way.
+fn split_points(text: &str, from: usize, split: Split) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let start = match split {
-        Split::Never => return None,
-        Split::Auto if bytes.len() < SPLIT_MIN_LEN => return None,
-        Split::Auto => from + (bytes.len() - from) / 2,
-        Split::From(at) => at,
+    let (first, stride) = match split {
+        Split::Never => return Vec::new(),
+        Split::Auto if bytes.len() < SPLIT_MIN_LEN => return Vec::new(),
+        Split::Auto => (from + CHUNK_LEN, Some(CHUNK_LEN)),
+        Split::Every(stride) => (from + stride, Some(stride.max(1))),
+        Split::From(at) => (at, None),
     };
-    if start >= bytes.len() || memchr::memmem::find(bytes, b"]:").is_some() {
-        return None;
+    if first >= bytes.len() || memchr::memmem::find(bytes, b"]:").is_some() {
+        return Vec::new();
     }
-    let after = memchr::memmem::find_iter(&bytes[start..], b"\n#")
-        .map(|i| start + i + 1)
-        .find(|&at| is_split_candidate(bytes, from, at));
-    if matches!(split, Split::From(_)) {
-        return after;
+    let mut cuts = Vec::new();
+    let mut search_from = first;
+    while search_from < bytes.len() {
+        let Some(at) = memchr::memmem::find_iter(&bytes[search_from..], b"\n#")
+            .map(|i| search_from + i + 1)
+            .find(|&at| is_split_candidate(bytes, from, at))
+        else {
+            break;
+        };
+        cuts.push(at);
+        match stride {
+            Some(stride) => search_from = at + stride,
+            None => break,
+        }
     }
-    // Prefer the candidate nearest the middle on either side.
-    let before = memchr::memmem::rfind_iter(&bytes[from..start], b"\n#")
-        .map(|i| from + i + 1)
-        .find(|&at| is_split_candidate(bytes, from, at));
-    match (before, after) {
-        (Some(b), Some(a)) => Some(if start - b < a - start { b } else { a }),
-        (b, a) => a.or(b),
-    }
+    cuts
 }
 
 /// Whether the line at `at` (just after a `\n`) is an ATX heading after a blank line, with
@@ -487,39 +516,75 @@ fn bare_item_line(bytes: &[u8], start: usize) -> bool {
         })
 }
 
-/// Reads a text cut at `at` on two threads: `from..at` here, `at..` on a second thread. None
-/// when the first part turns out not to end cleanly (then nothing of the work is used) or no
-/// thread could be started.
-fn read_split<'a>(
+/// Reads each stretch into a part on worker threads (as many as there are cores, up to
+/// four), each taking the next stretch not yet taken, while this thread joins the parts in
+/// order as they come in. None when a stretch before a cut turns out not to end cleanly
+/// (then nothing of the work is used) or no thread could be started.
+fn read_stretches<'a>(
     text: &'a str,
     lines: &'a LineIndex,
-    from: usize,
-    at: usize,
-) -> Option<Vec<Part<'a>>> {
+    bounds: &[(usize, usize)],
+) -> Option<Joined> {
     let abort = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
-            .name("baton-parse".to_string())
-            .stack_size(8 << 20)
-            .spawn_scoped(scope, || {
-                let mut part = Part::new(text, lines);
-                if part.scan(at, text.len(), Some(&abort)).finished {
-                    part.read_items();
-                }
-                part
-            })
-            .ok()?;
-        let mut first = Part::new(text, lines);
-        let scanned = first.scan(from, at, None);
-        if !scanned.clean {
-            abort.store(true, Ordering::Relaxed);
-            let _ = second.join();
-            return None;
+    let next = AtomicUsize::new(0);
+    let last = bounds.len() - 1;
+    let work = |done: mpsc::Sender<(usize, Part<'a>)>| {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= bounds.len() || abort.load(Ordering::Relaxed) {
+                break;
+            }
+            let (start, end) = bounds[k];
+            let mut part = Part::new(text, lines);
+            let scanned = part.scan(start, end, Some(&abort));
+            if !scanned.finished {
+                break;
+            }
+            if k < last && !scanned.clean {
+                abort.store(true, Ordering::Relaxed);
+                break;
+            }
+            part.read_items();
+            if done.send((k, part)).is_err() {
+                break;
+            }
         }
-        first.read_items();
-        let second = second.join().ok()?;
-        Some(vec![first, second])
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4)
+        .min(bounds.len());
+    std::thread::scope(|scope| {
+        let work = &work;
+        let (done, parts) = mpsc::channel();
+        for _ in 0..workers {
+            let done = done.clone();
+            // A worker that cannot be started leaves its stretches to the others.
+            let _ = std::thread::Builder::new()
+                .name("baton-parse".to_string())
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, move || work(done));
+        }
+        drop(done);
+        let mut joined = Joined::with_capacity(checkbox_bound(&text.as_bytes()[bounds[0].0..]));
+        let mut waiting: Vec<Option<Part<'a>>> = Vec::new();
+        waiting.resize_with(bounds.len(), || None);
+        for (k, part) in parts {
+            waiting[k] = Some(part);
+            while let Some(part) = waiting.get_mut(joined.parts).and_then(Option::take) {
+                joined.push(part);
+            }
+        }
+        (!abort.load(Ordering::Relaxed) && joined.parts == bounds.len()).then_some(joined)
     })
+}
+
+/// At least as many as the checkboxes in `bytes` (every task has one): room for every task at
+/// once, so the joined list never moves. Room no task takes is never touched.
+fn checkbox_bound(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'[', bytes)
+        .filter(|&i| bytes.get(i + 2) == Some(&b']'))
+        .count()
 }
 
 #[derive(Debug)]
@@ -562,6 +627,15 @@ struct Frame {
     parent: Option<u32>,
     /// The heading the item stands under, by index into `Part::headings`.
     heading: Option<u32>,
+}
+
+/// What the decisions log needs of a top-level list item.
+#[derive(Debug)]
+struct TopItem {
+    start: u32,
+    end: u32,
+    head_start: u32,
+    head_end: u32,
 }
 
 /// Offsets and indices below [`MAX_LEN`] fit in a `u32`.
@@ -619,7 +693,7 @@ fn unsafe_block_end(tag: &TagEnd) -> bool {
 }
 
 /// One stretch of the text read into items and tasks. The whole text is one part, unless it
-/// is read on two threads; parts are then joined by [`assemble`].
+/// is read in stretches; parts are then joined by [`assemble`].
 struct Part<'a> {
     text: &'a str,
     lines: Lines<'a>,
@@ -630,6 +704,8 @@ struct Part<'a> {
     /// Every list item, in document order. The pulldown pass records them; reading them
     /// into tasks happens after it, once the Markdown parser's tree has been freed.
     items: Vec<Frame>,
+    /// The top-level items, kept for the decisions log once `items` is freed.
+    top_items: Vec<TopItem>,
     /// The items open at the current point of the pulldown pass.
     open: Vec<usize>,
     /// Inline text being collected for a heading.
@@ -646,6 +722,7 @@ impl<'a> Part<'a> {
             task_heading: Vec::new(),
             headings: Vec::new(),
             items: Vec::new(),
+            top_items: Vec::new(),
             open: Vec::new(),
             heading_text: None,
             plain_items_outside_tasks: 0,
@@ -852,6 +929,18 @@ impl<'a> Part<'a> {
         for i in 0..self.items.len() {
             self.read_item(i);
         }
+        self.top_items = self
+            .items
+            .iter()
+            .filter(|item| item.depth == 0)
+            .map(|item| TopItem {
+                start: item.start,
+                end: item.end,
+                head_start: item.head_start,
+                head_end: item.head_end,
+            })
+            .collect();
+        self.items = Vec::new();
         // Scope: declared, else inferred from the paths the task names (nothing later
         // changes a title, a note or the files). Lists grown by push keep room for more; a
         // large plan holds many small ones.
@@ -1085,45 +1174,76 @@ impl<'a> Part<'a> {
     }
 }
 
+/// Parts joined in document order: indices into tasks and headings move up by what precedes
+/// them. Each part's tasks move into one list as soon as the part before it is in, so a
+/// large plan never holds its tasks twice.
+struct Joined {
+    tasks: Vec<Task>,
+    headings: Vec<Heading>,
+    /// For each task, the heading it stands under (index into `headings`).
+    task_heading: Vec<Option<usize>>,
+    /// Each part's list items.
+    top_items: Vec<TopItem>,
+    plain_items_outside_tasks: usize,
+    parts: usize,
+}
+
+impl Joined {
+    fn with_capacity(tasks: usize) -> Self {
+        Joined {
+            tasks: Vec::with_capacity(tasks),
+            headings: Vec::new(),
+            task_heading: Vec::with_capacity(tasks),
+            top_items: Vec::new(),
+            plain_items_outside_tasks: 0,
+            parts: 0,
+        }
+    }
+
+    fn push(&mut self, part: Part<'_>) {
+        let heading_base = self.headings.len();
+        let task_base = self.tasks.len();
+        self.task_heading.extend(
+            part.task_heading
+                .iter()
+                .map(|h| h.map(|h| h + heading_base)),
+        );
+        self.headings.extend(part.headings);
+        self.plain_items_outside_tasks += part.plain_items_outside_tasks;
+        self.top_items.extend(part.top_items);
+        if self.tasks.is_empty() && self.tasks.capacity() < part.tasks.len() {
+            self.tasks = part.tasks;
+        } else {
+            self.tasks.extend(part.tasks.into_iter().map(|mut task| {
+                task.index += task_base;
+                if let Some(parent) = task.parent.as_mut() {
+                    *parent += task_base;
+                }
+                task
+            }));
+        }
+        self.parts += 1;
+    }
+}
+
 /// Joins the parts and builds the plan: phases, sections, the decisions log, parents,
 /// dependency links and inferred scopes.
 fn assemble(
     text: &str,
     index: &LineIndex,
     mut diagnostics: Vec<Diagnostic>,
-    parts: Vec<Part<'_>>,
+    joined: Joined,
 ) -> Plan {
     let lines = Lines::new(index);
     let span = |start: usize, end: usize| lines.span(text, start, end);
-
-    // Join the parts: indices into tasks and headings move up by what precedes them.
-    let mut headings: Vec<Heading> = Vec::new();
-    let mut task_heading: Vec<Option<usize>> = Vec::new();
-    let mut plain_items_outside_tasks = 0;
-    let mut item_lists: Vec<Vec<Frame>> = Vec::new();
-    let mut task_lists: Vec<Vec<Task>> = Vec::new();
-    for part in parts {
-        let heading_base = headings.len();
-        let task_base = task_heading.len();
-        task_heading.extend(
-            part.task_heading
-                .iter()
-                .map(|h| h.map(|h| h + heading_base)),
-        );
-        headings.extend(part.headings);
-        plain_items_outside_tasks += part.plain_items_outside_tasks;
-        item_lists.push(part.items);
-        let mut tasks = part.tasks;
-        if task_base > 0 {
-            for task in &mut tasks {
-                task.index += task_base;
-                if let Some(parent) = task.parent.as_mut() {
-                    *parent += task_base;
-                }
-            }
-        }
-        task_lists.push(tasks);
-    }
+    let Joined {
+        mut tasks,
+        headings,
+        task_heading,
+        top_items,
+        plain_items_outside_tasks,
+        parts: _,
+    } = joined;
 
     let title_idx = headings
         .first()
@@ -1197,15 +1317,8 @@ fn assemble(
     let decisions = headings
         .iter()
         .position(|h| special(h) == Some(SectionKind::Decisions))
-        .map(|i| decision_log(text, &lines, &headings[i], &item_lists, body_end(i)));
-    // The item records have served; free them before the tasks are joined.
-    drop(item_lists);
-
-    let mut task_lists = task_lists.into_iter();
-    let mut tasks = task_lists.next().unwrap_or_default();
-    for mut more in task_lists {
-        tasks.append(&mut more);
-    }
+        .map(|i| decision_log(text, &lines, &headings[i], &top_items, body_end(i)));
+    drop(top_items);
 
     // Phases in order of their first task.
     let mut phases: Vec<Phase> = Vec::new();
@@ -1254,7 +1367,7 @@ fn assemble(
         phases[phase].tasks.push(t);
     }
 
-    link_tasks(&mut tasks);
+    let duplicate_ids = link_tasks(&mut tasks);
 
     if tasks.is_empty() {
         let skipped = match plain_items_outside_tasks {
@@ -1286,6 +1399,7 @@ fn assemble(
         tasks,
         decisions,
         diagnostics,
+        duplicate_ids,
         line_ending: if crlf * 2 > lf {
             LineEnding::CrLf
         } else {
@@ -1297,42 +1411,53 @@ fn assemble(
     }
 }
 
-/// Kiro-style parents from dotted ids, `blocks` turned into `after` on the blocked task, and
-/// every task's dependents.
-fn link_tasks(tasks: &mut [Task]) {
-    // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
+/// Kiro-style parents from dotted ids, `blocks` turned into `after` on the blocked task, the
+/// task each reference names, and every task's dependents. Returns the tasks that reuse an
+/// earlier task's id, with that task.
+fn link_tasks(tasks: &mut [Task]) -> Vec<(usize, usize)> {
     let mut first_index = IdMap::with_capacity(tasks.len());
+    let mut duplicate_ids = Vec::new();
     for t in tasks.iter() {
         if let Some(id) = t.id.as_deref() {
-            first_index.insert_first(id, t.index);
+            let first = first_index.insert_first(id, t.index);
+            if first != t.index {
+                duplicate_ids.push((t.index, first));
+            }
         }
     }
     let mut parents = Vec::new();
-    // (blocked task, its new dependency, the blocking task's index)
+    // (blocked task, its new dependency)
     let mut blocked_by = Vec::new();
-    // (task waited for, task waiting), by index
+    // (task waited for, task waiting), by index; only tasks with an id wait, as only they can
+    // be listed.
     let mut waits: Vec<(u32, u32)> = Vec::with_capacity(tasks.len() * 2);
+    // The task each `after` and then each `blocks` reference names, task by task.
+    let mut named: Vec<Option<usize>> = Vec::with_capacity(tasks.len() * 2);
     for task in tasks.iter() {
-        let Some(id) = task.id.as_deref() else {
-            continue;
-        };
-        if task.parent.is_none() {
-            let parent = id
-                .rsplit_once('.')
+        let id = task.id.as_deref();
+        // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
+        if task.parent.is_none()
+            && let Some(parent) = id
+                .and_then(|id| id.rsplit_once('.'))
                 .and_then(|(prefix, _)| first_index.get(prefix))
-                .filter(|&p| p < task.index && tasks[p].phase == task.phase);
-            if let Some(parent) = parent {
-                parents.push((task.index, parent));
-            }
+                .filter(|&p| p < task.index && tasks[p].phase == task.phase)
+        {
+            parents.push((task.index, parent));
         }
         for dep in &task.deps {
-            if let Some(target) = first_index.get(&dep.id) {
+            let target = first_index.get(&dep.id);
+            named.push(target);
+            if let Some(target) = target
+                && id.is_some()
+            {
                 waits.push((small(target), small(task.index)));
             }
         }
-        // `blocks` is the reverse of `after`: record it on the blocked task.
         for blocked in &task.blocks {
-            if let Some(target) = first_index.get(&blocked.id)
+            let target = first_index.get(&blocked.id);
+            named.push(target);
+            // `blocks` is the reverse of `after`: record it on the blocked task.
+            if let (Some(target), Some(id)) = (target, id)
                 && !tasks[target].deps.iter().any(|d| d.id == id)
             {
                 blocked_by.push((
@@ -1340,6 +1465,7 @@ fn link_tasks(tasks: &mut [Task]) {
                     TaskRef {
                         id: id.to_string(),
                         span: blocked.span,
+                        task: first_index.get(id),
                     },
                 ));
                 waits.push((small(task.index), small(target)));
@@ -1347,6 +1473,12 @@ fn link_tasks(tasks: &mut [Task]) {
         }
     }
     drop(first_index);
+    let mut named = named.into_iter();
+    for task in tasks.iter_mut() {
+        for reference in task.deps.iter_mut().chain(task.blocks.iter_mut()) {
+            reference.task = named.next().flatten();
+        }
+    }
     for (child, parent) in parents {
         tasks[child].parent = Some(parent);
     }
@@ -1380,33 +1512,65 @@ fn link_tasks(tasks: &mut [Task]) {
         if these.is_empty() {
             continue;
         }
-        let mut dependents: Vec<String> = Vec::with_capacity(these.len());
+        let mut dependents: Vec<usize> = Vec::with_capacity(these.len());
         for &task in these {
-            let Some(id) = tasks[task as usize].id.as_deref() else {
-                continue;
-            };
-            if !dependents.iter().any(|d| d == id) {
-                dependents.push(id.to_string());
+            if !dependents.contains(&(task as usize)) {
+                dependents.push(task as usize);
             }
         }
-        dependents.shrink_to_fit();
         tasks[target].dependents = dependents;
     }
+    duplicate_ids
 }
 
-/// Task ids to the index of the first task with each id. Ids of up to 15 bytes (nearly all)
-/// are kept inline in the table, so a lookup reads no string but the one looked up.
+/// Task ids to the index of the first task with each id.
+///
+/// Most plans number their tasks under one prefix (`T1`, `T2`, …): ids of that shape (the
+/// prefix of the first numbered id, then a number without leading zeros) are kept in an array
+/// indexed by their number, so a lookup touches one slot. Other ids of up to 15 bytes are
+/// kept inline in a hash table (no string is read but the one looked up), longer ones by
+/// reference.
 pub(crate) struct IdMap<'a> {
+    prefix: Option<&'a str>,
+    /// Task index by number for ids under `prefix`; [`IdMap::NONE`] where there is none.
+    numbered: Vec<u32>,
+    /// Numbers from this on go to the hash tables, so a stray huge number costs no memory.
+    numbered_limit: usize,
     short: HashMap<u128, u32>,
     long: HashMap<&'a str, u32>,
 }
 
 impl<'a> IdMap<'a> {
+    const NONE: u32 = u32::MAX;
+
     pub(crate) fn with_capacity(n: usize) -> Self {
         IdMap {
-            short: HashMap::with_capacity_and_hasher(n, Default::default()),
+            prefix: None,
+            numbered: Vec::with_capacity(n + 1),
+            numbered_limit: n.saturating_mul(8).max(1 << 16),
+            short: HashMap::default(),
             long: HashMap::default(),
         }
+    }
+
+    /// An id as a prefix and a number: `T12` is `("T", 12)`. None for ids that do not end in
+    /// digits, or whose number has a leading zero (`T012` is not `T12`).
+    fn numbered(id: &str) -> Option<(&str, usize)> {
+        let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        let (prefix, number) = id.split_at(id.len() - digits);
+        if number.len() > 1 && number.starts_with('0') {
+            return None;
+        }
+        Some((prefix, number.parse().ok()?))
+    }
+
+    /// The slot of an id under the numbered prefix, if it belongs there.
+    fn slot(&self, id: &str) -> Option<usize> {
+        let (prefix, number) = Self::numbered(id)?;
+        (Some(prefix) == self.prefix && number < self.numbered_limit).then_some(number)
     }
 
     /// The bytes of a short id and its length, as one number.
@@ -1424,14 +1588,37 @@ impl<'a> IdMap<'a> {
     /// Records `index` for `id` unless an earlier task has it; returns the index kept.
     pub(crate) fn insert_first(&mut self, id: &'a str, index: usize) -> usize {
         let index = small(index);
-        let kept = match Self::inline(id) {
-            Some(key) => *self.short.entry(key).or_insert(index),
-            None => *self.long.entry(id).or_insert(index),
+        if self.prefix.is_none()
+            && let Some((prefix, _)) = Self::numbered(id)
+        {
+            self.prefix = Some(prefix);
+        }
+        let kept = if let Some(number) = self.slot(id) {
+            if number >= self.numbered.len() {
+                self.numbered.resize(number + 1, Self::NONE);
+            }
+            let slot = &mut self.numbered[number];
+            if *slot == Self::NONE {
+                *slot = index;
+            }
+            *slot
+        } else {
+            match Self::inline(id) {
+                Some(key) => *self.short.entry(key).or_insert(index),
+                None => *self.long.entry(id).or_insert(index),
+            }
         };
         kept as usize
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<usize> {
+        if let Some(number) = self.slot(id) {
+            return self
+                .numbered
+                .get(number)
+                .filter(|&&i| i != Self::NONE)
+                .map(|&i| i as usize);
+        }
         match Self::inline(id) {
             Some(key) => self.short.get(&key),
             None => self.long.get(id),
@@ -1445,14 +1632,13 @@ fn decision_log(
     text: &str,
     lines: &Lines<'_>,
     h: &Heading,
-    item_lists: &[Vec<Frame>],
+    top_items: &[TopItem],
     end: usize,
 ) -> DecisionLog {
     let body_start = next_line_start(text, h.span.end);
-    let in_body =
-        |item: &&Frame| item.depth == 0 && (body_start..end).contains(&(item.start as usize));
-    let items = || item_lists.iter().flatten();
-    let entries: Vec<Decision> = items()
+    let in_body = |item: &&TopItem| (body_start..end).contains(&(item.start as usize));
+    let entries: Vec<Decision> = top_items
+        .iter()
         .filter(in_body)
         .map(|item| Decision {
             text: raw_head(text, item.head_start as usize, item.head_end as usize).into_owned(),
@@ -1463,12 +1649,7 @@ fn decision_log(
             ),
         })
         .collect();
-    let insert_at = match item_lists
-        .iter()
-        .rev()
-        .flat_map(|list| list.iter().rev())
-        .find(in_body)
-    {
+    let insert_at = match top_items.iter().rev().find(in_body) {
         // Right after the last entry's last non-blank line.
         Some(item) => {
             let item_start = item.start as usize;
@@ -1553,7 +1734,11 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
             }
             for id in ids {
                 if !list.iter().any(|r| r.id == id) {
-                    list.push(TaskRef { id, span });
+                    list.push(TaskRef {
+                        id,
+                        span,
+                        task: None,
+                    });
                 }
             }
         }
@@ -1781,6 +1966,64 @@ mod tests {
     }
 
     #[test]
+    fn references_name_the_first_task_with_their_id() {
+        let src = "## Phase 1\n- [ ] T1 a\n  - blocks: T3, T9\n- [ ] T2 b\n  - after: T1, T7\n- [ ] T1 again\n- [ ] no id\n  - after: T2\n- [ ] T3 c\n  - after: T2\n";
+        let plan = parse(src.as_bytes());
+        let named = |t: usize| -> Vec<(&str, Option<usize>)> {
+            plan.tasks[t]
+                .deps
+                .iter()
+                .map(|d| (d.id.as_str(), d.task))
+                .collect()
+        };
+        assert_eq!(named(1), [("T1", Some(0)), ("T7", None)]);
+        assert_eq!(named(3), [("T2", Some(1))]);
+        // `blocks: T3` on T1 becomes T3's `after: T1`.
+        assert_eq!(named(4), [("T2", Some(1)), ("T1", Some(0))]);
+        let blocks: Vec<Option<usize>> = plan.tasks[0].blocks.iter().map(|b| b.task).collect();
+        assert_eq!(blocks, [Some(4), None]);
+        assert_eq!(plan.duplicate_ids, [(2, 0)]);
+        // Only tasks with an id are dependents, in the order the links are written.
+        assert_eq!(plan.tasks[0].dependents, [4, 1]);
+        assert_eq!(plan.tasks[1].dependents, [4]);
+    }
+
+    #[test]
+    fn id_map_keeps_the_first_task_of_each_id_whatever_its_shape() {
+        let ids = [
+            "T1",
+            "T2",
+            "T10",
+            "T2",
+            "T01",
+            "T0",
+            "1.1",
+            "X7",
+            "T",
+            "T99999999999",
+            "T900000",
+            "a-very-long-task-identifier-1",
+            "a-very-long-task-identifier-1",
+            "1.1",
+            "T010",
+        ];
+        let mut map = IdMap::with_capacity(4);
+        let kept: Vec<usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| map.insert_first(id, i))
+            .collect();
+        assert_eq!(kept, [0, 1, 2, 1, 4, 5, 6, 7, 8, 9, 10, 11, 11, 6, 14]);
+        for (i, id) in ids.iter().enumerate() {
+            let first = ids.iter().position(|other| other == id);
+            assert_eq!(map.get(id), first, "{id} (entry {i})");
+        }
+        for absent in ["T3", "T001", "T1000000", "X8", "t1", "", "1.2", "T100"] {
+            assert_eq!(map.get(absent), None, "{absent}");
+        }
+    }
+
+    #[test]
     fn native_plan() {
         let src = "# Portal\n## Overview\nBig picture.\n## Phase 1: Foundation\n- [ ] T1 Schema\n  - files: db/schema.sql, src/db/**\n  - verify: `cargo test -p db`\n## Phase 2: Features\n- [ ] T2 [P] Auth\n  - after: T1\n  - est: 2h\n- [x] T3 [P] Dashboard — files: src/dashboard/**\n## Decisions\n- 2026-01-21 T2: argon2\n";
         let plan = parse(src.as_bytes());
@@ -1794,7 +2037,7 @@ mod tests {
         let t1 = &plan.tasks[0];
         assert_eq!(t1.files, ["db/schema.sql", "src/db/**"]);
         assert_eq!(t1.verify, ["cargo test -p db"]);
-        assert_eq!(t1.dependents, ["T2"]);
+        assert_eq!(t1.dependents, [1]);
         let t2 = &plan.tasks[1];
         assert!(t2.parallel);
         assert_eq!(t2.deps[0].id, "T1");

@@ -1,5 +1,5 @@
-//! Differential tests for reading a plan on two threads: cutting the text at any split point
-//! the parser accepts must give exactly the plan that one thread gives.
+//! Differential tests for reading a plan in stretches on several threads: cutting the text at
+//! any split points the parser accepts must give exactly the plan that one piece gives.
 //!
 //! The generator strings together the lines that matter around a cut: ATX headings after
 //! blank lines (the only places a cut is considered), list items (bare markers, tasks,
@@ -10,7 +10,7 @@
 
 use proptest::prelude::*;
 
-use super::parse::{Split, accepted_cut, parse_with};
+use super::parse::{Split, accepted_cuts, parse_with};
 
 /// Lines chosen to sit on either side of a cut.
 const LINES: &[&str] = &[
@@ -114,11 +114,18 @@ fn starts(bytes: &[u8]) -> Vec<usize> {
         .collect()
 }
 
+/// Strides for [`Split::Every`]: a cut at nearly every candidate, and fewer.
+const STRIDES: &[usize] = &[1, 9, 40];
+
 fn same_at_every_cut(bytes: &[u8]) -> Result<(), TestCaseError> {
     let one = parse_with(bytes, Split::Never);
     for at in starts(bytes) {
         let two = parse_with(bytes, Split::From(at));
         prop_assert_eq!(&one, &two, "cut searched from byte {}", at);
+    }
+    for &stride in STRIDES {
+        let many = parse_with(bytes, Split::Every(stride));
+        prop_assert_eq!(&one, &many, "cut every {} bytes", stride);
     }
     Ok(())
 }
@@ -129,7 +136,7 @@ proptest! {
     ))]
 
     #[test]
-    fn two_threads_read_what_one_reads(bytes in doc()) {
+    fn stretches_read_what_one_piece_reads(bytes in doc()) {
         same_at_every_cut(&bytes)?;
     }
 }
@@ -142,6 +149,13 @@ fn check(src: &str) {
             one,
             parse_with(bytes, Split::From(at)),
             "{src:?} cut from {at}"
+        );
+    }
+    for &stride in STRIDES {
+        assert_eq!(
+            one,
+            parse_with(bytes, Split::Every(stride)),
+            "{src:?} cut every {stride} bytes"
         );
     }
 }
@@ -176,14 +190,23 @@ const PLAIN: &str = "# Plan\n\n## Phase 1\n\n- [ ] T1 a\n  - files: a.rs\n\n## P
 fn plain_phase_headings_are_cut() {
     let phase_2 = PLAIN.find("## Phase 2").expect("in the text");
     assert_eq!(
-        accepted_cut(PLAIN.as_bytes(), Split::From(20)),
-        Some(phase_2)
+        accepted_cuts(PLAIN.as_bytes(), Split::From(20)),
+        Some(vec![phase_2])
+    );
+    // Every phase heading after a blank line, when cuts may be that close.
+    let headings: Vec<usize> = ["## Phase 1", "## Phase 2", "## Phase 3", "## Decisions"]
+        .iter()
+        .map(|h| PLAIN.find(h).expect("in the text"))
+        .collect();
+    assert_eq!(
+        accepted_cuts(PLAIN.as_bytes(), Split::Every(1)),
+        Some(headings)
     );
     // After a code block, an HTML block or a bare item, the cut is refused.
     for before in ["```\nx\n```\n", "<div>\n", "-\n"] {
         let src = PLAIN.replacen("\n\n## Phase 2", &format!("\n{before}\n## Phase 2"), 1);
-        let cut = accepted_cut(src.as_bytes(), Split::From(20));
-        assert!(cut.is_none_or(|at| at > src.find("## Phase 2").expect("in the text")));
+        let cuts = accepted_cuts(src.as_bytes(), Split::From(20));
+        assert!(cuts.is_none_or(|at| at[0] > src.find("## Phase 2").expect("in the text")));
     }
 }
 
@@ -207,5 +230,11 @@ fn a_large_plan_is_cut_and_reads_the_same() {
     let auto = parse_with(src.as_bytes(), Split::Auto);
     assert_eq!(one, auto);
     assert_eq!(one.tasks.len(), 30_000);
-    assert!(accepted_cut(src.as_bytes(), Split::Auto).is_some());
+    let cuts = accepted_cuts(src.as_bytes(), Split::Auto).expect("cut");
+    // About one cut per CHUNK_LEN bytes.
+    assert!(
+        cuts.len() >= src.len() / super::parse::CHUNK_LEN - 1,
+        "{}",
+        cuts.len()
+    );
 }
