@@ -711,6 +711,13 @@ struct Part<'a> {
     /// Inline text being collected for a heading.
     heading_text: Option<String>,
     plain_items_outside_tasks: usize,
+    /// Done tasks marked `[X]` and `[x]`.
+    upper_x: usize,
+    lower_x: usize,
+    /// Each task's id as an [`IdMap::key`] ([`IdMap::NO_ID`] for none).
+    id_keys: Vec<u128>,
+    /// The keys of every task's `after` references, task after task.
+    dep_keys: Vec<u128>,
 }
 
 impl<'a> Part<'a> {
@@ -726,6 +733,10 @@ impl<'a> Part<'a> {
             open: Vec::new(),
             heading_text: None,
             plain_items_outside_tasks: 0,
+            upper_x: 0,
+            lower_x: 0,
+            id_keys: Vec::new(),
+            dep_keys: Vec::new(),
         }
     }
 
@@ -966,6 +977,12 @@ impl<'a> Part<'a> {
             task.notes.shrink_to_fit();
             task.verify.shrink_to_fit();
             task.acceptance.shrink_to_fit();
+            // Linking looks ids up by these keys, so it need not read the strings again
+            // once they have left the cache.
+            self.id_keys
+                .push(task.id.as_deref().map_or(IdMap::NO_ID, IdMap::key));
+            self.dep_keys
+                .extend(task.deps.iter().map(|dep| IdMap::key(&dep.id)));
         }
     }
 
@@ -1067,6 +1084,11 @@ impl<'a> Part<'a> {
         let line_end = line_end(self.text, start);
         let line_span = self.span(start, line_end);
         let status_span = self.span(mark_at, mark_at + 1);
+        match self.text.as_bytes()[mark_at] {
+            b'X' => self.upper_x += 1,
+            b'x' => self.lower_x += 1,
+            _ => {}
+        }
         let head = parse_head(body);
         let id_span = head.id.as_ref().map(|id| {
             // The body is usually a slice of the source; else search the line.
@@ -1185,6 +1207,11 @@ struct Joined {
     /// Each part's list items.
     top_items: Vec<TopItem>,
     plain_items_outside_tasks: usize,
+    /// Done tasks marked `[X]` and `[x]`.
+    upper_x: usize,
+    lower_x: usize,
+    id_keys: Vec<u128>,
+    dep_keys: Vec<u128>,
     parts: usize,
 }
 
@@ -1196,13 +1223,16 @@ impl Joined {
             task_heading: Vec::with_capacity(tasks),
             top_items: Vec::new(),
             plain_items_outside_tasks: 0,
+            upper_x: 0,
+            lower_x: 0,
+            id_keys: Vec::with_capacity(tasks),
+            dep_keys: Vec::new(),
             parts: 0,
         }
     }
 
     fn push(&mut self, part: Part<'_>) {
         let heading_base = self.headings.len();
-        let task_base = self.tasks.len();
         self.task_heading.extend(
             part.task_heading
                 .iter()
@@ -1211,16 +1241,16 @@ impl Joined {
         self.headings.extend(part.headings);
         self.plain_items_outside_tasks += part.plain_items_outside_tasks;
         self.top_items.extend(part.top_items);
-        if self.tasks.is_empty() && self.tasks.capacity() < part.tasks.len() {
-            self.tasks = part.tasks;
+        self.upper_x += part.upper_x;
+        self.lower_x += part.lower_x;
+        self.id_keys.extend(part.id_keys);
+        self.dep_keys.extend(part.dep_keys);
+        // The tasks keep their indices within the part until [`assemble`] walks them.
+        let mut tasks = part.tasks;
+        if self.tasks.is_empty() && self.tasks.capacity() < tasks.len() {
+            self.tasks = tasks;
         } else {
-            self.tasks.extend(part.tasks.into_iter().map(|mut task| {
-                task.index += task_base;
-                if let Some(parent) = task.parent.as_mut() {
-                    *parent += task_base;
-                }
-                task
-            }));
+            self.tasks.append(&mut tasks);
         }
         self.parts += 1;
     }
@@ -1242,6 +1272,10 @@ fn assemble(
         task_heading,
         top_items,
         plain_items_outside_tasks,
+        upper_x,
+        lower_x,
+        id_keys,
+        dep_keys,
         parts: _,
     } = joined;
 
@@ -1326,6 +1360,12 @@ fn assemble(
     // Tasks come in runs under one section: the last answer is usually the next one.
     let mut last: Option<(Option<usize>, usize)> = None;
     for (t, task) in tasks.iter_mut().enumerate() {
+        // Indices within the part become indices within the plan.
+        let shift = t - task.index;
+        task.index = t;
+        if let Some(parent) = task.parent.as_mut() {
+            *parent += shift;
+        }
         let section = task_heading[t].and_then(|h| section_of[h]);
         if let Some((last_section, phase)) = last
             && last_section == section
@@ -1367,7 +1407,8 @@ fn assemble(
         phases[phase].tasks.push(t);
     }
 
-    let duplicate_ids = link_tasks(&mut tasks);
+    let duplicate_ids = link_tasks(&mut tasks, &id_keys, &dep_keys);
+    drop((id_keys, dep_keys));
 
     if tasks.is_empty() {
         let skipped = match plain_items_outside_tasks {
@@ -1385,13 +1426,6 @@ fn assemble(
     }
 
     let (crlf, lf) = index.line_endings(text);
-    let (upper, lower) = tasks.iter().fold((0, 0), |(u, l), t| {
-        match text.as_bytes().get(t.status_span.start) {
-            Some(b'X') => (u + 1, l),
-            Some(b'x') => (u, l + 1),
-            _ => (u, l),
-        }
-    });
     Plan {
         title: title_idx.map(|i| clean_heading(&headings[i].text)),
         overview,
@@ -1406,7 +1440,7 @@ fn assemble(
             LineEnding::Lf
         },
         ends_with_newline: text.ends_with('\n'),
-        prefers_upper_x: upper > lower,
+        prefers_upper_x: upper_x > lower_x,
         len: text.len(),
     }
 }
@@ -1414,17 +1448,21 @@ fn assemble(
 /// Kiro-style parents from dotted ids, `blocks` turned into `after` on the blocked task, the
 /// task each reference names, and every task's dependents. Returns the tasks that reuse an
 /// earlier task's id, with that task.
-fn link_tasks(tasks: &mut [Task]) -> Vec<(usize, usize)> {
+///
+/// `id_keys` and `dep_keys` are the [`IdMap::key`]s of each task's id and of its `after`
+/// references in order, as the reading threads computed them.
+fn link_tasks(tasks: &mut [Task], id_keys: &[u128], dep_keys: &[u128]) -> Vec<(usize, usize)> {
     let mut first_index = IdMap::with_capacity(tasks.len());
     let mut duplicate_ids = Vec::new();
-    for t in tasks.iter() {
+    for (t, &key) in tasks.iter().zip(id_keys) {
         if let Some(id) = t.id.as_deref() {
-            let first = first_index.insert_first(id, t.index);
+            let first = first_index.insert_keyed(key, id, t.index);
             if first != t.index {
                 duplicate_ids.push((t.index, first));
             }
         }
     }
+    let mut dep_keys = dep_keys.iter();
     let mut parents = Vec::new();
     // (blocked task, its new dependency)
     let mut blocked_by = Vec::new();
@@ -1437,6 +1475,7 @@ fn link_tasks(tasks: &mut [Task]) -> Vec<(usize, usize)> {
         let id = task.id.as_deref();
         // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
         if task.parent.is_none()
+            && IdMap::may_contain(id_keys[task.index], b'.')
             && let Some(parent) = id
                 .and_then(|id| id.rsplit_once('.'))
                 .and_then(|(prefix, _)| first_index.get(prefix))
@@ -1445,7 +1484,11 @@ fn link_tasks(tasks: &mut [Task]) -> Vec<(usize, usize)> {
             parents.push((task.index, parent));
         }
         for dep in &task.deps {
-            let target = first_index.get(&dep.id);
+            let key = dep_keys
+                .next()
+                .copied()
+                .unwrap_or_else(|| IdMap::key(&dep.id));
+            let target = first_index.get_keyed(key, &dep.id);
             named.push(target);
             if let Some(target) = target
                 && id.is_some()
@@ -1531,7 +1574,8 @@ fn link_tasks(tasks: &mut [Task]) -> Vec<(usize, usize)> {
 /// kept inline in a hash table (no string is read but the one looked up), longer ones by
 /// reference.
 pub(crate) struct IdMap<'a> {
-    prefix: Option<&'a str>,
+    /// The [`IdMap::key`] of the numbered prefix.
+    prefix: Option<u128>,
     /// Task index by number for ids under `prefix`; [`IdMap::NONE`] where there is none.
     numbered: Vec<u32>,
     /// Numbers from this on go to the hash tables, so a stray huge number costs no memory.
@@ -1542,6 +1586,10 @@ pub(crate) struct IdMap<'a> {
 
 impl<'a> IdMap<'a> {
     const NONE: u32 = u32::MAX;
+    /// The key of no id at all.
+    pub(crate) const NO_ID: u128 = 0;
+    /// The key of an id too long to keep inline: it is looked up by its text.
+    const LONG: u128 = u128::MAX;
 
     pub(crate) fn with_capacity(n: usize) -> Self {
         IdMap {
@@ -1553,47 +1601,83 @@ impl<'a> IdMap<'a> {
         }
     }
 
-    /// An id as a prefix and a number: `T12` is `("T", 12)`. None for ids that do not end in
-    /// digits, or whose number has a leading zero (`T012` is not `T12`).
-    fn numbered(id: &str) -> Option<(&str, usize)> {
-        let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
-        if digits == 0 || digits > 9 {
-            return None;
-        }
-        let (prefix, number) = id.split_at(id.len() - digits);
-        if number.len() > 1 && number.starts_with('0') {
-            return None;
-        }
-        Some((prefix, number.parse().ok()?))
-    }
-
-    /// The slot of an id under the numbered prefix, if it belongs there.
-    fn slot(&self, id: &str) -> Option<usize> {
-        let (prefix, number) = Self::numbered(id)?;
-        (Some(prefix) == self.prefix && number < self.numbered_limit).then_some(number)
-    }
-
-    /// The bytes of a short id and its length, as one number.
-    fn inline(id: &str) -> Option<u128> {
+    /// An id as one number: its bytes and its length when it has up to 15 bytes, else
+    /// [`IdMap::LONG`]. Never [`IdMap::NO_ID`] (ids are not empty, and the length byte of an
+    /// empty one is 0 only with no bytes).
+    pub(crate) fn key(id: &str) -> u128 {
         let bytes = id.as_bytes();
         if bytes.len() > 15 {
-            return None;
+            return Self::LONG;
         }
         let mut key = [0u8; 16];
         key[..bytes.len()].copy_from_slice(bytes);
         key[15] = bytes.len() as u8;
-        Some(u128::from_le_bytes(key))
+        u128::from_le_bytes(key)
+    }
+
+    /// The bytes of an inline key.
+    fn key_bytes(key: &u128) -> ([u8; 16], usize) {
+        let bytes = key.to_le_bytes();
+        let len = usize::from(bytes[15]).min(15);
+        (bytes, len)
+    }
+
+    /// Whether the id behind `key` may contain `byte` (a long id may).
+    pub(crate) fn may_contain(key: u128, byte: u8) -> bool {
+        if key == Self::LONG {
+            return true;
+        }
+        let (bytes, len) = Self::key_bytes(&key);
+        bytes[..len].contains(&byte)
+    }
+
+    /// An inline key as the key of its prefix and its number: `T12` is (`T`, 12). None for ids
+    /// that do not end in digits, or whose number has a leading zero (`T012` is not `T12`).
+    fn numbered(key: u128) -> Option<(u128, usize)> {
+        if key == Self::LONG {
+            return None;
+        }
+        let (bytes, len) = Self::key_bytes(&key);
+        let digits = bytes[..len]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let split = len - digits;
+        if digits == 0 || digits > 9 || (digits > 1 && bytes[split] == b'0') {
+            return None;
+        }
+        let number = bytes[split..len]
+            .iter()
+            .fold(0usize, |n, &b| n * 10 + usize::from(b - b'0'));
+        let mut prefix = [0u8; 16];
+        prefix[..split].copy_from_slice(&bytes[..split]);
+        prefix[15] = split as u8;
+        Some((u128::from_le_bytes(prefix), number))
+    }
+
+    /// The slot of an id under the numbered prefix, if it belongs there.
+    fn slot(&self, key: u128) -> Option<usize> {
+        let (prefix, number) = Self::numbered(key)?;
+        (Some(prefix) == self.prefix && number < self.numbered_limit).then_some(number)
     }
 
     /// Records `index` for `id` unless an earlier task has it; returns the index kept.
-    pub(crate) fn insert_first(&mut self, id: &'a str, index: usize) -> usize {
+    #[cfg(test)]
+    fn insert_first(&mut self, id: &'a str, index: usize) -> usize {
+        self.insert_keyed(Self::key(id), id, index)
+    }
+
+    /// [`IdMap::insert_first`] with the id's [`IdMap::key`] already computed: the id's text
+    /// is read only when it is too long for a key.
+    pub(crate) fn insert_keyed(&mut self, key: u128, id: &'a str, index: usize) -> usize {
         let index = small(index);
         if self.prefix.is_none()
-            && let Some((prefix, _)) = Self::numbered(id)
+            && let Some((prefix, _)) = Self::numbered(key)
         {
             self.prefix = Some(prefix);
         }
-        let kept = if let Some(number) = self.slot(id) {
+        let kept = if let Some(number) = self.slot(key) {
             if number >= self.numbered.len() {
                 self.numbered.resize(number + 1, Self::NONE);
             }
@@ -1602,26 +1686,31 @@ impl<'a> IdMap<'a> {
                 *slot = index;
             }
             *slot
+        } else if key == Self::LONG {
+            *self.long.entry(id).or_insert(index)
         } else {
-            match Self::inline(id) {
-                Some(key) => *self.short.entry(key).or_insert(index),
-                None => *self.long.entry(id).or_insert(index),
-            }
+            *self.short.entry(key).or_insert(index)
         };
         kept as usize
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<usize> {
-        if let Some(number) = self.slot(id) {
+        self.get_keyed(Self::key(id), id)
+    }
+
+    /// [`IdMap::get`] with the id's [`IdMap::key`] already computed.
+    pub(crate) fn get_keyed(&self, key: u128, id: &str) -> Option<usize> {
+        if let Some(number) = self.slot(key) {
             return self
                 .numbered
                 .get(number)
                 .filter(|&&i| i != Self::NONE)
                 .map(|&i| i as usize);
         }
-        match Self::inline(id) {
-            Some(key) => self.short.get(&key),
-            None => self.long.get(id),
+        if key == Self::LONG {
+            self.long.get(id)
+        } else {
+            self.short.get(&key)
         }
         .map(|&i| i as usize)
     }
@@ -1847,11 +1936,10 @@ fn parse_head(body: &str) -> Head {
     }
     let mut title = rest.trim().to_string();
     for marker in [" (P)", " [P]", " (p)"] {
-        if let Some(at) = title.rfind(marker)
-            && title[at + marker.len()..].trim().is_empty()
-        {
+        let end = title.trim_end().len();
+        if title[..end].ends_with(marker) {
             parallel = true;
-            title.truncate(at);
+            title.truncate(end - marker.len());
         }
     }
     let inline: Vec<(Key, String, std::ops::Range<usize>)> = keys::inline_keys(&title)
