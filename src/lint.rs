@@ -103,15 +103,20 @@ fn task_findings(plan: &Plan, phase_of: &[u32], out: &mut Vec<Diagnostic>) -> Da
     let mut sorted_ids: Option<Vec<&str>> = None;
     for task in &plan.tasks {
         let start = edges.len();
-        for dep in &task.deps {
-            match dep.task {
+        // The references themselves are read only for a finding: on a large plan each list
+        // is a cache miss.
+        for (i, target) in plan.dep_targets.of(task.index).enumerate() {
+            let dep = || &task.deps[i];
+            match target {
                 None => {
+                    let dep = dep();
                     let ids = sorted_ids.get_or_insert_with(|| plan.ids().collect());
                     out.push(unknown_dependency(task, &dep.id, dep.span, ids));
                 }
                 Some(target) => {
                     edges.push(target);
                     if phase_of[target] as usize > task.phase {
+                        let dep = dep();
                         let target = &plan.tasks[target];
                         out.push(Diagnostic {
                             code: "E104",

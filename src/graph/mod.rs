@@ -36,15 +36,15 @@ pub struct Dag {
 }
 
 impl Dag {
-    /// The graph of the dependencies the parser resolved ([`crate::plan::TaskRef::task`]:
-    /// the first task with each id, as [`id_index`] finds it).
+    /// The graph of the dependencies the parser resolved ([`Plan::dep_targets`]: the first
+    /// task with each id, as [`id_index`] finds it).
     pub fn build(plan: &Plan) -> Dag {
         let mut offsets = Vec::with_capacity(plan.tasks.len() + 1);
         let mut edges = Vec::with_capacity(plan.tasks.len() * 2);
         offsets.push(0);
         for task in &plan.tasks {
             let start = edges.len();
-            edges.extend(task.deps.iter().filter_map(|d| d.task));
+            edges.extend(plan.dep_targets.of(task.index).flatten());
             Dag::close_node(&mut edges, start);
             offsets.push(edges.len());
         }

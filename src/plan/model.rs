@@ -81,9 +81,6 @@ impl LineEnding {
 pub struct TaskRef {
     pub id: String,
     pub span: Span,
-    /// The task named: the first task with this id, if the plan has one (index into
-    /// [`Plan::tasks`]). Filled after parsing.
-    pub task: Option<usize>,
 }
 
 /// A nested checkbox under a task that is not itself a task.
@@ -245,6 +242,64 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// Every task's `after` references resolved, in the order of [`Task::deps`]: the task each
+/// names (the first task with that id), or none when no task has the id.
+///
+/// Kept flat, apart from the tasks, so that walking the dependency graph of a large plan reads
+/// one small array instead of every task's list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DepTargets {
+    /// Task `t`'s references are `targets[starts[t]..starts[t + 1]]`.
+    starts: Vec<u32>,
+    /// Indices into [`Plan::tasks`]; [`DepTargets::UNKNOWN`] for an id no task has.
+    targets: Vec<u32>,
+}
+
+impl DepTargets {
+    pub(crate) const UNKNOWN: u32 = u32::MAX;
+
+    /// From each task's own references (`starts` has one entry per task and one more), then
+    /// `added` references appended to the tasks named, in the order given.
+    pub(crate) fn with_added(
+        starts: Vec<u32>,
+        targets: Vec<u32>,
+        added: Vec<(usize, u32)>,
+    ) -> Self {
+        if added.is_empty() {
+            return DepTargets { starts, targets };
+        }
+        let tasks = starts.len().saturating_sub(1);
+        let mut extra: Vec<Vec<u32>> = vec![Vec::new(); tasks];
+        for (task, target) in added {
+            extra[task].push(target);
+        }
+        let mut merged = DepTargets {
+            starts: Vec::with_capacity(starts.len()),
+            targets: Vec::with_capacity(targets.len() + extra.iter().map(Vec::len).sum::<usize>()),
+        };
+        for (t, more) in extra.iter().enumerate() {
+            merged.starts.push(merged.targets.len() as u32);
+            merged
+                .targets
+                .extend_from_slice(&targets[starts[t] as usize..starts[t + 1] as usize]);
+            merged.targets.extend_from_slice(more);
+        }
+        merged.starts.push(merged.targets.len() as u32);
+        merged
+    }
+
+    /// The task each of task `task`'s `after` references names, in order.
+    pub fn of(&self, task: usize) -> impl Iterator<Item = Option<usize>> + '_ {
+        let range = match (self.starts.get(task), self.starts.get(task + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
+        };
+        self.targets[range]
+            .iter()
+            .map(|&t| (t != Self::UNKNOWN).then_some(t as usize))
+    }
+}
+
 /// Everything baton understood of one plan file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -254,6 +309,8 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     pub decisions: Option<DecisionLog>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The task each `after` reference names, found once by the parser.
+    pub dep_targets: DepTargets,
     /// Each task that reuses an id an earlier task has, with the first task that has it
     /// (indices into [`Plan::tasks`], in document order).
     pub duplicate_ids: Vec<(usize, usize)>,

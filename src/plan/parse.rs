@@ -1407,7 +1407,7 @@ fn assemble(
         phases[phase].tasks.push(t);
     }
 
-    let duplicate_ids = link_tasks(&mut tasks, &id_keys, &dep_keys);
+    let (dep_targets, duplicate_ids) = link_tasks(&mut tasks, &id_keys, &dep_keys);
     drop((id_keys, dep_keys));
 
     if tasks.is_empty() {
@@ -1433,6 +1433,7 @@ fn assemble(
         tasks,
         decisions,
         diagnostics,
+        dep_targets,
         duplicate_ids,
         line_ending: if crlf * 2 > lf {
             LineEnding::CrLf
@@ -1446,12 +1447,17 @@ fn assemble(
 }
 
 /// Kiro-style parents from dotted ids, `blocks` turned into `after` on the blocked task, the
-/// task each reference names, and every task's dependents. Returns the tasks that reuse an
-/// earlier task's id, with that task.
+/// task each `after` names, and every task's dependents. Returns the resolved references and
+/// the tasks that reuse an earlier task's id, with that task.
 ///
 /// `id_keys` and `dep_keys` are the [`IdMap::key`]s of each task's id and of its `after`
-/// references in order, as the reading threads computed them.
-fn link_tasks(tasks: &mut [Task], id_keys: &[u128], dep_keys: &[u128]) -> Vec<(usize, usize)> {
+/// references in order, as the reading threads computed them: the ids' text and the tasks'
+/// reference lists (cold by now, a cache miss each) are read only where a key cannot do.
+fn link_tasks(
+    tasks: &mut [Task],
+    id_keys: &[u128],
+    dep_keys: &[u128],
+) -> (DepTargets, Vec<(usize, usize)>) {
     let mut first_index = IdMap::with_capacity(tasks.len());
     let mut duplicate_ids = Vec::new();
     for (t, &key) in tasks.iter().zip(id_keys) {
@@ -1464,13 +1470,13 @@ fn link_tasks(tasks: &mut [Task], id_keys: &[u128], dep_keys: &[u128]) -> Vec<(u
     }
     let mut dep_keys = dep_keys.iter();
     let mut parents = Vec::new();
-    // (blocked task, its new dependency)
+    // (blocked task, its new dependency, the task that dependency names)
     let mut blocked_by = Vec::new();
     // (task waited for, task waiting), by index; only tasks with an id wait, as only they can
     // be listed.
     let mut waits: Vec<(u32, u32)> = Vec::with_capacity(tasks.len() * 2);
-    // The task each `after` and then each `blocks` reference names, task by task.
-    let mut named: Vec<Option<usize>> = Vec::with_capacity(tasks.len() * 2);
+    let mut starts: Vec<u32> = Vec::with_capacity(tasks.len() + 1);
+    let mut targets: Vec<u32> = Vec::with_capacity(dep_keys.len());
     for task in tasks.iter() {
         let id = task.id.as_deref();
         // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
@@ -1483,13 +1489,13 @@ fn link_tasks(tasks: &mut [Task], id_keys: &[u128], dep_keys: &[u128]) -> Vec<(u
         {
             parents.push((task.index, parent));
         }
-        for dep in &task.deps {
-            let key = dep_keys
-                .next()
-                .copied()
-                .unwrap_or_else(|| IdMap::key(&dep.id));
-            let target = first_index.get_keyed(key, &dep.id);
-            named.push(target);
+        starts.push(small(targets.len()));
+        for i in 0..task.deps.len() {
+            let target = match dep_keys.next() {
+                Some(&key) => first_index.get_keyed(key, || &task.deps[i].id),
+                None => first_index.get(&task.deps[i].id),
+            };
+            targets.push(target.map_or(DepTargets::UNKNOWN, small));
             if let Some(target) = target
                 && id.is_some()
             {
@@ -1497,41 +1503,35 @@ fn link_tasks(tasks: &mut [Task], id_keys: &[u128], dep_keys: &[u128]) -> Vec<(u
             }
         }
         for blocked in &task.blocks {
-            let target = first_index.get(&blocked.id);
-            named.push(target);
             // `blocks` is the reverse of `after`: record it on the blocked task.
-            if let (Some(target), Some(id)) = (target, id)
+            if let (Some(target), Some(id)) = (first_index.get(&blocked.id), id)
                 && !tasks[target].deps.iter().any(|d| d.id == id)
             {
-                blocked_by.push((
-                    target,
-                    TaskRef {
-                        id: id.to_string(),
-                        span: blocked.span,
-                        task: first_index.get(id),
-                    },
-                ));
+                let dep = TaskRef {
+                    id: id.to_string(),
+                    span: blocked.span,
+                };
+                blocked_by.push((target, dep, first_index.get(id)));
                 waits.push((small(task.index), small(target)));
             }
         }
     }
+    starts.push(small(targets.len()));
     drop(first_index);
-    let mut named = named.into_iter();
-    for task in tasks.iter_mut() {
-        for reference in task.deps.iter_mut().chain(task.blocks.iter_mut()) {
-            reference.task = named.next().flatten();
-        }
-    }
     for (child, parent) in parents {
         tasks[child].parent = Some(parent);
     }
-    for (target, dep) in blocked_by {
+    // The dependencies `blocks` adds go after the task's own, in the order they were found.
+    let mut added: Vec<(usize, u32)> = Vec::new();
+    for (target, dep, named) in blocked_by {
         let deps = &mut tasks[target].deps;
         if !deps.iter().any(|d| d.id == dep.id) {
             deps.push(dep);
             deps.shrink_to_fit();
+            added.push((target, named.map_or(DepTargets::UNKNOWN, small)));
         }
     }
+    let dep_targets = DepTargets::with_added(starts, targets, added);
     // Each task's dependents, in the order of `waits`: group `waits` by the task waited for
     // (a stable counting sort), then fill each list at once, in task order.
     let mut starts = vec![0u32; tasks.len() + 1];
@@ -1563,7 +1563,7 @@ fn link_tasks(tasks: &mut [Task], id_keys: &[u128], dep_keys: &[u128]) -> Vec<(u
         }
         tasks[target].dependents = dependents;
     }
-    duplicate_ids
+    (dep_targets, duplicate_ids)
 }
 
 /// Task ids to the index of the first task with each id.
@@ -1695,11 +1695,12 @@ impl<'a> IdMap<'a> {
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<usize> {
-        self.get_keyed(Self::key(id), id)
+        self.get_keyed(Self::key(id), || id)
     }
 
-    /// [`IdMap::get`] with the id's [`IdMap::key`] already computed.
-    pub(crate) fn get_keyed(&self, key: u128, id: &str) -> Option<usize> {
+    /// [`IdMap::get`] with the id's [`IdMap::key`] already computed: `id` is asked for the
+    /// id's text only when it is too long for a key.
+    pub(crate) fn get_keyed<'i>(&self, key: u128, id: impl FnOnce() -> &'i str) -> Option<usize> {
         if let Some(number) = self.slot(key) {
             return self
                 .numbered
@@ -1708,7 +1709,7 @@ impl<'a> IdMap<'a> {
                 .map(|&i| i as usize);
         }
         if key == Self::LONG {
-            self.long.get(id)
+            self.long.get(id())
         } else {
             self.short.get(&key)
         }
@@ -1823,11 +1824,7 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
             }
             for id in ids {
                 if !list.iter().any(|r| r.id == id) {
-                    list.push(TaskRef {
-                        id,
-                        span,
-                        task: None,
-                    });
+                    list.push(TaskRef { id, span });
                 }
             }
         }
@@ -2061,15 +2058,14 @@ mod tests {
             plan.tasks[t]
                 .deps
                 .iter()
-                .map(|d| (d.id.as_str(), d.task))
+                .map(|d| d.id.as_str())
+                .zip(plan.dep_targets.of(t))
                 .collect()
         };
         assert_eq!(named(1), [("T1", Some(0)), ("T7", None)]);
         assert_eq!(named(3), [("T2", Some(1))]);
         // `blocks: T3` on T1 becomes T3's `after: T1`.
         assert_eq!(named(4), [("T2", Some(1)), ("T1", Some(0))]);
-        let blocks: Vec<Option<usize>> = plan.tasks[0].blocks.iter().map(|b| b.task).collect();
-        assert_eq!(blocks, [Some(4), None]);
         assert_eq!(plan.duplicate_ids, [(2, 0)]);
         // Only tasks with an id are dependents, in the order the links are written.
         assert_eq!(plan.tasks[0].dependents, [4, 1]);
