@@ -1,7 +1,8 @@
 //! Parse arbitrary bytes, edit them the way `done`, `undo`, `decide` and id assignment do,
 //! and check that the editor changed only the bytes it meant to.
 //!
-//! 1. `parse` never panics; every `status_span` is the mark byte of a `[m]` checkbox.
+//! 1. `parse` never panics; every `status_span` is the mark byte of a `[m]` checkbox; reading
+//!    the text in stretches on several threads gives the same plan as reading it in one piece.
 //! 2. Toggle every task (todo -> done, anything else -> todo): only checkbox bytes change,
 //!    and re-parsing gives the same tasks, ids and the toggled statuses.
 //! 3. Give every task without an id a fresh id (`next_ids` + `insert_id`) and append a
@@ -10,6 +11,7 @@
 #![no_main]
 
 use baton::plan::edit::{self, Edit};
+use baton::plan::parse::{Split, parse_with};
 use baton::plan::{self, Plan, Status, keys};
 use libfuzzer_sys::fuzz_target;
 
@@ -18,9 +20,19 @@ fuzz_target!(|data: &[u8]| check(data));
 fn check(src: &[u8]) {
     let plan = plan::parse(src);
     assert_eq!(plan.len, src.len());
+    check_stretches(src, &plan);
     check_status_spans(src, &plan);
     toggle_every_task(src, &plan);
     insert_ids_and_decide(src, &plan);
+}
+
+/// Read in stretches cut at every sound split point (however close) or every 64 bytes, on
+/// several threads, the plan is the one read in one piece.
+fn check_stretches(src: &[u8], plan: &Plan) {
+    for stride in [1, 64] {
+        let stretched = parse_with(src, Split::Every(stride));
+        assert!(*plan == stretched, "stretches of {stride} bytes read differently");
+    }
 }
 
 fn check_status_spans(src: &[u8], plan: &Plan) {
