@@ -97,12 +97,9 @@ impl Flow {
         let mut pred_at = Vec::with_capacity(nodes + 1);
         let mut preds: Vec<u32> = Vec::with_capacity(n * 3 + phases);
         pred_at.push(0);
+        // The parser resolved each `after` as `index` would (the first task with the id).
         let own_deps = |task: &Task, out: &mut Vec<u32>| {
-            for d in &task.deps {
-                if let Some(&d) = index.get(d.id.as_str()) {
-                    out.push(d as u32);
-                }
-            }
+            out.extend(plan.dep_targets.of(task.index).flatten().map(|d| d as u32));
         };
         for task in &plan.tasks {
             let start = preds.len();
