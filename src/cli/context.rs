@@ -144,8 +144,6 @@ impl PlanFile {
     }
 }
 
-/// Finds exactly one task by id, or explains why not (unknown, with the nearest id; or
-/// ambiguous, with the lines).
 /// Leaves a plan for the operating system to reclaim when the process exits, instead of
 /// freeing it: a command calls this on its way out. A plan of 100,000 tasks is about a million
 /// small heap blocks, and freeing them one by one took some 40 ms, longer than the process
@@ -154,6 +152,8 @@ pub fn release_at_exit(plan: Plan) {
     std::mem::forget(plan);
 }
 
+/// Finds exactly one task by id, or explains why not (unknown, with the nearest id; or
+/// ambiguous, with the lines).
 pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Task, CliError> {
     let found = plan.find(id);
     match found.as_slice() {

@@ -1205,7 +1205,7 @@ struct Joined {
     headings: Vec<Heading>,
     /// For each task, the heading it stands under (index into `headings`).
     task_heading: Vec<Option<usize>>,
-    /// Each part's list items.
+    /// Every part's top-level list items, for the decisions log.
     top_items: Vec<TopItem>,
     plain_items_outside_tasks: usize,
     /// Done tasks marked `[X]` and `[x]`.
