@@ -2,7 +2,8 @@
 //! and check that the editor changed only the bytes it meant to.
 //!
 //! 1. `parse` never panics; every `status_span` is the mark byte of a `[m]` checkbox; reading
-//!    the text in stretches on several threads gives the same plan as reading it in one piece.
+//!    the text in stretches on several threads gives the same plan as reading it in one piece;
+//!    the line scanner and pulldown-cmark alone give the same plan.
 //! 2. Toggle every task (todo -> done, anything else -> todo): only checkbox bytes change,
 //!    and re-parsing gives the same tasks, ids and the toggled statuses.
 //! 3. Give every task without an id a fresh id (`next_ids` + `insert_id`) and append a
@@ -11,7 +12,7 @@
 #![no_main]
 
 use baton::plan::edit::{self, Edit};
-use baton::plan::parse::{Split, parse_with};
+use baton::plan::parse::{Blocks, Split, parse_with, parse_with_blocks};
 use baton::plan::{self, Plan, Status, keys};
 use libfuzzer_sys::fuzz_target;
 
@@ -21,6 +22,7 @@ fn check(src: &[u8]) {
     let plan = plan::parse(src);
     assert_eq!(plan.len, src.len());
     check_stretches(src, &plan);
+    check_line_scanner(src, &plan);
     check_status_spans(src, &plan);
     toggle_every_task(src, &plan);
     insert_ids_and_decide(src, &plan);
@@ -33,6 +35,12 @@ fn check_stretches(src: &[u8], plan: &Plan) {
         let stretched = parse_with(src, Split::Every(stride));
         assert!(*plan == stretched, "stretches of {stride} bytes read differently");
     }
+}
+
+/// Wherever the line scanner reads a stretch, it reads it as pulldown-cmark does.
+fn check_line_scanner(src: &[u8], plan: &Plan) {
+    let pulldown = parse_with_blocks(src, Split::Never, Blocks::Pulldown);
+    assert!(*plan == pulldown, "the line scanner reads differently");
 }
 
 fn check_status_spans(src: &[u8], plan: &Plan) {

@@ -20,6 +20,10 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use super::keys::{self, Key};
 use super::model::*;
 
+mod simple;
+#[cfg(test)]
+mod simple_tests;
+
 /// Parses a plan. Bytes that are not UTF-8 are read as [`SUBSTITUTE`] (one for one, so every offset
 /// still points into the original bytes) and reported.
 pub fn parse(bytes: &[u8]) -> Plan {
@@ -53,8 +57,26 @@ pub enum Split {
     Every(usize),
 }
 
+/// Which reader records a stretch's headings and list items. Both give the same plan: the
+/// choice exists so that tests and the fuzz target can hold them to it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    /// The line scanner of [`simple`] where every line is simple enough, else
+    /// pulldown-cmark.
+    Auto,
+    /// pulldown-cmark only.
+    Pulldown,
+}
+
 /// [`parse`], choosing how the work may be divided. Every choice gives the same plan.
 pub fn parse_with(bytes: &[u8], split: Split) -> Plan {
+    parse_with_blocks(bytes, split, Blocks::Auto)
+}
+
+/// [`parse_with`], choosing the block reader too.
+#[doc(hidden)]
+pub fn parse_with_blocks(bytes: &[u8], split: Split, blocks: Blocks) -> Plan {
     let mut diagnostics = Vec::new();
     if bytes.len() > MAX_LEN {
         diagnostics.push(Diagnostic {
@@ -73,12 +95,12 @@ pub fn parse_with(bytes: &[u8], split: Split) -> Plan {
             },
             hint: Some("split the plan into several files".to_string()),
         });
-        let mut plan = build("", diagnostics, Split::Never);
+        let mut plan = build("", diagnostics, Split::Never, blocks);
         plan.len = bytes.len();
         return plan;
     }
     let text = sanitize(bytes, &mut diagnostics);
-    let mut plan = build(&text, diagnostics, split);
+    let mut plan = build(&text, diagnostics, split, blocks);
     plan.len = bytes.len();
     plan
 }
@@ -212,15 +234,15 @@ impl<'l> Lines<'l> {
 
 /// Reads the text into a plan, in stretches on several threads when `split` allows it and
 /// the text has sound split points, else in one piece on this one.
-fn build(text: &str, diagnostics: Vec<Diagnostic>, split: Split) -> Plan {
+fn build(text: &str, diagnostics: Vec<Diagnostic>, split: Split, blocks: Blocks) -> Plan {
     let lines = LineIndex::new(text);
     let from = markdown_start(text);
     let cuts = split_points(text, from, split);
     let joined = Some(cuts)
         .filter(|cuts| !cuts.is_empty())
-        .and_then(|cuts| read_stretches(text, &lines, &stretches(text, from, &cuts)))
+        .and_then(|cuts| read_stretches(text, &lines, &stretches(text, from, &cuts), blocks))
         .unwrap_or_else(|| {
-            let mut part = Part::new(text, &lines);
+            let mut part = Part::new(text, &lines, blocks);
             part.scan(from, text.len(), None);
             part.read_items();
             let mut joined = Joined::with_capacity(0);
@@ -253,9 +275,11 @@ pub(crate) fn accepted_cuts(bytes: &[u8], split: Split) -> Option<Vec<usize>> {
     let from = markdown_start(text);
     let cuts = split_points(text, from, split);
     let all = stretches(text, from, &cuts);
-    let clean = all[..all.len() - 1]
-        .iter()
-        .all(|&(start, end)| Part::new(text, &lines).scan(start, end, None).clean);
+    let clean = all[..all.len() - 1].iter().all(|&(start, end)| {
+        Part::new(text, &lines, Blocks::Auto)
+            .scan(start, end, None)
+            .clean
+    });
     (clean && !cuts.is_empty()).then_some(cuts)
 }
 
@@ -525,6 +549,7 @@ fn read_stretches<'a>(
     text: &'a str,
     lines: &'a LineIndex,
     bounds: &[(usize, usize)],
+    blocks: Blocks,
 ) -> Option<Joined> {
     let abort = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
@@ -536,7 +561,7 @@ fn read_stretches<'a>(
                 break;
             }
             let (start, end) = bounds[k];
-            let mut part = Part::new(text, lines);
+            let mut part = Part::new(text, lines, blocks);
             let scanned = part.scan(start, end, Some(&abort));
             if !scanned.finished {
                 break;
@@ -588,7 +613,7 @@ fn checkbox_bound(bytes: &[u8]) -> usize {
         .count()
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Heading {
     level: u8,
     text: String,
@@ -611,7 +636,7 @@ enum FrameKind {
 
 /// A list item as the pulldown pass saw it. Offsets are `u32` (plans over 4 GiB are
 /// refused) to keep the record small: a 100,000-task plan has some 350,000 items.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Frame {
     start: u32,
     end: u32,
@@ -697,6 +722,7 @@ fn unsafe_block_end(tag: &TagEnd) -> bool {
 /// is read in stretches; parts are then joined by [`assemble`].
 struct Part<'a> {
     text: &'a str,
+    blocks: Blocks,
     lines: Lines<'a>,
     tasks: Vec<Task>,
     /// For each task, the heading it stands under (index into `headings`).
@@ -722,9 +748,10 @@ struct Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    fn new(text: &'a str, lines: &'a LineIndex) -> Self {
+    fn new(text: &'a str, lines: &'a LineIndex, blocks: Blocks) -> Self {
         Part {
             text,
+            blocks,
             lines: Lines::new(lines),
             tasks: Vec::new(),
             task_heading: Vec::new(),
@@ -745,8 +772,18 @@ impl<'a> Part<'a> {
         self.lines.span(self.text, start, end)
     }
 
-    /// The pulldown pass over `from..to`: records headings and list items.
+    /// Records the headings and list items of `from..to`: with the line scanner of
+    /// [`simple`] when every line is simple enough, else with pulldown-cmark.
     fn scan(&mut self, from: usize, to: usize, abort: Option<&AtomicBool>) -> Scanned {
+        let simple = match self.blocks {
+            Blocks::Auto => self.scan_simple(from, to),
+            Blocks::Pulldown => None,
+        };
+        simple.unwrap_or_else(|| self.scan_pulldown(from, to, abort))
+    }
+
+    /// The pulldown pass over `from..to`: records headings and list items.
+    fn scan_pulldown(&mut self, from: usize, to: usize, abort: Option<&AtomicBool>) -> Scanned {
         let text = self.text;
         // Only what changes block structure: tables (GitHub renders them). Front matter is
         // cut off by the caller: pulldown-cmark's own option would read any `---` … `---`
@@ -817,14 +854,21 @@ impl<'a> Part<'a> {
                 }
                 Event::Start(Tag::Item) => {
                     self.finish_open_heads();
-                    let found = read_checkbox(text, range.start);
+                    // An item indented one to three columns past its container starts
+                    // before those spaces: the item is read from its marker.
+                    let start = range.start
+                        + text.as_bytes()[range.start..range.end]
+                            .iter()
+                            .take_while(|&&b| b == b' ' || b == b'\t')
+                            .count();
+                    let found = read_checkbox(text, start);
                     let head_start = found
                         .as_ref()
-                        .map_or_else(|| after_marker(text, range.start), |c| c.after);
+                        .map_or_else(|| after_marker(text, start), |c| c.after);
                     let checkbox = found.map(|c| (c.status, small(c.mark_at), c.optional));
                     self.open.push(self.items.len());
                     self.items.push(Frame {
-                        start: small(range.start),
+                        start: small(start),
                         end: small(range.end),
                         checkbox,
                         head_start: small(head_start),
@@ -2143,6 +2187,21 @@ mod tests {
         let src = "# P\n```\n- [ ] T1 fenced\n```\n\n    - [ ] T2 indented\n\n<div>\n- [ ] T3 html\n</div>\n\n> - [ ] T4 quoted\n\n-      [ ] T5 code inside an item\n-\t[ ] T6 tab\n";
         let plan = parse(src.as_bytes());
         assert_eq!(ids(&plan), ["T4", "T6"]);
+    }
+
+    #[test]
+    fn items_indented_off_their_container_are_tasks_too() {
+        // One to three columns of indentation before a marker still make a list item;
+        // four make code (or a continuation line).
+        let src = "# P\n  - [ ] T1 a\n   - [ ] T2 b\n- [ ] T3 c\n   - [ ] T4 d\n         - [ ] T5 text of T4\n";
+        for blocks in [Blocks::Auto, Blocks::Pulldown] {
+            let plan = parse_with_blocks(src.as_bytes(), Split::Never, blocks);
+            assert_eq!(ids(&plan), ["T1", "T2", "T3", "T4"], "{blocks:?}");
+            let t4 = &plan.tasks[3];
+            assert_eq!(t4.parent, Some(2));
+            assert_eq!(t4.line_span.col, 4);
+            assert_eq!(t4.title, "d - [ ] T5 text of T4");
+        }
     }
 
     #[test]
