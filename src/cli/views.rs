@@ -97,11 +97,11 @@ pub fn readiness_name(r: &Readiness) -> &'static str {
 
 /// The ids of the tasks that wait for `task`, each once (two tasks may share an id).
 fn dependent_ids(plan: &Plan, task: &Task) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::with_capacity(task.dependents.len());
-    for id in task
+    let mut ids: Vec<String> = Vec::new();
+    for id in plan
         .dependents
-        .iter()
-        .filter_map(|&d| plan.tasks[d].id.as_ref())
+        .of(task.index)
+        .filter_map(|d| plan.tasks[d].id.as_ref())
     {
         if !ids.contains(id) {
             ids.push(id.clone());

@@ -263,36 +263,66 @@ pub fn id_scheme(id: &str) -> &str {
 /// Reads the ids out of a dependency value: `T012, T013`, `Task 11`, `1.1 and 1.2`.
 /// Returns the ids and how many tokens were neither ids nor filler words.
 pub fn parse_id_list(value: &str) -> (Vec<String>, usize) {
+    let mut ids = Vec::new();
+    let unread = each_id(value, |id| ids.push(id.to_string()));
+    (ids, unread)
+}
+
+/// [`parse_id_list`] without the list: calls `found` with each id in order, and returns how
+/// many tokens were neither ids nor filler words.
+pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
     const FILLER: &[&str] = &[
         "task", "tasks", "and", "&", "on", "none", "-", "—", "n/a", "nothing", "phase",
     ];
-    let mut ids = Vec::new();
+    // Every separator and every trimmed character is ASCII, so the token bounds found on
+    // bytes fall between characters.
+    let is_separator = |b: u8| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'/');
+    let is_wrapping = |b: &u8| {
+        matches!(
+            b,
+            b'`' | b'*' | b'_' | b'(' | b')' | b'[' | b']' | b'#' | b'"' | b'\''
+        )
+    };
+    let bytes = value.as_bytes();
     let mut unread = 0;
-    for raw in value.split(|c: char| c.is_ascii_whitespace() || matches!(c, ',' | ';' | '/')) {
-        let token = raw
-            .trim_matches(|c: char| {
-                matches!(
-                    c,
-                    '`' | '*' | '_' | '(' | ')' | '[' | ']' | '#' | '"' | '\''
-                )
-            })
-            .trim_end_matches(['.', ':']);
-        if token.is_empty() || FILLER.iter().any(|f| f.eq_ignore_ascii_case(token)) {
+    let mut start = 0;
+    while start <= bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| is_separator(b))
+            .map_or(bytes.len(), |i| start + i);
+        let raw = &bytes[start..end];
+        let lead = raw.iter().take_while(|b| is_wrapping(b)).count();
+        let raw = &raw[lead..];
+        let trail = raw.iter().rev().take_while(|b| is_wrapping(b)).count();
+        let raw = &raw[..raw.len() - trail];
+        let dots = raw
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'.' || b == b':')
+            .count();
+        let token_start = start + lead;
+        let token = &value[token_start..token_start + raw.len() - dots];
+        start = end + 1;
+        if token.is_empty()
+            || (token.len() <= 7 && FILLER.iter().any(|f| f.eq_ignore_ascii_case(token)))
+        {
             continue;
         }
         if is_id(token) {
-            ids.push(token.to_string());
+            found(token);
         } else {
             unread += 1;
         }
     }
-    (ids, unread)
+    unread
 }
 
 /// Splits a list value (`a, b`, `` `a` `b` ``) into items, without backticks.
 pub fn parse_list(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in split_top_level_commas(value) {
+    // Room for one item per part: the usual list is one path or a few, written plainly.
+    let mut out = Vec::with_capacity(TopLevelParts::new(value).count());
+    for part in TopLevelParts::new(value) {
         let part = part.trim();
         if part.is_empty() {
             continue;
@@ -309,30 +339,45 @@ pub fn parse_list(value: &str) -> Vec<String> {
     out
 }
 
-/// Splits at commas that are neither inside `{…}` (a brace list such as `src/{a,b}.rs`)
-/// nor inside a code span.
-fn split_top_level_commas(value: &str) -> impl Iterator<Item = &str> {
-    let mut depth = 0usize;
-    let mut in_code = false;
-    let mut start = 0;
-    let mut parts = Vec::new();
-    for (i, b) in value.bytes().enumerate() {
-        match b {
-            b'`' => in_code = !in_code,
-            b'{' if !in_code => depth += 1,
-            b'}' if !in_code => depth = depth.saturating_sub(1),
-            b',' if !in_code && depth == 0 => {
-                parts.push(&value[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&value[start..]);
-    parts.into_iter()
+/// The parts of a list value between commas that are neither inside `{…}` (a brace list such
+/// as `src/{a,b}.rs`) nor inside a code span.
+struct TopLevelParts<'v> {
+    value: &'v str,
+    /// Where the next part starts; past the end when every part is out.
+    start: usize,
 }
 
-/// A verify value: each backticked segment is one command; otherwise the whole value is.
+impl<'v> TopLevelParts<'v> {
+    fn new(value: &'v str) -> Self {
+        TopLevelParts { value, start: 0 }
+    }
+}
+
+impl<'v> Iterator for TopLevelParts<'v> {
+    type Item = &'v str;
+
+    fn next(&mut self) -> Option<&'v str> {
+        let start = self.start;
+        let rest = self.value.as_bytes().get(start..)?;
+        let mut depth = 0usize;
+        let mut in_code = false;
+        for (i, &b) in rest.iter().enumerate() {
+            match b {
+                b'`' => in_code = !in_code,
+                b'{' if !in_code => depth += 1,
+                b'}' if !in_code => depth = depth.saturating_sub(1),
+                b',' if !in_code && depth == 0 => {
+                    self.start = start + i + 1;
+                    return Some(&self.value[start..start + i]);
+                }
+                _ => {}
+            }
+        }
+        self.start = self.value.len() + 1;
+        Some(&self.value[start..])
+    }
+}
+
 pub fn parse_commands(value: &str) -> Vec<String> {
     let value = value.trim();
     if value.is_empty() {
@@ -723,8 +768,9 @@ pub fn inline_keys(title: &str) -> Vec<InlineKey<'_>> {
             {
                 let value = &inner[alias.len()..];
                 let value = value.trim_start_matches([':', ' ']);
-                let (ids, unread) = parse_id_list(value);
-                if !ids.is_empty() && unread == 0 {
+                let mut ids = 0;
+                let unread = each_id(value, |_| ids += 1);
+                if ids > 0 && unread == 0 {
                     found.push(InlineKey {
                         key,
                         value,
@@ -769,8 +815,9 @@ pub fn inline_keys(title: &str) -> Vec<InlineKey<'_>> {
         let value = title[value_start..end].trim().trim_end_matches(['.', ',']);
         let keep = match key {
             Key::After | Key::Blocks => {
-                let (ids, unread) = parse_id_list(value);
-                !ids.is_empty() && unread == 0
+                let mut ids = 0;
+                let unread = each_id(value, |_| ids += 1);
+                ids > 0 && unread == 0
             }
             _ => !value.is_empty(),
         };

@@ -743,6 +743,8 @@ struct Part<'a> {
     lower_x: usize,
     /// Each task's id as an [`IdMap::key`] ([`IdMap::NO_ID`] for none).
     id_keys: Vec<u128>,
+    /// What linking needs to know of each task besides its id.
+    shapes: Vec<TaskShape>,
     /// The keys of every task's `after` references, task after task.
     dep_keys: Vec<u128>,
 }
@@ -764,6 +766,7 @@ impl<'a> Part<'a> {
             upper_x: 0,
             lower_x: 0,
             id_keys: Vec::new(),
+            shapes: Vec::new(),
             dep_keys: Vec::new(),
         }
     }
@@ -1028,6 +1031,11 @@ impl<'a> Part<'a> {
                 .push(task.id.as_deref().map_or(IdMap::NO_ID, IdMap::key));
             self.dep_keys
                 .extend(task.deps.iter().map(|dep| IdMap::key(&dep.id)));
+            self.shapes.push(TaskShape {
+                deps: small(task.deps.len()),
+                blocks: !task.blocks.is_empty(),
+                parent: task.parent.is_some(),
+            });
         }
     }
 
@@ -1160,7 +1168,6 @@ impl<'a> Part<'a> {
             labels: head.labels,
             deps: Vec::new(),
             blocks: Vec::new(),
-            dependents: Vec::new(),
             files: Vec::new(),
             scope_source: ScopeSource::None,
             reads: Vec::new(),
@@ -1256,6 +1263,7 @@ struct Joined {
     upper_x: usize,
     lower_x: usize,
     id_keys: Vec<u128>,
+    shapes: Vec<TaskShape>,
     dep_keys: Vec<u128>,
     parts: usize,
 }
@@ -1271,6 +1279,7 @@ impl Joined {
             upper_x: 0,
             lower_x: 0,
             id_keys: Vec::with_capacity(tasks),
+            shapes: Vec::with_capacity(tasks),
             dep_keys: Vec::new(),
             parts: 0,
         }
@@ -1289,6 +1298,7 @@ impl Joined {
         self.upper_x += part.upper_x;
         self.lower_x += part.lower_x;
         self.id_keys.extend(part.id_keys);
+        self.shapes.extend(part.shapes);
         self.dep_keys.extend(part.dep_keys);
         // The tasks keep their indices within the part until [`assemble`] walks them.
         let mut tasks = part.tasks;
@@ -1320,6 +1330,7 @@ fn assemble(
         upper_x,
         lower_x,
         id_keys,
+        shapes,
         dep_keys,
         parts: _,
     } = joined;
@@ -1452,8 +1463,8 @@ fn assemble(
         phases[phase].tasks.push(t);
     }
 
-    let (dep_targets, duplicate_ids) = link_tasks(&mut tasks, &id_keys, &dep_keys);
-    drop((id_keys, dep_keys));
+    let links = link_tasks(&mut tasks, &id_keys, &shapes, &dep_keys);
+    drop((id_keys, shapes, dep_keys));
 
     if tasks.is_empty() {
         let skipped = match plain_items_outside_tasks {
@@ -1478,8 +1489,9 @@ fn assemble(
         tasks,
         decisions,
         diagnostics,
-        dep_targets,
-        duplicate_ids,
+        dep_targets: links.dep_targets,
+        dependents: links.dependents,
+        duplicate_ids: links.duplicate_ids,
         line_ending: if crlf * 2 > lf {
             LineEnding::CrLf
         } else {
@@ -1491,25 +1503,44 @@ fn assemble(
     }
 }
 
+/// What a task's reading thread noted for linking, so that linking reads the task itself
+/// (cold by then: a cache miss each) only where it has something to do.
+#[derive(Debug, Clone, Copy)]
+struct TaskShape {
+    /// How many `after` references it has.
+    deps: u32,
+    /// It has `blocks` references.
+    blocks: bool,
+    /// It stands under another task.
+    parent: bool,
+}
+
+/// What [`link_tasks`] finds.
+struct Links {
+    dep_targets: DepTargets,
+    dependents: Dependents,
+    duplicate_ids: Vec<(usize, usize)>,
+}
+
 /// Kiro-style parents from dotted ids, `blocks` turned into `after` on the blocked task, the
-/// task each `after` names, and every task's dependents. Returns the resolved references and
-/// the tasks that reuse an earlier task's id, with that task.
+/// task each `after` names, and every task's dependents.
 ///
 /// `id_keys` and `dep_keys` are the [`IdMap::key`]s of each task's id and of its `after`
-/// references in order, as the reading threads computed them: the ids' text and the tasks'
-/// reference lists (cold by now, a cache miss each) are read only where a key cannot do.
+/// references in order, and `shapes` the rest linking needs, as the reading threads noted
+/// them: the tasks themselves are read only where a key cannot do.
 fn link_tasks(
     tasks: &mut [Task],
     id_keys: &[u128],
+    shapes: &[TaskShape],
     dep_keys: &[u128],
-) -> (DepTargets, Vec<(usize, usize)>) {
+) -> Links {
     let mut first_index = IdMap::with_capacity(tasks.len());
     let mut duplicate_ids = Vec::new();
-    for (t, &key) in tasks.iter().zip(id_keys) {
-        if let Some(id) = t.id.as_deref() {
-            let first = first_index.insert_keyed(key, id, t.index);
-            if first != t.index {
-                duplicate_ids.push((t.index, first));
+    for (t, &key) in id_keys.iter().enumerate() {
+        if key != IdMap::NO_ID {
+            let first = first_index.insert_keyed(key, || tasks[t].id.as_deref().unwrap_or(""), t);
+            if first != t {
+                duplicate_ids.push((t, first));
             }
         }
     }
@@ -1522,31 +1553,39 @@ fn link_tasks(
     let mut waits: Vec<(u32, u32)> = Vec::with_capacity(tasks.len() * 2);
     let mut starts: Vec<u32> = Vec::with_capacity(tasks.len() + 1);
     let mut targets: Vec<u32> = Vec::with_capacity(dep_keys.len());
-    for task in tasks.iter() {
-        let id = task.id.as_deref();
+    for (t, shape) in shapes.iter().enumerate() {
+        let has_id = id_keys[t] != IdMap::NO_ID;
         // Kiro writes `1.1` beside `1.` at the same indentation: the dotted id names the parent.
-        if task.parent.is_none()
-            && IdMap::may_contain(id_keys[task.index], b'.')
-            && let Some(parent) = id
+        if !shape.parent
+            && has_id
+            && IdMap::may_contain(id_keys[t], b'.')
+            && let Some(parent) = tasks[t]
+                .id
+                .as_deref()
                 .and_then(|id| id.rsplit_once('.'))
                 .and_then(|(prefix, _)| first_index.get(prefix))
-                .filter(|&p| p < task.index && tasks[p].phase == task.phase)
+                .filter(|&p| p < t && tasks[p].phase == tasks[t].phase)
         {
-            parents.push((task.index, parent));
+            parents.push((t, parent));
         }
         starts.push(small(targets.len()));
-        for i in 0..task.deps.len() {
+        for i in 0..shape.deps as usize {
             let target = match dep_keys.next() {
-                Some(&key) => first_index.get_keyed(key, || &task.deps[i].id),
-                None => first_index.get(&task.deps[i].id),
+                Some(&key) => first_index.get_keyed(key, || &tasks[t].deps[i].id),
+                None => first_index.get(&tasks[t].deps[i].id),
             };
             targets.push(target.map_or(DepTargets::UNKNOWN, small));
             if let Some(target) = target
-                && id.is_some()
+                && has_id
             {
-                waits.push((small(target), small(task.index)));
+                waits.push((small(target), small(t)));
             }
         }
+        if !shape.blocks {
+            continue;
+        }
+        let task = &tasks[t];
+        let id = task.id.as_deref();
         for blocked in &task.blocks {
             // `blocks` is the reverse of `after`: record it on the blocked task.
             if let (Some(target), Some(id)) = (first_index.get(&blocked.id), id)
@@ -1557,7 +1596,7 @@ fn link_tasks(
                     span: blocked.span,
                 };
                 blocked_by.push((target, dep, first_index.get(id)));
-                waits.push((small(task.index), small(target)));
+                waits.push((small(t), small(target)));
             }
         }
     }
@@ -1576,39 +1615,11 @@ fn link_tasks(
             added.push((target, named.map_or(DepTargets::UNKNOWN, small)));
         }
     }
-    let dep_targets = DepTargets::with_added(starts, targets, added);
-    // Each task's dependents, in the order of `waits`: group `waits` by the task waited for
-    // (a stable counting sort), then fill each list at once, in task order.
-    let mut starts = vec![0u32; tasks.len() + 1];
-    for &(target, _) in &waits {
-        starts[target as usize + 1] += 1;
+    Links {
+        dep_targets: DepTargets::with_added(starts, targets, added),
+        dependents: Dependents::from_waits(tasks.len(), &waits),
+        duplicate_ids,
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut waiting = vec![0u32; waits.len()];
-    for &(target, task) in &waits {
-        let at = &mut next[target as usize];
-        waiting[*at as usize] = task;
-        *at += 1;
-    }
-    drop(waits);
-    drop(next);
-    for target in 0..tasks.len() {
-        let these = &waiting[starts[target] as usize..starts[target + 1] as usize];
-        if these.is_empty() {
-            continue;
-        }
-        let mut dependents: Vec<usize> = Vec::with_capacity(these.len());
-        for &task in these {
-            if !dependents.contains(&(task as usize)) {
-                dependents.push(task as usize);
-            }
-        }
-        tasks[target].dependents = dependents;
-    }
-    (dep_targets, duplicate_ids)
 }
 
 /// Task ids to the index of the first task with each id.
@@ -1710,12 +1721,17 @@ impl<'a> IdMap<'a> {
     /// Records `index` for `id` unless an earlier task has it; returns the index kept.
     #[cfg(test)]
     fn insert_first(&mut self, id: &'a str, index: usize) -> usize {
-        self.insert_keyed(Self::key(id), id, index)
+        self.insert_keyed(Self::key(id), || id, index)
     }
 
     /// [`IdMap::insert_first`] with the id's [`IdMap::key`] already computed: the id's text
     /// is read only when it is too long for a key.
-    pub(crate) fn insert_keyed(&mut self, key: u128, id: &'a str, index: usize) -> usize {
+    pub(crate) fn insert_keyed(
+        &mut self,
+        key: u128,
+        id: impl FnOnce() -> &'a str,
+        index: usize,
+    ) -> usize {
         let index = small(index);
         if self.prefix.is_none()
             && let Some((prefix, _)) = Self::numbered(key)
@@ -1732,7 +1748,7 @@ impl<'a> IdMap<'a> {
             }
             *slot
         } else if key == Self::LONG {
-            *self.long.entry(id).or_insert(index)
+            *self.long.entry(id()).or_insert(index)
         } else {
             *self.short.entry(key).or_insert(index)
         };
@@ -1858,20 +1874,24 @@ fn locate(lines: &Lines<'_>, text: &str, start: usize, end: usize, needle: &str)
 fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
     match key {
         Key::After | Key::Blocks => {
-            let (ids, _) = keys::parse_id_list(value);
             let list = if key == Key::After {
                 &mut task.deps
             } else {
                 &mut task.blocks
             };
             if list.is_empty() {
-                list.reserve_exact(ids.len());
+                let mut ids = 0;
+                keys::each_id(value, |_| ids += 1);
+                list.reserve_exact(ids);
             }
-            for id in ids {
+            keys::each_id(value, |id| {
                 if !list.iter().any(|r| r.id == id) {
-                    list.push(TaskRef { id, span });
+                    list.push(TaskRef {
+                        id: id.to_string(),
+                        span,
+                    });
                 }
-            }
+            });
         }
         Key::Files => extend(&mut task.files, keys::parse_list(value)),
         Key::Reads => extend(&mut task.reads, keys::parse_list(value)),
@@ -2113,8 +2133,8 @@ mod tests {
         assert_eq!(named(4), [("T2", Some(1)), ("T1", Some(0))]);
         assert_eq!(plan.duplicate_ids, [(2, 0)]);
         // Only tasks with an id are dependents, in the order the links are written.
-        assert_eq!(plan.tasks[0].dependents, [4, 1]);
-        assert_eq!(plan.tasks[1].dependents, [4]);
+        assert_eq!(plan.dependents.of(0).collect::<Vec<_>>(), [4, 1]);
+        assert_eq!(plan.dependents.of(1).collect::<Vec<_>>(), [4]);
     }
 
     #[test]
@@ -2166,7 +2186,7 @@ mod tests {
         let t1 = &plan.tasks[0];
         assert_eq!(t1.files, ["db/schema.sql", "src/db/**"]);
         assert_eq!(t1.verify, ["cargo test -p db"]);
-        assert_eq!(t1.dependents, [1]);
+        assert_eq!(plan.dependents.of(t1.index).collect::<Vec<_>>(), [1]);
         let t2 = &plan.tasks[1];
         assert!(t2.parallel);
         assert_eq!(t2.deps[0].id, "T1");
