@@ -125,18 +125,18 @@ impl TaskView {
             line: task.line_span.line,
             parallel: task.parallel,
             optional: task.optional,
-            labels: task.labels.clone(),
+            labels: task.labels.to_vec(),
             after: task.deps.iter().map(|d| d.id.clone()).collect(),
             dependents: dependent_ids(plan, task),
-            files: task.files.clone(),
+            files: task.files.to_vec(),
             scope: match task.scope_source {
                 ScopeSource::Declared => "declared",
                 ScopeSource::Inferred => "inferred",
                 ScopeSource::None => "none",
             },
-            reads: task.reads.clone(),
-            verify: task.verify.clone(),
-            done_when: task.done_when.clone(),
+            reads: task.reads.to_vec(),
+            verify: task.verify.to_vec(),
+            done_when: task.done_when.to_vec(),
             acceptance: task
                 .acceptance
                 .iter()
@@ -146,7 +146,7 @@ impl TaskView {
                     line: a.span.line,
                 })
                 .collect(),
-            requirements: task.requirements.clone(),
+            requirements: task.requirements.to_vec(),
             estimate: task.estimate.clone(),
             estimate_hours: task.estimate_hours,
             agent: task.agent.clone(),

@@ -1,6 +1,8 @@
 //! The vocabulary of a task line: ids, metadata keys and their aliases, dependency lists,
 //! estimates and the paths a task names. Pure string functions, shared by the parser and lint.
 
+use thin_vec::ThinVec;
+
 /// A metadata key baton understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -319,9 +321,9 @@ pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
 }
 
 /// Splits a list value (`a, b`, `` `a` `b` ``) into items, without backticks.
-pub fn parse_list(value: &str) -> Vec<String> {
+pub fn parse_list(value: &str) -> ThinVec<String> {
     // Room for one item per part: the usual list is one path or a few, written plainly.
-    let mut out = Vec::with_capacity(TopLevelParts::new(value).count());
+    let mut out = ThinVec::with_capacity(TopLevelParts::new(value).count());
     for part in TopLevelParts::new(value) {
         let part = part.trim();
         if part.is_empty() {
@@ -378,13 +380,13 @@ impl<'v> Iterator for TopLevelParts<'v> {
     }
 }
 
-pub fn parse_commands(value: &str) -> Vec<String> {
+pub fn parse_commands(value: &str) -> ThinVec<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Vec::new();
+        return ThinVec::new();
     }
     if value.contains('`') {
-        let commands: Vec<String> = backticked(value)
+        let commands: ThinVec<String> = backticked(value)
             .into_iter()
             .filter(|c| !c.trim().is_empty())
             .map(str::to_string)
@@ -393,7 +395,7 @@ pub fn parse_commands(value: &str) -> Vec<String> {
             return commands;
         }
     }
-    vec![value.to_string()]
+    thin_vec::thin_vec![value.to_string()]
 }
 
 /// The contents of each `` `code` `` span in a text.

@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+pub use thin_vec::ThinVec;
+
 /// A place in the source: a byte range plus the 1-based line and column of its start.
 ///
 /// Columns count characters, not bytes, so they match what an editor shows.
@@ -113,7 +115,9 @@ pub enum ScopeSource {
 /// One checkbox task.
 ///
 /// The fields every pass over all tasks reads (linking, phases, lint) come first, in C order,
-/// so that such a pass touches one or two cache lines of each task rather than five.
+/// so that such a pass touches one or two cache lines of each task rather than five. Lists
+/// are [`ThinVec`]s: one pointer each (an empty one allocates nothing), which makes a task
+/// some 180 bytes smaller; a 100,000-task plan is then 18 MB less to fault in and copy.
 #[derive(Debug, Clone, PartialEq)]
 #[repr(C)]
 pub struct Task {
@@ -131,29 +135,29 @@ pub struct Task {
     pub parent: Option<usize>,
     pub id: Option<String>,
     /// Tasks this one waits for (`after`).
-    pub deps: Vec<TaskRef>,
-    pub extra: Vec<ExtraKey>,
-    pub acceptance: Vec<AcceptanceItem>,
+    pub deps: ThinVec<TaskRef>,
+    pub extra: ThinVec<ExtraKey>,
+    pub acceptance: ThinVec<AcceptanceItem>,
     pub title: String,
     pub id_span: Option<Span>,
     /// The single byte between the checkbox brackets.
     pub status_span: Span,
     /// The task's own line, from the list marker to the end of the line (no line ending).
     pub line_span: Span,
-    pub labels: Vec<String>,
+    pub labels: ThinVec<String>,
     /// Tasks that wait for this one (`blocks`), as written.
-    pub blocks: Vec<TaskRef>,
-    pub files: Vec<String>,
-    pub reads: Vec<String>,
-    pub verify: Vec<String>,
-    pub done_when: Vec<String>,
-    pub requirements: Vec<String>,
+    pub blocks: ThinVec<TaskRef>,
+    pub files: ThinVec<String>,
+    pub reads: ThinVec<String>,
+    pub verify: ThinVec<String>,
+    pub done_when: ThinVec<String>,
+    pub requirements: ThinVec<String>,
     pub estimate: Option<String>,
     /// The estimate in hours, when it could be read.
     pub estimate_hours: Option<f64>,
     pub agent: Option<String>,
     /// Description lines from plain sub-items, as written (Markdown inline syntax kept).
-    pub notes: Vec<String>,
+    pub notes: ThinVec<String>,
 }
 
 impl Task {

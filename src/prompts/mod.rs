@@ -400,7 +400,7 @@ pub fn contexts(
                         id: task.display_id(),
                         title: task.title.clone(),
                         phase: task.phase + 1,
-                        files: task.files.clone(),
+                        files: task.files.to_vec(),
                     }
                 })
                 .collect(),
@@ -472,14 +472,14 @@ fn task_context(
         id: task.display_id(),
         title: task.title.clone(),
         status: task.status.as_str(),
-        files: task.files.clone(),
+        files: task.files.to_vec(),
         scope: match task.scope_source {
             ScopeSource::Declared => "declared",
             ScopeSource::Inferred => "inferred",
             ScopeSource::None => "none",
         },
-        reads: task.reads.clone(),
-        notes: task.notes.clone(),
+        reads: task.reads.to_vec(),
+        notes: task.notes.to_vec(),
         acceptance: task
             .acceptance
             .iter()
@@ -488,8 +488,8 @@ fn task_context(
                 done: a.status == Status::Done,
             })
             .collect(),
-        done_when: task.done_when.clone(),
-        verify: task.verify.clone(),
+        done_when: task.done_when.to_vec(),
+        verify: task.verify.to_vec(),
         estimate: task.estimate.clone(),
         waits_for,
     }

@@ -52,9 +52,9 @@ impl Criteria {
     pub fn of(task: &Task) -> Criteria {
         Criteria {
             title: task.title.clone(),
-            verify: task.verify.clone(),
+            verify: task.verify.to_vec(),
             acceptance: task.acceptance.iter().map(|a| a.text.clone()).collect(),
-            done_when: task.done_when.clone(),
+            done_when: task.done_when.to_vec(),
         }
     }
 

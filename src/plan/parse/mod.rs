@@ -1016,7 +1016,7 @@ impl<'a> Part<'a> {
                     }
                 }
                 if !inferred.is_empty() {
-                    task.files = inferred;
+                    task.files = inferred.into();
                     task.scope_source = ScopeSource::Inferred;
                 }
             }
@@ -1166,21 +1166,21 @@ impl<'a> Part<'a> {
             parallel: head.parallel,
             optional,
             labels: head.labels,
-            deps: Vec::new(),
-            blocks: Vec::new(),
-            files: Vec::new(),
+            deps: ThinVec::new(),
+            blocks: ThinVec::new(),
+            files: ThinVec::new(),
             scope_source: ScopeSource::None,
-            reads: Vec::new(),
-            verify: Vec::new(),
-            done_when: Vec::new(),
-            acceptance: Vec::new(),
-            requirements: Vec::new(),
+            reads: ThinVec::new(),
+            verify: ThinVec::new(),
+            done_when: ThinVec::new(),
+            acceptance: ThinVec::new(),
+            requirements: ThinVec::new(),
             estimate: None,
             estimate_hours: None,
             agent: None,
             parent,
-            notes: Vec::new(),
-            extra: Vec::new(),
+            notes: ThinVec::new(),
+            extra: ThinVec::new(),
         };
         for inline in &head.inline {
             let span = locate(&self.lines, self.text, start, line_end, inline.1.as_str());
@@ -1929,7 +1929,7 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
 
 /// Appends `more` to `list`; when `list` is empty, takes `more` itself (no second allocation)
 /// and trims its spare room.
-fn extend(list: &mut Vec<String>, mut more: Vec<String>) {
+fn extend(list: &mut ThinVec<String>, mut more: ThinVec<String>) {
     if list.is_empty() {
         more.shrink_to_fit();
         *list = more;
@@ -1941,7 +1941,7 @@ fn extend(list: &mut Vec<String>, mut more: Vec<String>) {
 /// What the head of a task line says, beyond its checkbox.
 struct Head {
     id: Option<String>,
-    labels: Vec<String>,
+    labels: ThinVec<String>,
     parallel: bool,
     title: String,
     inline: Vec<(Key, String)>,
@@ -1967,7 +1967,7 @@ fn split_id(body: &str) -> (Option<&str>, &str) {
 
 fn parse_head(body: &str) -> Head {
     let (id, mut rest) = split_id(body);
-    let mut labels = Vec::new();
+    let mut labels = ThinVec::new();
     let mut parallel = false;
     loop {
         rest = rest.trim_start();
