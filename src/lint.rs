@@ -15,9 +15,14 @@ use crate::plan::{Diagnostic, Plan, Severity, Task};
 pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = plan.diagnostics.clone();
     duplicate_ids(plan, &mut out);
-    // Phases by task, in one small array: looking them up in the tasks themselves would
-    // touch a cold task for every dependency.
-    let phase_of: Vec<u32> = plan.tasks.iter().map(|t| t.phase as u32).collect();
+    // Phases by task, in one small array, from the phases' own lists: looking them up in the
+    // tasks themselves would touch a cold task for every dependency.
+    let mut phase_of = vec![0u32; plan.tasks.len()];
+    for phase in &plan.phases {
+        for &t in &phase.tasks {
+            phase_of[t] = phase.index as u32;
+        }
+    }
     let dag = task_findings(plan, &phase_of, &mut out);
     for cycle in dag.cycles() {
         let first = &plan.tasks[cycle[0]];
@@ -46,13 +51,13 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
             hint: Some("remove one of these `after` links; a cycle can never start".to_string()),
         });
     }
-    for phase in &plan.phases {
+    for phase in plan.phases.iter().filter(|p| p.marked_complete) {
         let open = phase
             .tasks
             .iter()
             .filter(|&&t| !plan.tasks[t].status.is_closed())
             .count();
-        if phase.marked_complete && open > 0 {
+        if open > 0 {
             out.push(Diagnostic {
                 code: "W203",
                 name: "complete-heading-open-tasks",
