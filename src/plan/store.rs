@@ -33,12 +33,45 @@ const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// Reads and parses a plan.
 pub fn load(path: &Path) -> Result<(Vec<u8>, Plan), StoreError> {
-    let bytes = fs::read(path).map_err(|source| StoreError::Read {
+    let bytes = read_plan(path).map_err(|source| StoreError::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let plan = parse(&bytes);
     Ok((bytes, plan))
+}
+
+/// Files at least this long are read in two halves at once.
+const PARALLEL_READ_LEN: u64 = 4 * 1024 * 1024;
+
+/// The bytes of a plan file. A large one is read in two halves on two threads: most of a
+/// read's time is the kernel faulting in and filling the pages of the new buffer, and that
+/// work divides. If the file changes length meanwhile, it is read again the plain way.
+fn read_plan(path: &Path) -> io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        if len >= PARALLEL_READ_LEN
+            && let Ok(len) = usize::try_from(len)
+        {
+            let mut bytes = vec![0u8; len];
+            let (front, back) = bytes.split_at_mut(len / 2);
+            let (first, second) = std::thread::scope(|scope| {
+                let back_read = scope.spawn(|| file.read_exact_at(back, (len / 2) as u64));
+                let front_read = file.read_exact_at(front, 0);
+                (front_read, back_read.join())
+            });
+            let mut probe = [0u8; 1];
+            let whole = matches!((first, second), (Ok(()), Ok(Ok(()))))
+                && matches!(file.read_at(&mut probe, len as u64), Ok(0));
+            if whole {
+                return Ok(bytes);
+            }
+        }
+    }
+    fs::read(path)
 }
 
 /// Where the lock for a plan lives: beside baton's state, named after the plan's real path.
@@ -419,5 +452,28 @@ mod tests {
             Ok::<_, StoreError>((vec![], ()))
         });
         assert!(matches!(err, Err(StoreError::Read { .. })));
+    }
+
+    #[test]
+    fn a_large_plan_read_in_halves_is_every_byte_of_it() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("plan.md");
+        // Past the parallel read's threshold, and not a multiple of anything.
+        let mut bytes = Vec::new();
+        let mut n = 0u32;
+        while bytes.len() < PARALLEL_READ_LEN as usize + 12_345 {
+            bytes.extend_from_slice(format!("- [ ] T{n} task {n} — ünïcode\n").as_bytes());
+            n += 1;
+        }
+        fs::write(&path, &bytes).expect("written");
+        assert_eq!(read_plan(&path).expect("read"), bytes);
+        let (read, plan) = load(&path).expect("loaded");
+        assert_eq!(read, bytes);
+        assert_eq!(plan.tasks.len(), n as usize);
+        // A small one, and an empty one, the plain way.
+        fs::write(&path, b"- [ ] T1 a\n").expect("written");
+        assert_eq!(read_plan(&path).expect("read"), b"- [ ] T1 a\n");
+        fs::write(&path, b"").expect("written");
+        assert!(read_plan(&path).expect("read").is_empty());
     }
 }
