@@ -234,24 +234,45 @@ impl CheckboxIndex {
 
 /// Finds each line's fields; `None` if any line is malformed.
 fn slots(body: &str) -> Option<Vec<Slot>> {
-    let mut slots = Vec::with_capacity(body.len() / 20);
+    // One pass over the bytes: `id TAB mark_at TAB id_at TAB deps` per line. `done` reads
+    // the whole index on every run, so this is on its critical path.
+    let bytes = body.as_bytes();
+    let mut slots = Vec::with_capacity(bytes.len() / 20);
     let mut at = 0;
-    for line in body.split_terminator('\n') {
-        let mut fields = line.splitn(4, '\t');
-        let id = fields.next()?;
-        let mark_at = fields.next()?.parse().ok()?;
-        let id_at = fields.next()?.parse().ok()?;
-        let deps = fields.next()?;
-        let deps_start = at + line.len() - deps.len();
+    while at < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        let line = &bytes[at..end];
+        let id_end = line.iter().position(|&b| b == b'\t')?;
+        let (mark_at, mark_len) = leading_number(&line[id_end + 1..])?;
+        let id_at_start = id_end + 1 + mark_len + 1;
+        let (id_at, id_at_len) = leading_number(line.get(id_at_start..)?)?;
+        let deps_start = id_at_start + id_at_len + 1;
+        if line.get(id_at_start - 1) != Some(&b'\t') || line.get(deps_start - 1) != Some(&b'\t') {
+            return None;
+        }
         slots.push(Slot {
-            id: at..at + id.len(),
+            id: at..at + id_end,
             mark_at,
             id_at,
-            deps: deps_start..deps_start + deps.len(),
+            deps: at + deps_start..end,
         });
-        at += line.len() + 1;
+        at = end + 1;
     }
     Some(slots)
+}
+
+/// The decimal number at the start of `bytes` and how many digits it has; none when it
+/// has no digits or does not fit.
+fn leading_number(bytes: &[u8]) -> Option<(usize, usize)> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut n = 0usize;
+    for &b in &bytes[..digits] {
+        n = n.checked_mul(10)?.checked_add(usize::from(b - b'0'))?;
+    }
+    Some((n, digits))
 }
 
 #[cfg(test)]
@@ -294,5 +315,30 @@ mod tests {
         }
         let shifted = [b"#".as_slice(), &src].concat();
         assert_eq!(loaded.status_in(&t3, &shifted), None);
+    }
+
+    #[test]
+    fn index_lines_are_read_exactly_or_not_at_all() {
+        let body = "T1\t12\t14\tT0 T3\nT2\t40\t42\t\n";
+        let read = slots(body).expect("a valid body");
+        assert_eq!(read.len(), 2);
+        assert_eq!(
+            (&body[read[0].id.clone()], read[0].mark_at, read[0].id_at),
+            ("T1", 12, 14)
+        );
+        assert_eq!(&body[read[0].deps.clone()], "T0 T3");
+        assert_eq!((&body[read[1].id.clone()], read[1].mark_at), ("T2", 40));
+        assert_eq!(&body[read[1].deps.clone()], "");
+        assert!(slots("").is_some_and(|s| s.is_empty()));
+        for broken in [
+            "T1\t12\t14\n",
+            "T1\t12x\t14\t\n",
+            "T1\t\t14\t\n",
+            "T1\n",
+            "T1\t12\t14\t\n\nT2\t1\t2\t\n",
+            "T1\t99999999999999999999999\t14\t\n",
+        ] {
+            assert!(slots(broken).is_none(), "{broken:?}");
+        }
     }
 }
