@@ -78,32 +78,32 @@ pub fn set_status(
 
     let index_path = store::index_path(&real);
     let loaded = CheckboxIndex::load(&index_path);
-    // The index that describes the bytes the last decision was made on: the one loaded (not
-    // copied: it is some 800 KB on a 10k-task plan), or one rebuilt from a parse.
-    let mut rebuilt: Option<Option<CheckboxIndex>> = None;
+    // The index that describes the bytes the last decision was made on.
+    let mut current: Option<Current> = None;
     let updated = store::update(&file.path, |snap| {
         if let Some(index) = loaded.as_ref().filter(|i| i.describes(snap.bytes))
             && let Some(result) = with_index(index, snap.bytes, ids, to)
         {
-            rebuilt = Some(None);
+            current = Some(Current::Loaded);
             return Ok::<_, CliError>(result);
         }
         let result = with_parse(snap, file, ids, to)?;
-        rebuilt = Some(Some(CheckboxIndex::from_plan(snap.plan(), snap.bytes)));
+        current = Some(Current::Rebuilt(CheckboxIndex::from_plan(
+            snap.plan(),
+            snap.bytes,
+        )));
         Ok(result)
     })?;
     // Ticks replace one byte with one byte, so the index stays true once re-keyed. Save it
     // while the plan is still locked; failing to costs the next run a parse, nothing more.
-    match rebuilt {
-        Some(Some(mut index)) => {
+    match (current, loaded) {
+        (Some(Current::Rebuilt(mut index)), _) => {
             index.rekey(&updated.bytes);
             let _ = index.save(&index_path);
         }
-        Some(None) if updated.wrote => {
-            if let Some(mut index) = loaded {
-                index.rekey(&updated.bytes);
-                let _ = index.save_header(&index_path);
-            }
+        (Some(Current::Loaded), Some(mut index)) if updated.wrote => {
+            index.rekey(&updated.bytes);
+            let _ = index.save_header(&index_path);
         }
         _ => {}
     }
@@ -115,6 +115,14 @@ pub fn set_status(
         }
     }
     Ok(outcome)
+}
+
+/// Which checkbox index describes the bytes a decision was made on.
+enum Current {
+    /// The one loaded from disk (used in place: it is some 800 KB on a 10k-task plan).
+    Loaded,
+    /// One built from a parse, because there was none or it did not match.
+    Rebuilt(CheckboxIndex),
 }
 
 /// The edits, from the index alone; `None` when the index cannot answer for every id.

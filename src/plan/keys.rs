@@ -270,6 +270,14 @@ pub fn parse_id_list(value: &str) -> (Vec<String>, usize) {
     (ids, unread)
 }
 
+/// How many ids a dependency value holds, and how many tokens were neither ids nor filler
+/// words ([`parse_id_list`] without the list).
+pub fn count_ids(value: &str) -> (usize, usize) {
+    let mut ids = 0;
+    let unread = each_id(value, |_| ids += 1);
+    (ids, unread)
+}
+
 /// [`parse_id_list`] without the list: calls `found` with each id in order, and returns how
 /// many tokens were neither ids nor filler words.
 pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
@@ -380,6 +388,7 @@ impl<'v> Iterator for TopLevelParts<'v> {
     }
 }
 
+/// A verify value: each backticked segment is one command; otherwise the whole value is.
 pub fn parse_commands(value: &str) -> ThinVec<String> {
     let value = value.trim();
     if value.is_empty() {
@@ -770,9 +779,7 @@ pub fn inline_keys(title: &str) -> Vec<InlineKey<'_>> {
             {
                 let value = &inner[alias.len()..];
                 let value = value.trim_start_matches([':', ' ']);
-                let mut ids = 0;
-                let unread = each_id(value, |_| ids += 1);
-                if ids > 0 && unread == 0 {
+                if matches!(count_ids(value), (1.., 0)) {
                     found.push(InlineKey {
                         key,
                         value,
@@ -816,11 +823,7 @@ pub fn inline_keys(title: &str) -> Vec<InlineKey<'_>> {
         }
         let value = title[value_start..end].trim().trim_end_matches(['.', ',']);
         let keep = match key {
-            Key::After | Key::Blocks => {
-                let mut ids = 0;
-                let unread = each_id(value, |_| ids += 1);
-                ids > 0 && unread == 0
-            }
+            Key::After | Key::Blocks => matches!(count_ids(value), (1.., 0)),
             _ => !value.is_empty(),
         };
         if keep {

@@ -295,11 +295,7 @@ impl DepTargets {
 
     /// The task each of task `task`'s `after` references names, in order.
     pub fn of(&self, task: usize) -> impl Iterator<Item = Option<usize>> + '_ {
-        let range = match (self.starts.get(task), self.starts.get(task + 1)) {
-            (Some(&start), Some(&end)) => start as usize..end as usize,
-            _ => 0..0,
-        };
-        self.targets[range]
+        list_of(&self.starts, &self.targets, task)
             .iter()
             .map(|&t| (t != Self::UNKNOWN).then_some(t as usize))
     }
@@ -355,11 +351,18 @@ impl Dependents {
 
     /// The tasks that wait for task `task`, by index into [`Plan::tasks`].
     pub fn of(&self, task: usize) -> impl Iterator<Item = usize> + '_ {
-        let range = match (self.starts.get(task), self.starts.get(task + 1)) {
-            (Some(&start), Some(&end)) => start as usize..end as usize,
-            _ => 0..0,
-        };
-        self.tasks[range].iter().map(|&t| t as usize)
+        list_of(&self.starts, &self.tasks, task)
+            .iter()
+            .map(|&t| t as usize)
+    }
+}
+
+/// Task `task`'s list in a flat layout where it is `items[starts[task]..starts[task + 1]]`;
+/// empty for a task out of range.
+fn list_of<'l>(starts: &[u32], items: &'l [u32], task: usize) -> &'l [u32] {
+    match (starts.get(task), starts.get(task + 1)) {
+        (Some(&start), Some(&end)) => &items[start as usize..end as usize],
+        _ => &[],
     }
 }
 

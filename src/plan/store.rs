@@ -188,7 +188,7 @@ where
     })?;
     let lock = lock(&real)?;
     for _ in 0..3 {
-        let bytes = fs::read(&real).map_err(|source| StoreError::Read {
+        let bytes = read_plan(&real).map_err(|source| StoreError::Read {
             path: real.clone(),
             source,
         })?;
@@ -345,7 +345,7 @@ fn write_if_unchanged(real: &Path, expected: &[u8], new: &[u8]) -> Result<bool, 
         let _ = fs::set_permissions(tmp.path(), meta.permissions());
     }
     tmp.as_file().sync_all().map_err(write_err)?;
-    let current = fs::read(real).map_err(|source| StoreError::Read {
+    let current = read_plan(real).map_err(|source| StoreError::Read {
         path: real.to_path_buf(),
         source,
     })?;

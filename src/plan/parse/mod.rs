@@ -4,10 +4,14 @@
 //!
 //! The parser never fails: whatever it cannot read becomes a diagnostic.
 //!
+//! Most stretches of most plans are plain Markdown (headings, bulleted items, paragraphs);
+//! those are read by the line scanner of [`simple`], which records what the pulldown-cmark
+//! pass would without building a tree. Anything else goes through pulldown-cmark.
+//!
 //! A large plan is read in stretches: the text is cut before phase headings where CommonMark
-//! provably starts afresh (see [`split_points`]), each stretch goes through pulldown-cmark
-//! and into tasks on whichever thread takes it, and the stretches are joined in order. The
-//! result is the same, byte for byte, as reading the whole text in one piece.
+//! provably starts afresh (see [`split_points`]), each stretch is read and turned into tasks
+//! on whichever thread takes it, and the stretches are joined in order. The result is the
+//! same, byte for byte, as reading the whole text in one piece.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -864,24 +868,14 @@ impl<'a> Part<'a> {
                             .iter()
                             .take_while(|&&b| b == b' ' || b == b'\t')
                             .count();
-                    let found = read_checkbox(text, start);
-                    let head_start = found
-                        .as_ref()
-                        .map_or_else(|| after_marker(text, start), |c| c.after);
-                    let checkbox = found.map(|c| (c.status, small(c.mark_at), c.optional));
+                    let frame = self.item_frame(
+                        start,
+                        range.end,
+                        self.open.len(),
+                        self.open.last().copied(),
+                    );
                     self.open.push(self.items.len());
-                    self.items.push(Frame {
-                        start: small(start),
-                        end: small(range.end),
-                        checkbox,
-                        head_start: small(head_start),
-                        head_end: small(head_start),
-                        head_done: false,
-                        kind: FrameKind::Pending,
-                        depth: small(self.open.len() - 1),
-                        parent: self.open.iter().rev().nth(1).map(|&p| small(p)),
-                        heading: self.headings.len().checked_sub(1).map(small),
-                    });
+                    self.items.push(frame);
                 }
                 Event::End(TagEnd::Item) => {
                     self.finish_head();
@@ -932,6 +926,28 @@ impl<'a> Part<'a> {
         Scanned {
             finished: true,
             clean: leaf_safe && unsafe_depth == 0 && !bare_item_at_end,
+        }
+    }
+
+    /// A list item whose marker is at `start`, as either pass records it when the item opens:
+    /// its checkbox and where its head starts are read from the source, its head is still
+    /// empty, and it stands under the last heading so far.
+    fn item_frame(&self, start: usize, end: usize, depth: usize, parent: Option<usize>) -> Frame {
+        let found = read_checkbox(self.text, start);
+        let head_start = found
+            .as_ref()
+            .map_or_else(|| after_marker(self.text, start), |c| c.after);
+        Frame {
+            start: small(start),
+            end: small(end),
+            checkbox: found.map(|c| (c.status, small(c.mark_at), c.optional)),
+            head_start: small(head_start),
+            head_end: small(head_start),
+            head_done: false,
+            kind: FrameKind::Pending,
+            depth: small(depth),
+            parent: parent.map(small),
+            heading: self.headings.len().checked_sub(1).map(small),
         }
     }
 
@@ -1880,9 +1896,7 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
                 &mut task.blocks
             };
             if list.is_empty() {
-                let mut ids = 0;
-                keys::each_id(value, |_| ids += 1);
-                list.reserve_exact(ids);
+                list.reserve_exact(keys::count_ids(value).0);
             }
             keys::each_id(value, |id| {
                 if !list.iter().any(|r| r.id == id) {

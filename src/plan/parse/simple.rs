@@ -4,14 +4,13 @@
 //! fraction of the cost, because it never builds a tree or reads inline syntax.
 //!
 //! It gives up on the first line that could mean anything else (code, HTML, quotes, tables,
-//! setext underlines, thematic breaks, ordered lists, link reference definitions, tabs,
-//! items indented off their parent's content column, …), and the stretch is then read by
-//! pulldown-cmark from its start. Giving up is always safe; a line read here must read as
+//! setext underlines, thematic breaks, ordered lists, link reference definitions, tabs, a
+//! heading inside an item, …), and the stretch is then read by pulldown-cmark from its
+//! start. Giving up is always safe; a line read here must read as
 //! CommonMark reads it. The differential tests in `simple_tests.rs` and the fuzz target hold
 //! the two readers to the same result.
 
-use super::{Frame, small};
-use super::{FrameKind, Heading, Part, Scanned, after_marker, bare_item_line, read_checkbox};
+use super::{Heading, Part, Scanned, bare_item_line, small};
 
 /// An open list item: its index in [`Part::items`] and the column its content starts at.
 #[derive(Clone, Copy)]
@@ -123,9 +122,8 @@ impl Part<'_> {
             // Four columns past the container: paragraph text, or else indented code.
             let deep = indent - column >= 4;
             if deep && paragraph {
-                if in_head && let Some(o) = open.last() {
-                    let item = &mut self.items[o.item];
-                    item.head_end = item.head_end.max(small(text_end));
+                if in_head {
+                    self.extend_head(&open, text_end);
                 }
             } else if deep {
                 return None;
@@ -145,23 +143,10 @@ impl Part<'_> {
                 }
                 self.close_items(&mut open, matched, at);
                 let start = at + indent;
-                let found = read_checkbox(self.text, start);
-                let head_start = found
-                    .as_ref()
-                    .map_or_else(|| after_marker(self.text, start), |c| c.after);
-                let checkbox = found.map(|c| (c.status, small(c.mark_at), c.optional));
-                self.items.push(Frame {
-                    start: small(start),
-                    end: small(start),
-                    checkbox,
-                    head_start: small(head_start),
-                    head_end: small(head_start.max(text_end)),
-                    head_done: false,
-                    kind: FrameKind::Pending,
-                    depth: small(open.len()),
-                    parent: open.last().map(|o| small(o.item)),
-                    heading: self.headings.len().checked_sub(1).map(small),
-                });
+                let mut frame =
+                    self.item_frame(start, start, open.len(), open.last().map(|o| o.item));
+                frame.head_end = frame.head_end.max(small(text_end));
+                self.items.push(frame);
                 open.push(OpenItem {
                     item: self.items.len() - 1,
                     content_col: indent + 1 + spaces,
@@ -189,9 +174,8 @@ impl Part<'_> {
                 in_head = false;
             } else if paragraph {
                 // A continuation line, lazy or not: it changes no container.
-                if in_head && let Some(o) = open.last() {
-                    let item = &mut self.items[o.item];
-                    item.head_end = item.head_end.max(small(text_end));
+                if in_head {
+                    self.extend_head(&open, text_end);
                 }
             } else {
                 self.close_items(&mut open, matched, at);
@@ -210,6 +194,14 @@ impl Part<'_> {
             finished: true,
             clean: any_text && !bare_item_at_end,
         })
+    }
+
+    /// The head of the innermost open item now reaches `to` (a continuation line's text).
+    fn extend_head(&mut self, open: &[OpenItem], to: usize) {
+        if let Some(o) = open.last() {
+            let item = &mut self.items[o.item];
+            item.head_end = item.head_end.max(small(to));
+        }
     }
 
     /// Closes the open items after the first `keep`, ending them at `at`.
