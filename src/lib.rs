@@ -15,6 +15,8 @@
 //! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook, the MCP
 //!   server in `.mcp.json`, `.codex/config.toml`, `.gemini/settings.json`), merged into files
 //!   people also edit, never clobbering them.
+//! - [`ops`]: the use cases every front end calls (find the project, claim, tick, complete,
+//!   decide, a session's tasks and prompt, the overview), with one typed error.
 //! - [`mcp`]: `baton mcp`, the plan as MCP tools and resources for agent sessions.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
 
@@ -24,6 +26,7 @@ pub mod cli;
 pub mod graph;
 pub mod lint;
 pub mod mcp;
+pub mod ops;
 pub mod plan;
 pub mod prompts;
 pub mod repo;
@@ -51,10 +54,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let code = match result {
         Ok(code) => code,
         Err(err) => {
-            if !err.broken_pipe {
+            if !err.is_broken_pipe() {
                 printer.error(&err.message, err.hint.as_deref());
             }
-            err.exit_code()
+            cli::error::exit_code(&err)
         }
     };
     let _ = printer.flush();

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Globals;
-use super::context::{self, PlanFile};
 use super::error::{CliError, code};
 use super::printer::{self, BOLD, CYAN, DIM, Printer, RED, YELLOW};
-use super::views::Envelope;
 use crate::analyze::{Analysis, Finding, HistoryStatus, Options};
+use crate::ops::project::{self, Project};
+use crate::ops::views::Envelope;
 use crate::plan::{Plan, Severity};
 
 /// Lists of task ids in the human report stop after this many.
@@ -38,7 +38,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn options(&self, file: &PlanFile) -> Options {
+    pub fn options(&self, file: &Project) -> Options {
         Options {
             sessions: self.sessions,
             assume_independent: self.assume_independent,
@@ -50,9 +50,9 @@ impl Args {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
-    let analysis = context::analysis(&plan, &file, &args.options(&file))?;
+    let analysis = project::analysis(&plan, &file, &args.options(&file))?;
     let errors = analysis
         .findings
         .iter()
@@ -97,7 +97,7 @@ pub fn id_list(plan: &Plan, tasks: impl ExactSizeIterator<Item = usize>) -> Stri
     shown.join(", ")
 }
 
-fn report(p: &mut Printer, file: &PlanFile, plan: &Plan, a: &Analysis) -> Result<(), CliError> {
+fn report(p: &mut Printer, file: &Project, plan: &Plan, a: &Analysis) -> Result<(), CliError> {
     let open = a.waves.iter().map(Vec::len).sum::<usize>();
     p.line(format!(
         "{} {} {}",
@@ -326,7 +326,7 @@ fn path_text(plan: &Plan, path: &[usize]) -> String {
 
 fn findings(
     p: &mut Printer,
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     findings: &[Finding],
 ) -> Result<(), CliError> {

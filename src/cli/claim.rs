@@ -1,26 +1,41 @@
-//! `baton claim ID --by NAME` and `baton release ID`: one session per task, decided
-//! atomically in the shared state database so that sessions in other worktrees see it.
+//! `baton claim ID --by NAME` and `baton release ID`: the claim use cases, shown.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use super::Globals;
-use super::context::{PlanFile, find_task};
 use super::error::{CliError, Kind};
 use super::printer::{self, Printer};
-use crate::graph::{self, Dag, Readiness};
-use crate::plan::Plan;
-use crate::state::{Claim, ClaimOutcome};
+use crate::ops::Project;
+use crate::ops::claim::{
+    ClaimRequest, Claimed, DEFAULT_TTL, Released, claim_task, held_by, release_task, renew,
+};
+use crate::ops::project::release_at_exit;
 
 #[derive(Debug, clap::Args)]
 pub struct ClaimArgs {
-    /// The task id.
-    id: String,
+    /// The task id (optional with --renew: then every task the session holds).
+    #[arg(required_unless_present = "renew")]
+    id: Option<String>,
     /// The session claiming it (default: $BATON_SESSION).
     #[arg(long, value_name = "NAME", env = "BATON_SESSION")]
     by: Option<String>,
-    /// Claim even if the task is not ready (dependencies open, or a later phase).
+    /// Claim even if the task is not ready (dependencies open, or a later phase) or its files
+    /// overlap another live claim's.
     #[arg(long)]
     force: bool,
+    /// How long the claim holds unless renewed: `90s`, `45m`, `2h` (default 2h). After it
+    /// the claim is stale and another session may take the task.
+    #[arg(long, value_name = "DURATION", value_parser = parse_ttl)]
+    ttl: Option<Duration>,
+    /// Renew this session's lease (on ID, or on every task it holds) instead of claiming.
+    #[arg(long)]
+    renew: bool,
+}
+
+fn parse_ttl(text: &str) -> Result<Duration, String> {
+    crate::state::parse_duration(text)
+        .ok_or_else(|| format!("`{text}` is not a duration; write e.g. 90s, 45m, 2h or 1h30m"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -30,85 +45,9 @@ pub struct ReleaseArgs {
     /// Only release if this session holds it (default: $BATON_SESSION).
     #[arg(long, value_name = "NAME", env = "BATON_SESSION")]
     by: Option<String>,
-    /// Release whoever holds it.
+    /// Release it even if another session holds it.
     #[arg(long)]
     force: bool,
-}
-
-/// What a claim attempt found.
-#[derive(Debug)]
-pub enum Claimed {
-    /// The claim is now this session's.
-    New,
-    /// This session held it already.
-    AlreadyYours(Claim),
-    /// Another session holds it.
-    HeldBy(Claim),
-}
-
-/// Claims `id` of `plan` (as loaded from `file`) for `by` after checking it is ready
-/// (unless `force`). Shared by `baton claim` and the MCP server; prints nothing.
-pub fn claim_task(
-    file: &PlanFile,
-    plan: &Plan,
-    id: &str,
-    by: &str,
-    force: bool,
-) -> Result<Claimed, CliError> {
-    let task = find_task(plan, file, id)?;
-    let state = file.state()?;
-    if !force {
-        let owners = state
-            .claims()?
-            .into_iter()
-            .map(|c| (c.task_id, c.owner))
-            .collect();
-        let readiness = graph::readiness(plan, &Dag::build(plan), &owners);
-        let not_ready = |why: String| {
-            CliError::new(Kind::Conflict, format!("{id} is not ready: {why}"))
-                .with_hint("`baton next` lists ready tasks; --force claims anyway")
-        };
-        match &readiness[task.index] {
-            Readiness::Closed => {
-                return Err(CliError::new(
-                    Kind::Conflict,
-                    format!("{id} is already {}", task.status.as_str()),
-                ));
-            }
-            Readiness::Waiting(deps) => {
-                let ids: Vec<String> = deps.iter().map(|&d| plan.tasks[d].display_id()).collect();
-                return Err(not_ready(format!("it waits for {}", ids.join(", "))));
-            }
-            Readiness::LaterPhase(current) => {
-                return Err(not_ready(format!(
-                    "phase {} \"{}\" is not finished",
-                    current + 1,
-                    plan.phases[*current].title
-                )));
-            }
-            _ => {}
-        }
-    }
-    Ok(match state.claim(id, by)? {
-        ClaimOutcome::Claimed => {
-            state.record(Some(id), "claim", Some(by), None)?;
-            Claimed::New
-        }
-        ClaimOutcome::AlreadyYours(c) => Claimed::AlreadyYours(c),
-        ClaimOutcome::HeldBy(c) => Claimed::HeldBy(c),
-    })
-}
-
-/// The error for a task another session holds: it names the holder.
-pub fn held_by(id: &str, claim: &Claim) -> CliError {
-    CliError::new(
-        Kind::Conflict,
-        format!(
-            "{id} is already claimed by {} (since {})",
-            claim.owner, claim.claimed_at
-        ),
-    )
-    .with_hint("pick another task with `baton next`")
 }
 
 pub fn claim(p: &mut Printer, g: &Globals, args: &ClaimArgs) -> Result<ExitCode, CliError> {
@@ -118,67 +57,67 @@ pub fn claim(p: &mut Printer, g: &Globals, args: &ClaimArgs) -> Result<ExitCode,
                 .with_hint("or set BATON_SESSION for the session"),
         );
     };
-    let file = PlanFile::locate(g.plan.as_deref())?;
-    let (_, plan) = file.load()?;
-    match claim_task(&file, &plan, &args.id, by, args.force)? {
+    let file = Project::locate(g.plan.as_deref())?;
+    let ttl = args.ttl.unwrap_or(DEFAULT_TTL);
+    if args.renew {
+        let renewed = renew(&file, by, args.id.as_deref(), ttl)?;
+        if renewed.is_empty() {
+            let what = args
+                .id
+                .as_deref()
+                .map_or("any task".to_string(), str::to_string);
+            return Err(CliError::new(
+                Kind::Conflict,
+                format!("{by} holds no claim on {what}; nothing to renew"),
+            )
+            .with_hint("`baton status` shows who holds what; claim the task first"));
+        }
+        let until = renewed[0].expires_at.clone().unwrap_or_default();
+        let ids: Vec<&str> = renewed.iter().map(|c| c.task_id.as_str()).collect();
+        p.status(format!(
+            "{} renewed {by}'s claim on {} until {until}",
+            printer::paint(printer::GREEN, "✓"),
+            ids.join(", ")
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    let (_, plan, _) = file.load_shared()?;
+    let request = ClaimRequest {
+        id,
+        by,
+        force: args.force,
+        ttl,
+    };
+    match claim_task(&file, &plan, request)? {
         Claimed::New => {
             p.status(format!(
-                "{} {} is claimed by {by}",
+                "{} {id} is claimed by {by}",
                 printer::paint(printer::GREEN, "✓"),
-                args.id
             ))?;
-            Ok(ExitCode::SUCCESS)
+        }
+        Claimed::TakenOver(was) => {
+            p.status(format!(
+                "{} {id} is claimed by {by}, taken over from {}, whose lease ran out {}",
+                printer::paint(printer::GREEN, "✓"),
+                was.owner,
+                was.expires_at.as_deref().unwrap_or("earlier")
+            ))?;
         }
         Claimed::AlreadyYours(c) => {
             p.status(format!(
-                "{} was already claimed by {by} (since {})",
-                args.id, c.claimed_at
+                "{id} was already claimed by {by} (since {}); lease renewed",
+                c.claimed_at
             ))?;
-            Ok(ExitCode::SUCCESS)
         }
-        Claimed::HeldBy(c) => Err(held_by(&args.id, &c)),
+        Claimed::HeldBy(c) => return Err(held_by(id, &c)),
     }
-}
-
-/// What a release found.
-#[derive(Debug)]
-pub enum Released {
-    /// Nobody held it.
-    NotClaimed,
-    /// Released; this session (or whoever) held it.
-    Was(Claim),
-}
-
-/// Releases `id`; with `by` and without `force`, only if `by` holds it.
-pub fn release_task(
-    file: &PlanFile,
-    id: &str,
-    by: Option<&str>,
-    force: bool,
-) -> Result<Released, CliError> {
-    let (_, plan) = file.load()?;
-    find_task(&plan, file, id)?;
-    let state = file.state()?;
-    let Some(current) = state.claim_of(id)? else {
-        return Ok(Released::NotClaimed);
-    };
-    if let Some(by) = by
-        && !force
-        && current.owner != by
-    {
-        return Err(CliError::new(
-            Kind::Conflict,
-            format!("{id} is claimed by {}, not {by}", current.owner),
-        )
-        .with_hint("--force releases it anyway"));
-    }
-    state.release(id)?;
-    state.record(Some(id), "release", by, None)?;
-    Ok(Released::Was(current))
+    release_at_exit(plan);
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn release(p: &mut Printer, g: &Globals, args: &ReleaseArgs) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     match release_task(&file, &args.id, args.by.as_deref(), args.force)? {
         Released::NotClaimed => p.status(format!("{} was not claimed", args.id))?,
         Released::Was(c) => {

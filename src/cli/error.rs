@@ -1,12 +1,10 @@
-//! The one CLI error: a kind that decides the exit code, a message, and an optional hint.
-//! Library errors are mapped to kinds here and nowhere else. The codes are documented in
-//! docs/exit-codes.md.
+//! How the command line reports a use case's error: each [`Kind`] maps to one documented
+//! exit code (docs/exit-codes.md), here and nowhere else. The error type itself is the use-case
+//! layer's ([`crate::ops::Error`]), shared with every other front end.
 
-use std::fmt;
 use std::process::ExitCode;
 
-use crate::plan::store::StoreError;
-use crate::state::StateError;
+pub use crate::ops::{Error as CliError, Kind};
 
 /// Exit codes, as documented in docs/exit-codes.md.
 pub mod code {
@@ -30,107 +28,22 @@ pub mod code {
     pub const INTERNAL: u8 = 70;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Usage,
-    Input,
-    Conflict,
-    Busy,
-    Internal,
-}
-
-impl Kind {
-    pub fn code(self) -> u8 {
-        match self {
-            Kind::Usage => code::USAGE,
-            Kind::Input => code::INPUT,
-            Kind::Conflict => code::CONFLICT,
-            Kind::Busy => code::BUSY,
-            Kind::Internal => code::INTERNAL,
-        }
+/// The exit code for a kind of error.
+pub fn kind_code(kind: Kind) -> u8 {
+    match kind {
+        Kind::Usage => code::USAGE,
+        Kind::Input => code::INPUT,
+        Kind::Conflict => code::CONFLICT,
+        Kind::Busy => code::BUSY,
+        Kind::Internal => code::INTERNAL,
     }
 }
 
-#[derive(Debug)]
-pub struct CliError {
-    pub kind: Kind,
-    pub message: String,
-    pub hint: Option<String>,
-    /// Output was cut off by a closed pipe: exit quietly with success, as `head` expects.
-    pub broken_pipe: bool,
-}
-
-impl CliError {
-    pub fn new(kind: Kind, message: impl Into<String>) -> CliError {
-        CliError {
-            kind,
-            message: message.into(),
-            hint: None,
-            broken_pipe: false,
-        }
-    }
-
-    pub fn input(message: impl Into<String>) -> CliError {
-        CliError::new(Kind::Input, message)
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> CliError {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    pub fn exit_code(&self) -> ExitCode {
-        if self.broken_pipe {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(self.kind.code())
-        }
-    }
-}
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for CliError {}
-
-impl From<std::io::Error> for CliError {
-    fn from(err: std::io::Error) -> CliError {
-        let mut out = CliError::new(Kind::Internal, format!("i/o error: {err}"));
-        out.broken_pipe = err.kind() == std::io::ErrorKind::BrokenPipe;
-        out
-    }
-}
-
-impl From<StoreError> for CliError {
-    fn from(err: StoreError) -> CliError {
-        let message = err.to_string();
-        match err {
-            StoreError::Read { .. } => CliError::input(message),
-            StoreError::Busy { .. } | StoreError::ConcurrentEdit { .. } => {
-                CliError::new(Kind::Busy, message).with_hint("try again; nothing was written")
-            }
-            StoreError::Write { .. } | StoreError::Lock { .. } => {
-                CliError::new(Kind::Input, message).with_hint(
-                    "check that the plan's folder is writable; the plan was left as it was",
-                )
-            }
-            StoreError::Edit { .. } => CliError::new(Kind::Internal, message),
-        }
-    }
-}
-
-impl From<StateError> for CliError {
-    fn from(err: StateError) -> CliError {
-        CliError::new(Kind::Busy, format!("claims database: {err}"))
-            .with_hint("another baton may hold the database; try again")
-    }
-}
-
-impl From<serde_json::Error> for CliError {
-    fn from(err: serde_json::Error) -> CliError {
-        CliError::new(Kind::Internal, format!("JSON output failed: {err}"))
+/// The process's exit code for an error: a closed pipe is a quiet success, as `head` expects.
+pub fn exit_code(err: &CliError) -> ExitCode {
+    if err.is_broken_pipe() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(kind_code(err.kind))
     }
 }

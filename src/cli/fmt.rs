@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::{CliError, Kind, code};
 use super::printer::Printer;
+use crate::ops::project::Project;
 use crate::plan::{edit, store};
 
 #[derive(Debug, clap::Args)]
@@ -24,7 +24,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         return Err(CliError::new(Kind::Usage, "say what to format: --ids")
             .with_hint("`baton fmt --ids` assigns missing task ids"));
     }
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     let mut assigned: Vec<(u32, String)> = Vec::new();
     let check = args.check;
     store::update(&file.path, |snap| {

@@ -5,11 +5,11 @@
 use std::process::ExitCode;
 
 use super::Globals;
-use super::context::{self, PlanFile};
 use super::error::{CliError, Kind};
 use super::printer::Printer;
 use crate::analyze::Options;
 use crate::graph::export::{self, Graph, Grouping, MarkerError};
+use crate::ops::project::{self, Project};
 use crate::plan::{edit::Edit, store};
 
 /// GitHub's Mermaid refuses diagrams past these sizes (Mermaid's defaults `maxTextSize` and
@@ -48,7 +48,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         )
         .with_hint("drop --format dot, or print DOT with `baton graph --format dot > plan.dot`"));
     }
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     // Graph needs the schedule, not co-change findings: no git history is read.
     let options = Options {
         sessions: args.sessions,
@@ -64,7 +64,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         return write(p, &file, &options, grouping);
     }
     let (_, plan) = file.load()?;
-    let analysis = context::analysis(&plan, &file, &options)?;
+    let analysis = project::analysis(&plan, &file, &options)?;
     let graph = Graph::new(&plan, &analysis, grouping);
     let text = match args.format {
         Format::Mermaid => graph.mermaid(),
@@ -82,14 +82,14 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
 /// plan's lock, computed from the plan as read under that lock.
 fn write(
     p: &mut Printer,
-    file: &PlanFile,
+    file: &Project,
     options: &Options,
     grouping: Grouping,
 ) -> Result<ExitCode, CliError> {
     let updated = store::update(&file.path, |snap| {
         let plan = snap.plan();
         let section = export::find_map_section(snap.bytes).map_err(|e| marker_error(file, e))?;
-        let analysis = context::analysis(plan, file, options)?;
+        let analysis = project::analysis(plan, file, options)?;
         let graph = Graph::new(plan, &analysis, grouping);
         let mermaid = graph.mermaid();
         let block = export::mermaid_block(&mermaid, plan.line_ending);
@@ -139,7 +139,7 @@ fn too_big(chars: usize, edges: usize) -> String {
     )
 }
 
-fn marker_error(file: &PlanFile, err: MarkerError) -> CliError {
+fn marker_error(file: &Project, err: MarkerError) -> CliError {
     let (start, end) = (export::START_MARKER, export::END_MARKER);
     match err {
         MarkerError::Missing => CliError::input(format!(

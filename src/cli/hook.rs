@@ -10,7 +10,6 @@
 //! session name let the session stop with a note; a broken state database is an error exit,
 //! which Claude Code reports without blocking.
 
-use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,10 +18,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::CliError;
 use super::printer::Printer;
 use super::verify::{TAIL_BYTES, evidence_lines, tamper_lines};
+use crate::ops::Project;
+use crate::ops::session::{Held, session_tasks};
 use crate::plan::{Plan, Status};
 use crate::verify::{self, TaskReport, Verdict};
 
@@ -234,7 +234,7 @@ fn claude_stop(p: &mut Printer, g: &Globals, args: &ClaudeStopArgs) -> Result<Ex
 }
 
 /// `--plan`/`BATON_PLAN`, else the plan found upwards from the hook's `cwd` (else from here).
-fn locate(given: Option<&Path>, cwd: Option<&Path>) -> Result<PlanFile, CliError> {
+fn locate(given: Option<&Path>, cwd: Option<&Path>) -> Result<Project, CliError> {
     if given.is_none()
         && let Some(cwd) = cwd
     {
@@ -245,73 +245,12 @@ fn locate(given: Option<&Path>, cwd: Option<&Path>) -> Result<PlanFile, CliError
             ))
         })?;
     }
-    PlanFile::locate(given)
-}
-
-/// How a task is this session's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Held {
-    /// Claimed now.
-    Claimed,
-    /// Ticked with `baton done` while this session held it (`done` gives the claim up).
-    Ticked,
-}
-
-/// The session's tasks: its claims, and the tasks it ticked with `baton done`, which releases
-/// the claim, so a false tick would otherwise escape. History tells which: the last `done`
-/// of a task counts for whoever held the claim then (or did the ticking, unclaimed); a later
-/// `undo`, `release` or another claim ends that.
-fn session_tasks(file: &PlanFile, owner: &str) -> Result<Vec<(String, Held)>, CliError> {
-    let db = crate::repo::state_dir(&file.path).join(crate::state::DB_FILE);
-    if !db.exists() {
-        return Ok(Vec::new());
-    }
-    let state = file.state()?;
-    let claims = state.claims()?;
-    let mut held: Vec<(String, Held)> = claims
-        .iter()
-        .filter(|c| c.owner == owner)
-        .map(|c| (c.task_id.clone(), Held::Claimed))
-        .collect();
-    let claimed: HashSet<&str> = claims.iter().map(|c| c.task_id.as_str()).collect();
-
-    let mut holder: HashMap<String, Option<String>> = HashMap::new();
-    let mut ticked_by: HashMap<String, String> = HashMap::new();
-    for entry in state.history(usize::MAX)? {
-        let Some(id) = entry.task_id else { continue };
-        match entry.action.as_str() {
-            "claim" => {
-                ticked_by.remove(&id);
-                holder.insert(id, entry.actor);
-            }
-            "release" | "undo" => {
-                holder.remove(&id);
-                ticked_by.remove(&id);
-            }
-            "done" => match holder.remove(&id).flatten().or(entry.actor) {
-                Some(who) => {
-                    ticked_by.insert(id, who);
-                }
-                None => {
-                    ticked_by.remove(&id);
-                }
-            },
-            _ => {}
-        }
-    }
-    let mut ticked: Vec<String> = ticked_by
-        .into_iter()
-        .filter(|(id, who)| who == owner && !claimed.contains(id.as_str()))
-        .map(|(id, _)| id)
-        .collect();
-    ticked.sort();
-    held.extend(ticked.into_iter().map(|id| (id, Held::Ticked)));
-    Ok(held)
+    Project::locate(given)
 }
 
 /// Runs the same evidence checks as `baton verify --task …`, silently (stderr is the reason).
 fn verify_indices(
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     indices: &[usize],
     args: &ClaudeStopArgs,
@@ -350,7 +289,7 @@ fn shell_word(word: &str) -> String {
 /// The reason Claude reads: each unfinished task with its exact evidence and what to do.
 fn block_reason(
     p: &mut Printer,
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     owner: &str,
     open: &[&TaskReport],

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::{CliError, code};
 use super::printer::{self, Printer};
-use super::views::{DiagnosticView, Envelope};
+use crate::ops::project::Project;
+use crate::ops::views::{DiagnosticView, Envelope};
 use crate::plan::Severity;
 
 #[derive(Debug, clap::Args)]
@@ -32,7 +32,7 @@ struct LintView {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let findings = crate::lint::lint(&plan);
     let errors = findings
@@ -76,6 +76,6 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         };
         p.status(summary)?;
     }
-    super::context::release_at_exit(plan);
+    crate::ops::project::release_at_exit(plan);
     Ok(ExitCode::from(if ok { code::OK } else { code::FINDINGS }))
 }

@@ -5,37 +5,13 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::CliError;
 use super::printer::{self, Printer};
-use super::views::{Envelope, TaskView};
 use crate::graph::Readiness;
-use crate::plan::{Plan, Status, Task};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum StatusFilter {
-    Todo,
-    InProgress,
-    Done,
-    Skipped,
-    /// Todo or in progress.
-    Open,
-}
-
-impl StatusFilter {
-    pub fn matches(self, status: Status) -> bool {
-        match self {
-            StatusFilter::Todo => status == Status::Todo,
-            StatusFilter::InProgress => status == Status::InProgress,
-            StatusFilter::Done => status == Status::Done,
-            StatusFilter::Skipped => status == Status::Skipped,
-            StatusFilter::Open => !status.is_closed(),
-        }
-    }
-}
+use crate::ops::Project;
+use crate::ops::overview::{StatusFilter, phase_filter};
+use crate::ops::views::{Envelope, TaskView};
+use crate::plan::{Plan, Task};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -59,33 +35,6 @@ pub struct Args {
 #[derive(Serialize)]
 struct ListView {
     tasks: Vec<TaskView>,
-}
-
-/// The phase a `--phase` value names.
-pub fn phase_filter(plan: &Plan, wanted: &str) -> Result<usize, CliError> {
-    if let Ok(n) = wanted.parse::<usize>()
-        && (1..=plan.phases.len()).contains(&n)
-    {
-        return Ok(n - 1);
-    }
-    let lower = wanted.to_lowercase();
-    let by_number = plan
-        .phases
-        .iter()
-        .find(|ph| ph.number.as_deref() == Some(wanted));
-    let by_title = plan
-        .phases
-        .iter()
-        .find(|ph| ph.title.to_lowercase().contains(&lower));
-    by_number.or(by_title).map(|ph| ph.index).ok_or_else(|| {
-        let names: Vec<String> = plan
-            .phases
-            .iter()
-            .map(|ph| format!("{} \"{}\"", ph.index + 1, ph.title))
-            .collect();
-        CliError::input(format!("no phase matches \"{wanted}\""))
-            .with_hint(format!("phases: {}", names.join(", ")))
-    })
 }
 
 /// A phase as shown to people: its heading when that carries a number, else `N. title`.
@@ -124,8 +73,8 @@ pub fn task_line(plan: &Plan, task: &Task, readiness: &Readiness) -> String {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
-    let (_, plan) = file.load()?;
+    let file = Project::locate(g.plan.as_deref())?;
+    let (_, plan, _) = file.load_shared()?;
     let (claims, readiness) = file.readiness(&plan)?;
     let phase = args
         .phase

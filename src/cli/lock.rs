@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::{CliError, Kind, code};
 use super::printer::{self, Printer};
-use super::views::Envelope;
+use crate::ops::project::Project;
+use crate::ops::views::Envelope;
 use crate::plan::Plan;
 use crate::verify::lock::{
     self, Change, Criteria, DiffLine, LockError, LockFile, Unlockable, UnlockableReason,
@@ -208,7 +208,7 @@ fn lock_error(err: &LockError, shown: Option<&str>) -> CliError {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let lock_path = LockFile::path_for(&file.path);
     let shown = LockFile::path_for(Path::new(&file.shown))
@@ -335,7 +335,7 @@ fn compare(
 fn finish(
     p: &mut Printer,
     args: &Args,
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     shown: &str,
     key: &str,

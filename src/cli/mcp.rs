@@ -5,10 +5,10 @@
 use std::process::ExitCode;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::{CliError, Kind};
 use super::printer::Printer;
 use crate::mcp::{BatonServer, ServeError};
+use crate::ops::project::Project;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +21,7 @@ pub fn run(_p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliEr
     // A plan named with --plan must exist now; without one, each call looks the plan up
     // from the session's directory, so a server can start before `baton init`.
     if g.plan.is_some() {
-        PlanFile::locate(g.plan.as_deref())?;
+        Project::locate(g.plan.as_deref())?;
     }
     let server = BatonServer::new(g.plan.clone(), args.session.clone());
     crate::mcp::serve_stdio(server).map_err(|e| match e {

@@ -3,7 +3,6 @@
 
 mod analyze;
 pub(crate) mod claim;
-pub(crate) mod context;
 pub(crate) mod decide;
 pub(crate) mod done;
 pub mod error;
@@ -21,7 +20,6 @@ pub(crate) mod prompts;
 mod show;
 pub(crate) mod status;
 pub(crate) mod verify;
-pub(crate) mod views;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

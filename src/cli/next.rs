@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::CliError;
 use super::list::task_line;
 use super::printer::Printer;
-use super::views::{Envelope, TaskView};
 use crate::graph::{self, Readiness};
+use crate::ops::project::Project;
+use crate::ops::views::{Envelope, TaskView};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,8 +29,8 @@ struct NextView {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
-    let (_, plan) = file.load()?;
+    let file = Project::locate(g.plan.as_deref())?;
+    let (_, plan, lagging) = file.load_shared()?;
     let (_, readiness) = file.readiness(&plan)?;
     let ready: Vec<usize> = plan
         .tasks
@@ -80,5 +80,6 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         };
         p.status(why)?;
     }
+    super::status::lag_note(p, &file, &lagging)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,25 +2,21 @@
 //! each coding-agent session, so that sessions start with their tasks, their files and the
 //! protocol instead of the whole plan.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use super::Globals;
-use super::context::{self, PlanFile};
-use super::error::{CliError, Kind};
+use super::error::CliError;
 use super::printer::Printer;
-use super::views::Envelope;
-use crate::analyze::Options;
-use crate::plan::Plan;
-use crate::prompts::{self, Prompt, PromptError, Request, TemplateSource};
+use crate::ops::Project;
+use crate::ops::session::{Generated, generate, shown_override};
+use crate::ops::views::Envelope;
+use crate::prompts::Prompt;
 
 /// Task ids listed per session in the summary before the rest is counted.
 const IDS_SHOWN: usize = 10;
-
-/// Where an override template lives, relative to the plan's directory.
-pub const TEMPLATE_OVERRIDE: &str = ".baton/templates/session.md";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -112,65 +108,8 @@ impl PromptView {
     }
 }
 
-/// Prompts for one phase, and where their template came from.
-#[derive(Debug)]
-pub struct Generated {
-    /// 0-based.
-    pub phase: usize,
-    pub out: prompts::Prompts,
-    /// The override template as shown, when one was used.
-    pub overridden: Option<String>,
-}
-
-/// Lays out lanes and renders one prompt per lane. Shared by `baton prompts` and the MCP
-/// server; prints nothing.
-pub fn generate(
-    file: &PlanFile,
-    plan: &Plan,
-    phase: Option<u32>,
-    sessions: Option<u32>,
-) -> Result<Generated, CliError> {
-    let phase = chosen_phase(plan, file, phase)?;
-    let options = Options {
-        sessions,
-        history_from: None,
-        ..Options::default()
-    };
-    let analysis = context::analysis(plan, file, &options)?;
-
-    let override_path = file.dir().join(TEMPLATE_OVERRIDE);
-    let override_shown = shown_override(file);
-    let override_text = match std::fs::read_to_string(&override_path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            return Err(CliError::input(format!(
-                "cannot read the template {override_shown}: {e}"
-            )));
-        }
-    };
-    let template = match &override_text {
-        Some(text) => TemplateSource {
-            name: &override_shown,
-            text,
-        },
-        None => TemplateSource::builtin(),
-    };
-    let request = Request {
-        phase,
-        plan_file: &file.shown,
-    };
-    let out = prompts::prompts(plan, &analysis, &request, template)
-        .map_err(|e| prompt_error(e, override_text.is_some()))?;
-    Ok(Generated {
-        phase,
-        out,
-        overridden: override_text.map(|_| override_shown),
-    })
-}
-
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let Generated {
         phase,
@@ -252,62 +191,11 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     Ok(ExitCode::SUCCESS)
 }
 
-/// The 0-based phase to make prompts for.
-fn chosen_phase(plan: &Plan, file: &PlanFile, wanted: Option<u32>) -> Result<usize, CliError> {
-    match wanted {
-        Some(n) => {
-            let n = n as usize;
-            if n == 0 || n > plan.phases.len() {
-                let names: Vec<String> = plan
-                    .phases
-                    .iter()
-                    .map(|ph| format!("{} {}", ph.index + 1, ph.title))
-                    .collect();
-                return Err(CliError::input(format!(
-                    "no phase {n} in {} (it has {})",
-                    file.shown,
-                    plan.phases.len()
-                ))
-                .with_hint(format!("phases: {}", names.join(", "))));
-            }
-            Ok(n - 1)
-        }
-        None => crate::graph::current_phase(plan).ok_or_else(|| {
-            CliError::input(format!(
-                "every task in {} is done or skipped: no phase has work to hand out",
-                file.shown
-            ))
-        }),
-    }
-}
-
-/// The override's path as messages show it: next to the plan as the user named it.
-fn shown_override(file: &PlanFile) -> String {
-    let dir = Path::new(&file.shown).parent().unwrap_or(Path::new(""));
-    dir.join(TEMPLATE_OVERRIDE).display().to_string()
-}
-
 fn file_name(prompt: &Prompt) -> String {
     format!(
         "session-{}-{}.md",
         prompt.context.phase.number, prompt.context.session
     )
-}
-
-fn prompt_error(err: PromptError, overridden: bool) -> CliError {
-    let message = err.to_string();
-    match err {
-        PromptError::UnknownPhase { .. } => CliError::input(message),
-        PromptError::NothingOpen { .. } => CliError::input(message)
-            .with_hint("`baton status` shows the phases; pass --phase with one that has open tasks"),
-        PromptError::Template { .. } if overridden => {
-            CliError::input(format!("template {message}")).with_hint(
-                "fix the template, or remove it to use the built-in one; docs/prompts.md lists the variables",
-            )
-        }
-        // The built-in template is tested; failing here is a bug.
-        PromptError::Template { .. } => CliError::new(Kind::Internal, format!("template {message}")),
-    }
 }
 
 fn summary(

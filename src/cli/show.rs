@@ -3,10 +3,10 @@
 use std::process::ExitCode;
 
 use super::Globals;
-use super::context::{PlanFile, find_task};
 use super::error::CliError;
 use super::printer::{self, Printer};
-use super::views::{Envelope, TaskView};
+use crate::ops::project::{Project, find_task};
+use crate::ops::views::{Envelope, TaskView};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -18,12 +18,18 @@ pub struct Args {
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
-    let (_, plan) = file.load()?;
+    let file = Project::locate(g.plan.as_deref())?;
+    let (_, plan, lagging) = file.load_shared()?;
     let task = find_task(&plan, &file, &args.id)?;
     let (claims, readiness) = file.readiness(&plan)?;
     let claim = task.id.as_ref().and_then(|id| claims.get(id));
     let view = TaskView::new(&plan, task, &readiness[task.index], claim);
+    if lagging.iter().any(|id| Some(id) == task.id.as_ref()) {
+        p.hint(format!(
+            "{} was ticked in another worktree; this {} does not show it yet",
+            args.id, file.shown
+        ))?;
+    }
     if args.json {
         p.json(&Envelope::new("baton.task", &file.shown, view))?;
         return Ok(ExitCode::SUCCESS);
@@ -44,6 +50,12 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     ))?;
     p.line(format!("{} {}", key("status"), view.status))?;
     let state = match &view.claim {
+        Some(c) if c.stale => format!(
+            "claimed by {} since {}, stale (lease ran out {}): another session may take it",
+            c.by,
+            c.since,
+            c.expires.as_deref().unwrap_or("earlier")
+        ),
         Some(c) => format!("claimed by {} since {}", c.by, c.since),
         None if view.waiting_for.is_empty() => view.readiness.to_string(),
         None => format!("waiting for {}", view.waiting_for.join(", ")),

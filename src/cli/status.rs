@@ -1,18 +1,18 @@
 //! `baton status`: done/total per phase, the current phase, and who holds which task.
 
-use std::collections::HashMap;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use super::Globals;
-use super::context::PlanFile;
 use super::error::CliError;
 use super::printer::{self, Printer};
-use super::views::{ClaimView, Envelope};
 use crate::graph::{self, Readiness};
-use crate::plan::{Plan, Status};
-use crate::state::Claim;
+use crate::ops::Project;
+use crate::ops::overview::claimed_tasks;
+use crate::ops::project::release_at_exit;
+use crate::ops::views::{ClaimView, Envelope};
+use crate::plan::Status;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -55,27 +55,14 @@ struct StatusView {
     ready: usize,
     phases: Vec<PhaseView>,
     claimed: Vec<ClaimedTask>,
-}
-
-/// Every claim with its task's title (empty for an id the plan no longer has), by task id.
-pub fn claimed_tasks<'c>(
-    plan: &Plan,
-    claims: &'c HashMap<String, Claim>,
-) -> Vec<(&'c Claim, String)> {
-    let mut claimed: Vec<(&Claim, String)> = claims
-        .values()
-        .map(|c| {
-            let title = plan.task(&c.task_id).map(|t| t.title.clone());
-            (c, title.unwrap_or_default())
-        })
-        .collect();
-    claimed.sort_by(|a, b| a.0.task_id.cmp(&b.0.task_id));
-    claimed
+    /// Tasks ticked in another worktree that this worktree's plan file does not show yet
+    /// (counted as done).
+    ticked_elsewhere: Vec<String>,
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
-    let (_, plan) = file.load()?;
+    let file = Project::locate(g.plan.as_deref())?;
+    let (_, plan, lagging) = file.load_shared()?;
     let (claims, readiness) = file.readiness(&plan)?;
     let current = graph::current_phase(&plan);
     let count = |tasks: &[usize], status: Status| {
@@ -120,9 +107,11 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         ready: readiness.iter().filter(|r| **r == Readiness::Ready).count(),
         phases,
         claimed,
+        ticked_elsewhere: lagging.clone(),
     };
     if args.json {
         p.json(&Envelope::new("baton.status", &file.shown, view))?;
+        release_at_exit(plan);
         return Ok(ExitCode::SUCCESS);
     }
     let heading = view.title.clone().unwrap_or_else(|| file.shown.clone());
@@ -175,10 +164,39 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
                 "  {:<8} {:<14} {}  {}",
                 c.id,
                 printer::paint(printer::MAGENTA, &c.claim.by),
-                printer::paint(printer::DIM, format!("since {}", c.claim.since)),
+                printer::paint(
+                    printer::DIM,
+                    if c.claim.stale {
+                        format!("since {}, stale", c.claim.since)
+                    } else {
+                        format!("since {}", c.claim.since)
+                    }
+                ),
                 c.title
             ))?;
         }
     }
+    lag_note(p, &file, &lagging)?;
+    release_at_exit(plan);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says when this worktree's plan file lags the shared state: tasks ticked in another
+/// worktree, counted as done here, not merged into this plan file yet.
+pub fn lag_note(p: &mut Printer, file: &Project, lagging: &[String]) -> Result<(), CliError> {
+    if lagging.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = lagging.iter().take(10).map(String::as_str).collect();
+    let more = if lagging.len() > 10 {
+        format!(" and {} more", lagging.len() - 10)
+    } else {
+        String::new()
+    };
+    p.hint(format!(
+        "{} lags: {}{more} ticked in another worktree (counted as done here)",
+        file.shown,
+        shown.join(", ")
+    ))?;
+    Ok(())
 }

@@ -9,10 +9,11 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Globals;
-use super::context::{PlanFile, find_task};
 use super::error::{CliError, Kind, code};
 use super::printer::{self, BOLD, CYAN, DIM, GREEN, Printer, RED, YELLOW};
-use super::views::Envelope;
+use crate::ops::project::{Project, find_task};
+use crate::ops::views::Envelope;
+use crate::ops::views::outcome_word;
 use crate::plan::{Plan, Status, edit, store};
 use crate::verify::{self, Finding, Layer, TaskReport, Verdict, Weight, exec, lock};
 
@@ -61,7 +62,7 @@ pub(super) const TAIL_BYTES: usize = 4096;
 const TAIL_LINES: usize = 12;
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
-    let file = PlanFile::locate(g.plan.as_deref())?;
+    let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let options = file.verify_options(
         args.jobs,
@@ -173,20 +174,6 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     Ok(ExitCode::from(exit_code(&reports, args.trust_unverifiable)))
 }
 
-/// How a command ended, for people: `passed`, `exited 101`, `killed by SIGSEGV`, ….
-pub fn outcome_word(outcome: &exec::Outcome) -> String {
-    match outcome {
-        exec::Outcome::Passed => "passed".to_string(),
-        exec::Outcome::Failed { code } => format!("exited {code}"),
-        exec::Outcome::Signaled { signal } => match exec::signal_name(*signal) {
-            Some(name) => format!("killed by {name}"),
-            None => format!("killed by signal {signal}"),
-        },
-        exec::Outcome::TimedOut => "timed out (killed with everything it started)".to_string(),
-        exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
-    }
-}
-
 /// Tampered wins over false-done, which wins over anything else unfinished.
 pub fn exit_code(reports: &[TaskReport], trust_unverifiable: bool) -> u8 {
     if reports.iter().any(|r| r.verdict == Verdict::Tampered) {
@@ -205,7 +192,7 @@ pub fn exit_code(reports: &[TaskReport], trust_unverifiable: bool) -> u8 {
 
 /// Ticks done-unticked tasks and unticks false-done ones in one locked, atomic write.
 fn fix(
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     reports: &mut [TaskReport],
 ) -> Result<Vec<(String, Status)>, CliError> {
@@ -265,7 +252,7 @@ fn verdict_style(v: Verdict) -> (anstyle::Style, &'static str) {
 
 fn report(
     p: &mut Printer,
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     scope: &str,
     reports: &[TaskReport],
@@ -452,7 +439,7 @@ pub(super) fn evidence_lines(r: &TaskReport, status: Status) -> Vec<String> {
 
 /// `baton verify --explain ID`: everything every layer looked at and found for one task,
 /// and the rule that decided its verdict.
-fn explain(p: &mut Printer, file: &PlanFile, plan: &Plan, r: &TaskReport) -> Result<(), CliError> {
+fn explain(p: &mut Printer, file: &Project, plan: &Plan, r: &TaskReport) -> Result<(), CliError> {
     let task = &plan.tasks[r.task];
     let (style, mark) = verdict_style(r.verdict);
     p.line(format!(

@@ -307,6 +307,27 @@ fn class_matches(glob: &[u8], c: u8) -> Option<(bool, usize)> {
     None
 }
 
+/// A task's `files` (declared or inferred) as patterns, braces expanded, duplicates dropped.
+pub fn task_patterns(task: &crate::plan::Task) -> Vec<Pattern> {
+    let mut out: Vec<Pattern> = Vec::with_capacity(task.files.len());
+    let mut push = |raw: &str| {
+        let pattern = Pattern::new(raw);
+        if !out.iter().any(|p| p.text == pattern.text) {
+            out.push(pattern);
+        }
+    };
+    for entry in &task.files {
+        if entry.contains('{') {
+            for expanded in keys::expand_braces(entry) {
+                push(&expanded);
+            }
+        } else {
+            push(entry);
+        }
+    }
+    out
+}
+
 /// The scopes of a plan's tasks, as resources the scheduler can lock, with every pair of
 /// resources that can touch a common path worked out once.
 #[derive(Debug)]

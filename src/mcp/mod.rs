@@ -7,9 +7,11 @@
 //! locked, lossless editor and the shared claims database, exactly as concurrent `baton`
 //! commands do, so the server keeps no state of its own between calls.
 //!
-//! The server is a second front end beside the command line: its tools call the same
-//! command cores the CLI does (`cli::claim::claim_task`, `cli::done::set_status`, …) and
-//! turn their errors into MCP tool errors instead of exit codes. See docs/mcp.md.
+//! The server is a second front end beside the command line: its tools call the same use
+//! cases the CLI does (`ops::claim::claim_task`, `ops::complete::complete`, …) and turn their
+//! errors into MCP tool errors instead of exit codes. It never imports the CLI. Every call that
+//! names a session (or runs under `BATON_SESSION`) renews that session's claim leases. See
+//! docs/mcp.md.
 
 mod resources;
 mod tools;

@@ -64,7 +64,7 @@ impl BatonServer {
         // with nothing open (or with errors) simply lists no prompts.
         if let Ok((_, plan)) = file.load()
             && require_sound(&plan, &file).is_ok()
-            && let Ok(generated) = crate::cli::prompts::generate(&file, &plan, None, None)
+            && let Ok(generated) = crate::ops::session::generate(&file, &plan, None, None)
         {
             for prompt in &generated.out.prompts {
                 let session = prompt.context.session;

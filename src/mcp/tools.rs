@@ -19,12 +19,13 @@ use serde_json::json;
 
 use super::BatonServer;
 use super::views::*;
-use crate::cli::claim::{self, Claimed, Released};
-use crate::cli::context::{PlanFile, find_task};
-use crate::cli::error::{CliError, Kind};
-use crate::cli::list::StatusFilter;
-use crate::cli::views::TaskView;
 use crate::graph::{self, Readiness};
+use crate::ops::claim::{self, Claimed, Released};
+use crate::ops::complete;
+use crate::ops::overview::StatusFilter;
+use crate::ops::project::{Project, find_task};
+use crate::ops::views::TaskView;
+use crate::ops::{Error as CliError, Kind};
 use crate::plan::{Plan, Severity, Status};
 use crate::verify::finding::{Layer, Weight};
 use crate::verify::{self, TaskReport, Verdict};
@@ -52,41 +53,20 @@ const MAX_PROBLEMS: usize = 50;
 /// Bytes of the overview section returned.
 const MAX_OVERVIEW_BYTES: usize = 4000;
 
-/// A tool's failure, shown to the agent as an error result.
+/// A tool's failure, shown to the agent as an error result: the use case's error, whose
+/// details (who holds a task, the failing evidence) become structured content.
 #[derive(Debug)]
-pub struct ToolError {
-    error: CliError,
-    /// Extra machine-readable facts: who holds a task, the failing evidence.
-    details: Option<serde_json::Value>,
-}
+pub struct ToolError(CliError);
 
 impl ToolError {
     pub fn message(&self) -> &str {
-        &self.error.message
-    }
-
-    fn with(mut self, details: serde_json::Value) -> ToolError {
-        self.details = Some(details);
-        self
+        &self.0.message
     }
 }
 
 impl From<CliError> for ToolError {
     fn from(error: CliError) -> ToolError {
-        ToolError {
-            error,
-            details: None,
-        }
-    }
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Usage => "invalid-argument",
-        Kind::Input => "bad-input",
-        Kind::Conflict => "conflict",
-        Kind::Busy => "busy",
-        Kind::Internal => "internal",
+        ToolError(error)
     }
 }
 
@@ -101,24 +81,25 @@ fn tool_hint(hint: &str) -> String {
 
 impl IntoCallToolResult for ToolError {
     fn into_call_tool_result(self) -> Result<CallToolResponse, rmcp::ErrorData> {
-        let hint = self.error.hint.as_deref().map(tool_hint);
-        let mut text = self.error.message.clone();
+        let ToolError(error) = self;
+        let hint = error.hint.as_deref().map(tool_hint);
+        let mut text = error.message.clone();
         if let Some(hint) = &hint {
             text.push_str("\nhint: ");
             text.push_str(hint);
         }
-        let mut error = json!({
-            "kind": kind_name(self.error.kind),
-            "message": self.error.message,
+        let mut json_error = json!({
+            "kind": error.kind.as_str(),
+            "message": error.message,
             "hint": hint,
         });
         if let (Some(serde_json::Value::Object(extra)), Some(map)) =
-            (self.details, error.as_object_mut())
+            (error.details, json_error.as_object_mut())
         {
             map.extend(extra);
         }
         let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
-        result.structured_content = Some(json!({ "error": error }));
+        result.structured_content = Some(json!({ "error": json_error }));
         Ok(result.into())
     }
 }
@@ -214,16 +195,29 @@ pub struct PromptParams {
 }
 
 impl BatonServer {
-    pub(super) fn plan_file(&self) -> Result<PlanFile, ToolError> {
-        Ok(PlanFile::locate(self.plan.as_deref())?)
+    pub(super) fn plan_file(&self) -> Result<Project, ToolError> {
+        Ok(Project::locate(self.plan.as_deref())?)
     }
 
+    /// The calling session's name: given, else the server's `BATON_SESSION`. Naming a
+    /// session renews its leases (best effort: a renewal that fails changes nothing else).
     fn session(&self, given: Option<&str>) -> Option<String> {
-        given
+        let session = given
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
-            .or_else(|| self.default_session.clone())
+            .or_else(|| self.default_session.clone());
+        if let Some(name) = &session {
+            self.renew_leases(name);
+        }
+        session
+    }
+
+    /// Renews every lease `name` holds on this plan.
+    fn renew_leases(&self, name: &str) {
+        if let Ok(file) = self.plan_file() {
+            let _ = claim::renew(&file, name, None, claim::DEFAULT_TTL);
+        }
     }
 
     fn required_session(&self, given: Option<&str>) -> Result<String, ToolError> {
@@ -240,7 +234,7 @@ impl BatonServer {
 
 /// Lint errors make readiness unreliable (a loop, an unknown or duplicate id): tools that
 /// hand out work refuse them, naming each at `file:line:col`.
-pub(super) fn require_sound(plan: &Plan, file: &PlanFile) -> Result<(), ToolError> {
+pub(super) fn require_sound(plan: &Plan, file: &Project) -> Result<(), ToolError> {
     let errors: Vec<ProblemView> = crate::lint::lint(plan)
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -258,14 +252,13 @@ pub(super) fn require_sound(plan: &Plan, file: &PlanFile) -> Result<(), ToolErro
         if errors.len() == 1 { "" } else { "s" }
     );
     let details = json!({ "problems": errors });
-    Err(ToolError::from(
-        CliError::input(message)
-            .with_hint("fix the plan, then try again; plan_overview lists every problem"),
-    )
-    .with(details))
+    Err(CliError::input(message)
+        .with_hint("fix the plan, then try again; plan_overview lists every problem")
+        .with_details(details)
+        .into())
 }
 
-fn problem(d: &crate::plan::Diagnostic, file: &PlanFile) -> ProblemView {
+fn problem(d: &crate::plan::Diagnostic, file: &Project) -> ProblemView {
     ProblemView {
         code: d.code.to_string(),
         severity: d.severity.as_str().to_string(),
@@ -302,7 +295,7 @@ impl BatonServer {
                 }
             })
             .collect();
-        let claimed = crate::cli::status::claimed_tasks(&plan, &claims)
+        let claimed = crate::ops::overview::claimed_tasks(&plan, &claims)
             .into_iter()
             .map(|(c, title)| ClaimedSummary {
                 id: c.task_id.clone(),
@@ -348,7 +341,7 @@ impl BatonServer {
         let phase = params
             .phase
             .as_deref()
-            .map(|p| crate::cli::list::phase_filter(&plan, p))
+            .map(|p| crate::ops::overview::phase_filter(&plan, p))
             .transpose()?;
         let matching: Vec<usize> = plan
             .tasks
@@ -412,24 +405,34 @@ impl BatonServer {
     ) -> Result<Json<ClaimResultView>, ToolError> {
         let session = self.required_session(params.session.as_deref())?;
         let file = self.plan_file()?;
-        let (_, plan) = file.load()?;
+        let (_, plan, _) = file.load_shared()?;
         require_sound(&plan, &file)?;
-        match claim::claim_task(&file, &plan, &params.id, &session, params.force)? {
-            Claimed::New => Ok(Json(ClaimResultView {
-                id: params.id,
-                session,
-                outcome: "claimed".to_string(),
-                since: None,
-            })),
-            Claimed::AlreadyYours(c) => Ok(Json(ClaimResultView {
-                id: params.id,
-                session,
-                outcome: "already-yours".to_string(),
-                since: Some(c.claimed_at),
-            })),
-            Claimed::HeldBy(c) => Err(ToolError::from(claim::held_by(&params.id, &c))
-                .with(json!({ "holder": c.owner, "since": c.claimed_at }))),
-        }
+        let request = claim::ClaimRequest {
+            id: &params.id,
+            by: &session,
+            force: params.force,
+            ttl: claim::DEFAULT_TTL,
+        };
+        let outcome = claim::claim_task(&file, &plan, request)?;
+        let (outcome, since, was_held_by) = match outcome {
+            Claimed::New => ("claimed", None, None),
+            Claimed::TakenOver(was) => ("taken-over", None, Some(was.owner)),
+            Claimed::AlreadyYours(c) => ("already-yours", Some(c.claimed_at), None),
+            Claimed::HeldBy(c) => {
+                return Err(claim::held_by(&params.id, &c)
+                    .with_details(json!({ "holder": c.owner, "since": c.claimed_at }))
+                    .into());
+            }
+        };
+        let expires = file.claims()?.remove(&params.id).and_then(|c| c.expires_at);
+        Ok(Json(ClaimResultView {
+            id: params.id,
+            session,
+            outcome: outcome.to_string(),
+            since,
+            expires,
+            was_held_by,
+        }))
     }
 
     fn complete_task_now(
@@ -439,65 +442,41 @@ impl BatonServer {
         let session = self.session(params.session.as_deref());
         let file = self.plan_file()?;
         let (_, plan) = file.load()?;
-        let task = find_task(&plan, &file, &params.id)?;
-        if let Some(holder) = file.claims()?.get(&params.id)
-            && session.as_deref() != Some(holder.owner.as_str())
-            && !params.force
-        {
-            return Err(ToolError::from(
-                CliError::new(
-                    Kind::Conflict,
-                    format!(
-                        "{} is claimed by {}, not {}",
-                        params.id,
-                        holder.owner,
-                        session
-                            .as_deref()
-                            .unwrap_or("this session (no `session` given)")
-                    ),
-                )
-                .with_hint("complete only tasks you hold; `force: true` completes it anyway"),
-            )
-            .with(json!({ "holder": holder.owner })));
-        }
-        let was_already_done = task.status == Status::Done;
-        let report = verify_one(&plan, &file, task.index)?;
-        let verdict = verify::verdict(Status::Done, &report);
-        let view = verification_view(&plan, &report, verdict);
-        let failing = matches!(verdict, Verdict::FalseDone | Verdict::Tampered);
-        if failing && !params.force {
-            let failed: Vec<&EvidenceView> = view.evidence.iter().filter(|e| !e.ok).collect();
-            let lines: Vec<String> = failed
+        let limits = complete::Limits {
+            timeout: COMMAND_TIMEOUT,
+            tail_bytes: TAIL_BYTES,
+        };
+        let done = complete::complete(
+            &file,
+            &plan,
+            &params.id,
+            session.as_deref(),
+            params.force,
+            limits,
+        )?;
+        let view = verification_view(&plan, &done.report, done.verdict);
+        if !done.ticked {
+            let lines: Vec<String> = view
+                .evidence
                 .iter()
+                .filter(|e| !e.ok)
                 .map(|e| format!("{}: {}", e.layer, first_line(&e.detail)))
                 .collect();
             let details = json!({ "verification": view });
-            return Err(ToolError::from(
-                CliError::new(
-                    Kind::Conflict,
-                    format!(
-                        "{} was not ticked: its verification says {} ({})",
-                        params.id,
-                        verdict.as_str(),
-                        lines.join("; ")
-                    ),
-                )
-                .with_hint("finish the work and call complete_task again, or pass `force: true` to tick it anyway"),
+            return Err(CliError::new(
+                Kind::Conflict,
+                format!(
+                    "{} was not ticked: its verification says {} ({})",
+                    params.id,
+                    done.verdict.as_str(),
+                    lines.join("; ")
+                ),
             )
-            .with(details));
+            .with_hint("finish the work and call complete_task again, or pass `force: true` to tick it anyway")
+            .with_details(details)
+            .into());
         }
-        let outcome = crate::cli::done::set_status(
-            &file,
-            std::slice::from_ref(&params.id),
-            Status::Done,
-            session.as_deref(),
-        )?;
-        let open_dependencies = outcome
-            .waiting
-            .into_iter()
-            .flat_map(|(_, open)| open)
-            .collect();
-        let note = match (failing, verdict) {
+        let note = match (done.forced, done.verdict) {
             (true, v) => format!(
                 "forced: ticked although its verification says {}",
                 v.as_str()
@@ -505,16 +484,18 @@ impl BatonServer {
             (false, Verdict::Unverifiable) => {
                 "ticked; the task defines no evidence, so it is trusted, not verified".to_string()
             }
-            (false, _) if was_already_done => "was already done; its evidence holds".to_string(),
+            (false, _) if done.was_already_done => {
+                "was already done; its evidence holds".to_string()
+            }
             (false, v) => format!("ticked; verification: {}", v.as_str()),
         };
         Ok(Json(CompleteResultView {
             id: params.id,
             ticked: true,
-            was_already_done,
-            forced: failing,
+            was_already_done: done.was_already_done,
+            forced: done.forced,
             verification: view,
-            open_dependencies,
+            open_dependencies: done.open_dependencies,
             note,
         }))
     }
@@ -552,7 +533,7 @@ impl BatonServer {
         if params.text.trim().is_empty() {
             return Err(CliError::new(Kind::Usage, "the decision text is empty").into());
         }
-        let line = crate::cli::decide::log_decision(&file, &text, params.task.as_deref())?;
+        let line = crate::ops::decide::log_decision(&file, &text, params.task.as_deref())?;
         Ok(Json(DecisionView { line }))
     }
 
@@ -631,7 +612,7 @@ impl BatonServer {
             history_from: None,
             ..crate::analyze::Options::default()
         };
-        let a = crate::cli::context::analysis(&plan, &file, &options)?;
+        let a = crate::ops::project::analysis(&plan, &file, &options)?;
         let id = |t: usize| plan.tasks[t].display_id();
         Ok(Json(AnalysisView {
             plan: file.shown.clone(),
@@ -817,11 +798,17 @@ impl BatonServer {
         work: impl FnOnce(&BatonServer) -> Result<T, ToolError> + Send + 'static,
     ) -> Result<T, ToolError> {
         let server = self.clone();
-        tokio::task::spawn_blocking(move || work(&server))
-            .await
-            .unwrap_or_else(|e| {
-                Err(CliError::new(Kind::Internal, format!("the tool's thread failed: {e}")).into())
-            })
+        tokio::task::spawn_blocking(move || {
+            // Any call of a session that runs under `BATON_SESSION` keeps its claims alive.
+            if let Some(name) = &server.default_session {
+                server.renew_leases(name);
+            }
+            work(&server)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(CliError::new(Kind::Internal, format!("the tool's thread failed: {e}")).into())
+        })
     }
 }
 
@@ -838,14 +825,14 @@ fn check_sessions(sessions: Option<u32>) -> Result<Option<u32>, ToolError> {
 
 /// One session's prompt; shared by the tool and the `baton://prompts/…` resources.
 pub(super) fn prompt_view(
-    file: &PlanFile,
+    file: &Project,
     plan: &Plan,
     session: u32,
     sessions: Option<u32>,
     phase: Option<u32>,
 ) -> Result<PromptView, ToolError> {
     let sessions = check_sessions(sessions)?;
-    let generated = crate::cli::prompts::generate(file, plan, phase, sessions)?;
+    let generated = crate::ops::session::generate(file, plan, phase, sessions)?;
     let made = generated.out.prompts.len() as u32;
     let Some(prompt) = generated
         .out
@@ -874,7 +861,7 @@ pub(super) fn prompt_view(
 
 fn run_verification(
     plan: &Plan,
-    file: &PlanFile,
+    file: &Project,
     tasks: &[usize],
 ) -> Result<Vec<TaskReport>, ToolError> {
     let options = file.verify_options(None, COMMAND_TIMEOUT, TAIL_BYTES);
@@ -886,12 +873,6 @@ fn run_verification(
         &options,
         |_, _, _| {},
     ))
-}
-
-fn verify_one(plan: &Plan, file: &PlanFile, task: usize) -> Result<TaskReport, ToolError> {
-    run_verification(plan, file, &[task])?
-        .pop()
-        .ok_or_else(|| CliError::new(Kind::Internal, "verification returned nothing").into())
 }
 
 fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> TaskVerification {
@@ -918,7 +899,7 @@ fn verification_view(plan: &Plan, report: &TaskReport, verdict: Verdict) -> Task
         {
             detail.push_str(&format!(
                 ": {}",
-                crate::cli::verify::outcome_word(&c.outcome)
+                crate::ops::views::outcome_word(&c.outcome)
             ));
             if !c.tail.trim().is_empty() {
                 detail.push('\n');

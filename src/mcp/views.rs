@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::cli::views::TaskView;
+use crate::ops::views::TaskView;
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct PhaseSummary {
@@ -73,9 +73,15 @@ pub struct NextView {
 pub struct ClaimResultView {
     pub id: String,
     pub session: String,
-    /// `claimed`, or `already-yours` when this session held it before.
+    /// `claimed`; `taken-over` when another session's lease had run out (`was_held_by` says
+    /// whose); or `already-yours` when this session held it before (its lease is renewed).
     pub outcome: String,
     pub since: Option<String>,
+    /// When the claim runs out unless renewed (any call naming this session renews it).
+    pub expires: Option<String>,
+    /// The session whose stale claim this one replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub was_held_by: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

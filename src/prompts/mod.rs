@@ -71,6 +71,9 @@ pub struct Request<'a> {
     pub phase: usize,
     /// The plan file as the sessions should see it named.
     pub plan_file: &'a str,
+    /// Tasks other sessions hold under a live claim, by id: the holder's name. A prompt marks
+    /// them held, so a session does not start work another session is doing.
+    pub held: Option<&'a std::collections::HashMap<String, String>>,
 }
 
 /// All prompts for one phase.
@@ -165,6 +168,8 @@ pub struct TaskContext {
     pub estimate: Option<String>,
     /// Open dependencies outside this session's own earlier tasks.
     pub waits_for: Vec<Waiting>,
+    /// The session that holds the task under a live claim, when one does.
+    pub held_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -369,7 +374,15 @@ pub fn contexts(
 
         let tasks = own
             .iter()
-            .map(|&t| task_context(plan, &index, &plan.tasks[t], &own_set, &lane_of_task))
+            .map(|&t| {
+                let mut context =
+                    task_context(plan, &index, &plan.tasks[t], &own_set, &lane_of_task);
+                context.held_by = plan.tasks[t]
+                    .id
+                    .as_ref()
+                    .and_then(|id| request.held?.get(id).cloned());
+                context
+            })
             .collect();
         out.push(SessionContext {
             plan_title: plan.title.clone(),
@@ -492,6 +505,7 @@ fn task_context(
         verify: task.verify.to_vec(),
         estimate: task.estimate.clone(),
         waits_for,
+        held_by: None,
     }
 }
 
@@ -608,6 +622,7 @@ mod tests {
         let request = Request {
             phase,
             plan_file: "plan.md",
+            held: None,
         };
         prompts(&plan, &analysis, &request, TemplateSource::builtin())
     }
@@ -686,6 +701,7 @@ mod tests {
         let request = Request {
             phase: 1,
             plan_file: "plan.md",
+            held: None,
         };
         let bad = TemplateSource {
             name: "custom.md",

@@ -20,7 +20,7 @@
 
 mod time;
 
-pub use time::{NOW_ENV, now_rfc3339, rfc3339_from_unix};
+pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,18 @@ const MIGRATIONS: &[&str] = &[
         detail   TEXT
     );
     CREATE INDEX IF NOT EXISTS history_by_plan ON history (plan_key, id);",
+    // 2: leases (a claim expires unless renewed; claims from before leases get the default
+    // lease from when they were taken) and ticks shared by every worktree.
+    "ALTER TABLE claims ADD COLUMN expires_at TEXT;
+    UPDATE claims SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', claimed_at, '+7200 seconds')
+        WHERE expires_at IS NULL;
+    CREATE TABLE IF NOT EXISTS ticks (
+        plan_key TEXT NOT NULL,
+        task_id  TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        actor    TEXT,
+        PRIMARY KEY (plan_key, task_id)
+    ) WITHOUT ROWID;",
 ];
 
 /// A task held by a session.
@@ -69,6 +81,36 @@ pub struct Claim {
     pub owner: String,
     /// When it was claimed, RFC 3339 UTC with second precision.
     pub claimed_at: String,
+    /// When the lease runs out unless renewed (RFC 3339 UTC); after it the claim is stale and
+    /// another session may take the task. None only for a timestamp SQLite could not read.
+    pub expires_at: Option<String>,
+}
+
+impl Claim {
+    /// Whether the lease still holds at `now` (RFC 3339 UTC, as [`now_rfc3339`] gives).
+    pub fn is_live(&self, now: &str) -> bool {
+        self.expires_at.as_deref().is_none_or(|e| e > now)
+    }
+}
+
+/// A lease: the time a claim is taken or renewed, and when it runs out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub now: String,
+    pub expires_at: String,
+}
+
+impl Lease {
+    /// A lease of `ttl` from the current time ([`now_rfc3339`], so [`NOW_ENV`] pins it too).
+    pub fn from_now(ttl: Duration) -> Lease {
+        let now = now_rfc3339();
+        let start = time::unix_from_rfc3339(&now).unwrap_or_else(time::unix_now);
+        let secs = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2);
+        Lease {
+            expires_at: rfc3339_from_unix(start.saturating_add(secs)),
+            now,
+        }
+    }
 }
 
 /// What [`StateStore::claim`] did.
@@ -77,7 +119,10 @@ pub struct Claim {
 pub enum ClaimOutcome {
     /// The task was free and now belongs to the caller.
     Claimed,
-    /// The caller already held the task; the claim is unchanged.
+    /// Another session's lease on the task had run out; the task now belongs to the caller.
+    /// The stale claim is given.
+    TakenOver(Claim),
+    /// The caller already held the task; its lease is renewed.
     AlreadyYours(Claim),
     /// Someone else holds the task.
     HeldBy(Claim),
@@ -226,27 +271,96 @@ impl StateStore {
         &self.plan_key
     }
 
-    /// Claims `task_id` for `owner`, atomically across processes: exactly one of any number
-    /// of concurrent claimants gets [`ClaimOutcome::Claimed`].
-    pub fn claim(&self, task_id: &str, owner: &str) -> Result<ClaimOutcome, StateError> {
-        let now = now_rfc3339();
+    /// Claims `task_id` for `owner` under `lease`, atomically across processes: exactly one
+    /// of any number of concurrent claimants gets [`ClaimOutcome::Claimed`] (or `TakenOver`,
+    /// when the holder's lease had run out).
+    pub fn claim(
+        &self,
+        task_id: &str,
+        owner: &str,
+        lease: &Lease,
+    ) -> Result<ClaimOutcome, StateError> {
+        self.claim_checked(task_id, owner, lease, |_| Ok::<(), ()>(()))
+            .map(|r| r.unwrap_or(ClaimOutcome::Claimed))
+    }
+
+    /// Like [`StateStore::claim`], but before taking a free (or stale) task, `check` sees
+    /// every other live claim of the plan, inside the same write transaction, and may refuse
+    /// (its error comes back as `Ok(Err(_))` and nothing is written). This is what makes a
+    /// check between claims (two tasks whose scopes overlap) race-free.
+    pub fn claim_checked<E>(
+        &self,
+        task_id: &str,
+        owner: &str,
+        lease: &Lease,
+        check: impl FnOnce(&[Claim]) -> Result<(), E>,
+    ) -> Result<Result<ClaimOutcome, E>, StateError> {
         self.immediate("claim a task", |tx| {
-            let inserted = tx.execute(
-                "INSERT INTO claims (plan_key, task_id, owner, claimed_at)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (plan_key, task_id) DO NOTHING",
-                params![self.plan_key, task_id, owner, now],
-            )?;
-            if inserted == 1 {
-                return Ok(ClaimOutcome::Claimed);
+            let current = select_claim(tx, &self.plan_key, task_id)?;
+            let stale =
+                match current {
+                    Some(holder) if holder.owner == owner => {
+                        tx.prepare_cached(
+                        "UPDATE claims SET expires_at = ?3 WHERE plan_key = ?1 AND task_id = ?2",
+                    )?
+                    .execute(params![self.plan_key, task_id, lease.expires_at])?;
+                        return Ok(Ok(ClaimOutcome::AlreadyYours(holder)));
+                    }
+                    Some(holder) if holder.is_live(&lease.now) => {
+                        return Ok(Ok(ClaimOutcome::HeldBy(holder)));
+                    }
+                    other => other,
+                };
+            let others: Vec<Claim> = select_claims(tx, &self.plan_key)?
+                .into_iter()
+                .filter(|c| c.task_id != task_id && c.is_live(&lease.now))
+                .collect();
+            if let Err(refusal) = check(&others) {
+                return Ok(Err(refusal));
             }
-            let holder = select_claim(tx, &self.plan_key, task_id)?
-                .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            Ok(if holder.owner == owner {
-                ClaimOutcome::AlreadyYours(holder)
-            } else {
-                ClaimOutcome::HeldBy(holder)
-            })
+            tx.prepare_cached(
+                "INSERT INTO claims (plan_key, task_id, owner, claimed_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (plan_key, task_id) DO UPDATE SET
+                    owner = excluded.owner, claimed_at = excluded.claimed_at,
+                    expires_at = excluded.expires_at",
+            )?
+            .execute(params![
+                self.plan_key,
+                task_id,
+                owner,
+                lease.now,
+                lease.expires_at
+            ])?;
+            Ok(Ok(match stale {
+                Some(was) => ClaimOutcome::TakenOver(was),
+                None => ClaimOutcome::Claimed,
+            }))
+        })
+    }
+
+    /// Renews `owner`'s leases (on `task_id` only, or on every task it holds) to run out at
+    /// `lease.expires_at`; returns the claims renewed. A stale claim nobody took is renewed
+    /// too: it is still the owner's.
+    pub fn renew(
+        &self,
+        owner: &str,
+        task_id: Option<&str>,
+        lease: &Lease,
+    ) -> Result<Vec<Claim>, StateError> {
+        self.immediate("renew claims", |tx| {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE claims SET expires_at = ?3
+                 WHERE plan_key = ?1 AND owner = ?2 AND (?4 IS NULL OR task_id = ?4)
+                 RETURNING task_id, owner, claimed_at, expires_at",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![self.plan_key, owner, lease.expires_at, task_id],
+                    claim_from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
         })
     }
 
@@ -255,7 +369,7 @@ impl StateStore {
         self.immediate("release a task", |tx| {
             tx.query_row(
                 "DELETE FROM claims WHERE plan_key = ?1 AND task_id = ?2
-                 RETURNING task_id, owner, claimed_at",
+                 RETURNING task_id, owner, claimed_at, expires_at",
                 params![self.plan_key, task_id],
                 claim_from_row,
             )
@@ -264,7 +378,8 @@ impl StateStore {
     }
 
     /// Records that tasks were ticked (`done`) or unticked (`undo`), in one transaction:
-    /// ticking a task also gives up its claim.
+    /// ticking a task also gives up its claim. Ticks are kept in the shared state too, so
+    /// that every worktree counts a task ticked in another (see [`StateStore::ticks`]).
     pub fn record_status(
         &self,
         task_ids: &[String],
@@ -284,27 +399,45 @@ impl StateStore {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
                 .execute(params![now, self.plan_key, task_id, action, actor])?;
+                if release {
+                    tx.prepare_cached(
+                        "INSERT INTO ticks (plan_key, task_id, at, actor) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (plan_key, task_id) DO UPDATE SET
+                            at = excluded.at, actor = excluded.actor",
+                    )?
+                    .execute(params![self.plan_key, task_id, now, actor])?;
+                } else {
+                    tx.prepare_cached("DELETE FROM ticks WHERE plan_key = ?1 AND task_id = ?2")?
+                        .execute(params![self.plan_key, task_id])?;
+                }
             }
             Ok(())
         })
     }
 
-    /// This plan's claims, sorted by task id (digit runs compare as numbers: T2 < T10).
+    /// This plan's claims, live and stale, sorted by task id (digit runs compare as numbers:
+    /// T2 < T10).
     pub fn claims(&self) -> Result<Vec<Claim>, StateError> {
-        let err = |e| StateError::sqlite(&self.db_path, "read claims", e);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT task_id, owner, claimed_at FROM claims WHERE plan_key = ?1
-                 ORDER BY task_id",
-            )
-            .map_err(err)?;
-        let mut claims = stmt
-            .query_map([&self.plan_key], claim_from_row)
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(err)?;
+        let mut claims = select_claims(&self.conn, &self.plan_key)
+            .map_err(|e| StateError::sqlite(&self.db_path, "read claims", e))?;
         claims.sort_by(|a, b| natural_cmp(&a.task_id, &b.task_id));
         Ok(claims)
+    }
+
+    /// Tasks ticked with `baton done` (in any worktree) and not unticked since, with when and
+    /// by whom: `(task_id, at, actor)`, sorted by task id.
+    pub fn ticks(&self) -> Result<Vec<(String, String, Option<String>)>, StateError> {
+        let err = |e| StateError::sqlite(&self.db_path, "read ticks", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT task_id, at, actor FROM ticks WHERE plan_key = ?1")
+            .map_err(err)?;
+        let mut ticks = stmt
+            .query_map([&self.plan_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(err)?;
+        ticks.sort_by(|a: &(String, String, Option<String>), b| natural_cmp(&a.0, &b.0));
+        Ok(ticks)
     }
 
     /// The claim on `task_id`, if any.
@@ -439,10 +572,19 @@ fn select_claim(
     task_id: &str,
 ) -> rusqlite::Result<Option<Claim>> {
     conn.prepare_cached(
-        "SELECT task_id, owner, claimed_at FROM claims WHERE plan_key = ?1 AND task_id = ?2",
+        "SELECT task_id, owner, claimed_at, expires_at FROM claims
+         WHERE plan_key = ?1 AND task_id = ?2",
     )?
     .query_row(params![plan_key, task_id], claim_from_row)
     .optional()
+}
+
+fn select_claims(conn: &Connection, plan_key: &str) -> rusqlite::Result<Vec<Claim>> {
+    conn.prepare_cached(
+        "SELECT task_id, owner, claimed_at, expires_at FROM claims WHERE plan_key = ?1",
+    )?
+    .query_map([plan_key], claim_from_row)?
+    .collect()
 }
 
 fn claim_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Claim> {
@@ -450,6 +592,7 @@ fn claim_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Claim> {
         task_id: r.get(0)?,
         owner: r.get(1)?,
         claimed_at: r.get(2)?,
+        expires_at: r.get(3)?,
     })
 }
 

@@ -1,6 +1,18 @@
 use super::*;
 use std::sync::{Arc, Barrier};
 
+fn lease() -> Lease {
+    Lease::from_now(Duration::from_secs(3600))
+}
+
+fn lease_at(now: &str, ttl_secs: u64) -> Lease {
+    let start = unix_from_rfc3339(now).expect("time");
+    Lease {
+        now: now.to_string(),
+        expires_at: rfc3339_from_unix(start + ttl_secs as i64),
+    }
+}
+
 fn temp_store(key: &str) -> (tempfile::TempDir, StateStore) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = StateStore::open_at(&tmp.path().join("nested/dir/state.db"), key).expect("open");
@@ -12,15 +24,15 @@ fn claim_release_claims_history_round_trip() {
     let (_tmp, store) = temp_store("plan.md");
     assert_eq!(store.claims().expect("claims"), vec![]);
     assert_eq!(
-        store.claim("T10", "alice").expect("claim"),
+        store.claim("T10", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
     assert_eq!(
-        store.claim("T2", "alice").expect("claim"),
+        store.claim("T2", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
     assert_eq!(
-        store.claim("T1", "bob").expect("claim"),
+        store.claim("T1", "bob", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
 
@@ -32,7 +44,7 @@ fn claim_release_claims_history_round_trip() {
     assert_eq!(t2.claimed_at.len(), "2026-01-21T09:30:00Z".len());
     assert!(t2.claimed_at.ends_with('Z'));
 
-    match store.claim("T2", "alice").expect("claim") {
+    match store.claim("T2", "alice", &lease()).expect("claim") {
         ClaimOutcome::AlreadyYours(c) => assert_eq!(c, t2),
         other => panic!("expected AlreadyYours, got {other:?}"),
     }
@@ -68,10 +80,10 @@ fn claim_release_claims_history_round_trip() {
 fn second_owner_is_told_who_holds_the_task() {
     let (_tmp, store) = temp_store("plan.md");
     assert_eq!(
-        store.claim("T1", "alice").expect("claim"),
+        store.claim("T1", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
-    match store.claim("T1", "bob").expect("claim") {
+    match store.claim("T1", "bob", &lease()).expect("claim") {
         ClaimOutcome::HeldBy(c) => {
             assert_eq!(c.owner, "alice");
             assert_eq!(c.task_id, "T1");
@@ -90,10 +102,13 @@ fn plans_sharing_a_database_do_not_share_claims_or_history() {
     let a = StateStore::open_at(&db, "a/plan.md").expect("open");
     let b = StateStore::open_at(&db, "b/plan.md").expect("open");
     assert_eq!(
-        a.claim("T1", "alice").expect("claim"),
+        a.claim("T1", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
-    assert_eq!(b.claim("T1", "bob").expect("claim"), ClaimOutcome::Claimed);
+    assert_eq!(
+        b.claim("T1", "bob", &lease()).expect("claim"),
+        ClaimOutcome::Claimed
+    );
     a.record(Some("T1"), "claim", Some("alice"), None)
         .expect("record");
     assert_eq!(b.history(10).expect("history"), vec![]);
@@ -113,7 +128,7 @@ fn reopening_keeps_data_and_schema_version() {
     let db = tmp.path().join("state.db");
     {
         let s = StateStore::open_at(&db, "plan.md").expect("open");
-        s.claim("T1", "alice").expect("claim");
+        s.claim("T1", "alice", &lease()).expect("claim");
     }
     let s = StateStore::open_at(&db, "plan.md").expect("reopen");
     assert_eq!(s.claims().expect("claims").len(), 1);
@@ -187,7 +202,7 @@ fn sixteen_threads_claiming_one_task_on_a_fresh_database_yield_one_winner() {
                 open_together.wait();
                 let store = StateStore::open_at(&db, "plan.md");
                 claim_together.wait();
-                let outcome = store.and_then(|s| s.claim("T1", &owner));
+                let outcome = store.and_then(|s| s.claim("T1", &owner, &lease()));
                 (owner, outcome)
             })
         })
@@ -211,7 +226,7 @@ fn sixteen_threads_claiming_one_task_on_a_fresh_database_yield_one_winner() {
         match outcome {
             ClaimOutcome::Claimed => assert_eq!(owner, winner),
             ClaimOutcome::HeldBy(c) => assert_eq!(&c.owner, winner),
-            ClaimOutcome::AlreadyYours(_) => panic!("{owner} got AlreadyYours"),
+            other => panic!("{owner} got {other:?}"),
         }
     }
     let store = StateStore::open_at(&db, "plan.md").expect("open");
@@ -279,10 +294,11 @@ fn claim_child_process() {
         std::thread::sleep(Duration::from_millis(1));
     }
     let store = StateStore::open_at(&dir.join("state.db"), "plan.md").expect("open");
-    let text = match store.claim("T1", &owner).expect("claim") {
+    let text = match store.claim("T1", &owner, &lease()).expect("claim") {
         ClaimOutcome::Claimed => "claimed".to_owned(),
         ClaimOutcome::HeldBy(c) => format!("held by {} at {}", c.owner, c.claimed_at),
         ClaimOutcome::AlreadyYours(c) => format!("already mine since {}", c.claimed_at),
+        ClaimOutcome::TakenOver(c) => format!("taken over from {}", c.owner),
     };
     std::fs::write(dir.join(format!("{owner}.out")), text).expect("write outcome");
 }
@@ -301,15 +317,15 @@ fn two_worktrees_of_a_repository_see_each_others_claims() {
     );
 
     assert_eq!(
-        in_main.claim("T1", "alice").expect("claim"),
+        in_main.claim("T1", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
-    match in_wt.claim("T1", "bob").expect("claim") {
+    match in_wt.claim("T1", "bob", &lease()).expect("claim") {
         ClaimOutcome::HeldBy(c) => assert_eq!(c.owner, "alice"),
         other => panic!("expected HeldBy, got {other:?}"),
     }
     assert_eq!(
-        in_wt.claim("T2", "bob").expect("claim"),
+        in_wt.claim("T2", "bob", &lease()).expect("claim"),
         ClaimOutcome::Claimed
     );
     in_wt
@@ -329,4 +345,114 @@ fn two_worktrees_of_a_repository_see_each_others_claims() {
         Some("alice".into())
     );
     assert_eq!(in_main.claim_of("T1").expect("claim_of"), None);
+}
+
+#[test]
+fn a_stale_lease_is_taken_over_and_a_live_one_is_not() {
+    let (_tmp, store) = temp_store("plan.md");
+    let t0 = "2026-01-21T09:00:00Z";
+    assert_eq!(
+        store
+            .claim("T1", "alice", &lease_at(t0, 600))
+            .expect("claim"),
+        ClaimOutcome::Claimed
+    );
+    match store
+        .claim("T1", "bob", &lease_at("2026-01-21T09:09:59Z", 600))
+        .expect("claim")
+    {
+        ClaimOutcome::HeldBy(c) => {
+            assert_eq!(c.owner, "alice");
+            assert_eq!(c.expires_at.as_deref(), Some("2026-01-21T09:10:00Z"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // At the expiry instant the lease is over.
+    match store
+        .claim("T1", "bob", &lease_at("2026-01-21T09:10:00Z", 600))
+        .expect("claim")
+    {
+        ClaimOutcome::TakenOver(was) => assert_eq!(was.owner, "alice"),
+        other => panic!("{other:?}"),
+    }
+    let now = store.claim_of("T1").expect("read").expect("claimed");
+    assert_eq!(now.owner, "bob");
+    assert_eq!(now.expires_at.as_deref(), Some("2026-01-21T09:20:00Z"));
+    // Renewing extends only the owner's leases.
+    let renewed = store
+        .renew("bob", None, &lease_at("2026-01-21T09:15:00Z", 600))
+        .expect("renew");
+    assert_eq!(renewed.len(), 1);
+    assert_eq!(
+        renewed[0].expires_at.as_deref(),
+        Some("2026-01-21T09:25:00Z")
+    );
+    assert!(
+        store
+            .renew("alice", None, &lease())
+            .expect("renew")
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_check_inside_the_claim_transaction_can_refuse_and_sees_only_other_live_claims() {
+    let (_tmp, store) = temp_store("plan.md");
+    let t0 = "2026-01-21T09:00:00Z";
+    store
+        .claim("T1", "alice", &lease_at(t0, 60))
+        .expect("claim");
+    store
+        .claim("T2", "bob", &lease_at(t0, 6000))
+        .expect("claim");
+    let later = lease_at("2026-01-21T09:05:00Z", 600);
+    let seen = store
+        .claim_checked("T3", "carol", &later, |others| {
+            Err::<(), Vec<String>>(others.iter().map(|c| c.task_id.clone()).collect())
+        })
+        .expect("claim");
+    assert_eq!(seen, Err(vec!["T2".to_string()]), "alice's lease ran out");
+    assert_eq!(
+        store.claim_of("T3").expect("read"),
+        None,
+        "a refusal writes nothing"
+    );
+}
+
+#[test]
+fn a_thousand_races_of_sixteen_connections_each_have_exactly_one_winner() {
+    const N: usize = 16;
+    const ROUNDS: usize = 1000;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = Arc::new(tmp.path().join("state.db"));
+    let go = Arc::new(Barrier::new(N));
+    let done = Arc::new(Barrier::new(N));
+    let handles: Vec<_> = (0..N)
+        .map(|i| {
+            let (db, go, done) = (db.clone(), go.clone(), done.clone());
+            std::thread::spawn(move || {
+                let store = StateStore::open_at(&db, "plan.md").expect("open");
+                let mut wins = Vec::new();
+                for round in 0..ROUNDS {
+                    go.wait();
+                    let task = format!("T{round}");
+                    let outcome = store
+                        .claim(&task, &format!("s{i}"), &lease())
+                        .expect("claim");
+                    if outcome == ClaimOutcome::Claimed {
+                        wins.push(round);
+                    }
+                    done.wait();
+                }
+                wins
+            })
+        })
+        .collect();
+    let mut winners = vec![0usize; ROUNDS];
+    for h in handles {
+        for round in h.join().expect("thread") {
+            winners[round] += 1;
+        }
+    }
+    assert!(winners.iter().all(|&w| w == 1), "{winners:?}");
 }

@@ -41,6 +41,75 @@ pub fn rfc3339_from_unix(secs: i64) -> String {
     )
 }
 
+/// Seconds since the Unix epoch by the system clock (not pinned by [`NOW_ENV`]).
+pub fn unix_now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    }
+}
+
+/// Reads `YYYY-MM-DDTHH:MM:SSZ` (what [`rfc3339_from_unix`] writes) back into seconds since
+/// the Unix epoch; None for anything else.
+pub fn unix_from_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Reads a duration as people write it: `90s`, `45m`, `2h`, `1d`, or a combination such as
+/// `1h30m`; a bare number is seconds. None for anything else, or for zero.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return (secs > 0).then(|| std::time::Duration::from_secs(secs));
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return None,
+        };
+        let n: u64 = digits.parse().ok()?;
+        digits.clear();
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    if !digits.is_empty() || total == 0 {
+        return None;
+    }
+    Some(std::time::Duration::from_secs(total))
+}
+
 /// Proleptic Gregorian date from days since 1970-01-01 (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
@@ -58,6 +127,39 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_reads_back_what_it_writes() {
+        for secs in [
+            0,
+            1,
+            59,
+            86_399,
+            86_400,
+            951_782_400,
+            1_700_000_000,
+            4_102_444_800,
+        ] {
+            assert_eq!(unix_from_rfc3339(&rfc3339_from_unix(secs)), Some(secs));
+        }
+        assert_eq!(unix_from_rfc3339("2026-01-21T09:30:00"), None);
+        assert_eq!(unix_from_rfc3339("2026-13-21T09:30:00Z"), None);
+        assert_eq!(unix_from_rfc3339("not a time at all!!!"), None);
+    }
+
+    #[test]
+    fn durations_as_people_write_them() {
+        let secs = |t: &str| parse_duration(t).map(|d| d.as_secs());
+        assert_eq!(secs("90s"), Some(90));
+        assert_eq!(secs("45m"), Some(2700));
+        assert_eq!(secs("2h"), Some(7200));
+        assert_eq!(secs("1h30m"), Some(5400));
+        assert_eq!(secs("1d"), Some(86_400));
+        assert_eq!(secs("600"), Some(600));
+        for bad in ["", "0", "0s", "h", "2x", "2h30", "-5m", "1.5h"] {
+            assert_eq!(secs(bad), None, "{bad}");
+        }
+    }
     use std::time::Duration;
 
     #[test]

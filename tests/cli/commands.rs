@@ -68,7 +68,18 @@ fn claim_done_undo_release_decide_round_trip() {
         "a claimed task is not ready"
     );
 
-    p.run(&["done", "T2"]).success();
+    // Finishing a task another session holds is refused, naming the holder.
+    let refused = p.run(&["done", "T2", "--by", "bob"]);
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("claimed by alice"),
+        "{}",
+        refused.stderr
+    );
+    let refused = p.run(&["done", "T2"]);
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert_eq!(p.read("plan.md"), original, "a refused tick writes nothing");
+    p.run(&["done", "T2", "--by", "alice"]).success();
     let after_done = p.read_string("plan.md");
     assert!(after_done.contains("- [x] T2 [P] Authentication"));
     assert_eq!(

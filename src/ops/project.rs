@@ -1,9 +1,10 @@
-//! What every command needs: where the plan is, the plan itself, and the claims on it.
+//! The project a use case works on, found once per command: the plan file, the repository
+//! and code root it lives in, and the shared state beside it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::error::CliError;
+use super::error::Error;
 use crate::graph::{self, Dag, Readiness};
 use crate::plan::{Plan, Task, store};
 use crate::state::StateStore;
@@ -12,17 +13,17 @@ use crate::verify::lock;
 /// File names searched for, in this order, in the current directory and its parents.
 pub const PLAN_NAMES: &[&str] = &["plan.md", "PLAN.md", "tasks.md"];
 
-/// The plan a command works on.
+/// The plan a command works on, and where everything else is relative to it.
 #[derive(Debug)]
-pub struct PlanFile {
+pub struct Project {
     pub path: PathBuf,
     /// The path as shown in messages: as given, or relative to the current directory.
     pub shown: String,
 }
 
-impl PlanFile {
+impl Project {
     /// `--plan FILE`, else the first of [`PLAN_NAMES`] found upwards from the current directory.
-    pub fn locate(given: Option<&Path>) -> Result<PlanFile, CliError> {
+    pub fn locate(given: Option<&Path>) -> Result<Project, Error> {
         if let Some(path) = given {
             if !path.is_file() {
                 let what = if path.exists() {
@@ -30,16 +31,16 @@ impl PlanFile {
                 } else {
                     "does not exist"
                 };
-                return Err(CliError::input(format!("plan {} {what}", path.display()))
+                return Err(Error::input(format!("plan {} {what}", path.display()))
                     .with_hint("pass an existing Markdown file with --plan, or run `baton init`"));
             }
-            return Ok(PlanFile {
+            return Ok(Project {
                 path: path.to_path_buf(),
                 shown: path.display().to_string(),
             });
         }
         let cwd = std::env::current_dir()
-            .map_err(|e| CliError::input(format!("cannot read the current directory: {e}")))?;
+            .map_err(|e| Error::input(format!("cannot read the current directory: {e}")))?;
         for dir in cwd.ancestors() {
             for name in PLAN_NAMES {
                 let candidate = dir.join(name);
@@ -48,14 +49,14 @@ impl PlanFile {
                         |_| candidate.display().to_string(),
                         |p| p.display().to_string(),
                     );
-                    return Ok(PlanFile {
+                    return Ok(Project {
                         path: candidate,
                         shown,
                     });
                 }
             }
         }
-        Err(CliError::input(format!(
+        Err(Error::input(format!(
             "no plan found: looked for {} in {} and its parents",
             PLAN_NAMES.join(", "),
             cwd.display()
@@ -71,23 +72,25 @@ impl PlanFile {
         }
     }
 
-    pub fn load(&self) -> Result<(Vec<u8>, Plan), CliError> {
+    pub fn load(&self) -> Result<(Vec<u8>, Plan), Error> {
         Ok(store::load(&self.path)?)
     }
 
-    pub fn state(&self) -> Result<StateStore, CliError> {
+    pub fn state(&self) -> Result<StateStore, Error> {
         Ok(StateStore::open(&self.path)?)
     }
 
-    /// The claims by task id, and each task's readiness given them (indexed like
-    /// `plan.tasks`).
+    /// The claims by task id (live and stale), and each task's readiness given the live ones
+    /// (indexed like `plan.tasks`).
     pub fn readiness(
         &self,
         plan: &Plan,
-    ) -> Result<(HashMap<String, crate::state::Claim>, Vec<Readiness>), CliError> {
+    ) -> Result<(HashMap<String, crate::state::Claim>, Vec<Readiness>), Error> {
         let claims = self.claims()?;
+        let now = crate::state::now_rfc3339();
         let owners = claims
             .iter()
+            .filter(|(_, c)| c.is_live(&now))
             .map(|(id, c)| (id.clone(), c.owner.clone()))
             .collect();
         let readiness = graph::readiness(plan, &Dag::build(plan), &owners);
@@ -119,7 +122,7 @@ impl PlanFile {
 
     /// What changed in the plan's acceptance criteria since `baton lock` (nothing without a
     /// lock file).
-    pub fn lock_changes(&self, plan: &Plan) -> Result<Vec<lock::Change>, CliError> {
+    pub fn lock_changes(&self, plan: &Plan) -> Result<Vec<lock::Change>, Error> {
         let lock_path = lock::LockFile::path_for(&self.path);
         match lock::LockFile::load(&lock_path) {
             Ok(Some(lockfile)) => {
@@ -127,16 +130,44 @@ impl PlanFile {
                 Ok(lockfile.changes(&key, plan))
             }
             Ok(None) => Ok(Vec::new()),
-            Err(err) => Err(CliError::input(err.to_string()).with_hint(
+            Err(err) => Err(Error::input(err.to_string()).with_hint(
                 "fix or delete the lock file, then `baton lock` to record the criteria again",
             )),
         }
     }
 
-    /// Claims by task id. Reading never creates the database: with none, nothing is claimed.
-    pub fn claims(&self) -> Result<HashMap<String, crate::state::Claim>, CliError> {
-        let db = crate::repo::state_dir(&self.path).join(crate::state::DB_FILE);
-        if !db.exists() {
+    /// Whether the shared state database exists yet (reading never creates it).
+    pub fn has_state(&self) -> bool {
+        crate::repo::state_dir(&self.path)
+            .join(crate::state::DB_FILE)
+            .exists()
+    }
+
+    /// The plan as every worktree sees it: this worktree's plan.md, with the tasks that were
+    /// ticked in another worktree (recorded in the shared state, not yet merged here) counted
+    /// as done. Returns the ids of those tasks, so a front end can say this plan.md lags.
+    /// Use it to decide what is ready and who holds what; never to verify, which judges this
+    /// worktree's own code against this worktree's own boxes.
+    pub fn load_shared(&self) -> Result<(Vec<u8>, Plan, Vec<String>), Error> {
+        let (bytes, mut plan) = self.load()?;
+        let mut lagging = Vec::new();
+        if self.has_state() {
+            for (id, _, _) in self.state()?.ticks()? {
+                if let Some(index) = plan.task(&id).map(|t| t.index)
+                    && plan.tasks[index].status == crate::plan::Status::Todo
+                {
+                    plan.tasks[index].status = crate::plan::Status::Done;
+                    lagging.push(id);
+                }
+            }
+        }
+        Ok((bytes, plan, lagging))
+    }
+
+    /// Claims by task id, live and stale. Reading never creates the database: with none,
+    /// nothing is claimed.
+    pub fn claims(&self) -> Result<HashMap<String, crate::state::Claim>, Error> {
+        if !self.has_state() {
             return Ok(HashMap::new());
         }
         let claims = self.state()?.claims()?;
@@ -154,7 +185,7 @@ pub fn release_at_exit(plan: Plan) {
 
 /// Finds exactly one task by id, or explains why not (unknown, with the nearest id; or
 /// ambiguous, with the lines).
-pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Task, CliError> {
+pub fn find_task<'p>(plan: &'p Plan, file: &Project, id: &str) -> Result<&'p Task, Error> {
     let found = plan.find(id);
     match found.as_slice() {
         [task] => Ok(task),
@@ -164,7 +195,7 @@ pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Ta
                 .iter()
                 .filter(|c| c.eq_ignore_ascii_case(id) || strsim::damerau_levenshtein(c, id) <= 1)
                 .min_by_key(|c| strsim::damerau_levenshtein(c, id));
-            let err = CliError::input(format!("no task {id} in {}", file.shown));
+            let err = Error::input(format!("no task {id} in {}", file.shown));
             Err(match near {
                 Some(near) => err.with_hint(format!("did you mean {near}?")),
                 None => err.with_hint("`baton list` shows every task and its id"),
@@ -172,7 +203,7 @@ pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Ta
         }
         many => {
             let lines: Vec<String> = many.iter().map(|t| t.line_span.line.to_string()).collect();
-            Err(CliError::input(format!(
+            Err(Error::input(format!(
                 "task id {id} is used {} times in {} (lines {})",
                 many.len(),
                 file.shown,
@@ -186,9 +217,9 @@ pub fn find_task<'p>(plan: &'p Plan, file: &PlanFile, id: &str) -> Result<&'p Ta
 /// Runs the parallelization analysis, turning a dependency loop into a clear input error.
 pub fn analysis(
     plan: &Plan,
-    file: &PlanFile,
+    file: &Project,
     options: &crate::analyze::Options,
-) -> Result<crate::analyze::Analysis, CliError> {
+) -> Result<crate::analyze::Analysis, Error> {
     use crate::graph::flow::CycleStep;
     crate::analyze::analyze(plan, options).map_err(|cycle| {
         let steps: Vec<String> = cycle
@@ -208,7 +239,7 @@ pub fn analysis(
                 CycleStep::PhaseEnd(_) => None,
             })
             .unwrap_or(1);
-        CliError::input(format!(
+        Error::input(format!(
             "{}:{line}: the plan's dependencies loop (each waits for the next): {}",
             file.shown,
             steps.join(" → ")

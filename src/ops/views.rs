@@ -1,5 +1,6 @@
-//! JSON views: the documented, versioned shapes of `--json` output (docs/json.md). They are
-//! separate from the domain types so the model can change without breaking consumers.
+//! The views front ends share: the documented, versioned shapes of `--json` output
+//! (docs/json.md), whose task and claim shapes the MCP tools return too. They are separate
+//! from the domain types so the model can change without breaking consumers.
 
 use serde::Serialize;
 
@@ -11,7 +12,7 @@ use crate::state::Claim;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Every JSON document: `{"schema": "baton.<kind>", "version": 1, …}`.
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Envelope<T: Serialize> {
     pub schema: &'static str,
     pub version: u32,
@@ -35,6 +36,10 @@ impl<T: Serialize> Envelope<T> {
 pub struct ClaimView {
     pub by: String,
     pub since: String,
+    /// When the lease runs out unless renewed.
+    pub expires: Option<String>,
+    /// The lease has run out: another session may take the task.
+    pub stale: bool,
 }
 
 impl From<&Claim> for ClaimView {
@@ -42,6 +47,8 @@ impl From<&Claim> for ClaimView {
         ClaimView {
             by: c.owner.clone(),
             since: c.claimed_at.clone(),
+            expires: c.expires_at.clone(),
+            stale: !c.is_live(&crate::state::now_rfc3339()),
         }
     }
 }
@@ -158,7 +165,7 @@ impl TaskView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct DiagnosticView {
     pub code: &'static str,
     pub name: &'static str,
@@ -180,5 +187,23 @@ impl From<&Diagnostic> for DiagnosticView {
             col: d.span.col,
             hint: d.hint.clone(),
         }
+    }
+}
+
+/// How a command ended, for people: `passed`, `exited 101`, `killed by SIGSEGV`, ….
+pub fn outcome_word(outcome: &crate::verify::exec::Outcome) -> String {
+    match outcome {
+        crate::verify::exec::Outcome::Passed => "passed".to_string(),
+        crate::verify::exec::Outcome::Failed { code } => format!("exited {code}"),
+        crate::verify::exec::Outcome::Signaled { signal } => {
+            match crate::verify::exec::signal_name(*signal) {
+                Some(name) => format!("killed by {name}"),
+                None => format!("killed by signal {signal}"),
+            }
+        }
+        crate::verify::exec::Outcome::TimedOut => {
+            "timed out (killed with everything it started)".to_string()
+        }
+        crate::verify::exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
     }
 }

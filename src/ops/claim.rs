@@ -1,0 +1,259 @@
+//! Claims: one session per task, decided atomically in the shared state database so that
+//! sessions in other worktrees see it. `baton claim`/`release` and the MCP tools call these.
+
+use std::time::Duration;
+
+use super::error::{Error, Kind};
+use super::project::{Project, find_task};
+use crate::graph::Readiness;
+use crate::graph::scope::{self, Pattern};
+use crate::plan::Plan;
+use crate::state::{Claim, ClaimOutcome, Lease};
+
+/// How long a claim holds unless renewed, when the caller does not say.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(2 * 3600);
+
+/// What a claim attempt found.
+#[derive(Debug)]
+pub enum Claimed {
+    /// The claim is now this session's.
+    New,
+    /// Another session's lease had run out; the task is now this session's. The stale claim.
+    TakenOver(Claim),
+    /// This session held it already; its lease is renewed.
+    AlreadyYours(Claim),
+    /// Another session holds it.
+    HeldBy(Claim),
+}
+
+/// A claim request.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimRequest<'a> {
+    pub id: &'a str,
+    pub by: &'a str,
+    /// Claim even if the task is not ready or its scope overlaps another live claim's.
+    pub force: bool,
+    /// How long the claim holds unless renewed.
+    pub ttl: Duration,
+}
+
+/// Claims a task of `plan` (as loaded from `project`) after checking that it is ready and
+/// that its file scope overlaps no other live claim's (unless `force`). The overlap check
+/// runs inside the claim's own transaction, so of two sessions claiming overlapping tasks at
+/// once exactly one wins. Shared by `baton claim` and the MCP server; prints nothing.
+pub fn claim_task(project: &Project, plan: &Plan, req: ClaimRequest<'_>) -> Result<Claimed, Error> {
+    let id = req.id;
+    let task = find_task(plan, project, id)?;
+    let state = project.state()?;
+    if !req.force {
+        let (_, readiness) = project.readiness(plan)?;
+        let not_ready = |why: String| {
+            Error::new(Kind::Conflict, format!("{id} is not ready: {why}"))
+                .with_hint("`baton next` lists ready tasks; --force claims anyway")
+        };
+        match &readiness[task.index] {
+            Readiness::Closed => {
+                return Err(Error::new(
+                    Kind::Conflict,
+                    format!("{id} is already {}", task.status.as_str()),
+                ));
+            }
+            Readiness::Waiting(deps) => {
+                let ids: Vec<String> = deps.iter().map(|&d| plan.tasks[d].display_id()).collect();
+                return Err(not_ready(format!("it waits for {}", ids.join(", "))));
+            }
+            Readiness::LaterPhase(current) => {
+                return Err(not_ready(format!(
+                    "phase {} \"{}\" is not finished",
+                    current + 1,
+                    plan.phases[*current].title
+                )));
+            }
+            _ => {}
+        }
+    }
+    let mine = scope::task_patterns(task);
+    let lease = Lease::from_now(req.ttl);
+    let outcome = state.claim_checked(id, req.by, &lease, |others| {
+        if req.force || mine.is_empty() {
+            return Ok(());
+        }
+        match overlap(plan, &mine, others) {
+            Some(found) => Err(Box::new(found)),
+            None => Ok(()),
+        }
+    })?;
+    let outcome = outcome.map_err(|found| found.into_error(id))?;
+    Ok(match outcome {
+        ClaimOutcome::Claimed => {
+            state.record(Some(id), "claim", Some(req.by), None)?;
+            Claimed::New
+        }
+        ClaimOutcome::TakenOver(was) => {
+            let detail = format!(
+                "stale claim of {} (lease ran out {})",
+                was.owner,
+                expiry(&was)
+            );
+            state.record(Some(id), "claim", Some(req.by), Some(&detail))?;
+            Claimed::TakenOver(was)
+        }
+        ClaimOutcome::AlreadyYours(c) => Claimed::AlreadyYours(c),
+        ClaimOutcome::HeldBy(c) => Claimed::HeldBy(c),
+    })
+}
+
+fn expiry(claim: &Claim) -> &str {
+    claim.expires_at.as_deref().unwrap_or("at an unknown time")
+}
+
+/// A live claim whose task's scope overlaps the claimed task's.
+#[derive(Debug)]
+struct Overlap {
+    holder: Claim,
+    /// This task's pattern and the holder's that can name a common path.
+    mine: String,
+    theirs: String,
+}
+
+impl Overlap {
+    fn into_error(self, id: &str) -> Error {
+        Error::conflict(format!(
+            "{id} may write files that {} holds through {}: `{}` overlaps `{}`",
+            self.holder.owner, self.holder.task_id, self.mine, self.theirs
+        ))
+        .with_hint(
+            "pick a task whose files are free (`baton next`), wait for the holder to finish, \
+             or --force to claim it anyway",
+        )
+        .with_details(serde_json::json!({
+            "holder": self.holder.owner,
+            "task": self.holder.task_id,
+            "patterns": [self.mine, self.theirs],
+        }))
+    }
+}
+
+/// The first live claim (of another task) whose scope overlaps `mine`, by the same sound
+/// glob overlap `analyze` uses. A claimed task with no scope reserves no files.
+fn overlap(plan: &Plan, mine: &[Pattern], others: &[Claim]) -> Option<Overlap> {
+    for claim in others {
+        let Some(task) = plan.task(&claim.task_id) else {
+            continue;
+        };
+        for theirs in scope::task_patterns(task) {
+            if let Some(p) = mine.iter().find(|p| scope::overlaps(p, &theirs)) {
+                return Some(Overlap {
+                    holder: claim.clone(),
+                    mine: p.text.clone(),
+                    theirs: theirs.text,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Renews `by`'s leases, on `id` only or on every task it holds; returns the claims renewed.
+pub fn renew(
+    project: &Project,
+    by: &str,
+    id: Option<&str>,
+    ttl: Duration,
+) -> Result<Vec<Claim>, Error> {
+    if !project.has_state() {
+        return Ok(Vec::new());
+    }
+    Ok(project.state()?.renew(by, id, &Lease::from_now(ttl))?)
+}
+
+/// The error for a task another session holds: it names the holder.
+pub fn held_by(id: &str, claim: &Claim) -> Error {
+    Error::new(
+        Kind::Conflict,
+        format!(
+            "{id} is already claimed by {} (since {})",
+            claim.owner, claim.claimed_at
+        ),
+    )
+    .with_hint("pick another task with `baton next`")
+}
+
+/// What a release found.
+#[derive(Debug)]
+pub enum Released {
+    /// Nobody held it.
+    NotClaimed,
+    /// Released; this session (or whoever) held it.
+    Was(Claim),
+}
+
+/// Releases `id`; with `by` and without `force`, only if `by` holds it.
+pub fn release_task(
+    file: &Project,
+    id: &str,
+    by: Option<&str>,
+    force: bool,
+) -> Result<Released, Error> {
+    let (_, plan) = file.load()?;
+    find_task(&plan, file, id)?;
+    let state = file.state()?;
+    let Some(current) = state.claim_of(id)? else {
+        return Ok(Released::NotClaimed);
+    };
+    let live = current.is_live(&crate::state::now_rfc3339());
+    if live && !force && by != Some(current.owner.as_str()) {
+        let who = by.map_or_else(|| "no session".to_string(), |b| format!("not {b}"));
+        return Err(Error::new(
+            Kind::Conflict,
+            format!("{id} is claimed by {} ({who})", current.owner),
+        )
+        .with_hint("release only tasks you hold (--by NAME); --force releases it anyway")
+        .with_details(serde_json::json!({ "holder": current.owner })));
+    }
+    state.release(id)?;
+    state.record(Some(id), "release", by, None)?;
+    Ok(Released::Was(current))
+}
+
+/// Refuses to `verb` (finish, release) task `id` when another session holds a live claim on
+/// it, naming the holder, unless `force`. No claim, or one of `by`'s own, passes.
+pub fn check_holder(
+    project: &Project,
+    id: &str,
+    by: Option<&str>,
+    force: bool,
+    verb: &str,
+) -> Result<(), Error> {
+    if force {
+        return Ok(());
+    }
+    refuse_holder(id, project.claims()?.remove(id), by, verb)
+}
+
+/// The check of [`check_holder`] on a claim already read (`None`: unclaimed).
+pub fn refuse_holder(
+    id: &str,
+    holder: Option<Claim>,
+    by: Option<&str>,
+    verb: &str,
+) -> Result<(), Error> {
+    let Some(holder) = holder else {
+        return Ok(());
+    };
+    if by == Some(holder.owner.as_str()) || !holder.is_live(&crate::state::now_rfc3339()) {
+        return Ok(());
+    }
+    let who = by.map_or_else(
+        || "this session (no session name given)".to_string(),
+        str::to_string,
+    );
+    Err(Error::conflict(format!(
+        "{id} is claimed by {} (since {}), not {who}",
+        holder.owner, holder.claimed_at
+    ))
+    .with_hint(format!(
+        "{verb} only tasks you hold: pass --by with the holder's name, or --force to {verb} it anyway"
+    ))
+    .with_details(serde_json::json!({ "holder": holder.owner, "since": holder.claimed_at })))
+}

@@ -1,0 +1,157 @@
+//! The one error every use case returns: a kind, a message, an optional hint and the
+//! underlying cause. Front ends decide how to show it: the CLI maps the kind to a documented
+//! exit code (`cli::error`), the MCP server to a tool error with structured content. Library
+//! errors (the plan store, the state database, i/o) are mapped to kinds here and nowhere else.
+
+use std::fmt;
+
+use crate::plan::store::StoreError;
+use crate::state::StateError;
+
+/// What went wrong, in the terms a caller acts on. Each front end maps kinds in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The request itself was malformed (a missing name, an empty decision).
+    Usage,
+    /// The input was wrong: no plan, an unreadable file, an unknown or ambiguous task id.
+    Input,
+    /// Another session got there first, or the task is not ready for this.
+    Conflict,
+    /// The plan or the state stayed locked, or kept changing underneath; try again.
+    Busy,
+    /// A bug or an environment failure baton cannot explain.
+    Internal,
+}
+
+impl Kind {
+    /// The kind's stable name, as tool results and JSON documents carry it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Usage => "invalid-argument",
+            Kind::Input => "bad-input",
+            Kind::Conflict => "conflict",
+            Kind::Busy => "busy",
+            Kind::Internal => "internal",
+        }
+    }
+}
+
+/// A use case's failure.
+#[derive(Debug)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Machine-readable facts for front ends that can carry them (who holds a task, the
+    /// failing evidence); the message already says the same in words.
+    pub details: Option<serde_json::Value>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            details: None,
+            source: None,
+        }
+    }
+
+    pub fn input(message: impl Into<String>) -> Error {
+        Error::new(Kind::Input, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(Kind::Usage, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Error {
+        Error::new(Kind::Conflict, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::new(Kind::Internal, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Error {
+        self.details = Some(details);
+        self
+    }
+
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Output was cut off by a closed pipe (`baton list | head`): not a failure of baton's.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.source
+            .as_deref()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        Error::internal(format!("i/o error: {err}")).with_source(err)
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(err: StoreError) -> Error {
+        let message = err.to_string();
+        let kind_and_hint = match &err {
+            StoreError::Read { .. } => (Kind::Input, None),
+            StoreError::Busy { .. } | StoreError::ConcurrentEdit { .. } => {
+                (Kind::Busy, Some("try again; nothing was written"))
+            }
+            StoreError::Write { .. } | StoreError::Lock { .. } => (
+                Kind::Input,
+                Some("check that the plan's folder is writable; the plan was left as it was"),
+            ),
+            StoreError::Edit { .. } => (Kind::Internal, None),
+        };
+        let (kind, hint) = kind_and_hint;
+        let out = Error::new(kind, message).with_source(err);
+        match hint {
+            Some(hint) => out.with_hint(hint),
+            None => out,
+        }
+    }
+}
+
+impl From<StateError> for Error {
+    fn from(err: StateError) -> Error {
+        Error::new(Kind::Busy, format!("claims database: {err}"))
+            .with_hint("another baton may hold the database; try again")
+            .with_source(err)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Error {
+        Error::internal(format!("JSON output failed: {err}")).with_source(err)
+    }
+}

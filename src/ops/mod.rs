@@ -1,0 +1,25 @@
+//! The use cases every front end calls: the command line, the MCP server and, next, the
+//! orchestrator and the dashboard. Each takes plain values and returns a result value (or a
+//! typed [`Error`]); none prints, none knows which front end called it. Front ends turn the
+//! results into views, and never import each other.
+//!
+//! - [`project`]: the plan, repository and state of a command, found once.
+//! - [`claim`]: claim, release.
+//! - [`tick`]: tick and untick boxes; complete a task (owner check, verify, tick).
+//! - [`decide`]: log a decision.
+//! - [`session`]: a session's own tasks; a session's prompt.
+//! - [`overview`]: the plan at a glance, filters.
+//! - [`views`]: the JSON shapes front ends share.
+
+pub mod claim;
+pub mod complete;
+pub mod decide;
+pub mod error;
+pub mod overview;
+pub mod project;
+pub mod session;
+pub mod tick;
+pub mod views;
+
+pub use error::{Error, Kind};
+pub use project::{Project, find_task};
