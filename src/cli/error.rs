@@ -6,6 +6,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use crate::plan::store::StoreError;
+use crate::process::Cancel;
 use crate::state::StateError;
 
 /// Exit codes, as documented in docs/exit-codes.md.
@@ -28,6 +29,10 @@ pub mod code {
     pub const TAMPERED: u8 = 7;
     /// A bug or an environment failure baton cannot explain.
     pub const INTERNAL: u8 = 70;
+    /// Stopped by SIGINT (Ctrl-C) after killing every child it started: 128 + 2.
+    pub const INTERRUPTED: u8 = 130;
+    /// Stopped by SIGTERM after killing every child it started: 128 + 15.
+    pub const TERMINATED: u8 = 143;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +42,10 @@ pub enum Kind {
     Conflict,
     Busy,
     Internal,
+    /// SIGINT (or another signal but SIGTERM) stopped the command.
+    Interrupted,
+    /// SIGTERM stopped the command.
+    Terminated,
 }
 
 impl Kind {
@@ -47,6 +56,8 @@ impl Kind {
             Kind::Conflict => code::CONFLICT,
             Kind::Busy => code::BUSY,
             Kind::Internal => code::INTERNAL,
+            Kind::Interrupted => code::INTERRUPTED,
+            Kind::Terminated => code::TERMINATED,
         }
     }
 }
@@ -132,5 +143,18 @@ impl From<StateError> for CliError {
 impl From<serde_json::Error> for CliError {
     fn from(err: serde_json::Error) -> CliError {
         CliError::new(Kind::Internal, format!("JSON output failed: {err}"))
+    }
+}
+
+impl From<Cancel> for CliError {
+    fn from(why: Cancel) -> CliError {
+        let kind = match why {
+            Cancel::Signal(15) => Kind::Terminated,
+            Cancel::Signal(_) | Cancel::Requested => Kind::Interrupted,
+        };
+        CliError::new(
+            kind,
+            format!("{why}: every command baton started was stopped, with everything it started"),
+        )
     }
 }

@@ -87,6 +87,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Conflict => "conflict",
         Kind::Busy => "busy",
         Kind::Internal => "internal",
+        Kind::Interrupted | Kind::Terminated => "interrupted",
     }
 }
 
