@@ -8,6 +8,10 @@
 //! state consistent and exits with 130 or 143. A second signal does not wait for that: every
 //! group gets SIGKILL and baton dies by the signal.
 //!
+//! A server whose requests do not check for cancellation (`baton mcp`) calls
+//! [`kill_children_on_signals`] instead: the first signal stops every group the same way and
+//! then ends baton by the signal, as if it had not been caught.
+//!
 //! Commands that start nothing keep the default behaviour; they install nothing.
 
 use std::io;
@@ -26,6 +30,25 @@ static INSTALLED: Mutex<bool> = Mutex::new(false);
 /// documentation). The signals are read on a thread of their own; installing twice in one
 /// process does nothing the second time.
 pub fn cancel_on_signals(supervisor: &Supervisor) -> io::Result<()> {
+    install(supervisor, Then::Return)
+}
+
+/// Makes SIGINT and SIGTERM stop every group of `supervisor` (SIGTERM, grace, SIGKILL) and
+/// then end the process by the signal. For servers; see the module documentation.
+pub fn kill_children_on_signals(supervisor: &Supervisor) -> io::Result<()> {
+    install(supervisor, Then::Die)
+}
+
+/// What the first signal does once the supervisor is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Then {
+    /// Leave it to the main thread, which checks the cancellation.
+    Return,
+    /// End the process by the signal.
+    Die,
+}
+
+fn install(supervisor: &Supervisor, then: Then) -> io::Result<()> {
     let mut installed = super::lock(&INSTALLED);
     if *installed {
         return Ok(());
@@ -42,9 +65,15 @@ pub fn cancel_on_signals(supervisor: &Supervisor) -> io::Result<()> {
                     // On a thread of its own, so that a second signal is read during the
                     // grace.
                     let supervisor = supervisor.clone();
-                    let cancelled = thread::Builder::new()
-                        .name("baton-cancel".into())
-                        .spawn(move || supervisor.cancel(Cancel::Signal(signal)));
+                    let cancelled =
+                        thread::Builder::new()
+                            .name("baton-cancel".into())
+                            .spawn(move || {
+                                supervisor.cancel(Cancel::Signal(signal));
+                                if then == Then::Die {
+                                    let _ = emulate_default_handler(signal);
+                                }
+                            });
                     if cancelled.is_ok() {
                         continue;
                     }

@@ -14,4 +14,5 @@ mod init_agents;
 mod lock;
 mod mcp;
 mod prompts;
+mod signals;
 mod verify;
