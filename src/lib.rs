@@ -10,6 +10,8 @@
 //! - [`prompts`]: one short Markdown brief per session for a phase, rendered from a template.
 //! - [`verify`]: every ticked box checked against evidence — verify commands in process
 //!   groups with timeouts, declared paths, acceptance items, locked criteria.
+//! - [`process`]: the supervisor of every child baton starts — process groups, timeouts,
+//!   bounded output, and no child left behind on SIGINT or SIGTERM.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
 //! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook, the MCP
@@ -28,6 +30,7 @@ pub mod lint;
 pub mod mcp;
 pub mod ops;
 pub mod plan;
+pub mod process;
 pub mod prompts;
 pub mod repo;
 pub mod state;

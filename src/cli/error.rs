@@ -26,6 +26,10 @@ pub mod code {
     pub const TAMPERED: u8 = 7;
     /// A bug or an environment failure baton cannot explain.
     pub const INTERNAL: u8 = 70;
+    /// Stopped by SIGINT (Ctrl-C) after killing every child it started: 128 + 2.
+    pub const INTERRUPTED: u8 = 130;
+    /// Stopped by SIGTERM after killing every child it started: 128 + 15.
+    pub const TERMINATED: u8 = 143;
 }
 
 /// The exit code for a kind of error.
@@ -36,6 +40,8 @@ pub fn kind_code(kind: Kind) -> u8 {
         Kind::Conflict => code::CONFLICT,
         Kind::Busy => code::BUSY,
         Kind::Internal => code::INTERNAL,
+        Kind::Interrupted => code::INTERRUPTED,
+        Kind::Terminated => code::TERMINATED,
     }
 }
 

@@ -23,6 +23,10 @@ pub fn run(_p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliEr
     if g.plan.is_some() {
         Project::locate(g.plan.as_deref())?;
     }
+    // The verify tool starts commands: SIGINT or SIGTERM must not orphan them.
+    let supervisor = crate::process::Supervisor::global();
+    crate::process::signals::kill_children_on_signals(supervisor)
+        .map_err(|e| CliError::new(Kind::Internal, format!("cannot watch for signals: {e}")))?;
     let server = BatonServer::new(g.plan.clone(), args.session.clone());
     crate::mcp::serve_stdio(server).map_err(|e| match e {
         ServeError::Handshake(_) => CliError::new(Kind::Input, e.to_string())

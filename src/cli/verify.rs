@@ -15,6 +15,7 @@ use crate::ops::project::{Project, find_task};
 use crate::ops::views::Envelope;
 use crate::ops::views::outcome_word;
 use crate::plan::{Plan, Status, edit, store};
+use crate::process::{Supervisor, signals};
 use crate::verify::{self, Finding, Layer, TaskReport, Verdict, Weight, exec, lock};
 
 #[derive(Debug, clap::Args)]
@@ -62,6 +63,11 @@ pub(super) const TAIL_BYTES: usize = 4096;
 const TAIL_LINES: usize = 12;
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    // From here on Ctrl-C and SIGTERM stop the verify commands instead of orphaning them;
+    // `interrupted` turns that into exit 130 or 143 before anything is written.
+    let supervisor = Supervisor::global();
+    signals::cancel_on_signals(supervisor)
+        .map_err(|e| CliError::new(Kind::Internal, format!("cannot watch for Ctrl-C: {e}")))?;
     let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
     let options = file.verify_options(
@@ -101,6 +107,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     if let Some(id) = &args.explain {
         let t = find_task(&plan, &file, id)?.index;
         let reports = verifier.run(&[t], &mut on_command);
+        interrupted(supervisor)?;
         explain(p, &file, &plan, &reports[0])?;
         return Ok(ExitCode::from(exit_code(&reports, args.trust_unverifiable)));
     }
@@ -139,6 +146,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         let mut scope = "all phases verified".to_string();
         for phase in &plan.phases {
             let reports = verifier.run(&phase.tasks, &mut on_command);
+            interrupted(supervisor)?;
             let finished = reports
                 .iter()
                 .all(|r| r.verdict.is_finished(args.trust_unverifiable));
@@ -151,6 +159,8 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         (scope, all)
     };
     let mut reports = reports;
+    // Commands cut short prove nothing: no verdict is printed and no box is touched.
+    interrupted(supervisor)?;
 
     let mut fixed: Vec<(String, Status)> = Vec::new();
     if args.fix {
@@ -171,7 +181,26 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             CliError::new(Kind::Input, format!("cannot write {}: {e}", path.display()))
         })?;
     }
+    // A signal that came once every command had finished stopped nothing, but it still
+    // asked baton to stop: say so in the exit code.
+    if let Some(why) = supervisor.cancellation() {
+        return Err(
+            CliError::from(why).with_hint("the signal came after the report above was complete")
+        );
+    }
     Ok(ExitCode::from(exit_code(&reports, args.trust_unverifiable)))
+}
+
+/// Exit 130 or 143 once a signal cancelled the supervisor (docs/exit-codes.md), before
+/// anything is reported or written.
+fn interrupted(supervisor: &Supervisor) -> Result<(), CliError> {
+    match supervisor.cancellation() {
+        Some(why) => {
+            Err(CliError::from(why)
+                .with_hint("no verdict was reached and the plan was left as it was"))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Tampered wins over false-done, which wins over anything else unfinished.
@@ -753,6 +782,7 @@ impl From<&exec::CommandResult> for CommandView {
             exec::Outcome::Failed { code } => ("failed", Some(*code), None),
             exec::Outcome::Signaled { signal } => ("signaled", None, Some(*signal)),
             exec::Outcome::TimedOut => ("timed-out", None, None),
+            exec::Outcome::Cancelled => ("cancelled", None, None),
             exec::Outcome::SpawnFailed(_) => ("spawn-failed", None, None),
         };
         CommandView {

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::plan::store::StoreError;
+use crate::process::Cancel;
 use crate::state::StateError;
 
 /// What went wrong, in the terms a caller acts on. Each front end maps kinds in one place.
@@ -21,6 +22,11 @@ pub enum Kind {
     Busy,
     /// A bug or an environment failure baton cannot explain.
     Internal,
+    /// SIGINT (or another signal but SIGTERM) stopped the work, after every child it started
+    /// was killed.
+    Interrupted,
+    /// SIGTERM stopped the work, after every child it started was killed.
+    Terminated,
 }
 
 impl Kind {
@@ -32,6 +38,7 @@ impl Kind {
             Kind::Conflict => "conflict",
             Kind::Busy => "busy",
             Kind::Internal => "internal",
+            Kind::Interrupted | Kind::Terminated => "interrupted",
         }
     }
 }
@@ -153,5 +160,18 @@ impl From<StateError> for Error {
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Error {
         Error::internal(format!("JSON output failed: {err}")).with_source(err)
+    }
+}
+
+impl From<Cancel> for Error {
+    fn from(why: Cancel) -> Error {
+        let kind = match why {
+            Cancel::Signal(15) => Kind::Terminated,
+            Cancel::Signal(_) | Cancel::Requested => Kind::Interrupted,
+        };
+        Error::new(
+            kind,
+            format!("{why}: every command baton started was stopped, with everything it started"),
+        )
     }
 }

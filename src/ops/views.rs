@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::graph::Readiness;
 use crate::plan::{Diagnostic, Plan, ScopeSource, Task};
 use crate::state::Claim;
+use crate::verify::exec::Outcome;
 
 /// Bumped when a field is removed or changes meaning; adding fields keeps the version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -191,19 +192,16 @@ impl From<&Diagnostic> for DiagnosticView {
 }
 
 /// How a command ended, for people: `passed`, `exited 101`, `killed by SIGSEGV`, ….
-pub fn outcome_word(outcome: &crate::verify::exec::Outcome) -> String {
+pub fn outcome_word(outcome: &Outcome) -> String {
     match outcome {
-        crate::verify::exec::Outcome::Passed => "passed".to_string(),
-        crate::verify::exec::Outcome::Failed { code } => format!("exited {code}"),
-        crate::verify::exec::Outcome::Signaled { signal } => {
-            match crate::verify::exec::signal_name(*signal) {
-                Some(name) => format!("killed by {name}"),
-                None => format!("killed by signal {signal}"),
-            }
-        }
-        crate::verify::exec::Outcome::TimedOut => {
-            "timed out (killed with everything it started)".to_string()
-        }
-        crate::verify::exec::Outcome::SpawnFailed(why) => format!("could not start: {why}"),
+        Outcome::Passed => "passed".to_string(),
+        Outcome::Failed { code } => format!("exited {code}"),
+        Outcome::Signaled { signal } => match crate::verify::exec::signal_name(*signal) {
+            Some(name) => format!("killed by {name}"),
+            None => format!("killed by signal {signal}"),
+        },
+        Outcome::TimedOut => "timed out (killed with everything it started)".to_string(),
+        Outcome::Cancelled => "interrupted (killed with everything it started)".to_string(),
+        Outcome::SpawnFailed(why) => format!("could not start: {why}"),
     }
 }

@@ -15,4 +15,5 @@ mod init_agents;
 mod lock;
 mod mcp;
 mod prompts;
+mod signals;
 mod verify;
