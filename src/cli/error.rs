@@ -118,6 +118,18 @@ impl From<StoreError> for CliError {
                 )
             }
             StoreError::Edit { .. } => CliError::new(Kind::Internal, message),
+            StoreError::ReadOnly { path, .. } => CliError::input(message).with_hint(format!(
+                "make it writable (`chmod u+w {}`) if baton should edit it; it was left as it was",
+                path.display()
+            )),
+            StoreError::NotAPlan { .. } => CliError::input(message).with_hint(
+                "point baton at the plan with --plan FILE (a Markdown file with `- [ ]` tasks), \
+                 or run `baton init` to start one",
+            ),
+            StoreError::LinkOutside { target, .. } => CliError::input(message).with_hint(format!(
+                "edit the plan where it lives (--plan {}), or keep it inside the repository",
+                target.display()
+            )),
         }
     }
 }
