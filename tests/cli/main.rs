@@ -15,3 +15,4 @@ mod lock;
 mod mcp;
 mod prompts;
 mod verify;
+mod writes;

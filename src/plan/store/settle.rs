@@ -3,7 +3,7 @@
 //! short, and `done T12` would say "no task T12". So a read counts only if the file held
 //! still across it (same length, time and identity before and after, and as long as what was
 //! read), and a refusal made on a read counts only once the file has been quiet for
-//! [`QUIET`] and still holds those bytes. Otherwise baton waits and decides again; after
+//! [`QUIET`] ([`EMPTY_QUIET`] if it is empty) and still holds those bytes. Otherwise baton waits and decides again; after
 //! [`SETTLE_WAIT`] of a file that will not hold still, the plan is reported busy.
 
 use std::fs;
@@ -19,6 +19,14 @@ pub(super) const SETTLE_WAIT: Duration = Duration::from_secs(2);
 /// A file changed less recently than this is taken as saved; a refusal made on a file
 /// changed more recently is checked again once this has passed.
 pub(super) const QUIET: Duration = Duration::from_millis(50);
+
+/// How often a file waited on is looked at again.
+const POLL: Duration = Duration::from_millis(5);
+
+/// How long an empty plan must have been empty before a refusal made on it stands: longer
+/// than an update waits, so a plan emptied just before baton looked and still empty when it
+/// stops waiting is reported busy, not empty.
+pub(super) const EMPTY_QUIET: Duration = Duration::from_secs(3);
 
 /// What identifies one state of the file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,11 +128,19 @@ impl Settle {
             let age = stamp
                 .modified
                 .and_then(|m| SystemTime::now().duration_since(m).ok());
-            if let Some(age) = age.filter(|age| *age < QUIET) {
+            // An empty plan is what an editor leaves between truncating and writing; one
+            // that stalls there must not pass for an empty plan, so it has to be older.
+            let quiet = if read.bytes.is_empty() {
+                EMPTY_QUIET
+            } else {
+                QUIET
+            };
+            if let Some(age) = age.filter(|age| *age < quiet) {
                 if self.past_deadline() {
                     return Err(self.busy());
                 }
-                std::thread::sleep(QUIET - age + Duration::from_millis(1));
+                // Looked at again every few milliseconds: a save that ends is seen at once.
+                std::thread::sleep((quiet - age).min(POLL) + Duration::from_micros(100));
                 continue;
             }
             return match super::read_plan(&self.real) {

@@ -118,3 +118,176 @@ fn a_large_plan_read_in_halves_is_every_byte_of_it() {
     fs::write(&path, b"").expect("written");
     assert!(read_plan(&path).expect("read").is_empty());
 }
+
+/// A refusal of `decide`, or the store's own.
+#[derive(Debug)]
+enum Refused {
+    NoTask(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refused {
+    fn from(err: StoreError) -> Refused {
+        Refused::Store(err)
+    }
+}
+
+/// `update` ticking `id`, counting the decisions it asks for.
+fn tick(path: &Path, id: &str, calls: &mut usize) -> Result<Updated<()>, Refused> {
+    update(path, |snap| {
+        *calls += 1;
+        let plan = snap.plan();
+        let task = plan
+            .task(id)
+            .ok_or_else(|| Refused::NoTask(id.to_string()))?;
+        Ok((
+            set_status(plan, task, Status::Done).into_iter().collect(),
+            (),
+        ))
+    })
+}
+
+/// An editor saving in place: the plan is read empty, or cut short before the task, and
+/// baton waits for the rest instead of saying "no task".
+#[test]
+fn a_plan_read_mid_save_is_read_again_not_refused() {
+    let full = "# P\n- [ ] T1 a\n- [ ] T2 b\n";
+    for cut in ["", "# P\n- [ ] T1 a\n"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("plan.md");
+        fs::write(&path, cut).expect("truncated");
+        let editor = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                fs::write(&path, full).expect("saved");
+            })
+        };
+        let mut calls = 0;
+        let result = tick(&path, "T2", &mut calls);
+        editor.join().expect("editor");
+        let updated = result.unwrap_or_else(|e| panic!("{cut:?}: {e:?}"));
+        assert!(updated.wrote);
+        drop(updated);
+        assert_eq!(
+            fs::read_to_string(&path).expect("read"),
+            "# P\n- [ ] T1 a\n- [x] T2 b\n"
+        );
+        // Asked again only once the file had changed: once for the cut plan (never for the
+        // empty one, which is not a plan), once for the whole one.
+        assert_eq!(calls, if cut.is_empty() { 1 } else { 2 }, "{cut:?}");
+    }
+}
+
+/// A refusal made on a plan that holds still is the answer, after one decision, and without
+/// waiting when the plan was saved a while ago.
+#[test]
+fn a_refusal_on_a_quiet_plan_stands() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.md");
+    fs::write(&path, "# P\n- [ ] T1 a\n").expect("written");
+    // Just written: confirmed once the file has been quiet for a moment.
+    let mut calls = 0;
+    let started = Instant::now();
+    assert!(matches!(tick(&path, "T9", &mut calls), Err(Refused::NoTask(id)) if id == "T9"));
+    assert_eq!(calls, 1);
+    assert!(started.elapsed() < settle::SETTLE_WAIT);
+    // Saved long ago: no wait at all.
+    let file = File::options().write(true).open(&path).expect("open");
+    file.set_modified(std::time::SystemTime::now() - Duration::from_secs(60))
+        .expect("mtime");
+    let mut calls = 0;
+    let started = Instant::now();
+    assert!(matches!(
+        tick(&path, "T9", &mut calls),
+        Err(Refused::NoTask(_))
+    ));
+    assert_eq!(calls, 1);
+    assert!(started.elapsed() < settle::QUIET, "{:?}", started.elapsed());
+}
+
+/// A plan rewritten without pause, without the lock, is reported busy, never refused on a
+/// half-written read.
+#[test]
+fn a_plan_that_never_holds_still_is_busy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.md");
+    fs::write(&path, "# P\n").expect("written");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let (path, stop) = (path.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // In place: truncated, then written, as many editors save.
+                fs::write(&path, format!("# P {n}\n- [ ] T1 a\n")).expect("saved");
+                n += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })
+    };
+    let mut calls = 0;
+    let started = Instant::now();
+    let result = tick(&path, "T9", &mut calls);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    editor.join().expect("editor");
+    assert!(
+        matches!(
+            result,
+            Err(Refused::Store(StoreError::ConcurrentEdit { .. }))
+        ),
+        "{result:?}"
+    );
+    assert!(started.elapsed() >= settle::SETTLE_WAIT);
+    assert!(started.elapsed() < settle::SETTLE_WAIT * 2);
+}
+
+/// Writing sweeps the copies interrupted writers left, and leaves none of its own.
+#[test]
+fn a_write_sweeps_leftover_copies_and_leaves_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.md");
+    fs::write(&path, "# P\n- [ ] T1 a\n").expect("written");
+    fs::write(dir.path().join(".baton-plan.md.99999.tmp"), "half").expect("leftover");
+    update(&path, |snap| {
+        let edit = edit::append_decision(snap.plan(), snap.bytes, "why").expect("appendable");
+        Ok::<_, StoreError>((vec![edit], ()))
+    })
+    .expect("updated");
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".baton")
+        .collect();
+    assert_eq!(names, ["plan.md"]);
+    assert!(fs::read_to_string(&path).expect("read").contains("- why\n"));
+}
+
+/// An empty plan is what an editor leaves between truncating and writing: emptied just now
+/// and staying so, it is reported busy; empty for a while, it is not a plan.
+#[test]
+fn an_empty_plan_is_busy_while_fresh_and_not_a_plan_once_old() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.md");
+    fs::write(&path, "").expect("emptied");
+    let mut calls = 0;
+    let started = Instant::now();
+    let result = tick(&path, "T1", &mut calls);
+    assert!(
+        matches!(
+            result,
+            Err(Refused::Store(StoreError::ConcurrentEdit { .. }))
+        ),
+        "{result:?}"
+    );
+    assert!(started.elapsed() >= settle::SETTLE_WAIT);
+    let file = File::options().write(true).open(&path).expect("open");
+    file.set_modified(std::time::SystemTime::now() - settle::EMPTY_QUIET * 2)
+        .expect("mtime");
+    let result = tick(&path, "T1", &mut calls);
+    assert!(
+        matches!(&result, Err(Refused::Store(StoreError::NotAPlan { why, .. })) if why == "it is empty"),
+        "{result:?}"
+    );
+    assert_eq!(calls, 0, "decide never sees an empty plan");
+}
