@@ -139,6 +139,27 @@ impl From<StoreError> for Error {
                 Some("check that the plan's folder is writable; the plan was left as it was"),
             ),
             StoreError::Edit { .. } => (Kind::Internal, None),
+            StoreError::ReadOnly { path, .. } => {
+                let hint = format!(
+                    "make it writable (`chmod u+w {}`) if baton should edit it; it was left as it was",
+                    path.display()
+                );
+                return Error::input(message).with_hint(hint).with_source(err);
+            }
+            StoreError::NotAPlan { .. } => (
+                Kind::Input,
+                Some(
+                    "point baton at the plan with --plan FILE (a Markdown file with `- [ ]` \
+                     tasks), or run `baton init` to start one",
+                ),
+            ),
+            StoreError::LinkOutside { target, .. } => {
+                let hint = format!(
+                    "edit the plan where it lives (--plan {}), or keep it inside the repository",
+                    target.display()
+                );
+                return Error::input(message).with_hint(hint).with_source(err);
+            }
         };
         let (kind, hint) = kind_and_hint;
         let out = Error::new(kind, message).with_source(err);

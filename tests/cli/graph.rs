@@ -378,7 +378,7 @@ fn write_without_markers_fails_and_leaves_the_plan_alone() {
             "plan.md:2: the end marker comes before",
         ),
         (
-            format!("{START}\n{START}\n{END}\n"),
+            format!("{START}\n{START}\n{END}\n- [ ] T1 a\n"),
             "appears more than once (lines 1, 2)",
         ),
     ] {

@@ -17,3 +17,4 @@ mod mcp;
 mod prompts;
 mod signals;
 mod verify;
+mod writes;

@@ -2,15 +2,26 @@
 //! exclusive lock, re-reads the file under it, applies byte-range edits, writes a temporary
 //! file beside the plan and renames it over the plan, so readers see the old file or the new
 //! one and never half of either, and no concurrent check-off is lost.
+//!
+//! Before writing, [`guard`] refuses what must not be written (not a plan, read-only, a link
+//! out of the repository); [`temp`] names the temporary copy so a killed writer's leftover is
+//! swept by the next one; [`settle`] waits out an editor saving the plan meanwhile, so a
+//! half-saved plan is never taken for the plan. docs/writes.md tells the whole story.
+
+mod guard;
+mod settle;
+mod temp;
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::edit::{self, Edit, EditError};
 use super::model::Plan;
 use super::parse;
+use settle::{Confirmed, Read};
+use temp::TempCopy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -26,6 +37,15 @@ pub enum StoreError {
     ConcurrentEdit { path: PathBuf },
     #[error("internal edit error on {path}: {source}")]
     Edit { path: PathBuf, source: EditError },
+    #[error("{path} is read-only ({why}); baton does not replace a file the user made read-only")]
+    ReadOnly { path: PathBuf, why: String },
+    #[error("{path} is not a plan: {why}; nothing was written")]
+    NotAPlan { path: PathBuf, why: String },
+    #[error(
+        "{path} is a link to {target}, outside the repository it is in; baton does not write \
+         through it"
+    )]
+    LinkOutside { path: PathBuf, target: PathBuf },
 }
 
 /// How long a writer waits for another writer before giving up.
@@ -173,8 +193,14 @@ impl<T> Updated<T> {
 }
 
 /// Locks the plan, reads it fresh, lets `decide` compute edits, and writes them atomically.
-/// `decide` may be called more than once if the file changes underneath (an editor writing
-/// without the lock); after three such changes in a row the update gives up, writing nothing.
+///
+/// Before `decide` sees the plan, the file must read steadily (not mid-save by an editor)
+/// and be a plan ([`guard::check_shape`]); before anything is written, it must be writable
+/// ([`guard::open_for_write`]). A refusal of `decide` (an unknown id, say) stands only once
+/// the file has been quiet for a moment and still holds the bytes it was made on: an editor
+/// that had just truncated the plan is waited for, and `decide` asked again. A file that
+/// keeps changing for [`settle::SETTLE_WAIT`], or changes between deciding and writing three
+/// times in a row, gives [`StoreError::ConcurrentEdit`], writing nothing.
 pub fn update<T, E>(
     path: &Path,
     mut decide: impl FnMut(&Snapshot<'_>) -> Result<(Vec<Edit>, T), E>,
@@ -186,20 +212,34 @@ where
         path: path.to_path_buf(),
         source,
     })?;
+    guard::check_link(path, &real)?;
     let lock = lock(&real)?;
-    for _ in 0..3 {
-        let bytes = read_plan(&real).map_err(|source| StoreError::Read {
-            path: real.clone(),
-            source,
-        })?;
-        let (edits, value) = decide(&Snapshot::new(&bytes))?;
+    // No other baton writes this plan now: copies left by killed writers can go.
+    temp::remove_stale(&real);
+    let mut settle = settle::Settle::new(&real);
+    let mut overwritten = 0;
+    loop {
+        let read = settle.read()?;
+        let snap = Snapshot::new(&read.bytes);
+        let decided = match guard::check_shape(path, &snap) {
+            Ok(()) => decide(&snap),
+            Err(err) => Err(err.into()),
+        };
+        let (edits, value) = match decided {
+            Ok(decided) => decided,
+            Err(err) => match settle.confirm(&read)? {
+                Confirmed::Same => return Err(err),
+                Confirmed::Changed => continue,
+            },
+        };
+        let Read { bytes, .. } = read;
         // The plan's bytes after this attempt and whether they were written; `None` when
         // the file changed underneath and the attempt starts over.
         let outcome = match single_byte(&edits) {
             // The common `done`/`undo` of one task: no copy of the plan, one byte written.
             Some((at, byte)) if bytes.get(at) == Some(&byte) => Some((bytes, false)),
             Some((at, byte)) => {
-                if write_byte_in_place(&real, &bytes, at, byte)? {
+                if write_byte_in_place(path, &real, &bytes, at, byte)? {
                     let mut bytes = bytes;
                     bytes[at] = byte;
                     Some((bytes, true))
@@ -214,7 +254,7 @@ where
                 })?;
                 if new == bytes {
                     Some((bytes, false))
-                } else if write_if_unchanged(&real, &bytes, &new)? {
+                } else if write_if_unchanged(path, &real, &bytes, &new)? {
                     Some((new, true))
                 } else {
                     None
@@ -230,8 +270,11 @@ where
                 _lock: lock,
             });
         }
+        overwritten += 1;
+        if overwritten == 3 {
+            return Err(StoreError::ConcurrentEdit { path: real }.into());
+        }
     }
-    Err(StoreError::ConcurrentEdit { path: real }.into())
 }
 
 /// Where the checkbox index of a plan lives: beside the lock, named the same way.
@@ -255,10 +298,11 @@ fn single_byte(edits: &[Edit]) -> Option<(usize, u8)> {
 /// rewriting a large plan. Before writing, the file must still be the one that was read
 /// (same inode, same length, same bytes); after, the path must still name it, or
 /// an editor replaced the plan meanwhile and the caller starts over from the new file.
-/// Returns false in those cases, and when the plan cannot be opened for writing (the rename
-/// path then does the job).
+/// Returns false in those cases. A plan that cannot be opened for writing is refused
+/// ([`guard::open_for_write`]), never replaced by the rename path.
 #[cfg(unix)]
 fn write_byte_in_place(
+    path: &Path,
     real: &Path,
     expected: &[u8],
     at: usize,
@@ -269,9 +313,7 @@ fn write_byte_in_place(
         path: real.to_path_buf(),
         source,
     };
-    let Ok(file) = OpenOptions::new().read(true).write(true).open(real) else {
-        return rewrite_with_byte(real, expected, at, byte);
-    };
+    let file = guard::open_for_write(path, real)?;
     let same_file = |file: &File| -> Result<bool, StoreError> {
         let open = file.metadata().map_err(write_err)?;
         let named = fs::metadata(real).map_err(write_err)?;
@@ -286,8 +328,11 @@ fn write_byte_in_place(
     let mut piece = vec![0u8; PIECE.min(expected.len())];
     for (n, want) in expected.chunks(PIECE).enumerate() {
         let got = &mut piece[..want.len()];
-        file.read_exact_at(got, (n * PIECE) as u64)
-            .map_err(write_err)?;
+        match file.read_exact_at(got, (n * PIECE) as u64) {
+            // Cut short since: an editor is saving it.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+            read => read.map_err(write_err)?,
+        }
         if got != want {
             return Ok(false);
         }
@@ -300,16 +345,7 @@ fn write_byte_in_place(
 /// Elsewhere, the rename path does every write.
 #[cfg(not(unix))]
 fn write_byte_in_place(
-    real: &Path,
-    expected: &[u8],
-    at: usize,
-    byte: u8,
-) -> Result<bool, StoreError> {
-    rewrite_with_byte(real, expected, at, byte)
-}
-
-/// The one-byte edit through the rename path.
-fn rewrite_with_byte(
+    path: &Path,
     real: &Path,
     expected: &[u8],
     at: usize,
@@ -317,7 +353,7 @@ fn rewrite_with_byte(
 ) -> Result<bool, StoreError> {
     let mut new = expected.to_vec();
     new[at] = byte;
-    write_if_unchanged(real, expected, &new)
+    write_if_unchanged(path, real, expected, &new)
 }
 
 #[cfg(unix)]
@@ -328,23 +364,21 @@ fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
 
 /// Writes `new` beside the plan and renames it over the plan, unless the plan no longer holds
 /// `expected` (someone wrote it without the lock): then returns false and writes nothing.
-fn write_if_unchanged(real: &Path, expected: &[u8], new: &[u8]) -> Result<bool, StoreError> {
-    let dir = real.parent().unwrap_or(Path::new("."));
+/// The copy is `.baton-<plan name>.<pid>.tmp` ([`temp`]); it is removed on every way out but
+/// a killed process, whose leftover the next writer sweeps.
+fn write_if_unchanged(
+    path: &Path,
+    real: &Path,
+    expected: &[u8],
+    new: &[u8],
+) -> Result<bool, StoreError> {
     let write_err = |source| StoreError::Write {
         path: real.to_path_buf(),
         source,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".baton-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
-    tmp.write_all(new).map_err(write_err)?;
-    if let Ok(meta) = fs::metadata(real) {
-        // Keep the plan's permissions; a failure here is not worth losing the edit over.
-        let _ = fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.as_file().sync_all().map_err(write_err)?;
+    // Refuses a read-only plan before any copy exists.
+    drop(guard::open_for_write(path, real)?);
+    let copy = TempCopy::write(real, new).map_err(write_err)?;
     let current = read_plan(real).map_err(|source| StoreError::Read {
         path: real.to_path_buf(),
         source,
@@ -352,128 +386,9 @@ fn write_if_unchanged(real: &Path, expected: &[u8], new: &[u8]) -> Result<bool, 
     if current != expected {
         return Ok(false);
     }
-    tmp.persist(real).map_err(|e| write_err(e.error))?;
+    copy.persist(real).map_err(write_err)?;
     Ok(true)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::plan::{Status, edit::set_status};
-
-    #[test]
-    fn update_writes_only_the_checkbox() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("plan.md");
-        fs::write(&path, "# P\n- [ ] T1 a\n- [ ] T2 b\n").unwrap();
-        let result = update(&path, |snap| {
-            let plan = snap.plan();
-            let task = plan.task("T2").unwrap();
-            Ok::<_, StoreError>((
-                set_status(plan, task, Status::Done).into_iter().collect(),
-                (),
-            ))
-        })
-        .unwrap();
-        assert!(result.wrote);
-        // The lock is held until the result is dropped.
-        drop(result);
-        assert_eq!(
-            fs::read_to_string(&path).unwrap(),
-            "# P\n- [ ] T1 a\n- [x] T2 b\n"
-        );
-        let again = update(&path, |snap| {
-            let plan = snap.plan();
-            let task = plan.task("T2").unwrap();
-            Ok::<_, StoreError>((
-                set_status(plan, task, Status::Done).into_iter().collect(),
-                (),
-            ))
-        })
-        .unwrap();
-        assert!(!again.wrote);
-    }
-
-    /// An editor that saves the plan (by rename, or in place) while baton decides: baton
-    /// notices, starts over from the editor's bytes, and keeps both changes.
-    #[test]
-    fn an_editor_saving_meanwhile_loses_nothing() {
-        // (the editor writes in place, same length as before, the ids to tick)
-        for (in_place, same_len, ids) in [
-            (true, false, vec!["T2"]),
-            (false, false, vec!["T1", "T2"]),
-            (true, true, vec!["T1"]),
-            (false, true, vec!["T2"]),
-        ] {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("plan.md");
-            fs::write(&path, "# P\n- [ ] T1 a\n- [ ] T2 b\n").unwrap();
-            let mut calls = 0;
-            update(&path, |snap| {
-                calls += 1;
-                if calls == 1 {
-                    // Same length: the lines move by one byte, so T2's mark moves too.
-                    let edited = if same_len {
-                        "#  P\n- [ ] T1 a\n- [ ] T2 \n"
-                    } else {
-                        "# P edited\n- [ ] T1 a\n- [ ] T2 b\n"
-                    };
-                    if in_place {
-                        fs::write(&path, edited).unwrap();
-                    } else {
-                        let tmp = path.with_extension("tmp");
-                        fs::write(&tmp, edited).unwrap();
-                        fs::rename(&tmp, &path).unwrap();
-                    }
-                }
-                let plan = snap.plan();
-                let edits = ids
-                    .iter()
-                    .filter_map(|id| set_status(plan, plan.task(id).unwrap(), Status::Done))
-                    .collect();
-                Ok::<_, StoreError>((edits, ()))
-            })
-            .unwrap();
-            assert_eq!(calls, 2, "started over once");
-            let text = fs::read_to_string(&path).unwrap();
-            assert!(
-                text.starts_with(if same_len { "#  P\n" } else { "# P edited\n" }),
-                "{text}"
-            );
-            for id in &ids {
-                assert!(text.contains(&format!("- [x] {id} ")), "{text}");
-            }
-        }
-    }
-
-    #[test]
-    fn missing_file_is_an_error_not_a_panic() {
-        let err = update(Path::new("/nonexistent/plan.md"), |_| {
-            Ok::<_, StoreError>((vec![], ()))
-        });
-        assert!(matches!(err, Err(StoreError::Read { .. })));
-    }
-
-    #[test]
-    fn a_large_plan_read_in_halves_is_every_byte_of_it() {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let path = dir.path().join("plan.md");
-        // Past the parallel read's threshold, and not a multiple of anything.
-        let mut bytes = Vec::new();
-        let mut n = 0u32;
-        while bytes.len() < PARALLEL_READ_LEN as usize + 12_345 {
-            bytes.extend_from_slice(format!("- [ ] T{n} task {n} — ünïcode\n").as_bytes());
-            n += 1;
-        }
-        fs::write(&path, &bytes).expect("written");
-        assert_eq!(read_plan(&path).expect("read"), bytes);
-        let (read, plan) = load(&path).expect("loaded");
-        assert_eq!(read, bytes);
-        assert_eq!(plan.tasks.len(), n as usize);
-        // A small one, and an empty one, the plain way.
-        fs::write(&path, b"- [ ] T1 a\n").expect("written");
-        assert_eq!(read_plan(&path).expect("read"), b"- [ ] T1 a\n");
-        fs::write(&path, b"").expect("written");
-        assert!(read_plan(&path).expect("read").is_empty());
-    }
-}
+mod tests;
