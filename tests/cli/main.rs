@@ -13,5 +13,6 @@ mod hook;
 mod init_agents;
 mod lock;
 mod mcp;
+mod merge_driver;
 mod prompts;
 mod verify;

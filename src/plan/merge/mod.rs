@@ -221,15 +221,11 @@ impl<'t> Side<'t> {
         let mut o = range.start;
         for &h in hunks {
             let hunk = &self.hunks[h];
-            for k in o..hunk.base.start {
-                out.push(self.line(k, base[k]));
-            }
+            out.extend((o..hunk.base.start).map(|k| self.line(k, base[k])));
             out.extend_from_slice(&self.lines[hunk.side.clone()]);
             o = hunk.base.end;
         }
-        for k in o..range.end {
-            out.push(self.line(k, base[k]));
-        }
+        out.extend((o..range.end).map(|k| self.line(k, base[k])));
         out
     }
 }
