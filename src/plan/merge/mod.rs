@@ -78,12 +78,16 @@ pub struct Merged {
 
 /// The rules for these three versions: [`Rules::Plan`] when any of them has a checkbox line.
 pub fn rules_for(base: &[u8], ours: &[u8], theirs: &[u8]) -> Rules {
-    let any = |bytes: &[u8]| {
-        lines::split(bytes)
-            .iter()
-            .any(|l| lines::checkbox(l).is_some())
-    };
-    if any(base) || any(ours) || any(theirs) {
+    rules_of(&[
+        &lines::split(base),
+        &lines::split(ours),
+        &lines::split(theirs),
+    ])
+}
+
+fn rules_of(versions: &[&[&[u8]]]) -> Rules {
+    let has_checkbox = |ls: &[&[u8]]| ls.iter().any(|l| lines::checkbox(l).is_some());
+    if versions.iter().any(|ls| has_checkbox(ls)) {
         Rules::Plan
     } else {
         Rules::Text
@@ -92,18 +96,17 @@ pub fn rules_for(base: &[u8], ours: &[u8], theirs: &[u8]) -> Rules {
 
 /// Merges `ours` and `theirs`, two versions of `base`, by the rules [`rules_for`] picks.
 pub fn merge(base: &[u8], ours: &[u8], theirs: &[u8], options: &Options) -> Merged {
-    merge_with(base, ours, theirs, rules_for(base, ours, theirs), options)
+    merge_with(base, ours, theirs, None, options)
 }
 
-/// [`merge`] with the rules chosen.
+/// [`merge`] with the rules chosen (`None`: as [`rules_for`] picks).
 pub fn merge_with(
     base: &[u8],
     ours: &[u8],
     theirs: &[u8],
-    rules: Rules,
+    rules: Option<Rules>,
     options: &Options,
 ) -> Merged {
-    let masked = rules == Rules::Plan;
     let eol = [base, ours, theirs]
         .into_iter()
         .find(|b| b.contains(&b'\n'))
@@ -111,9 +114,12 @@ pub fn merge_with(
     let base_lines = lines::split(base);
     let ours_lines = lines::split(ours);
     let theirs_lines = lines::split(theirs);
+    let rules = rules.unwrap_or_else(|| rules_of(&[&base_lines, &ours_lines, &theirs_lines]));
+    let masked = rules == Rules::Plan;
 
     // Each distinct line (mark masked) becomes a number; the diffs compare numbers.
     let mut ids: FxHashMap<(&[u8], &[u8]), u32> = FxHashMap::default();
+    ids.reserve(base_lines.len() + base_lines.len() / 8 + 16);
     let base_ids = number(&mut ids, &base_lines, masked);
     let ours_ids = number(&mut ids, &ours_lines, masked);
     let theirs_ids = number(&mut ids, &theirs_lines, masked);

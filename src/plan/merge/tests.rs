@@ -191,3 +191,42 @@ fn odd_inputs_never_panic_and_keep_their_bytes() {
     let merged = merge(b"", b"- [ ] T1 a", b"- [ ] T2 b", &Options::default());
     assert_eq!(merged.bytes, b"- [ ] T1 a\n- [ ] T2 b");
 }
+
+#[test]
+fn a_decisions_section_both_sides_created_is_one_section() {
+    let base = "# P\n- [ ] T1 a\n";
+    let ours = format!("{base}\n## Decisions\n\n- 2026-01-22: ours\n");
+    let theirs = format!("{base}\n## Decisions\n\n- 2026-01-21: theirs\n");
+    let out = clean(base, &ours, &theirs);
+    assert_eq!(
+        out,
+        format!("{base}\n## Decisions\n\n- 2026-01-21: theirs\n- 2026-01-22: ours\n")
+    );
+    let plan = crate::plan::parse(out.as_bytes());
+    assert_eq!(plan.decisions.expect("decisions").entries.len(), 2);
+}
+
+#[test]
+fn text_rules_can_be_forced_on_a_plan() {
+    let ours = PLAN.replace("[ ] T1", "[x] T1");
+    let theirs = PLAN.replace("[ ] T2", "[x] T2");
+    let merged = merge_with(
+        PLAN.as_bytes(),
+        ours.as_bytes(),
+        theirs.as_bytes(),
+        Some(Rules::Text),
+        &Options::default(),
+    );
+    // Adjacent lines: both taken under the plain rules too.
+    assert!(merged.conflicts.is_empty());
+    let both = format!("{PLAN}- 2026-01-05: x\n");
+    let other = format!("{PLAN}- 2026-01-06: y\n");
+    let merged = merge_with(
+        PLAN.as_bytes(),
+        both.as_bytes(),
+        other.as_bytes(),
+        Some(Rules::Text),
+        &Options::default(),
+    );
+    assert_eq!(merged.conflicts.len(), 1);
+}
