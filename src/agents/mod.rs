@@ -8,7 +8,10 @@
 //! - [`mcp`]: baton's MCP server in Claude Code's `.mcp.json` and Gemini CLI's
 //!   `.gemini/settings.json`, and the rules every merge follows.
 //! - [`codex`]: baton's MCP server in Codex's `.codex/config.toml`.
+//! - [`git_merge`]: baton's merge driver for the plan in `.gitattributes` and the
+//!   repository's git configuration (the one place here that runs a program: `git config`).
 
 pub mod claude;
 pub mod codex;
+pub mod git_merge;
 pub mod mcp;

@@ -7,6 +7,10 @@
 //! ([`crate::agents::claude`]), so a session cannot stop with its tasks unfinished or falsely
 //! ticked. docs/agents.md describes every file and format.
 //!
+//! Inside a git repository it also registers baton's merge driver for the plan
+//! ([`crate::agents::git_merge`]): a `.gitattributes` line and `merge.baton.*` in the
+//! repository's configuration; `--merge-driver` does only that, for an existing project.
+//!
 //! Every file is read and every merge decided before anything is written, so a malformed
 //! configuration stops `init` with all files as they were. Existing configuration is never
 //! overwritten: a differing `baton` entry or a slash command someone edited is kept and
@@ -22,6 +26,7 @@ use super::error::{CliError, Kind};
 use super::printer::{self, CYAN, Printer, YELLOW};
 use crate::agents::claude::{self, Merged, SettingsError};
 use crate::agents::codex;
+use crate::agents::git_merge::{self, Attributes, Config};
 use crate::agents::mcp::{self, ConfigError, JsonConfig, Launch, Merge, Mismatch};
 
 const PLAN_TEMPLATE: &str = include_str!("templates/plan.md");
@@ -180,6 +185,10 @@ pub struct Args {
     /// The command agents run to start baton's MCP server [default: baton, from PATH].
     #[arg(long, value_name = "PATH")]
     mcp_command: Option<String>,
+    /// Only register baton's git merge driver for the plan (`.gitattributes` and the
+    /// repository's git config), in an existing repository; writes no plan.
+    #[arg(long, conflicts_with_all = ["agents", "mcp_command"])]
+    merge_driver: bool,
 }
 
 /// One line of the report.
@@ -194,14 +203,16 @@ enum Line {
 #[derive(Default)]
 struct Step {
     writes: Vec<(PathBuf, Vec<u8>)>,
+    /// git configuration keys to set, with the directory to set them in, after the writes.
+    config: Vec<(PathBuf, &'static str, String)>,
     lines: Vec<Line>,
 }
 
 impl Step {
     fn say(line: Line) -> Step {
         Step {
-            writes: Vec::new(),
             lines: vec![line],
+            ..Step::default()
         }
     }
 
@@ -209,6 +220,7 @@ impl Step {
         Step {
             writes: vec![(path, bytes.into())],
             lines: vec![line],
+            ..Step::default()
         }
     }
 }
@@ -253,6 +265,18 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         .unwrap_or(&plan)
         .display()
         .to_string();
+    let in_repo = crate::repo::discover(&dir).is_some();
+    if args.merge_driver {
+        if !in_repo {
+            return Err(CliError::input(format!(
+                "{} is not inside a git repository; nothing was written",
+                dir.display()
+            ))
+            .with_hint("run `git init` first, then `baton init --merge-driver`"));
+        }
+        let steps = vec![merge_driver_step(&dir, &plan_name, &shown)?];
+        return finish(p, steps);
+    }
     if plan.exists() && agents.is_empty() {
         return Err(
             CliError::input(format!("{plan_name} already exists; nothing was written")).with_hint(
@@ -321,11 +345,19 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             steps.push(command_files(agent, folder, files, &dir, &shown)?);
         }
     }
+    if in_repo {
+        steps.push(merge_driver_step(&dir, &plan_name, &shown)?);
+    }
 
     if new_plan {
         write_new(&plan, PLAN_TEMPLATE)?;
         p.status(format!("wrote {plan_name}"))?;
     }
+    finish(p, steps)
+}
+
+/// Carries out the decided steps: writes, git configuration, then what to say.
+fn finish(p: &mut Printer, steps: Vec<Step>) -> Result<ExitCode, CliError> {
     for step in steps {
         for (path, bytes) in &step.writes {
             if let Some(parent) = path.parent() {
@@ -334,6 +366,14 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
                 })?;
             }
             write_atomic(path, bytes)?;
+        }
+        for (dir, key, value) in &step.config {
+            git_merge::set_config(dir, key, value).map_err(|e| {
+                CliError::input(format!("{e}")).with_hint(
+                    "register the driver by hand as docs/merge-driver.md describes, or run \
+                     `baton init --merge-driver` again",
+                )
+            })?;
         }
         for line in step.lines {
             match line {
@@ -350,6 +390,83 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Registers baton's merge driver for the plan (decided, not written): the `.gitattributes`
+/// line in `dir` and `merge.baton.*` in the repository's configuration.
+fn merge_driver_step(
+    dir: &Path,
+    plan_name: &str,
+    shown: &dyn Fn(&str) -> String,
+) -> Result<Step, CliError> {
+    // A plan outside the directory is named by its file name: patterns are relative to the
+    // `.gitattributes` that holds them.
+    let relative = Path::new(plan_name);
+    let inside = relative.is_relative()
+        && !relative
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
+    let name = match relative.file_name() {
+        Some(file) if !inside => file.to_string_lossy().into_owned(),
+        _ => plan_name.replace('\\', "/"),
+    };
+    let pattern = git_merge::attribute_pattern(&name);
+    let path = dir.join(".gitattributes");
+    let shown_attrs = shown(".gitattributes");
+    let mut step = Step::default();
+    match git_merge::merge_attributes(read_optional(&path, &shown_attrs)?.as_deref(), &pattern) {
+        Attributes::Unchanged => step.lines.push(Line::Status(format!(
+            "{shown_attrs} already merges {name} with baton"
+        ))),
+        Attributes::Write(bytes) => {
+            step.writes.push((path, bytes));
+            step.lines.push(Line::Status(format!(
+                "added `{pattern} merge=baton` to {shown_attrs}"
+            )));
+        }
+        Attributes::KeptOther(line) => {
+            step.lines.push(Line::Warning(format!(
+                "{shown_attrs} gives {name} its own merge setting, left as it is: `{line}`"
+            )));
+            step.lines.push(Line::Hint(format!(
+                "to merge the plan with baton, change it to `{pattern} merge=baton`"
+            )));
+        }
+    }
+    let exe = std::env::current_exe().map_err(|e| {
+        CliError::new(
+            Kind::Internal,
+            format!("cannot find baton's own executable: {e}"),
+        )
+    })?;
+    let program = git_merge::program(&exe, std::env::var_os("PATH").as_deref());
+    let wanted = git_merge::driver_command(&program);
+    let get =
+        |key: &str| git_merge::get_config(dir, key).map_err(|e| CliError::input(format!("{e}")));
+    let name_now = get(git_merge::NAME_KEY)?;
+    let driver_now = get(git_merge::DRIVER_KEY)?;
+    match git_merge::merge_config(name_now.as_deref(), driver_now.as_deref(), &wanted) {
+        Config::Unchanged => step.lines.push(Line::Status(
+            "git config already has merge driver `baton`".to_string(),
+        )),
+        Config::Set(keys) => {
+            step.lines.push(Line::Status(format!(
+                "registered merge driver `baton` in the repository's git config: {wanted}"
+            )));
+            step.config
+                .extend(keys.into_iter().map(|(k, v)| (dir.to_path_buf(), k, v)));
+        }
+        Config::KeptOther(found) => {
+            step.lines.push(Line::Warning(format!(
+                "git config has its own merge.baton.driver, left as it is: {found}"
+            )));
+            step.lines.push(Line::Hint(format!(
+                "to let baton write its own, run `git config --unset merge.baton.driver` and \
+                 `baton init --merge-driver` again (baton would write: {wanted})"
+            )));
+        }
+    }
+    Ok(step)
 }
 
 /// Each instruction file with its block. Agents that share a file (Codex and generic agents

@@ -14,6 +14,7 @@ mod lint;
 pub(crate) mod list;
 mod lock;
 mod mcp;
+mod merge_driver;
 mod next;
 pub mod printer;
 pub(crate) mod prompts;
@@ -101,6 +102,8 @@ pub enum Command {
     Hook(hook::Args),
     /// Serve the plan to coding agents as MCP tools and resources, over stdio.
     Mcp(mcp::Args),
+    /// git's merge driver for the plan: keeps both sides' ticks, decisions and tasks.
+    MergeDriver(merge_driver::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -161,5 +164,6 @@ pub fn run(
         Command::Verify(args) => verify::run(p, g, args),
         Command::Hook(args) => hook::run(p, g, args),
         Command::Mcp(args) => mcp::run(p, g, args),
+        Command::MergeDriver(args) => merge_driver::run(p, g, args),
     }
 }

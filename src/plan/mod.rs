@@ -4,6 +4,7 @@
 pub mod edit;
 pub mod index;
 pub mod keys;
+pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod store;

@@ -14,6 +14,7 @@ mod hook;
 mod init_agents;
 mod lock;
 mod mcp;
+mod merge_driver;
 mod prompts;
 mod signals;
 mod verify;
