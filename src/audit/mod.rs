@@ -118,6 +118,8 @@ pub struct Holder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub code: Code,
+    /// The code's name: `out-of-scope`, `claimed-elsewhere`, `deletion`, `hot-spot`.
+    pub kind: &'static str,
     /// Root-relative, `/`-separated.
     pub path: String,
     pub change: ChangeKind,
@@ -249,6 +251,9 @@ pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
     let others = other_claims(input, plan, &audited, &scope_base);
     let hot = HotSpots::new(&input.config.hot_spots);
     let judge = Judge {
+        git: &git,
+        changes: &changes,
+        by_name: std::cell::OnceCell::new(),
         own: &own,
         own_ids: audited.iter().map(|(t, _)| t.display_id()).collect(),
         others: &others,
@@ -432,6 +437,11 @@ fn exempt(path: &str, plan_rel: &str) -> bool {
 
 /// The rules for one file.
 struct Judge<'a> {
+    git: &'a Git,
+    changes: &'a [crate::git::Change],
+    /// The repository's files (tracked and changed) by file name, read the first time a
+    /// test needs it.
+    by_name: std::cell::OnceCell<rustc_hash::FxHashMap<String, Vec<String>>>,
     own: &'a [ScopeSet],
     own_ids: Vec<String>,
     others: &'a [(Holder, ScopeSet)],
@@ -443,6 +453,7 @@ impl Judge<'_> {
     fn file(&self, path: &str, kind: ChangeKind) -> Option<Finding> {
         let finding = |code: Code, message: String| Finding {
             code,
+            kind: code.name(),
             path: path.to_string(),
             change: kind,
             from: None,
@@ -510,12 +521,49 @@ impl Judge<'_> {
         let Some((name, candidates)) = test_subjects(path) else {
             return false;
         };
-        self.own.iter().any(|s| {
+        let direct = self.own.iter().any(|s| {
             s.names_file(&name)
                 || candidates
                     .iter()
                     .any(|c| s.covers(c) == Some(Cover::Explicit))
+        });
+        if direct {
+            return true;
+        }
+        // A file of that name elsewhere in the repository that a scope covers.
+        let by_name = self.by_name.get_or_init(|| self.files_by_name());
+        by_name.get(name.as_str()).is_some_and(|paths| {
+            paths.iter().any(|p| {
+                p != path
+                    && test_subjects(p).is_none()
+                    && self
+                        .own
+                        .iter()
+                        .any(|s| s.covers(p) == Some(Cover::Explicit))
+            })
         })
+    }
+
+    fn files_by_name(&self) -> rustc_hash::FxHashMap<String, Vec<String>> {
+        let tracked = self
+            .git
+            .read(&["ls-files", "-z", "--full-name", "--", ":/"])
+            .unwrap_or_default();
+        let mut map: rustc_hash::FxHashMap<String, Vec<String>> = Default::default();
+        let changed = self.changes.iter().map(|c| c.path.clone());
+        let listed = tracked
+            .split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        for path in listed.chain(changed) {
+            let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+            map.entry(name).or_default().push(path);
+        }
+        for paths in map.values_mut() {
+            paths.sort_unstable();
+            paths.dedup();
+        }
+        map
     }
 }
 

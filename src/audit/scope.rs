@@ -160,7 +160,9 @@ const TEST_DIRS: &[&str] = &["tests", "test", "__tests__", "spec", "specs"];
 /// (`test_x.py`, `x_test.go`, `x.test.ts`, `x.spec.ts`, `x_spec.rb`, `XTest.java`,
 /// `XTests.cs`); what it tests has the name without the marker, in the test's folder with
 /// the test folders left out, or under `src/` or `lib/` there, or is the folder of that name
-/// (`tests/audit.rs` tests `src/audit.rs` or `src/audit/`).
+/// (`tests/audit.rs` tests `src/audit.rs` or `src/audit/`). The audit also takes any file
+/// of the repository with that name that a scope covers (`tests/test_session.py` tests
+/// `src/auth/session.py`).
 pub fn test_subjects(path: &str) -> Option<(String, Vec<String>)> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let in_test_dir = dir.split('/').any(|s| TEST_DIRS.contains(&s));
@@ -284,7 +286,7 @@ mod tests {
 
     #[test]
     fn test_files_and_what_they_test() {
-        let subjects = |p: &str| test_subjects(p).map(|(name, c)| (name, c));
+        let subjects = test_subjects;
         assert_eq!(subjects("src/x.py"), None);
         assert_eq!(subjects("src/contest.py"), None);
         let (name, c) = subjects("tests/test_x.py").expect("test");
