@@ -213,37 +213,30 @@ pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
             (base, format!("merge-base with {branch}"))
         }
     };
-    let changes = match &head {
-        Some(h) => git.changes_between(&base, h)?,
-        None => git.changes_since(&base)?,
-    };
-    let branch = if head.is_none() {
-        git.current_branch()?
-    } else {
-        None
-    };
-
-    // The plan at the head (the caller's copy for the working tree) and at the base.
-    let plan_at_head;
-    let plan = match &head {
-        Some(h) => match git.show_file(h, &plan_rel)? {
-            Some(bytes) => {
-                plan_at_head = crate::plan::parse(&bytes);
-                &plan_at_head
-            }
-            None => input.plan,
-        },
-        None => input.plan,
-    };
-    let plan_at_base = git
-        .show_file(&base, &plan_rel)?
-        .map(|bytes| crate::plan::parse(&bytes));
+    // The diff (the slow part: it walks the working tree) runs beside the plan's reading.
+    let (changes, branch, plans) = std::thread::scope(|s| {
+        let changes = s.spawn(|| match &head {
+            Some(h) => git.changes_between(&base, h),
+            None => git.changes_since(&base),
+        });
+        let branch = match head {
+            None => git.current_branch(),
+            Some(_) => Ok(None),
+        };
+        let plans = read_plans(&git, input, head.as_deref(), &base, &plan_rel);
+        let changes = changes
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (changes, branch, plans)
+    });
+    let (changes, branch, (plan_at_head, plan_at_base)) = (changes?, branch?, plans?);
+    let plan = plan_at_head.as_ref().unwrap_or(input.plan);
 
     let scope_base = Base {
         root: &root,
         prefix: &prefix,
     };
-    let audited = select_tasks(input, plan, plan_at_base.as_ref())?;
+    let audited = select_tasks(input, plan, &plan_at_base)?;
     let own: Vec<ScopeSet> = audited
         .iter()
         .map(|(t, _)| ScopeSet::build(&t.files, &scope_base))
@@ -337,11 +330,46 @@ pub fn integration_branch(
         })
 }
 
+/// The plan at the base, as far as ticks go.
+#[derive(Debug)]
+enum AtBase {
+    /// Byte for byte the plan compared: nothing was ticked since.
+    Same,
+    /// Not there: every done task was ticked since.
+    Missing,
+    Plan(Plan),
+}
+
+/// The plan at `head` when one is given and holds it (None: the caller's plan), and the
+/// plan at the base (parsed only when it differs).
+fn read_plans(
+    git: &Git,
+    input: &AuditInput<'_>,
+    head: Option<&str>,
+    base: &str,
+    plan_rel: &str,
+) -> Result<(Option<Plan>, AtBase), AuditError> {
+    let now = match head {
+        Some(h) => git.show_file(h, plan_rel)?,
+        None => std::fs::read(input.plan_path).ok(),
+    };
+    let at_head = match (head, &now) {
+        (Some(_), Some(bytes)) => Some(crate::plan::parse(bytes)),
+        _ => None,
+    };
+    let at_base = match git.show_file(base, plan_rel)? {
+        None => AtBase::Missing,
+        Some(bytes) if now.as_ref() == Some(&bytes) => AtBase::Same,
+        Some(bytes) => AtBase::Plan(crate::plan::parse(&bytes)),
+    };
+    Ok((at_head, at_base))
+}
+
 /// `--task` ids, else the session's claimed tasks and the tasks ticked since the base.
 fn select_tasks<'p>(
     input: &AuditInput<'_>,
     plan: &'p Plan,
-    at_base: Option<&Plan>,
+    at_base: &AtBase,
 ) -> Result<Vec<(&'p Task, Vec<Reason>)>, AuditError> {
     let mut chosen: Vec<(&Task, Vec<Reason>)> = Vec::new();
     let mut add = |task: &'p Task, why: Reason| match chosen
@@ -376,15 +404,19 @@ fn select_tasks<'p>(
     }
     // Ticked since the base: done now, not done (or not there) then. Tasks are matched by
     // id, or by their text when they have none.
-    let done_before: rustc_hash::FxHashSet<String> = at_base
-        .map(|p| {
-            p.tasks
-                .iter()
-                .filter(|t| t.status == Status::Done)
-                .map(task_key)
-                .collect()
-        })
-        .unwrap_or_default();
+    let done_before: rustc_hash::FxHashSet<String> = match at_base {
+        AtBase::Same => {
+            chosen.sort_by_key(|(t, _)| t.index);
+            return Ok(chosen);
+        }
+        AtBase::Missing => Default::default(),
+        AtBase::Plan(p) => p
+            .tasks
+            .iter()
+            .filter(|t| t.status == Status::Done)
+            .map(task_key)
+            .collect(),
+    };
     for task in plan.tasks.iter().filter(|t| t.status == Status::Done) {
         if !done_before.contains(&task_key(task)) {
             add(task, Reason::Ticked);

@@ -38,7 +38,8 @@ pub struct Args {
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = PlanFile::locate(g.plan.as_deref())?;
-    let config = Config::for_plan(&file.path).map_err(|e| {
+    // Named as the plan is shown: relative to the current directory when found upwards.
+    let config = Config::for_plan(std::path::Path::new(&file.shown)).map_err(|e| {
         CliError::input(e.to_string()).with_hint("docs/config.md lists every key of baton.toml")
     })?;
     let (_, plan) = file.load()?;

@@ -121,18 +121,29 @@ impl Git {
     pub fn changes_since(&self, base: &str) -> Result<Vec<Change>, GitError> {
         let mut args = NAME_STATUS.to_vec();
         args.extend(["--end-of-options", base, "--"]);
-        let mut changes = parse_name_status(&self.read(&args)?);
-        let untracked = self.read(&[
-            "ls-files",
-            "--others",
-            "--exclude-standard",
-            "--full-name",
-            "-z",
-            "--",
-            ":/",
-        ])?;
-        // `:/` is the root: ls-files lists only paths below its pathspecs.
-        changes.extend(split_z(&untracked).map(|p| Change {
+        // The two walks of the working tree (the index's files, the folders for new ones)
+        // run at once.
+        let (diff, untracked) = std::thread::scope(|s| {
+            // `:/` is the root: ls-files lists only paths below its pathspecs.
+            let others = s.spawn(|| {
+                self.read(&[
+                    "ls-files",
+                    "--others",
+                    "--exclude-standard",
+                    "--full-name",
+                    "-z",
+                    "--",
+                    ":/",
+                ])
+            });
+            let diff = self.read(&args);
+            let untracked = others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (diff, untracked)
+        });
+        let mut changes = parse_name_status(&diff?);
+        changes.extend(split_z(&untracked?).map(|p| Change {
             path: lossy(p),
             kind: ChangeKind::Added,
             from: None,
