@@ -337,7 +337,7 @@ enum AtBase {
     Same,
     /// Not there: every done task was ticked since.
     Missing,
-    Plan(Plan),
+    Plan(Box<Plan>),
 }
 
 /// The plan at `head` when one is given and holds it (None: the caller's plan), and the
@@ -360,7 +360,7 @@ fn read_plans(
     let at_base = match git.show_file(base, plan_rel)? {
         None => AtBase::Missing,
         Some(bytes) if now.as_ref() == Some(&bytes) => AtBase::Same,
-        Some(bytes) => AtBase::Plan(crate::plan::parse(&bytes)),
+        Some(bytes) => AtBase::Plan(Box::new(crate::plan::parse(&bytes))),
     };
     Ok((at_head, at_base))
 }
