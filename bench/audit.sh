@@ -4,7 +4,7 @@
 # 10,000-file repository, against a 10,000-task plan plus one session task and eight tasks
 # other sessions have claimed. Goal: median <= 100 ms.
 #
-# Usage: bench/audit.sh        (RUNS=11 by default)
+# Usage: bench/audit.sh        (RUNS=11 by default; KEEP=DIR keeps the generated repository in DIR)
 # Needs python3 (bench/gen_repo.py, bench/gen_plan.py) and git. Optional: hyperfine.
 set -euo pipefail
 
