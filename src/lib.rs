@@ -14,6 +14,10 @@
 //!   bounded output, and no child left behind on SIGINT or SIGTERM.
 //! - [`state`]: claims and history shared by every worktree of a repository (SQLite).
 //! - [`repo`]: locating the repository, its worktree root and its common git dir.
+//! - [`git`]: every git call baton makes (refs, diffs, status, worktrees, merges), under one
+//!   environment policy.
+//! - [`config`]: `baton.toml` beside the plan, with `file:line:col` diagnostics.
+//! - [`audit`]: a branch's real changes against its tasks' scopes and other sessions' claims.
 //! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook, the MCP
 //!   server in `.mcp.json`, `.codex/config.toml`, `.gemini/settings.json`), merged into files
 //!   people also edit, never clobbering them.
@@ -24,7 +28,10 @@
 
 pub mod agents;
 pub mod analyze;
+pub mod audit;
 pub mod cli;
+pub mod config;
+pub mod git;
 pub mod graph;
 pub mod lint;
 pub mod mcp;

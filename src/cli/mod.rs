@@ -2,6 +2,7 @@
 //! Commands turn library results into views; only [`printer`] writes to the terminal.
 
 mod analyze;
+mod audit;
 pub(crate) mod claim;
 pub(crate) mod decide;
 pub(crate) mod done;
@@ -98,6 +99,8 @@ pub enum Command {
     Lock(lock::Args),
     /// Check every ticked box against evidence: verify commands, files, acceptance items.
     Verify(verify::Args),
+    /// Compare a branch's real changes with its tasks' scopes and other sessions' claims.
+    Audit(audit::Args),
     /// Agent hooks (Claude Code's Stop hook).
     Hook(hook::Args),
     /// Serve the plan to coding agents as MCP tools and resources, over stdio.
@@ -162,6 +165,7 @@ pub fn run(
         Command::Graph(args) => graph::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),
+        Command::Audit(args) => audit::run(p, g, args),
         Command::Hook(args) => hook::run(p, g, args),
         Command::Mcp(args) => mcp::run(p, g, args),
         Command::MergeDriver(args) => merge_driver::run(p, g, args),

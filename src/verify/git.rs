@@ -8,7 +8,8 @@
 //! all history counts.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+use crate::git::Git;
 
 /// What git says about one task's scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,67 +34,19 @@ impl GitEvidence {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    output(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
+    Git::new(dir).read_text(args).ok()
 }
 
-/// `git <args>` in `dir`, its stdout when it succeeds. The caller's GIT_DIR and friends (a
-/// hook's environment) are cleared so git looks at `dir` itself.
+/// `git <args>` in `dir` under [`crate::git`]'s environment policy (a hook's GIT_DIR and
+/// friends cannot redirect it), its stdout when it succeeds.
 pub fn output(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
-        .args(["-c", "core.quotepath=off"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
+    Git::new(dir).read(args).ok()
 }
 
 /// Which of these root-relative paths git ignores (`git check-ignore`, one process for all).
 /// Tracked files are never reported, as git itself would not ignore them.
 pub fn check_ignored(root: &Path, paths: &[String]) -> Vec<String> {
-    let mut input = Vec::new();
-    for p in paths {
-        input.extend_from_slice(p.as_bytes());
-        input.push(0);
-    }
-    let child = Command::new("git")
-        .args(["-c", "core.quotepath=off", "check-ignore", "-z", "--stdin"])
-        .current_dir(root)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else {
-        return Vec::new();
-    };
-    // Written from a thread: git may answer before it has read everything.
-    let writer = child.stdin.take().map(|mut stdin| {
-        std::thread::spawn(move || {
-            use std::io::Write;
-            stdin.write_all(&input).ok();
-        })
-    });
-    let out = child.wait_with_output();
-    if let Some(writer) = writer {
-        writer.join().ok();
-    }
-    // Exit 1 means "none of them is ignored".
-    let Ok(out) = out else {
-        return Vec::new();
-    };
-    out.stdout
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect()
+    Git::new(root).check_ignored(paths).unwrap_or_default()
 }
 
 /// Most commits read from the repository's history in one run; older ones are not counted.
@@ -148,23 +101,11 @@ pub struct History {
 impl History {
     /// Reads the history; `plan` is the plan file relative to `root`. None outside git.
     pub fn read(root: &Path, plan: &str) -> Option<History> {
-        let status = output(
-            root,
-            &["status", "--porcelain", "-z", "--untracked-files=all"],
-        )?;
         let mut dirty = Vec::new();
-        let mut fields = status.split(|&b| b == 0).filter(|f| !f.is_empty());
-        while let Some(field) = fields.next() {
-            if field.len() < 4 {
-                continue;
-            }
-            dirty.push(String::from_utf8_lossy(&field[3..]).into_owned());
-            // A rename or copy is followed by the path it came from.
-            if matches!(field[0], b'R' | b'C')
-                && let Some(from) = fields.next()
-            {
-                dirty.push(String::from_utf8_lossy(from).into_owned());
-            }
+        for entry in Git::new(root).status().ok()? {
+            dirty.push(entry.path);
+            // A rename or copy also changed the path it came from.
+            dirty.extend(entry.from);
         }
         dirty.sort();
 
@@ -383,6 +324,7 @@ fn unquote(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
     fn run(dir: &Path, args: &[&str]) {
         let ok = Command::new("git")

@@ -1,6 +1,7 @@
 //! Integration tests: one binary that runs the real `baton` in temporary directories.
 
 mod analyze;
+mod audit;
 mod claims;
 mod claude_e2e;
 mod commands;

@@ -1,0 +1,533 @@
+//! `baton.toml`, the one configuration file, beside the plan.
+//!
+//! Why it exists: some choices belong to a project rather than to one command line (how
+//! strictly sessions are held to their scopes, which files count as hot spots, which branch
+//! work merges into), and every front end (the CLI, the MCP server, agent hooks, later
+//! `baton run`) must make them the same way. A missing file means the defaults.
+//!
+//! The file is read with `toml_edit`, which keeps every key's and value's position, so each
+//! problem is reported as `file:line:col`: a syntax error, a key or section baton does not
+//! know (with the nearest one it does: "did you mean …"), or a value of the wrong type or
+//! outside its choices. All problems are collected, not just the first. Keys are documented
+//! in docs/config.md.
+//!
+//! Adding a section: one entry in [`SECTIONS`] and one `read_*` function that fills its
+//! struct through a [`Reader`]; tables of named entries (`[agents.NAME]`) iterate the
+//! section's table and read each entry the same way.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use toml_edit::{Item, TableLike};
+
+/// The file's name; it sits in the plan's directory.
+pub const FILE_NAME: &str = "baton.toml";
+
+/// The top-level sections baton knows.
+const SECTIONS: &[&str] = &["audit"];
+
+/// The keys of `[audit]`.
+const AUDIT_KEYS: &[&str] = &[
+    "policy",
+    "hot_spots",
+    "tests_in_scope",
+    "integration_branch",
+];
+
+/// Everything `baton.toml` sets, defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Config {
+    /// The file read; None when there is none and every value is a default.
+    pub path: Option<PathBuf>,
+    pub audit: AuditConfig,
+}
+
+/// `[audit]`: how a session's real changes are held to its tasks' scopes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditConfig {
+    /// What gates (complete_task, `verify --task`, the Stop hook) do with findings.
+    pub policy: Policy,
+    /// Extra glob patterns of files that need explicit scope, beside the built-in list.
+    pub hot_spots: Vec<String>,
+    /// Tests of in-scope files count as in scope.
+    pub tests_in_scope: bool,
+    /// The branch work merges into; None: `main`, else `master`, else `origin/HEAD`.
+    pub integration_branch: Option<String>,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            policy: Policy::Block,
+            hot_spots: Vec::new(),
+            tests_in_scope: true,
+            integration_branch: None,
+        }
+    }
+}
+
+/// What a gate does with audit findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// Findings stop the gate: the task is not completed, the session may not stop.
+    Block,
+    /// Findings are shown; the gate passes.
+    Warn,
+    /// Gates do not audit.
+    Off,
+}
+
+impl Policy {
+    const NAMES: &[&str] = &["block", "warn", "off"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Block => "block",
+            Policy::Warn => "warn",
+            Policy::Off => "off",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Policy> {
+        match text {
+            "block" => Some(Policy::Block),
+            "warn" => Some(Policy::Warn),
+            "off" => Some(Policy::Off),
+            _ => None,
+        }
+    }
+}
+
+/// One problem in the file, at a 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+    /// "did you mean …", or what the value may be.
+    pub hint: Option<String>,
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", render(path, diagnostics))]
+    Invalid {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+fn render(path: &Path, diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            let hint = d.hint.as_ref().map_or(String::new(), |h| format!(" ({h})"));
+            format!(
+                "{}:{}:{}: {}{hint}",
+                path.display(),
+                d.line,
+                d.col,
+                d.message
+            )
+        })
+        .collect();
+    lines.join("\n")
+}
+
+impl Config {
+    /// Where the configuration of the plan at `plan_path` lives: beside it.
+    pub fn path_for(plan_path: &Path) -> PathBuf {
+        plan_path.parent().unwrap_or(Path::new("")).join(FILE_NAME)
+    }
+
+    /// The configuration of the plan at `plan_path`; the defaults when there is no file.
+    pub fn for_plan(plan_path: &Path) -> Result<Config, ConfigError> {
+        Config::load(&Config::path_for(plan_path))
+    }
+
+    /// Reads `path`; the defaults when it does not exist.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    ConfigError::Invalid {
+                        path: path.to_path_buf(),
+                        diagnostics: vec![Reader::new(&lossy).diagnostic(
+                            at,
+                            "the file is not valid UTF-8".into(),
+                            None,
+                        )],
+                    }
+                })?;
+                Config::parse(&text, path)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses the text of the file at `path` (named in diagnostics).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut reader = Reader::new(text);
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        match toml_edit::Document::parse(text) {
+            Err(e) => {
+                let at = e.span().map_or(0, |s| s.start);
+                let message = e.message().trim().to_string();
+                let d = reader.diagnostic(at, format!("invalid TOML: {message}"), None);
+                reader.diagnostics.push(d);
+            }
+            Ok(doc) => {
+                let root = doc.as_table();
+                reader.unknown_keys(root, SECTIONS, None);
+                if let Some(audit) = reader.section(root, "audit") {
+                    read_audit(&mut reader, audit, &mut config.audit);
+                }
+            }
+        }
+        if reader.diagnostics.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                diagnostics: reader.diagnostics,
+            })
+        }
+    }
+}
+
+fn read_audit(r: &mut Reader<'_>, table: &dyn TableLike, audit: &mut AuditConfig) {
+    r.unknown_keys(table, AUDIT_KEYS, Some("audit"));
+    if let Some((text, span)) = r.string(table, "audit", "policy") {
+        match Policy::parse(&text) {
+            Some(p) => audit.policy = p,
+            None => {
+                let hint = match nearest(&text, Policy::NAMES) {
+                    Some(near) => format!("did you mean \"{near}\"?"),
+                    None => "one of \"block\", \"warn\", \"off\"".to_string(),
+                };
+                r.error(
+                    span,
+                    format!("`[audit] policy` cannot be \"{text}\""),
+                    Some(hint),
+                );
+            }
+        }
+    }
+    if let Some(list) = r.strings(table, "audit", "hot_spots") {
+        audit.hot_spots = list;
+    }
+    if let Some(yes) = r.bool(table, "audit", "tests_in_scope") {
+        audit.tests_in_scope = yes;
+    }
+    if let Some((text, span)) = r.string(table, "audit", "integration_branch") {
+        if text.trim().is_empty() {
+            r.error(
+                span,
+                "`[audit] integration_branch` is empty".into(),
+                Some("name a branch, such as \"main\", or remove the key".into()),
+            );
+        } else {
+            audit.integration_branch = Some(text);
+        }
+    }
+}
+
+/// The known name nearest `name`, when one is near enough to be a typo.
+fn nearest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = name.to_ascii_lowercase().replace('-', "_");
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Reads values out of a parsed document, collecting a diagnostic for each problem.
+struct Reader<'t> {
+    text: &'t str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'t> Reader<'t> {
+    fn new(text: &'t str) -> Self {
+        Reader {
+            text,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A diagnostic at byte offset `at`.
+    fn diagnostic(&self, at: usize, message: String, hint: Option<String>) -> Diagnostic {
+        let at = at.min(self.text.len());
+        let before = self.text.get(..at).unwrap_or(self.text);
+        let line = before.matches('\n').count() as u32 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() as u32 + 1;
+        Diagnostic {
+            line,
+            col,
+            message,
+            hint,
+        }
+    }
+
+    fn error(&mut self, span: Option<Range<usize>>, message: String, hint: Option<String>) {
+        let d = self.diagnostic(span.map_or(0, |s| s.start), message, hint);
+        self.diagnostics.push(d);
+    }
+
+    /// Reports every key of `table` not in `known`, with the nearest known one.
+    fn unknown_keys(&mut self, table: &dyn TableLike, known: &[&str], section: Option<&str>) {
+        for (name, _) in table.iter() {
+            if known.contains(&name) {
+                continue;
+            }
+            let span = table.key(name).and_then(|k| k.span());
+            let (message, hint) = match section {
+                None => {
+                    let hint = match nearest(name, SECTIONS) {
+                        Some(near) => Some(format!("did you mean `[{near}]`?")),
+                        // A section's key written at the top level.
+                        None if AUDIT_KEYS.contains(&name) => {
+                            Some(format!("did you mean `[audit] {name}`?"))
+                        }
+                        None => Some(format!("known sections: {}", list(SECTIONS, "[", "]"))),
+                    };
+                    (format!("unknown section or key `{name}`"), hint)
+                }
+                Some(section) => {
+                    let hint = match nearest(name, known) {
+                        Some(near) => Some(format!("did you mean `{near}`?")),
+                        None => Some(format!("`[{section}]` keys: {}", list(known, "", ""))),
+                    };
+                    (format!("unknown key `{name}` in `[{section}]`"), hint)
+                }
+            };
+            self.error(span, message, hint);
+        }
+    }
+
+    /// The section `name` of the root, when present and a table.
+    fn section<'d>(&mut self, root: &'d toml_edit::Table, name: &str) -> Option<&'d dyn TableLike> {
+        let item = root.get(name)?;
+        match item.as_table_like() {
+            Some(t) => Some(t),
+            None => {
+                self.wrong_type(item, &format!("`{name}`"), &format!("a table (`[{name}]`)"));
+                None
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, item: &Item, what: &str, expected: &str) {
+        self.error(
+            item.span(),
+            format!(
+                "{what} must be {expected}, not {}",
+                article(item.type_name())
+            ),
+            None,
+        );
+    }
+
+    fn string(
+        &mut self,
+        table: &dyn TableLike,
+        section: &str,
+        key: &str,
+    ) -> Option<(String, Option<Range<usize>>)> {
+        let item = table.get(key)?;
+        match item.as_str() {
+            Some(s) => Some((s.to_string(), item.span())),
+            None => {
+                self.wrong_type(item, &format!("`[{section}] {key}`"), "a string");
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, table: &dyn TableLike, section: &str, key: &str) -> Option<bool> {
+        let item = table.get(key)?;
+        let value = item.as_bool();
+        if value.is_none() {
+            self.wrong_type(
+                item,
+                &format!("`[{section}] {key}`"),
+                "a boolean (true or false)",
+            );
+        }
+        value
+    }
+
+    fn strings(&mut self, table: &dyn TableLike, section: &str, key: &str) -> Option<Vec<String>> {
+        let item = table.get(key)?;
+        let what = format!("`[{section}] {key}`");
+        let Some(array) = item.as_array() else {
+            self.wrong_type(item, &what, "an array of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(array.len());
+        for value in array.iter() {
+            match value.as_str() {
+                Some(s) => out.push(s.to_string()),
+                None => self.error(
+                    value.span(),
+                    format!(
+                        "{what} must hold strings only, not {}",
+                        article(value.type_name())
+                    ),
+                    None,
+                ),
+            }
+        }
+        Some(out)
+    }
+}
+
+fn article(type_name: &str) -> String {
+    let a = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{a} {type_name}")
+}
+
+fn list(names: &[&str], open: &str, close: &str) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{open}{n}{close}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<String>> {
+        Config::parse(text, Path::new("baton.toml")).map_err(|e| match e {
+            ConfigError::Invalid { .. } => e.to_string().lines().map(String::from).collect(),
+            other => vec![other.to_string()],
+        })
+    }
+
+    #[test]
+    fn defaults_when_empty_or_missing() {
+        let config = parse("").expect("empty");
+        assert_eq!(config.audit, AuditConfig::default());
+        assert_eq!(config.audit.policy, Policy::Block);
+        assert!(config.audit.tests_in_scope);
+        let dir = tempfile::tempdir().expect("tmp");
+        let missing = Config::for_plan(&dir.path().join("plan.md")).expect("missing");
+        assert_eq!(missing, Config::default());
+        assert!(missing.path.is_none());
+    }
+
+    #[test]
+    fn every_audit_key() {
+        let config = parse(
+            "# comment\n[audit]\npolicy = \"warn\"\nhot_spots = [\"db/**\", \"*.proto\"]\ntests_in_scope = false\nintegration_branch = \"develop\"\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.audit,
+            AuditConfig {
+                policy: Policy::Warn,
+                hot_spots: vec!["db/**".into(), "*.proto".into()],
+                tests_in_scope: false,
+                integration_branch: Some("develop".into()),
+            }
+        );
+        let inline = parse("audit = { policy = \"off\" }\n").expect("inline");
+        assert_eq!(inline.audit.policy, Policy::Off);
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_with_the_nearest_one() {
+        let errors = parse("[audit]\npolcy = \"warn\"\n\n[audti]\nx = 1\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            [
+                "baton.toml:4:2: unknown section or key `audti` (did you mean `[audit]`?)",
+                "baton.toml:2:1: unknown key `polcy` in `[audit]` (did you mean `policy`?)",
+            ]
+        );
+        let errors = parse("policy = \"warn\"\n[audit]\n  zzz = 1\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            [
+                "baton.toml:1:1: unknown section or key `policy` (did you mean `[audit] policy`?)",
+                "baton.toml:3:3: unknown key `zzz` in `[audit]` (`[audit]` keys: `policy`, `hot_spots`, `tests_in_scope`, `integration_branch`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_types_name_the_expected_type() {
+        let errors = parse(
+            "[audit]\npolicy = 3\nhot_spots = \"Cargo.toml\"\ntests_in_scope = \"yes\"\nintegration_branch = \"\"\n",
+        )
+        .expect_err("bad");
+        assert_eq!(
+            errors,
+            [
+                "baton.toml:2:10: `[audit] policy` must be a string, not an integer",
+                "baton.toml:3:13: `[audit] hot_spots` must be an array of strings, not a string",
+                "baton.toml:4:18: `[audit] tests_in_scope` must be a boolean (true or false), not a string",
+                "baton.toml:5:22: `[audit] integration_branch` is empty (name a branch, such as \"main\", or remove the key)",
+            ]
+        );
+        let errors =
+            parse("[audit]\npolicy = \"blok\"\nhot_spots = [\"a\", 1]\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            [
+                "baton.toml:2:10: `[audit] policy` cannot be \"blok\" (did you mean \"block\"?)",
+                "baton.toml:3:19: `[audit] hot_spots` must hold strings only, not an integer",
+            ]
+        );
+        let errors = parse("audit = 1\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            ["baton.toml:1:9: `audit` must be a table (`[audit]`), not an integer"]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let errors = parse("[audit]\npolicy = \"warn\n").expect_err("bad");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].starts_with("baton.toml:2:") && errors[0].contains("invalid TOML"),
+            "{errors:?}"
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, b"[audit]\npolicy = \"\xff\"\n").expect("write");
+        let err = Config::load(&path).expect_err("not utf-8").to_string();
+        assert!(
+            err.ends_with("baton.toml:2:11: the file is not valid UTF-8"),
+            "{err}"
+        );
+    }
+}
