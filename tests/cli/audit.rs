@@ -91,8 +91,9 @@ fn an_honest_branch_is_clean() {
         .write("tests/auth/test_login.py", "def test_login(): pass\n")
         .write("tests/test_session.py", "def test_session(): pass\n");
     p.git(&["add", "-A"]).git(&["commit", "-q", "-m", "log in"]);
-    // Ticking T1 on the branch makes it one of the branch's tasks without a session.
-    p.run(&["done", "T1"]).success();
+    // Ticking T1 on the branch makes it one of the branch's tasks without a session (alice
+    // holds it, so she ticks it).
+    p.run(&["done", "T1", "--by", "alice"]).success();
     let run = p.run(&["audit"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("T1 (ticked)"), "{}", run.stdout);
