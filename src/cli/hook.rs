@@ -218,6 +218,37 @@ fn claude_stop(p: &mut Printer, g: &Globals, args: &ClaudeStopArgs) -> Result<Ex
                 gone.join(", ")
             ));
         }
+        // The work is done; did it stay in its lane? (`[audit] policy` decides.)
+        let ids: Vec<String> = indices
+            .iter()
+            .map(|&t| plan.tasks[t].display_id())
+            .collect();
+        if let Some(gate) = crate::ops::audit::gate(&file, &plan, &ids, Some(&owner))? {
+            let lines = gate.lines();
+            if gate.blocks() {
+                p.status(format!(
+                    "baton: session {owner}'s tasks are finished, but it changed files outside \
+                     their scope ({} finding{}):",
+                    lines.len(),
+                    if lines.len() == 1 { "" } else { "s" }
+                ))?;
+                for line in &lines {
+                    p.status(format!("  {line}"))?;
+                }
+                p.status(
+                    "Undo or move those changes, or add the files to the task's `files:` if the \
+                     task needs them (`baton audit` shows the details); then stop again.",
+                )?;
+                return Ok(ExitCode::from(BLOCK));
+            }
+            if !lines.is_empty() {
+                why.push_str(&format!(
+                    "; the audit found {} change{} outside their scope ([audit] policy = \"warn\")",
+                    lines.len(),
+                    if lines.len() == 1 { "" } else { "s" }
+                ));
+            }
+        }
         return allow(p, why);
     }
 

@@ -29,6 +29,10 @@ pub struct Args {
     /// Verify every task of the plan.
     #[arg(long)]
     all: bool,
+    /// With --task: the session whose other claims are not "another session's" in the scope
+    /// audit (default: $BATON_SESSION).
+    #[arg(long, value_name = "NAME", env = "BATON_SESSION", requires = "task")]
+    session: Option<String>,
     /// Run at most this many verify commands at once (default: the number of CPUs).
     #[arg(long, short = 'j', value_name = "J")]
     jobs: Option<usize>,
@@ -181,6 +185,26 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             CliError::new(Kind::Input, format!("cannot write {}: {e}", path.display()))
         })?;
     }
+    // `--task`: the scope audit of those tasks' changes, as `[audit] policy` says.
+    let mut audit_blocks = false;
+    if !args.task.is_empty() {
+        let session = args.session.as_deref().filter(|s| !s.trim().is_empty());
+        if let Some(gate) = crate::ops::audit::gate(&file, &plan, &args.task, session)? {
+            let lines = gate.lines();
+            if !lines.is_empty() {
+                p.status(format!(
+                    "audit ([audit] policy = \"{}\"): {} change{} outside the tasks' scope",
+                    gate.policy.as_str(),
+                    lines.len(),
+                    if lines.len() == 1 { "" } else { "s" }
+                ))?;
+                for line in &lines {
+                    p.status(format!("  {line}"))?;
+                }
+            }
+            audit_blocks = gate.blocks();
+        }
+    }
     // A signal that came once every command had finished stopped nothing, but it still
     // asked baton to stop: say so in the exit code.
     if let Some(why) = supervisor.cancellation() {
@@ -188,7 +212,11 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             CliError::from(why).with_hint("the signal came after the report above was complete")
         );
     }
-    Ok(ExitCode::from(exit_code(&reports, args.trust_unverifiable)))
+    let code = exit_code(&reports, args.trust_unverifiable);
+    if audit_blocks && code == code::OK {
+        return Ok(ExitCode::from(code::FINDINGS));
+    }
+    Ok(ExitCode::from(code))
 }
 
 /// Exit 130 or 143 once a signal cancelled the supervisor (docs/exit-codes.md), before

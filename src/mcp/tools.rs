@@ -455,6 +455,26 @@ impl BatonServer {
             limits,
         )?;
         let view = verification_view(&plan, &done.report, done.verdict);
+        let audit = done
+            .audit
+            .as_ref()
+            .map(crate::ops::audit::Gate::lines)
+            .unwrap_or_default();
+        if done.blocked_by_audit() {
+            let details = json!({ "audit": done.audit.as_ref().map(|g| &g.report) });
+            return Err(CliError::new(
+                Kind::Conflict,
+                format!(
+                    "{} was not ticked: its verification holds, but the session changed files \
+                     outside its tasks' scope ({})",
+                    params.id,
+                    audit.join("; ")
+                ),
+            )
+            .with_hint("undo or move those changes (or declare them in the task's `files:`), then call complete_task again; `force: true` ticks it anyway")
+            .with_details(details)
+            .into());
+        }
         if !done.ticked {
             let lines: Vec<String> = view
                 .evidence
@@ -476,7 +496,16 @@ impl BatonServer {
             .with_details(details)
             .into());
         }
+        let audit_forced = done
+            .audit
+            .as_ref()
+            .is_some_and(crate::ops::audit::Gate::blocks);
         let note = match (done.forced, done.verdict) {
+            (true, Verdict::Verified | Verdict::VerifiedWithWarnings | Verdict::Unverifiable)
+                if audit_forced =>
+            {
+                "forced: ticked although the audit found changes outside its scope".to_string()
+            }
             (true, v) => format!(
                 "forced: ticked although its verification says {}",
                 v.as_str()
@@ -496,6 +525,7 @@ impl BatonServer {
             forced: done.forced,
             verification: view,
             open_dependencies: done.open_dependencies,
+            audit,
             note,
         }))
     }

@@ -130,6 +130,9 @@ pub struct CompleteResultView {
     pub verification: TaskVerification,
     /// Dependencies of the task that are still open.
     pub open_dependencies: Vec<String>,
+    /// The scope audit's findings on the session's changes (`A001 path: why`), when
+    /// `[audit] policy` is `warn` (or `block` with `force`); empty when clean or off.
+    pub audit: Vec<String>,
     pub note: String,
 }
 

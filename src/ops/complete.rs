@@ -32,6 +32,16 @@ pub struct Completion {
     pub forced: bool,
     /// Dependencies of the task that are still open (only with `force`).
     pub open_dependencies: Vec<String>,
+    /// The scope audit of the session's changes, when the policy asks for one. Findings
+    /// under `policy = "block"` keep the box unticked (unless forced).
+    pub audit: Option<super::audit::Gate>,
+}
+
+impl Completion {
+    /// Refused for the audit's findings, not for the evidence.
+    pub fn blocked_by_audit(&self) -> bool {
+        !self.ticked && self.audit.as_ref().is_some_and(super::audit::Gate::blocks)
+    }
 }
 
 /// Verifies task `id` of `plan` and ticks it if its evidence holds. A task another session
@@ -63,8 +73,17 @@ pub fn complete(
         was_already_done,
         forced: false,
         open_dependencies: Vec::new(),
+        audit: None,
     };
     if failing && !force {
+        return Ok(completion);
+    }
+    completion.audit = super::audit::gate(project, plan, &[id.to_string()], session)?;
+    let blocked = completion
+        .audit
+        .as_ref()
+        .is_some_and(super::audit::Gate::blocks);
+    if blocked && !force {
         return Ok(completion);
     }
     // A forced completion ticks whatever its dependencies say; an honest one only with them
@@ -77,7 +96,7 @@ pub fn complete(
         &tick::TickOptions { by: session, force },
     )?;
     completion.ticked = true;
-    completion.forced = failing;
+    completion.forced = failing || blocked;
     completion.open_dependencies = outcome
         .waiting
         .into_iter()

@@ -4,13 +4,15 @@
 //! results into views, and never import each other.
 //!
 //! - [`project`]: the plan, repository and state of a command, found once.
-//! - [`claim`]: claim, release.
+//! - [`audit`]: the scope audit as a gate, judged by `[audit] policy`.
+//! - [`claim`]: claim, release, renew.
 //! - [`tick`]: tick and untick boxes; complete a task (owner check, verify, tick).
 //! - [`decide`]: log a decision.
 //! - [`session`]: a session's own tasks; a session's prompt.
 //! - [`overview`]: the plan at a glance, filters.
 //! - [`views`]: the JSON shapes front ends share.
 
+pub mod audit;
 pub mod claim;
 pub mod complete;
 pub mod decide;

@@ -9,6 +9,7 @@ mod concurrency;
 mod corpus;
 mod errors;
 mod evidence;
+mod gates;
 mod graph;
 mod harness;
 mod hook;

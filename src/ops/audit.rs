@@ -1,0 +1,86 @@
+//! The audit as a gate: what `complete_task`, `verify --task` and the Stop hook do with a
+//! session's out-of-scope changes, as `[audit] policy` in baton.toml says (block, warn, off).
+//! `baton audit` itself always reports; gates judge.
+
+use super::error::Error;
+use super::project::Project;
+use crate::audit::{self, AuditError, AuditInput, AuditReport};
+use crate::config::{Config, Policy};
+use crate::plan::Plan;
+
+/// An audit run by a gate, and what the policy makes of it.
+#[derive(Debug)]
+pub struct Gate {
+    pub policy: Policy,
+    pub report: AuditReport,
+}
+
+impl Gate {
+    /// Findings under `policy = "block"`: the gate does not pass.
+    pub fn blocks(&self) -> bool {
+        self.policy == Policy::Block && !self.report.is_clean()
+    }
+
+    /// One line per finding: `A001 path: message`.
+    pub fn lines(&self) -> Vec<String> {
+        self.report
+            .findings
+            .iter()
+            .map(|f| format!("{} {}: {}", f.code.code(), f.path, f.message))
+            .collect()
+    }
+}
+
+/// The project's configuration (baton.toml beside the plan; the defaults without one).
+pub fn config(project: &Project) -> Result<Config, Error> {
+    Config::for_plan(&project.path).map_err(|e| {
+        Error::input(e.to_string()).with_hint("docs/config.md lists every key of baton.toml")
+    })
+}
+
+/// Audits `tasks` (none: the session's claimed and ticked tasks) for `session` as a gate.
+/// None when the policy is `off`, or when there is nothing to compare with (no repository,
+/// no integration branch, no fork point): a gate never fails for want of history.
+pub fn gate(
+    project: &Project,
+    plan: &Plan,
+    tasks: &[String],
+    session: Option<&str>,
+) -> Result<Option<Gate>, Error> {
+    let config = config(project)?;
+    if config.audit.policy == Policy::Off {
+        return Ok(None);
+    }
+    let now = crate::state::now_rfc3339();
+    let claims: Vec<_> = project
+        .claims()?
+        .into_values()
+        .filter(|c| c.is_live(&now))
+        .collect();
+    let input = AuditInput {
+        plan_path: &project.path,
+        plan,
+        config: &config.audit,
+        base: None,
+        head: None,
+        tasks,
+        session,
+        claims: &claims,
+    };
+    match audit::audit(&input) {
+        Ok(report) => Ok(Some(Gate {
+            policy: config.audit.policy,
+            report,
+        })),
+        Err(
+            AuditError::NotARepository { .. }
+            | AuditError::NoIntegrationBranch { .. }
+            | AuditError::NoForkPoint { .. },
+        ) => Ok(None),
+        Err(
+            err @ (AuditError::UnknownIntegrationBranch { .. } | AuditError::UnknownTask { .. }),
+        ) => Err(Error::input(format!("audit: {err}"))
+            .with_hint("fix `[audit] integration_branch` in baton.toml (docs/config.md)")),
+        Err(err) => Err(Error::internal(format!("audit: {err}")).with_source(err)),
+    }
+}
