@@ -31,6 +31,26 @@ impl Gate {
     }
 }
 
+/// The files `baton init --agents` and `baton init --merge-driver` write to set agents up:
+/// the session under audit did not make them, so a gate never holds them against it (often
+/// they are simply not committed yet). `baton audit` still lists them.
+pub const AGENT_SETUP: &[&str] = &[
+    "CLAUDE.md",
+    "AGENTS.md",
+    "GEMINI.md",
+    ".mcp.json",
+    ".gitattributes",
+    ".claude/settings.json",
+    ".codex/config.toml",
+    ".gemini/settings.json",
+];
+
+fn is_agent_setup(path: &str) -> bool {
+    AGENT_SETUP.contains(&path)
+        || (path.starts_with(".claude/commands/baton-") && path.ends_with(".md"))
+        || path.starts_with(".gemini/commands/baton/")
+}
+
 /// The project's configuration (baton.toml beside the plan; the defaults without one).
 pub fn config(project: &Project) -> Result<Config, Error> {
     Config::for_plan(&project.path).map_err(|e| {
@@ -68,10 +88,13 @@ pub fn gate(
         claims: &claims,
     };
     match audit::audit(&input) {
-        Ok(report) => Ok(Some(Gate {
-            policy: config.audit.policy,
-            report,
-        })),
+        Ok(mut report) => {
+            report.findings.retain(|f| !is_agent_setup(&f.path));
+            Ok(Some(Gate {
+                policy: config.audit.policy,
+                report,
+            }))
+        }
         Err(
             AuditError::NotARepository { .. }
             | AuditError::NoIntegrationBranch { .. }

@@ -24,7 +24,10 @@ fn lane(policy: Option<&str>) -> Project {
         .git(&["switch", "-q", "-c", "lane"]);
     p.run(&["claim", "T1", "--by", "alice"]).success();
     p.write("src/auth/login.py", "def login(): return True\n")
-        .write("Cargo.lock", "version = 4\n");
+        .write("Cargo.lock", "version = 4\n")
+        // Agent setup that `baton init --agents` wrote and nobody committed yet.
+        .write(".mcp.json", "{}\n")
+        .write(".claude/commands/baton-next.md", "next\n");
     p.run(&["done", "T1", "--by", "alice"]).success();
     p
 }
@@ -71,6 +74,16 @@ fn by_default_an_out_of_scope_change_fails_verify_task_and_blocks_the_stop() {
     assert!(run.stderr.contains("A004 Cargo.lock"), "{}", run.stderr);
     assert!(run.stderr.contains("policy = \"block\""), "{}", run.stderr);
     assert!(!run.stderr.contains("src/auth"), "in scope: {}", run.stderr);
+    assert!(
+        !run.stderr.contains(".mcp.json"),
+        "agent setup: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(".claude"),
+        "agent setup: {}",
+        run.stderr
+    );
 
     let run = stop(&p);
     assert_eq!(run.code, 2, "the stop is blocked: {}", run.transcript());
