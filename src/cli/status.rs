@@ -9,9 +9,8 @@ use super::error::CliError;
 use super::printer::{self, Printer};
 use crate::graph::{self, Readiness};
 use crate::ops::Project;
-use crate::ops::overview::claimed_tasks;
 use crate::ops::project::release_at_exit;
-use crate::ops::views::{ClaimView, Envelope};
+use crate::ops::views::{ClaimedTask, Envelope};
 use crate::plan::Status;
 
 #[derive(Debug, clap::Args)]
@@ -35,14 +34,6 @@ struct PhaseView {
     in_progress: usize,
     todo: usize,
     current: bool,
-}
-
-#[derive(Serialize)]
-struct ClaimedTask {
-    id: String,
-    title: String,
-    #[serde(flatten)]
-    claim: ClaimView,
 }
 
 #[derive(Serialize)]
@@ -87,14 +78,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             current: current == Some(phase.index),
         })
         .collect();
-    let claimed: Vec<ClaimedTask> = claimed_tasks(&plan, &claims)
-        .into_iter()
-        .map(|(c, title)| ClaimedTask {
-            id: c.task_id.clone(),
-            title,
-            claim: ClaimView::from(c),
-        })
-        .collect();
+    let claimed = ClaimedTask::all(&plan, &claims);
     let view = StatusView {
         title: plan.title.clone(),
         current_phase: current.map(|c| c + 1),

@@ -295,15 +295,7 @@ impl BatonServer {
                 }
             })
             .collect();
-        let claimed = crate::ops::overview::claimed_tasks(&plan, &claims)
-            .into_iter()
-            .map(|(c, title)| ClaimedSummary {
-                id: c.task_id.clone(),
-                title,
-                by: c.owner.clone(),
-                since: c.claimed_at.clone(),
-            })
-            .collect();
+        let claimed = crate::ops::views::ClaimedTask::all(&plan, &claims);
         let overview = plan
             .overview
             .as_ref()

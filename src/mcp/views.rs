@@ -19,14 +19,6 @@ pub struct PhaseSummary {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ClaimedSummary {
-    pub id: String,
-    pub title: String,
-    pub by: String,
-    pub since: String,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
 pub struct ProblemView {
     pub code: String,
     pub severity: String,
@@ -47,7 +39,7 @@ pub struct OverviewView {
     pub done: usize,
     pub ready: usize,
     pub phases: Vec<PhaseSummary>,
-    pub claimed: Vec<ClaimedSummary>,
+    pub claimed: Vec<crate::ops::views::ClaimedTask>,
     /// Lint errors and warnings (`baton lint`), at most 50.
     pub problems: Vec<ProblemView>,
 }

@@ -54,6 +54,33 @@ impl From<&Claim> for ClaimView {
     }
 }
 
+/// A claimed task, as `baton status` and the MCP `plan_overview` list it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ClaimedTask {
+    pub id: String,
+    /// Empty for an id the plan no longer has.
+    pub title: String,
+    #[serde(flatten)]
+    pub claim: ClaimView,
+}
+
+impl ClaimedTask {
+    /// Every claim (live and stale) with its task's title, by task id.
+    pub fn all(
+        plan: &crate::plan::Plan,
+        claims: &std::collections::HashMap<String, Claim>,
+    ) -> Vec<ClaimedTask> {
+        crate::ops::overview::claimed_tasks(plan, claims)
+            .into_iter()
+            .map(|(c, title)| ClaimedTask {
+                id: c.task_id.clone(),
+                title,
+                claim: ClaimView::from(c),
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AcceptanceView {
     pub text: String,
