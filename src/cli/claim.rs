@@ -8,7 +8,8 @@ use super::error::{CliError, Kind};
 use super::printer::{self, Printer};
 use crate::ops::Project;
 use crate::ops::claim::{
-    ClaimRequest, Claimed, DEFAULT_TTL, Released, claim_task, held_by, release_task, renew,
+    ClaimRequest, Claimed, DEFAULT_TTL, Released, claim_fast, claim_task, held_by, release_task,
+    renew,
 };
 use crate::ops::project::release_at_exit;
 
@@ -82,14 +83,29 @@ pub fn claim(p: &mut Printer, g: &Globals, args: &ClaimArgs) -> Result<ExitCode,
         return Ok(ExitCode::SUCCESS);
     }
     let id = args.id.as_deref().unwrap_or_default();
-    let (_, plan, _) = file.load_shared()?;
     let request = ClaimRequest {
         id,
         by,
         force: args.force,
         ttl,
     };
-    match claim_task(&file, &plan, request)? {
+    // The readiness index answers a plain claim without parsing the plan; anything it cannot
+    // vouch for (and every refusal) takes the full path.
+    let fast = if args.force {
+        None
+    } else {
+        claim_fast(&file, request)?
+    };
+    let claimed = match fast {
+        Some(claimed) => claimed,
+        None => {
+            let (_, plan, _) = file.load_shared()?;
+            let claimed = claim_task(&file, &plan, request)?;
+            release_at_exit(plan);
+            claimed
+        }
+    };
+    match claimed {
         Claimed::New => {
             p.status(format!(
                 "{} {id} is claimed by {by}",
@@ -112,7 +128,6 @@ pub fn claim(p: &mut Printer, g: &Globals, args: &ClaimArgs) -> Result<ExitCode,
         }
         Claimed::HeldBy(c) => return Err(held_by(id, &c)),
     }
-    release_at_exit(plan);
     Ok(ExitCode::SUCCESS)
 }
 

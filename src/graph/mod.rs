@@ -5,6 +5,7 @@ pub mod export;
 pub mod flow;
 #[cfg(test)]
 mod proptests;
+pub mod ready_index;
 pub mod schedule;
 pub mod scope;
 

@@ -309,14 +309,19 @@ fn class_matches(glob: &[u8], c: u8) -> Option<(bool, usize)> {
 
 /// A task's `files` (declared or inferred) as patterns, braces expanded, duplicates dropped.
 pub fn task_patterns(task: &crate::plan::Task) -> Vec<Pattern> {
-    let mut out: Vec<Pattern> = Vec::with_capacity(task.files.len());
+    patterns_of(&task.files)
+}
+
+/// `files` entries as patterns, braces expanded, duplicates dropped.
+pub fn patterns_of(files: &[String]) -> Vec<Pattern> {
+    let mut out: Vec<Pattern> = Vec::with_capacity(files.len());
     let mut push = |raw: &str| {
         let pattern = Pattern::new(raw);
         if !out.iter().any(|p| p.text == pattern.text) {
             out.push(pattern);
         }
     };
-    for entry in &task.files {
+    for entry in files {
         if entry.contains('{') {
             for expanded in keys::expand_braces(entry) {
                 push(&expanded);

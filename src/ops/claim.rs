@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::error::{Error, Kind};
 use super::project::{Project, find_task};
 use crate::graph::Readiness;
+use crate::graph::ready_index::ReadyIndex;
 use crate::graph::scope::{self, Pattern};
 use crate::plan::Plan;
 use crate::state::{Claim, ClaimOutcome, Lease};
@@ -73,12 +74,101 @@ pub fn claim_task(project: &Project, plan: &Plan, req: ClaimRequest<'_>) -> Resu
         }
     }
     let mine = scope::task_patterns(task);
+    let claimed = take(&state, req, &mine, &|other: &str| {
+        plan.task(other)
+            .map(scope::task_patterns)
+            .unwrap_or_default()
+    })?;
+    save_ready_index(project, plan);
+    Ok(claimed)
+}
+
+/// Claims a task without parsing the plan, through the readiness index
+/// ([`crate::graph::ready_index`]): Some when the index describes the plan and says the task
+/// is ready, None when the caller must take the full path ([`claim_task`]), which also words
+/// every refusal.
+pub fn claim_fast(project: &Project, req: ClaimRequest<'_>) -> Result<Option<Claimed>, Error> {
+    let Ok(bytes) = std::fs::read(&project.path) else {
+        return Ok(None);
+    };
+    let Some(index) = ready_index_path(project).and_then(|p| ReadyIndex::load(&p)) else {
+        return Ok(None);
+    };
+    if !index.describes(&bytes) {
+        return Ok(None);
+    }
+    let state = project.state()?;
+    let now = crate::state::now_rfc3339();
+    let held: std::collections::HashSet<String> = state
+        .claims()?
+        .into_iter()
+        .filter(|c| c.is_live(&now))
+        .map(|c| c.task_id)
+        .collect();
+    let ticked: std::collections::HashSet<String> =
+        state.ticks()?.into_iter().map(|t| t.0).collect();
+    let Some(found) = index.claimable(
+        &bytes,
+        req.id,
+        &|id: &str| ticked.contains(id),
+        &|id: &str| held.contains(id),
+    ) else {
+        return Ok(None);
+    };
+    let mine = scope::patterns_of(found.files);
+    let claimed = take(&state, req, &mine, &|other: &str| {
+        index
+            .files_of(other)
+            .map(scope::patterns_of)
+            .unwrap_or_default()
+    })?;
+    Ok(Some(claimed))
+}
+
+/// Where the readiness index of the project's plan lives (beside the checkbox index).
+fn ready_index_path(project: &Project) -> Option<std::path::PathBuf> {
+    let real = std::fs::canonicalize(&project.path).ok()?;
+    Some(crate::plan::store::index_path(&real).with_extension("ready"))
+}
+
+/// Saves the readiness index of `plan` for the next claim, when it is missing or stale (best
+/// effort: failing costs the next claim a parse).
+fn save_ready_index(project: &Project, plan: &Plan) {
+    let Some(path) = ready_index_path(project) else {
+        return;
+    };
+    let Ok(bytes) = std::fs::read(&project.path) else {
+        return;
+    };
+    if ReadyIndex::load(&path).is_some_and(|i| i.describes(&bytes)) {
+        return;
+    }
+    // Only for the very bytes `plan` was parsed from: load_shared may have changed statuses,
+    // which the index never stores, so any parse of these bytes serves.
+    let fresh = crate::plan::parse(&bytes);
+    if fresh.tasks.len() != plan.tasks.len() {
+        return;
+    }
+    if let Some(index) = ReadyIndex::build(&fresh, &crate::graph::Dag::build(&fresh), &bytes) {
+        let _ = index.save(&path);
+    }
+}
+
+/// Takes the claim in the state database, with the file-overlap check inside its transaction,
+/// and records it.
+fn take(
+    state: &crate::state::StateStore,
+    req: ClaimRequest<'_>,
+    mine: &[Pattern],
+    theirs: &dyn Fn(&str) -> Vec<Pattern>,
+) -> Result<Claimed, Error> {
+    let id = req.id;
     let lease = Lease::from_now(req.ttl);
     let outcome = state.claim_checked(id, req.by, &lease, |others| {
         if req.force || mine.is_empty() {
             return Ok(());
         }
-        match overlap(plan, &mine, others) {
+        match overlap(mine, others, theirs) {
             Some(found) => Err(Box::new(found)),
             None => Ok(()),
         }
@@ -136,12 +226,13 @@ impl Overlap {
 
 /// The first live claim (of another task) whose scope overlaps `mine`, by the same sound
 /// glob overlap `analyze` uses. A claimed task with no scope reserves no files.
-fn overlap(plan: &Plan, mine: &[Pattern], others: &[Claim]) -> Option<Overlap> {
+fn overlap(
+    mine: &[Pattern],
+    others: &[Claim],
+    patterns_of: &dyn Fn(&str) -> Vec<Pattern>,
+) -> Option<Overlap> {
     for claim in others {
-        let Some(task) = plan.task(&claim.task_id) else {
-            continue;
-        };
-        for theirs in scope::task_patterns(task) {
+        for theirs in patterns_of(&claim.task_id) {
             if let Some(p) = mine.iter().find(|p| scope::overlaps(p, &theirs)) {
                 return Some(Overlap {
                     holder: claim.clone(),
