@@ -167,22 +167,25 @@ fn human(p: &mut Printer, report: &AuditReport) -> Result<(), CliError> {
             .join(", ")
     };
     p.line(format!("{} {tasks}", paint(DIM, "tasks:")))?;
+    // Three lines a finding, written at once: stdout flushes at every line, and a
+    // thousand findings were three thousand writes.
+    let mut block = Vec::with_capacity(report.findings.len() * 3);
     for f in &report.findings {
-        p.line(format!(
+        block.push(format!(
             "{}: {}",
             paint(RED, format!("error[{}]", f.code.code())),
             paint(BOLD, &f.message)
-        ))?;
+        ));
         let from = f
             .from
             .as_ref()
             .map_or(String::new(), |from| format!(" from {from}"));
-        p.line(format!(
+        block.push(format!(
             "  {} {} ({}{from})",
             paint(CYAN, "-->"),
             f.path,
             f.change.as_str()
-        ))?;
+        ));
         let hint = match f.code {
             Code::OutOfScope => {
                 "add it to a task's `files:`, or leave the change to a task of its own".to_string()
@@ -194,7 +197,10 @@ fn human(p: &mut Printer, report: &AuditReport) -> Result<(), CliError> {
             Code::Deletion => "restore it, or scope the deletion in a task".to_string(),
             Code::HotSpot => "name it in the task's `files:` if the task needs it".to_string(),
         };
-        p.line(format!("  {} {hint}", paint(CYAN, "= hint:")))?;
+        block.push(format!("  {} {hint}", paint(CYAN, "= hint:")));
+    }
+    if !block.is_empty() {
+        p.line(block.join("\n"))?;
     }
     if report.is_clean() {
         p.line(paint(
