@@ -4,7 +4,9 @@
 # 10,000-file repository, against a 10,000-task plan plus one session task and eight tasks
 # other sessions have claimed. Goal: median <= 100 ms.
 #
-# Usage: bench/audit.sh        (RUNS=11 by default; KEEP=DIR keeps the generated repository in DIR)
+# Usage: bench/audit.sh        (RUNS=11 by default; KEEP=DIR keeps the generated repository in DIR;
+#        BASELINE=PATH also times that baton binary, alternating run by run with this one, so
+#        that both see the same load on a busy host)
 # Needs python3 (bench/gen_repo.py, bench/gen_plan.py) and git. Optional: hyperfine.
 set -euo pipefail
 
@@ -54,6 +56,25 @@ findings=$("$BIN" audit --session alice --json | python3 -c \
   "import json,sys; d=json.load(sys.stdin); print(d['changed'], len(d['findings']))" || true)
 echo "changed files, findings: $findings" >&2
 
+# The floor: git's own walks of the working tree, alone (the audit runs the two at once,
+# beside the plan's parse). docs/audit.md, "Cost".
+base=$(git merge-base HEAD main)
+floor() {
+  local label=$1
+  shift
+  time_ms "$@" >/dev/null
+  printf '%-52s %8s ms (median of %s)\n' "$label" \
+    "$(for _ in $(seq "$RUNS"); do time_ms "$@"; done | median)" "$RUNS"
+}
+export GIT_OPTIONAL_LOCKS=0
+floor "floor: git diff BASE (the index's files)" \
+  git diff --name-status -z -M --no-relative "$base" --
+floor "floor: git ls-files --others (the folders)" \
+  git ls-files --others --exclude-standard --full-name -z -- :/
+floor "floor: git status -uall (both walks, one process)" \
+  git status --porcelain=v2 -z --untracked-files=all
+unset GIT_OPTIONAL_LOCKS
+
 cmd=("$BIN" audit --session alice)
 if command -v hyperfine >/dev/null 2>&1; then
   hyperfine --warmup 2 --runs "$RUNS" -i --style none -N \
@@ -64,3 +85,16 @@ else
   ms=$(for _ in $(seq "$RUNS"); do time_ms "${cmd[@]}"; done | median)
 fi
 printf '%-52s %8s ms (median of %s)\n' "audit: 1,000-file diff, 10k files, 10k tasks" "$ms" "$RUNS"
+
+if [ -n "${BASELINE:-}" ]; then
+  base_cmd=("$BASELINE" audit --session alice)
+  time_ms "${base_cmd[@]}" >/dev/null
+  : >"$TMP/new.ms"
+  : >"$TMP/old.ms"
+  for _ in $(seq "$RUNS"); do
+    time_ms "${cmd[@]}" >>"$TMP/new.ms"
+    time_ms "${base_cmd[@]}" >>"$TMP/old.ms"
+  done
+  printf '%-52s %8s ms (median of %s)\n' "alternating: this build" "$(median <"$TMP/new.ms")" "$RUNS"
+  printf '%-52s %8s ms (median of %s)\n' "alternating: BASELINE" "$(median <"$TMP/old.ms")" "$RUNS"
+fi

@@ -179,64 +179,185 @@ impl AuditReport {
     }
 }
 
-/// Runs the audit. Reads git (a few processes whatever the size of the diff) and the plan
-/// at the base; writes nothing.
+/// Where an audit looks: the half of [`AuditInput`] that git answers, which needs no
+/// parsed plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The plan file (its repository, its path within it).
+    pub plan_path: &'a Path,
+    pub config: &'a AuditConfig,
+    /// As [`AuditInput::base`].
+    pub base: Option<&'a str>,
+    /// As [`AuditInput::head`].
+    pub head: Option<&'a str>,
+}
+
+impl AuditInput<'_> {
+    /// The part of the input [`read_changes`] reads.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            plan_path: self.plan_path,
+            config: self.config,
+            base: self.base,
+            head: self.head,
+        }
+    }
+}
+
+/// What git says a branch changed, and the plan at the base: the first half of an audit.
+/// It needs no parsed plan, so a caller can parse the plan while git walks the working
+/// tree ([`read_changes`], then [`judge`]).
+#[derive(Debug)]
+pub struct Changed {
+    root: PathBuf,
+    git: Git,
+    /// The plan's path from the root, and its folder (empty, or ending in `/`).
+    plan_rel: String,
+    prefix: String,
+    base: String,
+    base_from: String,
+    head: Option<String>,
+    branch: Option<String>,
+    changes: Vec<crate::git::Change>,
+    plan_at_head: Option<Plan>,
+    plan_at_base: AtBase,
+}
+
+/// Runs the audit: [`read_changes`], then [`judge`]. Reads git (a few processes whatever
+/// the size of the diff) and the plan at the base; writes nothing.
 pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
-    let Some(repo) = crate::repo::discover(input.plan_path) else {
+    judge(&read_changes(&input.target())?, input)
+}
+
+/// The git half of the audit: the base, the changed files, the plan at the base.
+///
+/// The working tree costs two walks, which dominate: one of the index's files (`diff`
+/// against the base) and one of the folders (`ls-files --others`). The second needs no
+/// base, so it starts first, beside the search for the base; the plan's reading runs
+/// beside the first.
+pub fn read_changes(target: &Target<'_>) -> Result<Changed, AuditError> {
+    let Some(repo) = crate::repo::discover(target.plan_path) else {
         return Err(AuditError::NotARepository {
-            path: input.plan_path.to_path_buf(),
+            path: target.plan_path.to_path_buf(),
         });
     };
     let root = repo.worktree_root;
     let git = Git::new(&root);
-    let plan_rel = relative(input.plan_path, &root);
+    let plan_rel = relative(target.plan_path, &root);
     let prefix = match plan_rel.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/"),
         None => String::new(),
     };
 
-    let head = match input.head {
+    let read = std::thread::scope(|s| -> Result<_, AuditError> {
+        let untracked = target.head.is_none().then(|| s.spawn(|| git.untracked()));
+        let found = find_base(&git, target, &root);
+        let ((head, base, base_from), changes, branch, plans) = match found {
+            Ok(found) => {
+                let (head, base, _) = &found;
+                let (git, plan_rel) = (&git, plan_rel.as_str());
+                let (side_head, side_base) = (head.clone(), base.clone());
+                let side = s.spawn(move || {
+                    let branch = match side_head {
+                        None => git.current_branch(),
+                        Some(_) => Ok(None),
+                    };
+                    let plans = read_plans(git, target, side_head.as_deref(), &side_base, plan_rel);
+                    (branch, plans)
+                });
+                let changes = match head {
+                    Some(h) => git.changes_between(base, h),
+                    None => git.tracked_changes_since(base),
+                };
+                let (branch, plans) = join(side);
+                (found, changes, branch, plans)
+            }
+            Err(err) => {
+                // The walk of the folders finishes before the error is told.
+                untracked.map(join);
+                return Err(err);
+            }
+        };
+        let changes = match untracked {
+            Some(untracked) => {
+                let untracked = join(untracked);
+                changes.and_then(|c| Ok(crate::git::with_untracked(c, untracked?)))
+            }
+            None => changes,
+        };
+        Ok((head, base, base_from, changes?, branch?, plans?))
+    });
+    let (head, base, base_from, changes, branch, (plan_at_head, plan_at_base)) = read?;
+    Ok(Changed {
+        root,
+        git,
+        plan_rel,
+        prefix,
+        base,
+        base_from,
+        head,
+        branch,
+        changes,
+        plan_at_head,
+        plan_at_base,
+    })
+}
+
+/// A scoped thread's result, its panic passed on.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The head commit (None: the working tree), the base commit and how it was chosen.
+fn find_base(
+    git: &Git,
+    target: &Target<'_>,
+    root: &Path,
+) -> Result<(Option<String>, String, String), AuditError> {
+    let head = match target.head {
         Some(h) => Some(git.rev_parse(h)?),
         None => None,
     };
     let head_rev = head.as_deref().unwrap_or("HEAD");
-    let (base, base_from) = match input.base {
-        Some(b) => (git.rev_parse(b)?, b.to_string()),
-        None => {
-            let branch = integration_branch(&git, input.config, &root)?;
-            let base =
-                git.merge_base(head_rev, &branch)?
-                    .ok_or_else(|| AuditError::NoForkPoint {
-                        head: input.head.unwrap_or("HEAD").to_string(),
-                        branch: branch.clone(),
-                    })?;
-            (base, format!("merge-base with {branch}"))
-        }
-    };
-    // The diff (the slow part: it walks the working tree) runs beside the plan's reading.
-    let (changes, branch, plans) = std::thread::scope(|s| {
-        let changes = s.spawn(|| match &head {
-            Some(h) => git.changes_between(&base, h),
-            None => git.changes_since(&base),
-        });
-        let branch = match head {
-            None => git.current_branch(),
-            Some(_) => Ok(None),
-        };
-        let plans = read_plans(&git, input, head.as_deref(), &base, &plan_rel);
-        let changes = changes
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (changes, branch, plans)
-    });
-    let (changes, branch, (plan_at_head, plan_at_base)) = (changes?, branch?, plans?);
+    if let Some(b) = target.base {
+        return Ok((head, git.rev_parse(b)?, b.to_string()));
+    }
+    // The common case in one process: no branch configured, and `main` exists and shares
+    // history with the head. Anything else takes the long way, for its message.
+    if target.config.integration_branch.is_none()
+        && let Ok(Some(base)) = git.merge_base(head_rev, "refs/heads/main")
+    {
+        return Ok((head, base, "merge-base with main".to_string()));
+    }
+    let branch = integration_branch(git, target.config, root)?;
+    let base = git
+        .merge_base(head_rev, &branch)?
+        .ok_or_else(|| AuditError::NoForkPoint {
+            head: target.head.unwrap_or("HEAD").to_string(),
+            branch: branch.clone(),
+        })?;
+    Ok((head, base, format!("merge-base with {branch}")))
+}
+
+/// The judging half of the audit: `changed` (read for `input`'s target) against the
+/// scopes of `input`'s plan, tasks and claims.
+pub fn judge(changed: &Changed, input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
+    let Changed {
+        root,
+        git,
+        plan_rel,
+        prefix,
+        changes,
+        plan_at_head,
+        plan_at_base,
+        ..
+    } = changed;
     let plan = plan_at_head.as_ref().unwrap_or(input.plan);
 
-    let scope_base = Base {
-        root: &root,
-        prefix: &prefix,
-    };
-    let audited = select_tasks(input, plan, &plan_at_base)?;
+    let scope_base = Base { root, prefix };
+    let audited = select_tasks(input, plan, plan_at_base)?;
     let own: Vec<ScopeSet> = audited
         .iter()
         .map(|(t, _)| ScopeSet::build(&t.files, &scope_base))
@@ -244,8 +365,8 @@ pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
     let others = other_claims(input, plan, &audited, &scope_base);
     let hot = HotSpots::new(&input.config.hot_spots);
     let judge = Judge {
-        git: &git,
-        changes: &changes,
+        git,
+        changes,
         by_name: std::cell::OnceCell::new(),
         own: &own,
         own_ids: audited.iter().map(|(t, _)| t.display_id()).collect(),
@@ -255,13 +376,13 @@ pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
     };
 
     let mut findings = Vec::new();
-    for change in &changes {
+    for change in changes {
         let mut paths = vec![(change.path.as_str(), change.kind)];
         if let Some(from) = &change.from {
             paths.push((from.as_str(), ChangeKind::Deleted));
         }
         for (path, kind) in paths {
-            if exempt(path, &plan_rel) {
+            if exempt(path, plan_rel) {
                 continue;
             }
             if let Some(mut finding) = judge.file(path, kind) {
@@ -293,10 +414,10 @@ pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
         })
         .collect();
     Ok(AuditReport {
-        base,
-        base_from,
-        head,
-        branch,
+        base: changed.base.clone(),
+        base_from: changed.base_from.clone(),
+        head: changed.head.clone(),
+        branch: changed.branch.clone(),
         tasks,
         changed: changes.len(),
         findings,
@@ -344,7 +465,7 @@ enum AtBase {
 /// plan at the base (parsed only when it differs).
 fn read_plans(
     git: &Git,
-    input: &AuditInput<'_>,
+    input: &Target<'_>,
     head: Option<&str>,
     base: &str,
     plan_rel: &str,

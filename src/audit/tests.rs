@@ -255,3 +255,37 @@ fn unknown_tasks_and_no_repository_are_errors() {
         Err(AuditError::NotARepository { .. })
     ));
 }
+
+#[test]
+fn one_reading_of_git_serves_each_session_as_a_whole_audit_would() {
+    let dir = project();
+    let d = dir.path();
+    write(d, "src/auth/login.rs", "changed\n");
+    git(d, &["commit", "-q", "-am", "auth"]);
+    write(d, "src/billing/pay.rs", "changed\n");
+    write(d, "new folder/n.rs", "new\n");
+    let claims = [claim("T1", "alice"), claim("T2", "bob")];
+    let plan_path = d.join("plan.md");
+    let plan = crate::plan::parse(&std::fs::read(&plan_path).expect("plan"));
+    let config = AuditConfig::default();
+    let input = |session| AuditInput {
+        plan_path: &plan_path,
+        plan: &plan,
+        config: &config,
+        base: None,
+        head: None,
+        tasks: &[],
+        session,
+        claims: &claims,
+    };
+    let changed = read_changes(&input(None).target()).expect("git");
+    for session in [Some("alice"), Some("bob"), None] {
+        let split = judge(&changed, &input(session)).expect("judge");
+        assert_eq!(split, audit(&input(session)).expect("audit"), "{session:?}");
+        assert_eq!(split.changed, 3, "committed, unstaged and untracked");
+    }
+    assert_eq!(
+        codes(&judge(&changed, &input(Some("alice"))).expect("alice")),
+        [("new folder/n.rs", "A001"), ("src/billing/pay.rs", "A002")]
+    );
+}

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::git::GitError;
 use crate::ops::project::{Project, find_task, release_at_exit};
 use crate::ops::views::Envelope;
+use crate::state::Claim;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,34 +43,46 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let config = Config::for_plan(std::path::Path::new(&file.shown)).map_err(|e| {
         CliError::input(e.to_string()).with_hint("docs/config.md lists every key of baton.toml")
     })?;
-    let (_, plan) = file.load()?;
-    for id in &args.tasks {
-        find_task(&plan, &file, id)?;
-    }
-    // Only live claims reserve files; a stale one is anyone's to take.
-    let now = crate::state::now_rfc3339();
-    let claims: Vec<_> = file
-        .claims()?
-        .into_values()
-        .filter(|c| c.is_live(&now))
-        .collect();
+    // Git's walks of the working tree (the slow part) run while the plan is parsed.
+    let target = audit::Target {
+        plan_path: &file.path,
+        config: &config.audit,
+        base: args.base.as_deref(),
+        head: args.head.as_deref(),
+    };
+    let (changed, loaded) = std::thread::scope(|s| {
+        let changed = s.spawn(|| audit::read_changes(&target));
+        let loaded = load(&file, args);
+        let changed = changed
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (changed, loaded)
+    });
+    // The plan's errors come first, as when nothing ran beside its reading.
+    let (plan, claims) = loaded?;
+    let changed = changed.map_err(error)?;
     let session = args
         .session
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let report = audit::audit(&AuditInput {
-        plan_path: &file.path,
-        plan: &plan,
-        config: &config.audit,
-        base: args.base.as_deref(),
-        head: args.head.as_deref(),
-        tasks: &args.tasks,
-        session,
-        claims: &claims,
-    })
+    let report = audit::judge(
+        &changed,
+        &AuditInput {
+            plan_path: &file.path,
+            plan: &plan,
+            config: &config.audit,
+            base: args.base.as_deref(),
+            head: args.head.as_deref(),
+            tasks: &args.tasks,
+            session,
+            claims: &claims,
+        },
+    )
     .map_err(error)?;
     release_at_exit(plan);
+    // Holds the plans at the head and the base when it read them: left to the exit too.
+    std::mem::forget(changed);
     if args.json {
         p.json(&Envelope::new(
             "baton.audit",
@@ -88,6 +101,22 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     } else {
         code::FINDINGS
     }))
+}
+
+/// The plan, its `--task` ids checked, and the live claims on it.
+fn load(file: &Project, args: &Args) -> Result<(crate::plan::Plan, Vec<Claim>), CliError> {
+    let (_, plan) = file.load()?;
+    for id in &args.tasks {
+        find_task(&plan, file, id)?;
+    }
+    // Only live claims reserve files; a stale one is anyone's to take.
+    let now = crate::state::now_rfc3339();
+    let claims = file
+        .claims()?
+        .into_values()
+        .filter(|c| c.is_live(&now))
+        .collect();
+    Ok((plan, claims))
 }
 
 #[derive(Serialize)]
@@ -138,22 +167,25 @@ fn human(p: &mut Printer, report: &AuditReport) -> Result<(), CliError> {
             .join(", ")
     };
     p.line(format!("{} {tasks}", paint(DIM, "tasks:")))?;
+    // Three lines a finding, written at once: stdout flushes at every line, and a
+    // thousand findings were three thousand writes.
+    let mut block = Vec::with_capacity(report.findings.len() * 3);
     for f in &report.findings {
-        p.line(format!(
+        block.push(format!(
             "{}: {}",
             paint(RED, format!("error[{}]", f.code.code())),
             paint(BOLD, &f.message)
-        ))?;
+        ));
         let from = f
             .from
             .as_ref()
             .map_or(String::new(), |from| format!(" from {from}"));
-        p.line(format!(
+        block.push(format!(
             "  {} {} ({}{from})",
             paint(CYAN, "-->"),
             f.path,
             f.change.as_str()
-        ))?;
+        ));
         let hint = match f.code {
             Code::OutOfScope => {
                 "add it to a task's `files:`, or leave the change to a task of its own".to_string()
@@ -165,7 +197,10 @@ fn human(p: &mut Printer, report: &AuditReport) -> Result<(), CliError> {
             Code::Deletion => "restore it, or scope the deletion in a task".to_string(),
             Code::HotSpot => "name it in the task's `files:` if the task needs it".to_string(),
         };
-        p.line(format!("  {} {hint}", paint(CYAN, "= hint:")))?;
+        block.push(format!("  {} {hint}", paint(CYAN, "= hint:")));
+    }
+    if !block.is_empty() {
+        p.line(block.join("\n"))?;
     }
     if report.is_clean() {
         p.line(paint(

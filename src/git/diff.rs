@@ -119,47 +119,42 @@ impl Git {
     /// unstaged changes alike, plus untracked files that are not ignored (as added). Sorted
     /// by path.
     pub fn changes_since(&self, base: &str) -> Result<Vec<Change>, GitError> {
-        let mut args = NAME_STATUS.to_vec();
-        args.extend(["--end-of-options", base, "--"]);
         // The two walks of the working tree (the index's files, the folders for new ones)
         // run at once.
-        let (diff, untracked) = std::thread::scope(|s| {
-            // `:/` is the root: ls-files lists only paths below its pathspecs.
-            let others = s.spawn(|| {
-                self.read(&[
-                    "ls-files",
-                    "--others",
-                    "--exclude-standard",
-                    "--full-name",
-                    "-z",
-                    "--",
-                    ":/",
-                ])
-            });
-            let diff = self.read(&args);
-            let untracked = others
+        let (tracked, untracked) = std::thread::scope(|s| {
+            let untracked = s.spawn(|| self.untracked());
+            let tracked = self.tracked_changes_since(base);
+            let untracked = untracked
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (diff, untracked)
+            (tracked, untracked)
         });
-        let mut changes = parse_name_status(&diff?);
-        changes.extend(split_z(&untracked?).map(|p| Change {
-            path: lossy(p),
-            kind: ChangeKind::Added,
-            from: None,
-        }));
-        changes.sort_by(|a, b| a.path.cmp(&b.path));
-        // A file removed from the index but still on disk is both deleted (for the diff)
-        // and untracked: it is there, so it changed.
-        changes.dedup_by(|later, kept| {
-            let same = later.path == kept.path;
-            if same {
-                kept.kind = ChangeKind::Modified;
-                kept.from = None;
-            }
-            same
-        });
-        Ok(changes)
+        Ok(with_untracked(tracked?, untracked?))
+    }
+
+    /// The tracked half of [`Git::changes_since`]: files of the index or of the base whose
+    /// working-tree state differs from commit `base` (one walk of the index's files).
+    pub fn tracked_changes_since(&self, base: &str) -> Result<Vec<Change>, GitError> {
+        let mut args = NAME_STATUS.to_vec();
+        args.extend(["--end-of-options", base, "--"]);
+        Ok(parse_name_status(&self.read(&args)?))
+    }
+
+    /// The untracked half of [`Git::changes_since`]: every file in the working tree that
+    /// is neither tracked nor ignored, root-relative (one walk of the folders). It does not
+    /// depend on any commit, so a caller can start it before it knows its base.
+    pub fn untracked(&self) -> Result<Vec<String>, GitError> {
+        // `:/` is the root: ls-files lists only paths below its pathspecs.
+        let out = self.read(&[
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+            "-z",
+            "--",
+            ":/",
+        ])?;
+        Ok(split_z(&out).map(lossy).collect())
     }
 
     /// The working tree's uncommitted changes: staged, unstaged, untracked (every file in
@@ -168,6 +163,28 @@ impl Git {
         let out = self.read(&["status", "--porcelain=v1", "-z", "--untracked-files=all"])?;
         Ok(parse_status(&out))
     }
+}
+
+/// [`Git::changes_since`] from its halves: the tracked changes and the untracked files
+/// (as added), sorted by path.
+pub fn with_untracked(mut changes: Vec<Change>, untracked: Vec<String>) -> Vec<Change> {
+    changes.extend(untracked.into_iter().map(|path| Change {
+        path,
+        kind: ChangeKind::Added,
+        from: None,
+    }));
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    // A file removed from the index but still on disk is both deleted (for the diff)
+    // and untracked: it is there, so it changed.
+    changes.dedup_by(|later, kept| {
+        let same = later.path == kept.path;
+        if same {
+            kept.kind = ChangeKind::Modified;
+            kept.from = None;
+        }
+        same
+    });
+    changes
 }
 
 /// Parses `diff --name-status -z`: a status field, then one path, or two for a rename or

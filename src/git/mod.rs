@@ -24,7 +24,7 @@
 mod diff;
 mod worktree;
 
-pub use diff::{Change, ChangeKind, StatusEntry, StatusKind};
+pub use diff::{Change, ChangeKind, StatusEntry, StatusKind, with_untracked};
 pub use worktree::{MergeOutcome, Worktree};
 
 use std::io::Write;
