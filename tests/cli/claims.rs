@@ -2,9 +2,7 @@
 //! checked on `done`, and ticks seen across git worktrees — with the real binary, real git and
 //! real processes racing.
 
-use std::process::{Child, Command, Stdio};
-
-use crate::harness::{BIN, Project, Run};
+use crate::harness::{Project, Run, race};
 
 /// Four tasks in one phase: T2 and T5 write overlapping files, T3 is disjoint, T4 waits for T1.
 const PLAN: &str = "# Leases
@@ -247,55 +245,6 @@ fn a_tick_in_one_worktree_counts_in_every_other() {
             .any(|t| t["id"] == "T1"),
         "{next}"
     );
-}
-
-/// Spawns `sh -c 'read _ < fifo; exec baton ARGS'` per argument list, releases them together
-/// and waits for all.
-fn race(p: &Project, fifo_name: &str, runs: &[Vec<String>]) -> Vec<Run> {
-    let fifo = p.path(fifo_name);
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo")
-            .success()
-    );
-    let children: Vec<Child> = runs
-        .iter()
-        .map(|args| {
-            let cmd = p.command(&[]);
-            let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-            Command::new("sh")
-                .arg("-c")
-                .arg(format!(
-                    "read _ < {fifo_name}; exec '{BIN}' {}",
-                    quoted.join(" ")
-                ))
-                .current_dir(p.dir.path())
-                .env_clear()
-                .envs(
-                    cmd.get_envs()
-                        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-                )
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
-        .collect();
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    drop(
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&fifo)
-            .expect("open fifo"),
-    );
-    let out = children
-        .into_iter()
-        .map(|c| Run::from(c.wait_with_output().expect("wait")))
-        .collect();
-    std::fs::remove_file(&fifo).expect("remove fifo");
-    out
 }
 
 #[test]

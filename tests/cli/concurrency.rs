@@ -1,50 +1,11 @@
 //! Parallel sessions with real processes: no check-off is lost and exactly one claim wins.
 //! Every child blocks on a FIFO until the test closes it, so all start at the same moment.
 
-use std::process::{Child, Command, Stdio};
+use crate::harness::{Project, Run, big_plan};
 
-use crate::harness::{BIN, Project, Run, big_plan};
-
-/// Spawns `sh -c 'read _ < start; exec baton ARGS'` for each argument list, releases them
-/// together, and waits for all.
+/// Every run released at once through `start.fifo`.
 fn race(p: &Project, runs: Vec<Vec<String>>) -> Vec<Run> {
-    let fifo = p.path("start.fifo");
-    let status = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
-    assert!(status.success());
-    let children: Vec<Child> = runs
-        .iter()
-        .map(|args| {
-            let cmd = p.command(&[]);
-            let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-            let mut sh = Command::new("sh");
-            sh.arg("-c")
-                .arg(format!(
-                    "read _ < start.fifo; exec '{BIN}' {}",
-                    quoted.join(" ")
-                ))
-                .current_dir(p.dir.path())
-                .env_clear()
-                .envs(
-                    cmd.get_envs()
-                        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-                )
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped());
-            sh.spawn().expect("spawn")
-        })
-        .collect();
-    // Give every child time to block on the FIFO, then release them all at once.
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    drop(
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&fifo)
-            .expect("open fifo"),
-    );
-    children
-        .into_iter()
-        .map(|c| Run::from(c.wait_with_output().expect("wait")))
-        .collect()
+    crate::harness::race(p, "start.fifo", &runs)
 }
 
 #[test]

@@ -1,9 +1,6 @@
 //! The scope audit as a gate: `verify --task` and the Claude Code Stop hook judge a session's
 //! out-of-scope changes as `[audit] policy` in baton.toml says (block by default, warn, off).
 
-use std::io::Write;
-use std::process::Stdio;
-
 use crate::harness::{Project, Run};
 
 const PLAN: &str = "# Lanes\n\n## Phase 1: Work\n\n- [ ] T1 Auth\n  - files: src/auth/**\n  - verify: `test -f src/auth/login.py`\n- [ ] T2 Billing\n  - files: src/billing/**\n";
@@ -49,21 +46,7 @@ fn stop(p: &Project) -> Run {
         "stop_hook_active": false,
     })
     .to_string();
-    let mut child = p
-        .command(&["hook", "claude-stop"])
-        .env("BATON_SESSION", "alice")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn baton");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    Run::from(child.wait_with_output().expect("wait"))
+    crate::hook::hook(p, &input, &[("BATON_SESSION", "alice")], &[])
 }
 
 #[test]

@@ -144,3 +144,52 @@ pub fn big_plan(n: usize) -> String {
     s.push_str("\n## Decisions\n\n");
     s
 }
+
+/// Spawns `sh -c 'read _ < FIFO; exec baton ARGS'` per argument list (FIFO named
+/// `fifo_name` in the project), releases them all at the same moment and waits for all.
+pub fn race(p: &Project, fifo_name: &str, runs: &[Vec<String>]) -> Vec<Run> {
+    let fifo = p.path(fifo_name);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let children: Vec<std::process::Child> = runs
+        .iter()
+        .map(|args| {
+            let cmd = p.command(&[]);
+            let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "read _ < {fifo_name}; exec '{BIN}' {}",
+                    quoted.join(" ")
+                ))
+                .current_dir(p.dir.path())
+                .env_clear()
+                .envs(
+                    cmd.get_envs()
+                        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+                )
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    drop(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&fifo)
+            .expect("open fifo"),
+    );
+    let out = children
+        .into_iter()
+        .map(|c| Run::from(c.wait_with_output().expect("wait")))
+        .collect();
+    std::fs::remove_file(&fifo).expect("remove fifo");
+    out
+}

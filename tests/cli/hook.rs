@@ -56,7 +56,7 @@ fn stop_json(p: &Project, session_id: &str, active: bool) -> String {
 }
 
 /// `baton hook claude-stop ARGS` with `stdin` piped in and extra environment.
-fn hook(p: &Project, stdin: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+pub fn hook(p: &Project, stdin: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut all = vec!["hook", "claude-stop"];
     all.extend_from_slice(args);
     let mut cmd = p.command(&all);
