@@ -158,6 +158,10 @@ fn claude_stop(p: &mut Printer, g: &Globals, args: &ClaudeStopArgs) -> Result<Ex
     };
     let (_, plan) = file.load()?;
     let held = session_tasks(&file, &owner)?;
+    // A signal to the hook (Claude Code cancelling it) kills the verify commands it started,
+    // with everything they started, before it ends by that signal.
+    crate::process::signals::kill_children_on_signals(crate::process::Supervisor::global())
+        .map_err(|e| CliError::internal(format!("cannot watch for signals: {e}")))?;
     if held.is_empty() {
         return allow(
             p,

@@ -226,3 +226,37 @@ fn sigterm_to_the_mcp_server_kills_a_running_verify_tool_command() {
     assert_eq!(status.signal(), Some(15), "{status:?}\n{stderr}");
     assert_eq!(p.read_string("plan.md"), PLAN);
 }
+
+#[test]
+fn sigterm_to_the_stop_hook_kills_the_verify_command_it_runs() {
+    let p = Project::new();
+    p.write("plan.md", PLAN);
+    p.run(&["claim", "T1", "--by", "s1", "--force"]).success();
+    let mut hook = p
+        .command(&["hook", "claude-stop", "--session", "s1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the hook");
+    let mut stdin = hook.stdin.take().expect("stdin");
+    writeln!(stdin, r#"{{"hook_event_name":"Stop","session_id":"x"}}"#).expect("write");
+    drop(stdin);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pids = loop {
+        let pids = pids_in(&p.path("pids"));
+        if pids.len() >= 4 {
+            break pids;
+        }
+        if Instant::now() > deadline || hook.try_wait().expect("try_wait").is_some() {
+            let _ = hook.kill();
+            panic!("the hook did not start the verify command: {pids:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    signal(&hook, Signal::SIGTERM);
+    let (status, _, stderr) = finish(hook, Duration::from_secs(15));
+    assert_all_gone(&pids);
+    assert_eq!(status.signal(), Some(15), "{status:?}\n{stderr}");
+    assert_eq!(p.read_string("plan.md"), PLAN);
+}
