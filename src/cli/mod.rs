@@ -98,6 +98,12 @@ pub enum Command {
     /// Record each task's acceptance criteria; report and accept changes.
     Lock(lock::Args),
     /// Check every ticked box against evidence: verify commands, files, acceptance items.
+    ///
+    /// What runs: typed by you, `baton verify` runs the plan's `verify:` commands through
+    /// `sh -c` in the repository root, as make runs a Makefile, except a command that differs
+    /// from the lock (`baton lock`): that task is reported tampered and the changed command
+    /// never runs. What an agent triggers (the MCP tools, the hooks) runs only commands
+    /// recorded in the committed lock (docs/verify.md, "What runs").
     Verify(verify::Args),
     /// Compare a branch's real changes with its tasks' scopes and other sessions' claims.
     Audit(audit::Args),

@@ -98,7 +98,9 @@ impl Project {
     }
 
     /// How `verify` runs for this plan: commands in the repository's root, scope paths
-    /// relative to the plan's directory, history from the plan's git log.
+    /// relative to the plan's directory, history from the plan's git log. Only commands of
+    /// the lock committed at `HEAD` run (what an agent may trigger); a person's `baton
+    /// verify` sets [`Trust::Plan`](crate::verify::trust::Trust::Plan) itself.
     pub fn verify_options(
         &self,
         jobs: Option<usize>,
@@ -108,6 +110,9 @@ impl Project {
         let base = self.dir();
         let repo_root =
             crate::repo::discover(&self.path).map_or_else(|| base.clone(), |r| r.worktree_root);
+        let trust = crate::verify::trust::Trust::Committed(crate::verify::trust::Committed::read(
+            &repo_root, &self.path, "HEAD",
+        ));
         crate::verify::Options {
             jobs: jobs
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
@@ -117,6 +122,7 @@ impl Project {
             repo_root,
             base,
             plan_file: Some(self.path.clone()),
+            trust,
         }
     }
 

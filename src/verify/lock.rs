@@ -321,10 +321,16 @@ impl LockFile {
                 });
             }
         };
-        let file: LockFile = match serde_json::from_slice(&bytes) {
+        LockFile::parse(path, &bytes).map(Some)
+    }
+
+    /// Reads a lock from its bytes (`path` names it in errors): the same refusals as
+    /// [`LockFile::load`]. Used for a lock read from a commit rather than the disk.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<LockFile, LockError> {
+        let file: LockFile = match serde_json::from_slice(bytes) {
             Ok(file) => file,
             Err(err) => {
-                if let Ok(probe) = serde_json::from_slice::<VersionProbe>(&bytes)
+                if let Ok(probe) = serde_json::from_slice::<VersionProbe>(bytes)
                     && probe.version != u64::from(LOCK_VERSION)
                 {
                     return Err(LockError::Version {
@@ -352,7 +358,7 @@ impl LockFile {
                 }
             }
         }
-        Ok(Some(file))
+        Ok(file)
     }
 
     /// Whether the lock holds entries for this plan (possibly none, for a plan without ids).

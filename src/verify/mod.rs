@@ -38,6 +38,7 @@ mod idents;
 pub mod lock;
 pub mod mentions;
 pub mod paths;
+pub mod trust;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -249,6 +250,8 @@ pub struct Options {
     /// The plan file, to find when each task entered it in its history; None skips the
     /// history layer.
     pub plan_file: Option<PathBuf>,
+    /// Which of the plan's commands may run ([`trust`]).
+    pub trust: trust::Trust,
 }
 
 /// The files under `base`, relative to it with `/` separators: git's view (tracked and
@@ -355,14 +358,24 @@ impl<'p> Verifier<'p> {
         let options = self.options;
         let mut specs = Vec::new();
         let mut owner = Vec::new();
+        let mut held: FxHashMap<usize, Vec<Finding>> = Default::default();
+        let mut tampers: FxHashMap<usize, lock::Change> = Default::default();
         for &t in tasks {
             let task = &plan.tasks[t];
+            if let Some(change) = self.tamper_of(task) {
+                tampers.insert(t, change);
+            }
             if task.status == Status::Skipped {
                 continue;
             }
-            for command in &task.verify {
+            for (command, why) in options.trust.gate(task, tampers.get(&t)) {
+                if let Some(why) = why {
+                    let note = options.trust.finding(command, why);
+                    held.entry(t).or_default().push(note);
+                    continue;
+                }
                 specs.push(exec::CommandSpec {
-                    command: command.clone(),
+                    command: command.to_string(),
                     cwd: options.repo_root.clone(),
                     timeout: options.timeout,
                     tail_bytes: options.tail_bytes,
@@ -443,12 +456,7 @@ impl<'p> Verifier<'p> {
         let mut reports = Vec::with_capacity(tasks.len());
         for (&t, m) in tasks.iter().zip(&read) {
             let task = &plan.tasks[t];
-            let tamper = task.id.as_deref().and_then(|id| {
-                self.changes
-                    .iter()
-                    .find(|c| c.needs_acceptance() && c.id() == id)
-                    .cloned()
-            });
+            let tamper = tampers.remove(&t);
             let acceptance = (
                 task.acceptance
                     .iter()
@@ -469,11 +477,31 @@ impl<'p> Verifier<'p> {
             };
             if task.status != Status::Skipped {
                 self.gather(task, m, &mut report);
+                if let Some(notes) = held.remove(&t) {
+                    let at = report
+                        .findings
+                        .iter()
+                        .position(|f| f.layer != Layer::Commands)
+                        .unwrap_or(report.findings.len());
+                    report.findings.splice(at..at, notes);
+                }
             }
             report.verdict = verdict(task.status, &report);
             reports.push(report);
         }
         reports
+    }
+
+    /// How the task's criteria differ from the lock: the committed lock's view when an
+    /// agent asked ([`trust::Trust::Committed`]), else the lock on disk's.
+    fn tamper_of(&self, task: &Task) -> Option<lock::Change> {
+        self.options.trust.tamper(task).or_else(|| {
+            let id = task.id.as_deref()?;
+            self.changes
+                .iter()
+                .find(|c| c.needs_acceptance() && c.id() == id)
+                .cloned()
+        })
     }
 
     /// Every layer's findings for one task.
@@ -701,6 +729,7 @@ mod tests {
             repo_root: dir.to_path_buf(),
             base: dir.to_path_buf(),
             plan_file: None,
+            trust: trust::Trust::Plan,
         }
     }
 

@@ -634,7 +634,7 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
 
     let p = Project::new();
     p.write("plan.md", PLAN);
-    p.git_init();
+    p.git_init().trust_commands();
     p.run(&["claim", "T1", "--by", SESSION]).success();
     p.run(&["init", "--agents", "claude"]).success();
     let settings: Value =

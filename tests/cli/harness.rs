@@ -83,6 +83,19 @@ impl Project {
         self
     }
 
+    /// What a person does to let agent-triggered checks (MCP tools, hooks) run the plan's
+    /// `verify:` commands: `baton lock`, then commit the lock. Needs `git_init` first.
+    pub fn trust_commands(&self) -> &Project {
+        let run = self.run(&["lock"]);
+        assert_eq!(run.code, 0, "baton lock\n{}", run.transcript());
+        self.git(&["add", ".baton/lock.json"]).git(&[
+            "commit",
+            "-q",
+            "-m",
+            "trust the plan's commands",
+        ])
+    }
+
     /// `git init` with one commit, so state lives under `.git`.
     pub fn git_init(&self) -> &Project {
         self.git(&["init", "-q", "-b", "main"]).git(&[

@@ -26,7 +26,7 @@ const PLAN: &str = "# Shop
 fn shop() -> Project {
     let p = Project::new();
     p.write("plan.md", PLAN);
-    p.git_init();
+    p.git_init().trust_commands();
     p
 }
 

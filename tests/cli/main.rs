@@ -19,5 +19,6 @@ mod mcp;
 mod merge_driver;
 mod prompts;
 mod signals;
+mod trust;
 mod verify;
 mod writes;

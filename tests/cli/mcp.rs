@@ -375,6 +375,7 @@ fn bad_input_is_an_mcp_error_not_a_crash() {
     let Some(py) = python() else { return };
     let project = Project::new();
     project.write("plan.md", PLAN);
+    project.git_init().trust_commands();
     let before = project.read("plan.md");
     let r = session(
         py,
@@ -616,6 +617,7 @@ fn a_slow_call_does_not_hold_up_the_session_s_other_calls() {
         "plan.md",
         "# Slow\n\n## Phase 1\n\n- [x] T1 slow check\n  - verify: `sleep 3`\n",
     );
+    project.git_init().trust_commands();
     let r = session(
         py,
         project.dir.path(),

@@ -190,6 +190,7 @@ fn a_second_sigint_kills_everything_at_once_and_ends_baton_by_the_signal() {
 fn sigterm_to_the_mcp_server_kills_a_running_verify_tool_command() {
     let p = Project::new();
     p.write("plan.md", PLAN);
+    p.git_init().trust_commands();
     let mut server = p
         .command(&["mcp"])
         .stdin(Stdio::piped())
@@ -231,6 +232,7 @@ fn sigterm_to_the_mcp_server_kills_a_running_verify_tool_command() {
 fn sigterm_to_the_stop_hook_kills_the_verify_command_it_runs() {
     let p = Project::new();
     p.write("plan.md", PLAN);
+    p.git_init().trust_commands();
     p.run(&["claim", "T1", "--by", "s1", "--force"]).success();
     let mut hook = p
         .command(&["hook", "claude-stop", "--session", "s1"])
