@@ -12,67 +12,104 @@
 
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
+
 use super::Dag;
-use crate::plan::index::content_hash;
+use crate::plan::index::{content_hash, content_hash_words};
 use crate::plan::{Plan, Status};
 
 const MAGIC: &str = "baton-ready-index 1";
 const NONE: u32 = u32::MAX;
+/// In the id table: more than one task has this id hash (look it up by a scan).
+const SHARED: u32 = u32::MAX;
 
+/// One task, as offsets into the index's text: loading allocates nothing per task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
-    id: String,
+    id: (u32, u32),
     mark_at: usize,
     phase: u32,
     parent: u32,
-    deps: Vec<u32>,
-    files: Vec<String>,
+    deps: (u32, u32),
+    files: (u32, u32),
 }
 
 /// The readiness index of one plan's bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ReadyIndex {
     hash: u64,
     len: usize,
+    /// The index as saved: every entry's strings are ranges of it.
+    text: String,
     tasks: Vec<Entry>,
+    /// Task by the hash of its id, made on the first lookup.
+    ids: std::cell::OnceCell<FxHashMap<u64, u32>>,
 }
 
+impl PartialEq for ReadyIndex {
+    fn eq(&self, other: &ReadyIndex) -> bool {
+        self.hash == other.hash && self.len == other.len && self.text == other.text
+    }
+}
+
+impl Eq for ReadyIndex {}
+
 /// One task as the index sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct Found<'a> {
+#[derive(Debug, Clone)]
+pub struct Found {
     pub index: usize,
-    pub files: &'a [String],
+    pub files: Vec<String>,
 }
 
 impl ReadyIndex {
     /// Builds the index of `plan` parsed from `bytes`; None when a task's text cannot be
     /// written into the index's line format.
     pub fn build(plan: &Plan, dag: &Dag, bytes: &[u8]) -> Option<ReadyIndex> {
-        let mut tasks = Vec::with_capacity(plan.tasks.len());
+        let bad = |s: &str| s.contains(['\t', '\n', '\r', '\u{1f}']);
+        let mut marks = Vec::with_capacity(plan.tasks.len());
+        let mut body = String::new();
         for task in &plan.tasks {
-            let id = task.id.clone().unwrap_or_default();
-            let bad = |s: &str| s.contains(['\t', '\n', '\r', '\u{1f}']);
-            if bad(&id) || task.files.iter().any(|f| bad(f)) {
+            let id = task.id.as_deref().unwrap_or_default();
+            if bad(id) || task.files.iter().any(|f| bad(f)) {
                 return None;
             }
-            tasks.push(Entry {
-                id,
-                mark_at: task.status_span.start,
-                phase: u32::try_from(task.phase).ok()?,
-                parent: task.parent.map_or(NONE, |p| p as u32),
-                deps: dag.deps(task.index).iter().map(|&d| d as u32).collect(),
-                files: task.files.to_vec(),
-            });
+            u32::try_from(task.phase).ok()?;
+            marks.push(task.status_span.start);
+            let deps: Vec<String> = dag
+                .deps(task.index)
+                .iter()
+                .map(|d| d.to_string())
+                .collect();
+            let parent = task.parent.map_or(String::new(), |p| p.to_string());
+            body.push_str(&format!(
+                "{id}\t{}\t{}\t{parent}\t{}\t{}\n",
+                task.status_span.start,
+                task.phase,
+                deps.join(","),
+                task.files.join("\u{1f}")
+            ));
         }
-        let mut index = ReadyIndex {
+        let probe = ReadyIndex {
             hash: 0,
             len: bytes.len(),
-            tasks,
+            text: String::new(),
+            tasks: marks
+                .iter()
+                .map(|&mark_at| Entry {
+                    id: (0, 0),
+                    mark_at,
+                    phase: 0,
+                    parent: NONE,
+                    deps: (0, 0),
+                    files: (0, 0),
+                })
+                .collect(),
+            ids: Default::default(),
         };
         // Every recorded offset must hold a checkbox mark in these bytes.
-        index.statuses(bytes)?;
-        index.hash = index.masked_hash(bytes);
-        Some(index)
+        probe.statuses(bytes)?;
+        let hash = probe.masked_hash(bytes);
+        ReadyIndex::parse(format!("{MAGIC}\t{hash}\t{}\n{body}", bytes.len()))
     }
 
     /// Whether the index describes these bytes (up to checkbox marks).
@@ -80,14 +117,28 @@ impl ReadyIndex {
         self.len == bytes.len() && self.hash == self.masked_hash(bytes)
     }
 
+    /// [`content_hash`] of the bytes with every checkbox mark read as a space, without
+    /// copying them (the marks are in ascending order, as tasks are in the plan).
     fn masked_hash(&self, bytes: &[u8]) -> u64 {
-        let mut masked = bytes.to_vec();
-        for t in &self.tasks {
-            if let Some(b) = masked.get_mut(t.mark_at) {
-                *b = b' ';
+        let mut marks = self.tasks.iter().map(|t| t.mark_at).peekable();
+        let mut at = 0;
+        content_hash_words(bytes, |word: &mut [u8; 8]| {
+            let end = at + 8;
+            while let Some(&m) = marks.peek() {
+                if m >= end {
+                    break;
+                }
+                if m >= at {
+                    word[m - at] = b' ';
+                }
+                marks.next();
             }
-        }
-        content_hash(&masked)
+            at = end;
+        })
+    }
+
+    fn str(&self, (start, end): (u32, u32)) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or_default()
     }
 
     /// Every task's status as these bytes say; None when an offset holds no checkbox mark.
@@ -104,31 +155,59 @@ impl ReadyIndex {
             .collect()
     }
 
+    /// The only task with this id; None when there is none or several.
+    fn only(&self, id: &str) -> Option<usize> {
+        let ids = self.ids.get_or_init(|| {
+            let mut ids = FxHashMap::default();
+            ids.reserve(self.tasks.len());
+            for (i, t) in self.tasks.iter().enumerate() {
+                ids.entry(id_hash(self.str(t.id)))
+                    .and_modify(|v| *v = SHARED)
+                    .or_insert(i as u32);
+            }
+            ids
+        });
+        match ids.get(&id_hash(id)) {
+            None => None,
+            Some(&SHARED) => {
+                let mut found = self
+                    .tasks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| self.str(t.id) == id);
+                let (i, _) = found.next()?;
+                found.next().is_none().then_some(i)
+            }
+            Some(&i) => (self.str(self.tasks[i as usize].id) == id).then_some(i as usize),
+        }
+    }
+
+    fn files(&self, t: &Entry) -> Vec<String> {
+        match self.str(t.files) {
+            "" => Vec::new(),
+            s => s.split('\u{1f}').map(str::to_string).collect(),
+        }
+    }
+
     /// Task `id` when it is ready to claim in these bytes, given the tasks other worktrees
     /// ticked (`ticked_elsewhere`) and the live claims (`held`): the same answer as
     /// `graph::readiness` gives a claim that passes. None means "ask the full parse", never
     /// "not ready".
-    pub fn claimable<'a>(
-        &'a self,
+    pub fn claimable(
+        &self,
         bytes: &[u8],
         id: &str,
         ticked_elsewhere: &dyn Fn(&str) -> bool,
         held: &dyn Fn(&str) -> bool,
-    ) -> Option<Found<'a>> {
-        let mut found = None;
-        for (i, t) in self.tasks.iter().enumerate() {
-            if t.id == id {
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(i);
-            }
-        }
-        let index = found?;
+    ) -> Option<Found> {
+        let index = self.only(id)?;
         let mut statuses = self.statuses(bytes)?;
         for (t, status) in self.tasks.iter().zip(statuses.iter_mut()) {
-            if *status == Status::Todo && !t.id.is_empty() && ticked_elsewhere(&t.id) {
-                *status = Status::Done;
+            if *status == Status::Todo {
+                let tid = self.str(t.id);
+                if !tid.is_empty() && ticked_elsewhere(tid) {
+                    *status = Status::Done;
+                }
             }
         }
         let task = &self.tasks[index];
@@ -137,10 +216,14 @@ impl ReadyIndex {
         } else if held(id) || statuses[index] == Status::InProgress {
             true
         } else {
-            let deps_done = task
-                .deps
-                .iter()
-                .all(|&d| statuses.get(d as usize).is_some_and(|s| s.is_closed()));
+            let deps = self.str(task.deps);
+            let deps_done = deps.is_empty()
+                || deps.split(',').all(|d| {
+                    d.parse::<usize>()
+                        .ok()
+                        .and_then(|d| statuses.get(d))
+                        .is_some_and(|s| s.is_closed())
+                });
             let current = self
                 .tasks
                 .iter()
@@ -150,89 +233,99 @@ impl ReadyIndex {
                 .min();
             deps_done && current.is_none_or(|c| task.phase <= c)
         };
-        ready.then_some(Found {
+        ready.then(|| Found {
             index,
-            files: &task.files,
+            files: self.files(task),
         })
     }
 
     /// The `files` of the first task with this id (as `Plan::task` finds it).
-    pub fn files_of(&self, id: &str) -> Option<&[String]> {
-        self.tasks
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.files.as_slice())
+    pub fn files_of(&self, id: &str) -> Option<Vec<String>> {
+        let first = match self.only(id) {
+            Some(i) => i,
+            None => self.tasks.iter().position(|t| self.str(t.id) == id)?,
+        };
+        Some(self.files(&self.tasks[first]))
     }
 
     /// Writes the index (best effort; a failed save only costs the next claim a parse).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let mut text = format!("{MAGIC}\t{}\t{}\n", self.hash, self.len);
-        for t in &self.tasks {
-            let deps: Vec<String> = t.deps.iter().map(u32::to_string).collect();
-            let parent = if t.parent == NONE {
-                String::new()
-            } else {
-                t.parent.to_string()
-            };
-            text.push_str(&format!(
-                "{}\t{}\t{}\t{parent}\t{}\t{}\n",
-                t.id,
-                t.mark_at,
-                t.phase,
-                deps.join(","),
-                t.files.join("\u{1f}")
-            ));
-        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension("ready.tmp");
-        std::fs::write(&tmp, text)?;
+        std::fs::write(&tmp, &self.text)?;
         std::fs::rename(&tmp, path)
     }
 
     /// Reads an index written by [`ReadyIndex::save`]; None when missing or malformed.
     pub fn load(path: &Path) -> Option<ReadyIndex> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let mut lines = text.split('\n');
-        let mut head = lines.next()?.split('\t');
+        ReadyIndex::parse(std::fs::read_to_string(path).ok()?)
+    }
+
+    /// The index in `text` (the saved form); None when malformed.
+    fn parse(text: String) -> Option<ReadyIndex> {
+        let head_end = text.find('\n')?;
+        let mut head = text[..head_end].split('\t');
         if head.next()? != MAGIC {
             return None;
         }
         let hash: u64 = head.next()?.parse().ok()?;
         let len: usize = head.next()?.parse().ok()?;
         let mut tasks = Vec::new();
-        for line in lines.filter(|l| !l.is_empty()) {
-            let mut f = line.split('\t');
-            let id = f.next()?.to_string();
-            let mark_at = f.next()?.parse().ok()?;
-            let phase = f.next()?.parse().ok()?;
-            let parent = match f.next()? {
-                "" => NONE,
-                p => p.parse().ok()?,
-            };
-            let deps = match f.next()? {
-                "" => Vec::new(),
-                d => d
-                    .split(',')
-                    .map(|x| x.parse().ok())
-                    .collect::<Option<Vec<u32>>>()?,
-            };
-            let files = match f.next()? {
-                "" => Vec::new(),
-                s => s.split('\u{1f}').map(str::to_string).collect(),
-            };
-            tasks.push(Entry {
-                id,
-                mark_at,
-                phase,
-                parent,
-                deps,
-                files,
-            });
+        let mut at = head_end + 1;
+        // Every offset into the text must fit an entry's u32 ranges.
+        u32::try_from(text.len()).ok()?;
+        while at < text.len() {
+            let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+            let line = &text[at..line_end];
+            if !line.is_empty() {
+                let mut fields = [(0u32, 0u32); 6];
+                let mut start = at;
+                let mut n = 0;
+                for (k, piece) in line.split('\t').enumerate() {
+                    if k >= 6 {
+                        return None;
+                    }
+                    fields[k] = (start as u32, (start + piece.len()) as u32);
+                    start += piece.len() + 1;
+                    n = k + 1;
+                }
+                if n != 6 {
+                    return None;
+                }
+                let field = |k: usize| &text[fields[k].0 as usize..fields[k].1 as usize];
+                let deps = field(4);
+                if !deps.is_empty() && !deps.split(',').all(|d| d.parse::<u32>().is_ok()) {
+                    return None;
+                }
+                tasks.push(Entry {
+                    id: fields[0],
+                    mark_at: field(1).parse().ok()?,
+                    phase: field(2).parse().ok()?,
+                    parent: match field(3) {
+                        "" => NONE,
+                        p => p.parse().ok()?,
+                    },
+                    deps: fields[4],
+                    files: fields[5],
+                });
+            }
+            at = line_end + 1;
         }
-        Some(ReadyIndex { hash, len, tasks })
+        Some(ReadyIndex {
+            hash,
+            len,
+            text,
+            tasks,
+            ids: Default::default(),
+        })
     }
+}
+
+/// The hash of a task id, for the id table.
+fn id_hash(id: &str) -> u64 {
+    content_hash(id.as_bytes())
 }
 
 #[cfg(test)]
@@ -305,6 +398,24 @@ mod tests {
     }
 
     #[test]
+    fn the_masked_hash_is_the_hash_of_the_masked_copy() {
+        for text in [
+            "# P\n## Phase 1\n- [x] T1 a\n- [ ] T2 b\n",
+            "- [x] T1\n- [x] T2\n- [x] T3 abc\n",
+            "- [ ] A\n",
+        ] {
+            let bytes = text.as_bytes();
+            let plan = parse(bytes);
+            let index = ReadyIndex::build(&plan, &Dag::build(&plan), bytes).expect("index");
+            let mut masked = bytes.to_vec();
+            for t in &plan.tasks {
+                masked[t.status_span.start] = b' ';
+            }
+            assert_eq!(index.masked_hash(bytes), content_hash(&masked), "{text}");
+        }
+    }
+
+    #[test]
     fn ticks_keep_it_valid_and_other_edits_do_not() {
         let text = "# P\n## Phase 1\n- [ ] T1 a\n- [ ] T2 b\n  - after: T1\n  - files: src/b/**\n## Phase 2\n- [ ] T3 c\n";
         let plan = parse(text.as_bytes());
@@ -331,6 +442,8 @@ mod tests {
             .claimable(ticked.as_bytes(), "T2", &none, &none)
             .expect("ready");
         assert_eq!(found.files, ["src/b/**"]);
+        assert_eq!(index.files_of("T2"), Some(vec!["src/b/**".to_string()]));
+        assert_eq!(index.files_of("T9"), None);
         // T1 ticked in another worktree counts too.
         let elsewhere = |id: &str| id == "T1";
         assert!(

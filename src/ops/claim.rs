@@ -115,11 +115,11 @@ pub fn claim_fast(project: &Project, req: ClaimRequest<'_>) -> Result<Option<Cla
     ) else {
         return Ok(None);
     };
-    let mine = scope::patterns_of(found.files);
+    let mine = scope::patterns_of(&found.files);
     let claimed = take(&state, req, &mine, &|other: &str| {
         index
             .files_of(other)
-            .map(scope::patterns_of)
+            .map(|files| scope::patterns_of(&files))
             .unwrap_or_default()
     })?;
     Ok(Some(claimed))
