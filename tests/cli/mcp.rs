@@ -19,7 +19,7 @@ use crate::harness::{BIN, Project};
 /// The SDK version the tests were written against.
 const MCP_SDK: &str = "mcp==2.3.0";
 
-const TOOLS: [&str; 10] = [
+const TOOLS: [&str; 11] = [
     "analyze",
     "claim_task",
     "complete_task",
@@ -29,6 +29,7 @@ const TOOLS: [&str; 10] = [
     "plan_overview",
     "release_task",
     "session_prompt",
+    "undo_task",
     "verify",
 ];
 
@@ -156,10 +157,50 @@ fn finish(child: std::process::Child) -> Vec<Value> {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    stdout
+    let results: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON result per step"))
-        .collect()
+        .collect();
+    // The client validates every call's structured content, errors included, against the
+    // tool's declared outputSchema: no test may see a mismatch.
+    for result in &results {
+        assert_schema_valid(result);
+    }
+    results
+}
+
+/// Fails on any `schema_errors` the client reported, nested (`gather`) ones too.
+fn assert_schema_valid(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(errors) = map.get("schema_errors") {
+                panic!("structured content does not match the outputSchema: {errors:#}\nin {value:#}");
+            }
+            map.values().for_each(assert_schema_valid);
+        }
+        Value::Array(items) => items.iter().for_each(assert_schema_valid),
+        _ => {}
+    }
+}
+
+/// Every `format` keyword in a schema (none are portable: clients warn on `uint32`).
+fn formats(schema: &Value, at: &str, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(f)) = map.get("format") {
+                out.push(format!("{at}: {f}"));
+            }
+            for (k, v) in map {
+                formats(v, &format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                formats(v, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Runs one client session: `initialize`, then `steps`; returns the steps' results.
@@ -229,11 +270,25 @@ fn handshake_lists_tools_with_schemas_and_resources() {
     let tools = results[1]["tools"].as_array().expect("tools");
     let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
     assert_eq!(names, TOOLS);
+    let mut found = Vec::new();
     for tool in tools {
         assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
         assert_eq!(tool["outputSchema"]["type"], "object", "{tool}");
         assert!(tool["description"].as_str().is_some_and(|d| d.len() > 20));
+        // Unknown arguments are refused, and the schema says so.
+        assert_eq!(
+            tool["inputSchema"]["additionalProperties"], false,
+            "{tool}"
+        );
+        // A result is the tool's own fields or the error object.
+        assert_eq!(
+            tool["outputSchema"]["anyOf"][1],
+            json!({"required": ["error"]}),
+            "{tool}"
+        );
+        formats(tool, tool["name"].as_str().unwrap_or("?"), &mut found);
     }
+    assert_eq!(found, Vec::<String>::new(), "formats no client knows");
     let claim = tools
         .iter()
         .find(|t| t["name"] == "claim_task")
@@ -632,4 +687,214 @@ fn a_slow_call_does_not_hold_up_the_session_s_other_calls() {
     );
     assert_eq!(ok(&r[0]["results"][0])["tasks"][0]["verdict"], "verified");
     assert_eq!(ok(&r[0]["results"][1])["total"], 1);
+}
+
+/// Each tool on its success path and on an error path. The client validates every result,
+/// error or not, against the tool's outputSchema (`finish` fails on any mismatch), as Gemini
+/// CLI's client does.
+#[test]
+fn every_result_error_or_not_matches_the_tool_s_output_schema() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project
+        .write("plan.md", PLAN)
+        .write("src/checkout.txt", "checkout\n");
+    let calls = [
+        call("plan_overview", json!({})),
+        call("list_tasks", json!({"phase": 2})),
+        call("list_tasks", json!({"phase": 9})),
+        call("next_tasks", json!({"limit": 5})),
+        call("claim_task", json!({"id": "T1", "session": "alice"})),
+        call("claim_task", json!({"id": "T1", "session": "bob"})),
+        call("release_task", json!({"id": "T1", "session": "bob"})),
+        call("complete_task", json!({"id": "T1", "session": "alice"})),
+        call("release_task", json!({"id": "T1", "session": "alice"})),
+        call("complete_task", json!({"id": "T2", "session": "carol"})),
+        call("undo_task", json!({"id": "T2", "session": "carol"})),
+        call("undo_task", json!({"id": "T9"})),
+        call("log_decision", json!({"text": "keep it small"})),
+        call("log_decision", json!({"text": "  "})),
+        call("verify", json!({"ids": ["T2"]})),
+        call("verify", json!({"ids": ["T9"]})),
+        call("analyze", json!({"sessions": 2})),
+        call("analyze", json!({"sessions": 0})),
+        call("session_prompt", json!({"session": 1, "sessions": 1})),
+        call("session_prompt", json!({"session": 7})),
+    ];
+    let r = session(py, project.dir.path(), &calls);
+    let mut succeeded = std::collections::BTreeSet::new();
+    let mut failed = std::collections::BTreeSet::new();
+    for (c, result) in calls.iter().zip(&r) {
+        let tool = c["tool"].as_str().expect("tool").to_string();
+        if result["is_error"] == true {
+            let error = tool_error(result);
+            assert!(error["kind"].is_string(), "{tool}: {result:#}");
+            assert!(error["message"].is_string(), "{tool}: {result:#}");
+            // The same facts are readable in the text, for clients that show only that.
+            let text = result["text"].as_str().expect("text");
+            assert!(
+                text.contains(error["message"].as_str().expect("message")),
+                "{tool}: {result:#}"
+            );
+            failed.insert(tool);
+        } else {
+            ok(result);
+            succeeded.insert(tool);
+        }
+    }
+    let every: std::collections::BTreeSet<String> =
+        TOOLS.iter().map(|t| t.to_string()).collect();
+    let failed_here: std::collections::BTreeSet<String> = every
+        .iter()
+        .filter(|t| *t != "plan_overview" && *t != "next_tasks")
+        .cloned()
+        .collect();
+    assert_eq!(succeeded, every, "a success path for every tool");
+    assert_eq!(failed, failed_here, "an error path for every tool");
+    let conflict = tool_error(&r[5]);
+    assert_eq!(conflict["holder"], "alice");
+    assert!(
+        r[5]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("alice") && t.contains("hint: ")),
+        "{}",
+        r[5]
+    );
+    assert_eq!(tool_error(&r[7])["verification"]["verdict"], "false-done");
+
+    // With no plan every tool fails, plan_overview and next_tasks too; each error validates.
+    let empty = Project::new();
+    let steps: Vec<Value> = TOOLS
+        .iter()
+        .map(|t| {
+            let args = match *t {
+                "claim_task" | "complete_task" | "release_task" | "undo_task" => {
+                    json!({"id": "T1", "session": "s"})
+                }
+                "log_decision" => json!({"text": "x"}),
+                "session_prompt" => json!({"session": 1}),
+                _ => json!({}),
+            };
+            call(t, args)
+        })
+        .collect();
+    for (t, result) in TOOLS.iter().zip(session(py, empty.dir.path(), &steps)) {
+        assert_eq!(tool_error(&result)["kind"], "bad-input", "{t}: {result:#}");
+    }
+
+    // The validator is live: the schema as it was before errors were admitted rejects the
+    // conflict above (the mismatch Gemini CLI turned into -32602).
+    let listed = session(py, project.dir.path(), &[json!({"op": "list_tools"})]);
+    let claim = listed[0]["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .find(|t| t["name"] == "claim_task")
+        .expect("claim_task");
+    let mut old = claim["outputSchema"].clone();
+    let required = old["anyOf"][0]["required"].clone();
+    let map = old.as_object_mut().expect("schema object");
+    map.remove("anyOf");
+    map.insert("required".to_string(), required);
+    map["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .remove("error");
+    let checked = session(
+        py,
+        project.dir.path(),
+        &[
+            json!({"op": "validate", "schema": old, "instance": r[5]["structured"]}),
+            json!({"op": "validate", "schema": claim["outputSchema"], "instance": r[5]["structured"]}),
+        ],
+    );
+    assert!(
+        checked[0]["errors"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{checked:#?}"
+    );
+    assert_eq!(checked[1]["errors"], json!([]));
+}
+
+#[test]
+fn arguments_are_checked_misspelt_ones_refused_phases_by_number_or_name() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write("plan.md", PLAN);
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("verify", json!({"taks": ["T1"]})),
+            call("claim_task", json!({"id": "T1", "session": "a", "forse": true})),
+            call("list_tasks", json!({"phase": 2})),
+            call("list_tasks", json!({"phase": "2"})),
+            call("list_tasks", json!({"phase": "ship"})),
+            call("list_tasks", json!({"phase": 1.5})),
+            call("verify", json!({"phase": "build"})),
+            call("plan_overview", json!({})),
+        ],
+    );
+    // A misspelt argument is an error naming it and the valid ones; nothing is verified.
+    assert_eq!(r[0]["is_error"], true, "{}", r[0]);
+    let text = r[0]["text"].as_str().expect("text");
+    assert!(
+        text.contains("unknown field `taks`") && text.contains("`ids`") && text.contains("`phase`"),
+        "{text}"
+    );
+    assert_eq!(r[0]["structured"], Value::Null, "no verification ran");
+    assert!(
+        r[1]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("unknown field `forse`")),
+        "{}",
+        r[1]
+    );
+    for result in &r[2..5] {
+        assert_eq!(ids(&ok(result)["tasks"]), ["T4"], "{result:#}");
+    }
+    assert!(
+        r[5]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("phase number")),
+        "{}",
+        r[5]
+    );
+    assert_eq!(ok(&r[6])["scope"], "phase 1");
+    // The refused claim claimed nothing.
+    assert_eq!(ok(&r[7])["claimed"], json!([]));
+}
+
+#[test]
+fn undo_task_reopens_a_ticked_task() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.git_init();
+    project
+        .write("plan.md", PLAN)
+        .write("src/cart.txt", "cart\n");
+    let before = project.read_string("plan.md");
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("complete_task", json!({"id": "T1", "session": "alice"})),
+            call("undo_task", json!({"id": "T1", "session": "alice"})),
+            call("undo_task", json!({"id": "T1", "session": "alice"})),
+            call("undo_task", json!({"id": "t1"})),
+            call("claim_task", json!({"id": "T1", "session": "alice"})),
+        ],
+    );
+    assert_eq!(ok(&r[0])["ticked"], true);
+    let undone = ok(&r[1]);
+    assert_eq!(undone["id"], "T1");
+    assert_eq!(undone["reopened"], true);
+    assert_eq!(ok(&r[2])["reopened"], false, "already open");
+    let unknown = tool_error(&r[3]);
+    assert_eq!(unknown["kind"], "bad-input");
+    assert_eq!(unknown["hint"], "did you mean T1?");
+    assert_eq!(ok(&r[4])["outcome"], "claimed", "reopened work is ready again");
+    // Done, then undone: the plan is byte for byte what it was.
+    assert_eq!(project.read_string("plan.md"), before);
 }
