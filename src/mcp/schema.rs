@@ -62,10 +62,7 @@ pub(super) fn with_error(mut schema: JsonObject) -> JsonObject {
             properties.insert("error".to_string(), error_schema());
         }
         _ => {
-            schema.insert(
-                "properties".to_string(),
-                json!({ "error": error_schema() }),
-            );
+            schema.insert("properties".to_string(), json!({ "error": error_schema() }));
         }
     }
     let either = json!([{ "required": required }, { "required": ["error"] }]);

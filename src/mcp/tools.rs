@@ -471,11 +471,12 @@ impl BatonServer {
         )?;
         let reopened = outcome.changed.contains(&params.id);
         let note = match (&outcome.bookkeeping_failed, reopened) {
-            (Some(why), _) => format!(
-                "reopened in the plan, but the claims database was not updated: {why}"
-            ),
-            (None, true) => "reopened: the box is unticked; claim_task before working on it again"
-                .to_string(),
+            (Some(why), _) => {
+                format!("reopened in the plan, but the claims database was not updated: {why}")
+            }
+            (None, true) => {
+                "reopened: the box is unticked; claim_task before working on it again".to_string()
+            }
             (None, false) => "was not ticked; nothing changed".to_string(),
         };
         Ok(Json(UndoResultView {

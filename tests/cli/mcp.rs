@@ -174,7 +174,9 @@ fn assert_schema_valid(value: &Value) {
     match value {
         Value::Object(map) => {
             if let Some(errors) = map.get("schema_errors") {
-                panic!("structured content does not match the outputSchema: {errors:#}\nin {value:#}");
+                panic!(
+                    "structured content does not match the outputSchema: {errors:#}\nin {value:#}"
+                );
             }
             map.values().for_each(assert_schema_valid);
         }
@@ -276,10 +278,7 @@ fn handshake_lists_tools_with_schemas_and_resources() {
         assert_eq!(tool["outputSchema"]["type"], "object", "{tool}");
         assert!(tool["description"].as_str().is_some_and(|d| d.len() > 20));
         // Unknown arguments are refused, and the schema says so.
-        assert_eq!(
-            tool["inputSchema"]["additionalProperties"], false,
-            "{tool}"
-        );
+        assert_eq!(tool["inputSchema"]["additionalProperties"], false, "{tool}");
         // A result is the tool's own fields or the error object.
         assert_eq!(
             tool["outputSchema"]["anyOf"][1],
@@ -742,8 +741,7 @@ fn every_result_error_or_not_matches_the_tool_s_output_schema() {
             succeeded.insert(tool);
         }
     }
-    let every: std::collections::BTreeSet<String> =
-        TOOLS.iter().map(|t| t.to_string()).collect();
+    let every: std::collections::BTreeSet<String> = TOOLS.iter().map(|t| t.to_string()).collect();
     let failed_here: std::collections::BTreeSet<String> = every
         .iter()
         .filter(|t| *t != "plan_overview" && *t != "next_tasks")
@@ -827,7 +825,10 @@ fn arguments_are_checked_misspelt_ones_refused_phases_by_number_or_name() {
         project.dir.path(),
         &[
             call("verify", json!({"taks": ["T1"]})),
-            call("claim_task", json!({"id": "T1", "session": "a", "forse": true})),
+            call(
+                "claim_task",
+                json!({"id": "T1", "session": "a", "forse": true}),
+            ),
             call("list_tasks", json!({"phase": 2})),
             call("list_tasks", json!({"phase": "2"})),
             call("list_tasks", json!({"phase": "ship"})),
@@ -894,7 +895,189 @@ fn undo_task_reopens_a_ticked_task() {
     let unknown = tool_error(&r[3]);
     assert_eq!(unknown["kind"], "bad-input");
     assert_eq!(unknown["hint"], "did you mean T1?");
-    assert_eq!(ok(&r[4])["outcome"], "claimed", "reopened work is ready again");
+    assert_eq!(
+        ok(&r[4])["outcome"],
+        "claimed",
+        "reopened work is ready again"
+    );
     // Done, then undone: the plan is byte for byte what it was.
     assert_eq!(project.read_string("plan.md"), before);
+}
+
+/// How a test makes a folder unwritable to baton, as an agent's sandbox does to `.git`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Confine {
+    /// Not root: clear the write bits.
+    Chmod,
+    /// Root, where write bits stop nothing: a read-only bind mount in a private mount
+    /// namespace (`unshare -m`), the way sandboxes mount `.git`.
+    BindReadOnly,
+    /// Root without mount rights: clear the write bits and run as `nobody`.
+    Nobody,
+}
+
+const BIND_RO: &str = r#"mount --bind -o ro "$0" "$0" && exec "$@""#;
+
+impl Confine {
+    fn command(self, dir: &Path, program: &str, args: &[&str]) -> Command {
+        let mut cmd = match self {
+            Confine::Chmod => Command::new(program),
+            Confine::BindReadOnly => {
+                let mut c = Command::new("unshare");
+                c.args(["-m", "--", "sh", "-c", BIND_RO])
+                    .arg(dir)
+                    .arg(program);
+                c
+            }
+            Confine::Nobody => {
+                let mut c = Command::new("setpriv");
+                c.args(["--reuid=65534", "--regid=65534", "--clear-groups", program]);
+                c
+            }
+        };
+        cmd.args(args);
+        cmd
+    }
+
+    /// Clears the write bits of `dir` and everything in it (and opens the way to it for
+    /// `nobody`); a no-op for the bind mount.
+    fn prepare(self, project: &Project, dir: &Path) {
+        use std::os::unix::fs::PermissionsExt;
+        if self == Confine::BindReadOnly {
+            return;
+        }
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
+        };
+        if self == Confine::Nobody {
+            mode(project.dir.path(), 0o755);
+        }
+        for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+            if entry.path().is_file() {
+                mode(&entry.path(), 0o444);
+            }
+        }
+        mode(dir, 0o555);
+    }
+
+    /// Whether this way really stops a write into `dir` here.
+    fn works(self, project: &Project, dir: &Path) -> bool {
+        self.prepare(project, dir);
+        let probe = dir.join("probe");
+        let probe_text = probe.display().to_string();
+        let out = self.command(dir, "touch", &[&probe_text]).output();
+        let stopped = out.is_ok_and(|o| !o.status.success()) && !probe.exists();
+        let _ = std::fs::remove_file(&probe);
+        stopped
+    }
+
+    /// Every way that stops writes into `dir` for this user, with `dir` prepared.
+    fn find(project: &Project, dir: &Path) -> Vec<Confine> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        let ways: &[Confine] = if root {
+            &[Confine::BindReadOnly, Confine::Nobody]
+        } else {
+            &[Confine::Chmod]
+        };
+        ways.iter()
+            .copied()
+            .filter(|w| w.works(project, dir))
+            .collect()
+    }
+}
+
+/// `baton ARGS` in `project`, unable to write under `dir`.
+fn run_confined(project: &Project, how: Confine, dir: &Path, args: &[&str]) -> crate::harness::Run {
+    let mut cmd = how.command(dir, BIN, args);
+    cmd.current_dir(project.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", project.dir.path())
+        .env("NO_COLOR", "1")
+        .env("BATON_NOW", "2026-01-21T09:30:00Z");
+    crate::harness::Run::from(cmd.output().expect("run baton"))
+}
+
+/// In Codex's sandbox `.git` is read-only to the commands the model runs: `baton claim`
+/// there used to say "another baton may hold the database". It says what happened and
+/// where the write can be made instead (the MCP tools, which run outside the sandbox).
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)]
+fn a_read_only_state_folder_says_so_and_points_to_the_mcp_tools() {
+    let project = Project::new();
+    project.git_init();
+    project.write("plan.md", PLAN);
+    project.run(&["claim", "T1", "--by", "a"]).success();
+    project.run(&["done", "T2", "--by", "a"]).success();
+    let before = project.read_string("plan.md");
+    let state = project.path(".git/baton");
+    let ways = Confine::find(&project, &state);
+    eprintln!("read-only by: {ways:?}");
+    if ways.is_empty() {
+        eprintln!("SKIPPED: no way to make a folder read-only here (chmod, unshare, setpriv)");
+    }
+    for how in ways {
+        let runs = [
+            run_confined(
+                &project,
+                how,
+                &state,
+                &["claim", "T4", "--by", "b", "--force"],
+            ),
+            run_confined(&project, how, &state, &["release", "T1", "--by", "a"]),
+            run_confined(&project, how, &state, &["undo", "T2"]),
+        ];
+        for run in &runs {
+            assert_eq!(run.code, 3, "{how:?}: {}", run.transcript());
+            let said = &run.stderr;
+            assert!(
+                said.contains("cannot be written here") || said.contains("cannot lock"),
+                "{how:?}: {said}"
+            );
+            let why = if how == Confine::BindReadOnly {
+                "read-only file system"
+            } else {
+                "permission denied"
+            };
+            assert!(said.to_lowercase().contains(why), "{how:?}: {said}");
+            assert!(said.contains("MCP tools"), "{how:?}: {said}");
+            assert!(said.contains("undo_task"), "{how:?}: {said}");
+            assert!(!said.contains("another baton"), "{how:?}: {said}");
+        }
+        // Nothing changed: the plan, and reading still works.
+        assert_eq!(project.read_string("plan.md"), before);
+        let status = run_confined(&project, how, &state, &["status", "--json"]);
+        assert_eq!(status.code, 0, "{}", status.transcript());
+        assert_eq!(status.json()["claimed"][0]["by"], "a");
+    }
+}
+
+/// A repository whose `.git` cannot be written, before baton ever made its state folder.
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)]
+fn a_read_only_git_folder_without_state_says_so() {
+    let project = Project::new();
+    project.git_init();
+    project.write("plan.md", PLAN);
+    let git = project.path(".git");
+    let ways = Confine::find(&project, &git);
+    if ways.is_empty() {
+        eprintln!("SKIPPED: no way to make a folder read-only here (chmod, unshare, setpriv)");
+    }
+    for how in ways {
+        let run = run_confined(&project, how, &git, &["claim", "T1", "--by", "a"]);
+        assert_eq!(run.code, 3, "{how:?}: {}", run.transcript());
+        assert!(
+            run.stderr.contains(".git/baton cannot be written here"),
+            "{how:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("MCP tools"), "{how:?}: {}", run.stderr);
+        assert!(!project.path(".git/baton").exists());
+    }
 }
