@@ -121,7 +121,7 @@ pub struct UndoParams {
     pub id: String,
     /// Your session's name (recorded in the history).
     pub session: Option<String>,
-    /// Passed on as `baton undo --force` does.
+    /// Override the checks `baton undo` makes, as its `--force` does.
     #[serde(default)]
     pub force: bool,
 }
