@@ -13,7 +13,9 @@
 //! names a session (or runs under `BATON_SESSION`) renews that session's claim leases. See
 //! docs/mcp.md.
 
+mod params;
 mod resources;
+mod schema;
 mod tools;
 mod views;
 
@@ -52,10 +54,12 @@ pub struct BatonServer {
 
 impl BatonServer {
     pub fn new(plan: Option<PathBuf>, default_session: Option<String>) -> BatonServer {
+        let mut tool_router = BatonServer::tool_router();
+        schema::portable(&mut tool_router);
         BatonServer {
             plan,
             default_session: default_session.filter(|s| !s.trim().is_empty()),
-            tool_router: BatonServer::tool_router(),
+            tool_router,
         }
     }
 
@@ -76,7 +80,8 @@ impl BatonServer {
 const INSTRUCTIONS: &str = "baton keeps the project's Markdown plan. Never edit the plan file \
 by hand: call next_tasks to see what is ready, claim_task before starting a task (exactly one \
 session wins), complete_task when it is done (it runs the task's verification first), \
-release_task to give a task back, and log_decision when you deviate from the plan. \
+release_task to give a task back, undo_task to reopen a task ticked by mistake, and \
+log_decision when you deviate from the plan. \
 plan_overview shows progress; session_prompt returns your session's brief.";
 
 /// Serves one client on stdin/stdout until it disconnects.

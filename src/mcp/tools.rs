@@ -1,11 +1,13 @@
 //! The tools: one method each, a parameter struct whose JSON Schema is the tool's
 //! `inputSchema`, and a view whose schema is its `outputSchema`.
 //!
-//! Errors follow the MCP specification's split. Arguments that do not match the schema are
-//! rejected by the SDK as a JSON-RPC "invalid params" error before any tool runs. Everything
-//! the plan or another session decides (an unknown id, a task someone else holds, a plan
-//! whose dependencies loop) is a tool result with `isError: true`, so the agent reads why and
-//! can act on it; its `structuredContent` is `{"error": {kind, message, hint, …}}`.
+//! Errors follow the MCP specification's split: every failure a model can act on is a tool
+//! result with `isError: true`, so the agent reads why. Arguments that do not deserialize (a
+//! wrong type, a missing or unknown field) are refused by the SDK before the tool runs, as
+//! an error result whose text says which. Everything the plan or another session decides
+//! (an unknown id, a task someone else holds, a plan whose dependencies loop) is an error
+//! result whose `structuredContent` is `{"error": {kind, message, hint, …}}`; every tool's
+//! `outputSchema` admits that object beside its own result (`schema::with_error`).
 
 use std::time::Duration;
 
@@ -13,16 +15,14 @@ use rmcp::handler::server::tool::IntoCallToolResult;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 use rmcp::{Json, tool, tool_router};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::BatonServer;
+use super::params::*;
 use super::views::*;
 use crate::graph::{self, Readiness};
 use crate::ops::claim::{self, Claimed, Released};
 use crate::ops::complete;
-use crate::ops::overview::StatusFilter;
 use crate::ops::project::{Project, find_task};
 use crate::ops::views::TaskView;
 use crate::ops::{Error as CliError, Kind};
@@ -38,6 +38,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "claim_task",
     "complete_task",
     "release_task",
+    "undo_task",
     "log_decision",
     "verify",
     "analyze",
@@ -102,96 +103,6 @@ impl IntoCallToolResult for ToolError {
         result.structured_content = Some(json!({ "error": json_error }));
         Ok(result.into())
     }
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct NoParams {}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct ListParams {
-    /// Only this phase: its number (1-based) or a word of its title.
-    pub phase: Option<String>,
-    /// Only tasks with this status.
-    pub status: Option<StatusFilter>,
-    /// Only tasks ready to start now.
-    #[serde(default)]
-    pub ready: bool,
-    /// At most this many tasks (default 200).
-    pub limit: Option<usize>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct NextParams {
-    /// At most this many tasks (default 20).
-    pub limit: Option<usize>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct ClaimParams {
-    /// The task id, as the plan writes it (e.g. `T3`).
-    pub id: String,
-    /// Your session's name; every call of one session uses the same name.
-    pub session: Option<String>,
-    /// Claim even if the task is not ready (dependencies open, or a later phase).
-    #[serde(default)]
-    pub force: bool,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct CompleteParams {
-    /// The task id.
-    pub id: String,
-    /// Your session's name (recorded in the history; a task another session holds is refused).
-    pub session: Option<String>,
-    /// Tick the box even if its verification fails, or another session holds it. The result
-    /// says so.
-    #[serde(default)]
-    pub force: bool,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct ReleaseParams {
-    /// The task id.
-    pub id: String,
-    /// Your session's name: only a task you hold is released, unless `force`.
-    pub session: Option<String>,
-    #[serde(default)]
-    pub force: bool,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct DecisionParams {
-    /// What was decided and why, in one line.
-    pub text: String,
-    /// The task the decision is about.
-    pub task: Option<String>,
-    /// Your session's name (prefixed to the line when given).
-    pub session: Option<String>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct VerifyParams {
-    /// Verify these tasks.
-    #[serde(default)]
-    pub ids: Vec<String>,
-    /// Verify this phase (1-based). With neither, the current phase.
-    pub phase: Option<usize>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct AnalyzeParams {
-    /// Sessions to lay lanes out for (default: the recommended number).
-    pub sessions: Option<u32>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct PromptParams {
-    /// Which session's prompt (1-based).
-    pub session: u32,
-    /// How many sessions the work is split across (default: the recommended number).
-    pub sessions: Option<u32>,
-    /// The phase (1-based; default: the current phase).
-    pub phase: Option<u32>,
 }
 
 impl BatonServer {
@@ -332,8 +243,8 @@ impl BatonServer {
         let (claims, readiness) = file.readiness(&plan)?;
         let phase = params
             .phase
-            .as_deref()
-            .map(|p| crate::ops::overview::phase_filter(&plan, p))
+            .as_ref()
+            .map(|p| crate::ops::overview::phase_filter(&plan, &p.0))
             .transpose()?;
         let matching: Vec<usize> = plan
             .tasks
@@ -543,6 +454,43 @@ impl BatonServer {
         }))
     }
 
+    fn undo_task_now(
+        &self,
+        Parameters(params): Parameters<UndoParams>,
+    ) -> Result<Json<UndoResultView>, ToolError> {
+        let session = self.session(params.session.as_deref());
+        let file = self.plan_file()?;
+        let outcome = crate::ops::tick::set_status(
+            &file,
+            std::slice::from_ref(&params.id),
+            Status::Todo,
+            &crate::ops::tick::TickOptions {
+                by: session.as_deref(),
+                force: params.force,
+            },
+        )?;
+        let reopened = outcome.changed.contains(&params.id);
+        let note = match (&outcome.bookkeeping_failed, reopened) {
+            (Some(why), _) => {
+                format!("reopened in the plan, but the claims database was not updated: {why}")
+            }
+            (None, true) => {
+                "reopened: the box is unticked; claim_task before working on it again".to_string()
+            }
+            (None, false) => "was not ticked; nothing changed".to_string(),
+        };
+        Ok(Json(UndoResultView {
+            id: params.id,
+            reopened,
+            note,
+        }))
+    }
+
+    // add_task: the lead wires `ops::add` here (issue 16, item 7): an `AddParams` in
+    // params.rs, an `add_task_now` beside these, a `#[tool] add_task` in the router below and
+    // its name in `TOOL_NAMES`. Its errors go through `ToolError` like every other tool's, so
+    // its result schema admits them with no further work (`schema::portable`).
+
     fn log_decision_now(
         &self,
         Parameters(params): Parameters<DecisionParams>,
@@ -575,17 +523,8 @@ impl BatonServer {
             }
             ("tasks".to_string(), tasks)
         } else {
-            let phase = match params.phase {
-                Some(n) => n
-                    .checked_sub(1)
-                    .filter(|&k| k < plan.phases.len())
-                    .ok_or_else(|| {
-                        CliError::input(format!(
-                            "no phase {n} in {} (it has {})",
-                            file.shown,
-                            plan.phases.len()
-                        ))
-                    })?,
+            let phase = match &params.phase {
+                Some(p) => crate::ops::overview::phase_filter(&plan, &p.0)?,
                 None => graph::current_phase(&plan).ok_or_else(|| {
                     CliError::input(format!(
                         "every task in {} is done or skipped; pass `phase` or `ids`",
@@ -764,6 +703,20 @@ impl BatonServer {
         self.off_thread(move |server| server.release_task_now(params))
             .await
     }
+
+    #[tool(
+        description = "Reopen a task whose box was ticked (by mistake, or its work turned out unfinished): unticks it, as `baton undo` does. Claim it again before working on it.",
+        annotations(destructive_hint = false, idempotent_hint = true)
+    )]
+    async fn undo_task(
+        &self,
+        params: Parameters<UndoParams>,
+    ) -> Result<Json<UndoResultView>, ToolError> {
+        self.off_thread(move |server| server.undo_task_now(params))
+            .await
+    }
+
+    // add_task goes here (see the note above `log_decision_now`).
 
     #[tool(
         description = "Log a decision that deviates from the plan, as one dated line in the plan's decisions section (optionally about one task).",

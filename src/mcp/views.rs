@@ -85,6 +85,14 @@ pub struct ReleaseResultView {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
+pub struct UndoResultView {
+    pub id: String,
+    /// The box was ticked and is open now; false when it was not ticked.
+    pub reopened: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct EvidenceView {
     /// `commands`, `acceptance`, `paths`, `identifiers`, `wiring`, `stubs`, `history`, or
     /// `criteria` (changed since `baton lock`); docs/verify.md.

@@ -134,6 +134,9 @@ impl From<StoreError> for Error {
             StoreError::Busy { .. } | StoreError::ConcurrentEdit { .. } => {
                 (Kind::Busy, Some("try again; nothing was written"))
             }
+            StoreError::Lock { source, .. } if is_not_writable(source) => {
+                (Kind::Input, Some(NOT_WRITABLE_HINT))
+            }
             StoreError::Write { .. } | StoreError::Lock { .. } => (
                 Kind::Input,
                 Some("check that the plan's folder is writable; the plan was left as it was"),
@@ -172,10 +175,34 @@ impl From<StoreError> for Error {
 
 impl From<StateError> for Error {
     fn from(err: StateError) -> Error {
-        Error::new(Kind::Busy, format!("claims database: {err}"))
-            .with_hint("another baton may hold the database; try again")
-            .with_source(err)
+        let message = format!("claims database: {err}");
+        match &err {
+            StateError::ReadOnly { .. } => Error::input(message)
+                .with_hint(NOT_WRITABLE_HINT)
+                .with_source(err),
+            StateError::NewerSchema { .. } => Error::new(Kind::Busy, message).with_source(err),
+            StateError::Busy { .. } | StateError::Io { .. } | StateError::Sqlite { .. } => {
+                Error::new(Kind::Busy, message)
+                    .with_hint("another baton may hold the database; try again")
+                    .with_source(err)
+            }
+        }
     }
+}
+
+/// Where baton keeps its shared state (claims, the plan lock) cannot be written by this
+/// process. Agents' sandboxes do this: Codex's workspace-write sandbox makes `.git`
+/// read-only to the commands the model runs, while MCP servers run outside it.
+const NOT_WRITABLE_HINT: &str = "this process may not write there (an agent's sandbox often \
+    makes `.git` read-only): make the write through baton's MCP tools (claim_task, \
+    complete_task, release_task, undo_task, log_decision), which run outside the sandbox, or \
+    run baton where that folder is writable";
+
+fn is_not_writable(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
 }
 
 impl From<serde_json::Error> for Error {

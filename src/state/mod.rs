@@ -165,6 +165,10 @@ pub enum StateError {
         found: i64,
         supported: i64,
     },
+    /// Nothing can be written where the state lives: a read-only file system (an agent's
+    /// sandbox often mounts `.git` read-only) or no permission. Reads may still work.
+    #[error("{} cannot be written here: {why}", path.display())]
+    ReadOnly { path: PathBuf, why: String },
     #[error("state database {}: cannot {op}: {source}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -181,6 +185,14 @@ impl StateError {
                 path: path.to_path_buf(),
                 op,
             }
+        } else if let Some(why) = may_be_unwritable(&source)
+            .then(|| unwritable(path))
+            .flatten()
+        {
+            StateError::ReadOnly {
+                path: path.to_path_buf(),
+                why,
+            }
         } else {
             StateError::Sqlite {
                 path: path.to_path_buf(),
@@ -189,6 +201,62 @@ impl StateError {
             }
         }
     }
+
+    fn io(dir: &Path, source: std::io::Error) -> Self {
+        match read_only_why(&source) {
+            Some(why) => StateError::ReadOnly {
+                path: dir.to_path_buf(),
+                why,
+            },
+            None => StateError::Io {
+                path: dir.to_path_buf(),
+                source,
+            },
+        }
+    }
+}
+
+/// SQLite's codes when it cannot write, which do not say why (a read-only file system, a
+/// read-only file, a folder where the journal cannot be created).
+fn may_be_unwritable(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            ErrorCode::ReadOnly
+                | ErrorCode::CannotOpen
+                | ErrorCode::PermissionDenied
+                | ErrorCode::SystemIoFailure
+        )
+    )
+}
+
+/// Why nothing can be written at the database `path`, when that is the reason: probes its
+/// folder and the file itself. `None` when both are writable (the error was something else).
+fn unwritable(path: &Path) -> Option<String> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => return read_only_why(&e),
+    }
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Err(e) => read_only_why(&e),
+        Ok(_) => None,
+    }
+}
+
+fn read_only_why(e: &std::io::Error) -> Option<String> {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+    .then(|| e.to_string().to_lowercase())
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
@@ -217,10 +285,7 @@ impl StateStore {
     /// Opens (creating if needed) the database at `db_path`, scoped to `plan_key`.
     pub fn open_at(db_path: &Path, plan_key: &str) -> Result<Self, StateError> {
         if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StateError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(|source| StateError::io(dir, source))?;
         }
         let err = |op| move |e| StateError::sqlite(db_path, op, e);
         let conn = Connection::open(db_path).map_err(err("open"))?;

@@ -19,7 +19,7 @@ use crate::harness::{BIN, Project};
 /// The SDK version the tests were written against.
 const MCP_SDK: &str = "mcp==2.3.0";
 
-const TOOLS: [&str; 10] = [
+const TOOLS: [&str; 11] = [
     "analyze",
     "claim_task",
     "complete_task",
@@ -29,6 +29,7 @@ const TOOLS: [&str; 10] = [
     "plan_overview",
     "release_task",
     "session_prompt",
+    "undo_task",
     "verify",
 ];
 
@@ -156,10 +157,52 @@ fn finish(child: std::process::Child) -> Vec<Value> {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    stdout
+    let results: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON result per step"))
-        .collect()
+        .collect();
+    // The client validates every call's structured content, errors included, against the
+    // tool's declared outputSchema: no test may see a mismatch.
+    for result in &results {
+        assert_schema_valid(result);
+    }
+    results
+}
+
+/// Fails on any `schema_errors` the client reported, nested (`gather`) ones too.
+fn assert_schema_valid(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(errors) = map.get("schema_errors") {
+                panic!(
+                    "structured content does not match the outputSchema: {errors:#}\nin {value:#}"
+                );
+            }
+            map.values().for_each(assert_schema_valid);
+        }
+        Value::Array(items) => items.iter().for_each(assert_schema_valid),
+        _ => {}
+    }
+}
+
+/// Every `format` keyword in a schema (none are portable: clients warn on `uint32`).
+fn formats(schema: &Value, at: &str, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(f)) = map.get("format") {
+                out.push(format!("{at}: {f}"));
+            }
+            for (k, v) in map {
+                formats(v, &format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                formats(v, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Runs one client session: `initialize`, then `steps`; returns the steps' results.
@@ -229,11 +272,22 @@ fn handshake_lists_tools_with_schemas_and_resources() {
     let tools = results[1]["tools"].as_array().expect("tools");
     let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
     assert_eq!(names, TOOLS);
+    let mut found = Vec::new();
     for tool in tools {
         assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
         assert_eq!(tool["outputSchema"]["type"], "object", "{tool}");
         assert!(tool["description"].as_str().is_some_and(|d| d.len() > 20));
+        // Unknown arguments are refused, and the schema says so.
+        assert_eq!(tool["inputSchema"]["additionalProperties"], false, "{tool}");
+        // A result is the tool's own fields or the error object.
+        assert_eq!(
+            tool["outputSchema"]["anyOf"][1],
+            json!({"required": ["error"]}),
+            "{tool}"
+        );
+        formats(tool, tool["name"].as_str().unwrap_or("?"), &mut found);
     }
+    assert_eq!(found, Vec::<String>::new(), "formats no client knows");
     let claim = tools
         .iter()
         .find(|t| t["name"] == "claim_task")
@@ -634,4 +688,398 @@ fn a_slow_call_does_not_hold_up_the_session_s_other_calls() {
     );
     assert_eq!(ok(&r[0]["results"][0])["tasks"][0]["verdict"], "verified");
     assert_eq!(ok(&r[0]["results"][1])["total"], 1);
+}
+
+/// Each tool on its success path and on an error path. The client validates every result,
+/// error or not, against the tool's outputSchema (`finish` fails on any mismatch), as Gemini
+/// CLI's client does.
+#[test]
+fn every_result_error_or_not_matches_the_tool_s_output_schema() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project
+        .write("plan.md", PLAN)
+        .write("src/checkout.txt", "checkout\n");
+    let calls = [
+        call("plan_overview", json!({})),
+        call("list_tasks", json!({"phase": 2})),
+        call("list_tasks", json!({"phase": 9})),
+        call("next_tasks", json!({"limit": 5})),
+        call("claim_task", json!({"id": "T1", "session": "alice"})),
+        call("claim_task", json!({"id": "T1", "session": "bob"})),
+        call("release_task", json!({"id": "T1", "session": "bob"})),
+        call("complete_task", json!({"id": "T1", "session": "alice"})),
+        call("release_task", json!({"id": "T1", "session": "alice"})),
+        call("complete_task", json!({"id": "T2", "session": "carol"})),
+        call("undo_task", json!({"id": "T2", "session": "carol"})),
+        call("undo_task", json!({"id": "T9"})),
+        call("log_decision", json!({"text": "keep it small"})),
+        call("log_decision", json!({"text": "  "})),
+        call("verify", json!({"ids": ["T2"]})),
+        call("verify", json!({"ids": ["T9"]})),
+        call("analyze", json!({"sessions": 2})),
+        call("analyze", json!({"sessions": 0})),
+        call("session_prompt", json!({"session": 1, "sessions": 1})),
+        call("session_prompt", json!({"session": 7})),
+    ];
+    let r = session(py, project.dir.path(), &calls);
+    let mut succeeded = std::collections::BTreeSet::new();
+    let mut failed = std::collections::BTreeSet::new();
+    for (c, result) in calls.iter().zip(&r) {
+        let tool = c["tool"].as_str().expect("tool").to_string();
+        if result["is_error"] == true {
+            let error = tool_error(result);
+            assert!(error["kind"].is_string(), "{tool}: {result:#}");
+            assert!(error["message"].is_string(), "{tool}: {result:#}");
+            // The same facts are readable in the text, for clients that show only that.
+            let text = result["text"].as_str().expect("text");
+            assert!(
+                text.contains(error["message"].as_str().expect("message")),
+                "{tool}: {result:#}"
+            );
+            failed.insert(tool);
+        } else {
+            ok(result);
+            succeeded.insert(tool);
+        }
+    }
+    let every: std::collections::BTreeSet<String> = TOOLS.iter().map(|t| t.to_string()).collect();
+    let failed_here: std::collections::BTreeSet<String> = every
+        .iter()
+        .filter(|t| *t != "plan_overview" && *t != "next_tasks")
+        .cloned()
+        .collect();
+    assert_eq!(succeeded, every, "a success path for every tool");
+    assert_eq!(failed, failed_here, "an error path for every tool");
+    let conflict = tool_error(&r[5]);
+    assert_eq!(conflict["holder"], "alice");
+    assert!(
+        r[5]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("alice") && t.contains("hint: ")),
+        "{}",
+        r[5]
+    );
+    assert_eq!(tool_error(&r[7])["verification"]["verdict"], "false-done");
+
+    // With no plan every tool fails, plan_overview and next_tasks too; each error validates.
+    let empty = Project::new();
+    let steps: Vec<Value> = TOOLS
+        .iter()
+        .map(|t| {
+            let args = match *t {
+                "claim_task" | "complete_task" | "release_task" | "undo_task" => {
+                    json!({"id": "T1", "session": "s"})
+                }
+                "log_decision" => json!({"text": "x"}),
+                "session_prompt" => json!({"session": 1}),
+                _ => json!({}),
+            };
+            call(t, args)
+        })
+        .collect();
+    for (t, result) in TOOLS.iter().zip(session(py, empty.dir.path(), &steps)) {
+        assert_eq!(tool_error(&result)["kind"], "bad-input", "{t}: {result:#}");
+    }
+
+    // The validator is live: the schema as it was before errors were admitted rejects the
+    // conflict above (the mismatch Gemini CLI turned into -32602).
+    let listed = session(py, project.dir.path(), &[json!({"op": "list_tools"})]);
+    let claim = listed[0]["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .find(|t| t["name"] == "claim_task")
+        .expect("claim_task");
+    let mut old = claim["outputSchema"].clone();
+    let required = old["anyOf"][0]["required"].clone();
+    let map = old.as_object_mut().expect("schema object");
+    map.remove("anyOf");
+    map.insert("required".to_string(), required);
+    map["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .remove("error");
+    let checked = session(
+        py,
+        project.dir.path(),
+        &[
+            json!({"op": "validate", "schema": old, "instance": r[5]["structured"]}),
+            json!({"op": "validate", "schema": claim["outputSchema"], "instance": r[5]["structured"]}),
+        ],
+    );
+    assert!(
+        checked[0]["errors"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{checked:#?}"
+    );
+    assert_eq!(checked[1]["errors"], json!([]));
+}
+
+#[test]
+fn arguments_are_checked_misspelt_ones_refused_phases_by_number_or_name() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.write("plan.md", PLAN);
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("verify", json!({"taks": ["T1"]})),
+            call(
+                "claim_task",
+                json!({"id": "T1", "session": "a", "forse": true}),
+            ),
+            call("list_tasks", json!({"phase": 2})),
+            call("list_tasks", json!({"phase": "2"})),
+            call("list_tasks", json!({"phase": "ship"})),
+            call("list_tasks", json!({"phase": 1.5})),
+            call("verify", json!({"phase": "build"})),
+            call("plan_overview", json!({})),
+        ],
+    );
+    // A misspelt argument is an error naming it and the valid ones; nothing is verified.
+    assert_eq!(r[0]["is_error"], true, "{}", r[0]);
+    let text = r[0]["text"].as_str().expect("text");
+    assert!(
+        text.contains("unknown field `taks`") && text.contains("`ids`") && text.contains("`phase`"),
+        "{text}"
+    );
+    assert_eq!(r[0]["structured"], Value::Null, "no verification ran");
+    assert!(
+        r[1]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("unknown field `forse`")),
+        "{}",
+        r[1]
+    );
+    for result in &r[2..5] {
+        assert_eq!(ids(&ok(result)["tasks"]), ["T4"], "{result:#}");
+    }
+    assert!(
+        r[5]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("phase number")),
+        "{}",
+        r[5]
+    );
+    assert_eq!(ok(&r[6])["scope"], "phase 1");
+    // The refused claim claimed nothing.
+    assert_eq!(ok(&r[7])["claimed"], json!([]));
+}
+
+#[test]
+fn undo_task_reopens_a_ticked_task() {
+    let Some(py) = python() else { return };
+    let project = Project::new();
+    project.git_init();
+    project
+        .write("plan.md", PLAN)
+        .write("src/cart.txt", "cart\n");
+    let before = project.read_string("plan.md");
+    let r = session(
+        py,
+        project.dir.path(),
+        &[
+            call("complete_task", json!({"id": "T1", "session": "alice"})),
+            call("undo_task", json!({"id": "T1", "session": "alice"})),
+            call("undo_task", json!({"id": "T1", "session": "alice"})),
+            call("undo_task", json!({"id": "t1"})),
+            call("claim_task", json!({"id": "T1", "session": "alice"})),
+        ],
+    );
+    assert_eq!(ok(&r[0])["ticked"], true);
+    let undone = ok(&r[1]);
+    assert_eq!(undone["id"], "T1");
+    assert_eq!(undone["reopened"], true);
+    assert_eq!(ok(&r[2])["reopened"], false, "already open");
+    let unknown = tool_error(&r[3]);
+    assert_eq!(unknown["kind"], "bad-input");
+    assert_eq!(unknown["hint"], "did you mean T1?");
+    assert_eq!(
+        ok(&r[4])["outcome"],
+        "claimed",
+        "reopened work is ready again"
+    );
+    // Done, then undone: the plan is byte for byte what it was.
+    assert_eq!(project.read_string("plan.md"), before);
+}
+
+/// How a test makes a folder unwritable to baton, as an agent's sandbox does to `.git`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Confine {
+    /// Not root: clear the write bits.
+    Chmod,
+    /// Root, where write bits stop nothing: a read-only bind mount in a private mount
+    /// namespace (`unshare -m`), the way sandboxes mount `.git`.
+    BindReadOnly,
+    /// Root without mount rights: clear the write bits and run as `nobody`.
+    Nobody,
+}
+
+const BIND_RO: &str = r#"mount --bind -o ro "$0" "$0" && exec "$@""#;
+
+impl Confine {
+    fn command(self, dir: &Path, program: &str, args: &[&str]) -> Command {
+        let mut cmd = match self {
+            Confine::Chmod => Command::new(program),
+            Confine::BindReadOnly => {
+                let mut c = Command::new("unshare");
+                c.args(["-m", "--", "sh", "-c", BIND_RO])
+                    .arg(dir)
+                    .arg(program);
+                c
+            }
+            Confine::Nobody => {
+                let mut c = Command::new("setpriv");
+                c.args(["--reuid=65534", "--regid=65534", "--clear-groups", program]);
+                c
+            }
+        };
+        cmd.args(args);
+        cmd
+    }
+
+    /// Clears the write bits of `dir` and everything in it (and opens the way to it for
+    /// `nobody`); a no-op for the bind mount.
+    fn prepare(self, project: &Project, dir: &Path) {
+        use std::os::unix::fs::PermissionsExt;
+        if self == Confine::BindReadOnly {
+            return;
+        }
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
+        };
+        if self == Confine::Nobody {
+            mode(project.dir.path(), 0o755);
+        }
+        for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+            if entry.path().is_file() {
+                mode(&entry.path(), 0o444);
+            }
+        }
+        mode(dir, 0o555);
+    }
+
+    /// Whether this way really stops a write into `dir` here.
+    fn works(self, project: &Project, dir: &Path) -> bool {
+        self.prepare(project, dir);
+        let probe = dir.join("probe");
+        let probe_text = probe.display().to_string();
+        let out = self.command(dir, "touch", &[&probe_text]).output();
+        let stopped = out.is_ok_and(|o| !o.status.success()) && !probe.exists();
+        let _ = std::fs::remove_file(&probe);
+        stopped
+    }
+
+    /// Every way that stops writes into `dir` for this user, with `dir` prepared.
+    fn find(project: &Project, dir: &Path) -> Vec<Confine> {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        let ways: &[Confine] = if root {
+            &[Confine::BindReadOnly, Confine::Nobody]
+        } else {
+            &[Confine::Chmod]
+        };
+        ways.iter()
+            .copied()
+            .filter(|w| w.works(project, dir))
+            .collect()
+    }
+}
+
+/// `baton ARGS` in `project`, unable to write under `dir`.
+fn run_confined(project: &Project, how: Confine, dir: &Path, args: &[&str]) -> crate::harness::Run {
+    let mut cmd = how.command(dir, BIN, args);
+    cmd.current_dir(project.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", project.dir.path())
+        .env("NO_COLOR", "1")
+        .env("BATON_NOW", "2026-01-21T09:30:00Z");
+    crate::harness::Run::from(cmd.output().expect("run baton"))
+}
+
+/// In Codex's sandbox `.git` is read-only to the commands the model runs: `baton claim`
+/// there used to say "another baton may hold the database". It says what happened and
+/// where the write can be made instead (the MCP tools, which run outside the sandbox).
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)]
+fn a_read_only_state_folder_says_so_and_points_to_the_mcp_tools() {
+    let project = Project::new();
+    project.git_init();
+    project.write("plan.md", PLAN);
+    project.run(&["claim", "T1", "--by", "a"]).success();
+    project.run(&["done", "T2", "--by", "a"]).success();
+    let before = project.read_string("plan.md");
+    let state = project.path(".git/baton");
+    let ways = Confine::find(&project, &state);
+    eprintln!("read-only by: {ways:?}");
+    if ways.is_empty() {
+        eprintln!("SKIPPED: no way to make a folder read-only here (chmod, unshare, setpriv)");
+    }
+    for how in ways {
+        let runs = [
+            run_confined(
+                &project,
+                how,
+                &state,
+                &["claim", "T4", "--by", "b", "--force"],
+            ),
+            run_confined(&project, how, &state, &["release", "T1", "--by", "a"]),
+            run_confined(&project, how, &state, &["undo", "T2"]),
+        ];
+        for run in &runs {
+            assert_eq!(run.code, 3, "{how:?}: {}", run.transcript());
+            let said = &run.stderr;
+            assert!(
+                said.contains("cannot be written here") || said.contains("cannot lock"),
+                "{how:?}: {said}"
+            );
+            let why = if how == Confine::BindReadOnly {
+                "read-only file system"
+            } else {
+                "permission denied"
+            };
+            assert!(said.to_lowercase().contains(why), "{how:?}: {said}");
+            assert!(said.contains("MCP tools"), "{how:?}: {said}");
+            assert!(said.contains("undo_task"), "{how:?}: {said}");
+            assert!(!said.contains("another baton"), "{how:?}: {said}");
+        }
+        // Nothing changed: the plan, and reading still works.
+        assert_eq!(project.read_string("plan.md"), before);
+        let status = run_confined(&project, how, &state, &["status", "--json"]);
+        assert_eq!(status.code, 0, "{}", status.transcript());
+        assert_eq!(status.json()["claimed"][0]["by"], "a");
+    }
+}
+
+/// A repository whose `.git` cannot be written, before baton ever made its state folder.
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)]
+fn a_read_only_git_folder_without_state_says_so() {
+    let project = Project::new();
+    project.git_init();
+    project.write("plan.md", PLAN);
+    let git = project.path(".git");
+    let ways = Confine::find(&project, &git);
+    if ways.is_empty() {
+        eprintln!("SKIPPED: no way to make a folder read-only here (chmod, unshare, setpriv)");
+    }
+    for how in ways {
+        let run = run_confined(&project, how, &git, &["claim", "T1", "--by", "a"]);
+        assert_eq!(run.code, 3, "{how:?}: {}", run.transcript());
+        assert!(
+            run.stderr.contains(".git/baton cannot be written here"),
+            "{how:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("MCP tools"), "{how:?}: {}", run.stderr);
+        assert!(!project.path(".git/baton").exists());
+    }
 }
