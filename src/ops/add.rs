@@ -220,14 +220,13 @@ fn new_finding(
 
 fn lint_refusal(project: &Project, id: &str, finding: &Diagnostic) -> Error {
     let mut err = Error::input(format!(
-        "{}:{}: {} {}: the new task {id} would add this finding; nothing was written",
-        project.shown, finding.span.line, finding.code, finding.message
+        "{}: the new task {id} would add a lint finding, {} {}: {}; nothing was written",
+        project.shown, finding.code, finding.name, finding.message
     ))
     .with_details(serde_json::json!({
         "code": finding.code,
         "name": finding.name,
         "message": finding.message,
-        "line": finding.span.line,
     }));
     if let Some(hint) = &finding.hint {
         err = err.with_hint(hint.clone());
