@@ -485,12 +485,15 @@ fn detect_style(plan: &Plan, src: &[u8], phase: usize, anchor: &Item) -> Style {
             has_sub_keys = true;
             if !found_key {
                 found_key = true;
-                if item.indent == anchor.indent && item.marker == anchor.marker {
+                if item.quote == anchor.quote
+                    && item.indent == anchor.indent
+                    && item.content_column == anchor.content_column
+                {
                     let marker = &body[..1 + gap];
                     style.sub_lead = Some((indent.as_bytes().to_vec(), marker.as_bytes().to_vec()));
                 }
-                style.form = if head.starts_with("**") {
-                    if head[2..].starts_with(&format!("{raw_key}:**")) {
+                style.form = if let Some(bold) = head.strip_prefix("**") {
+                    if bold.starts_with(&format!("{raw_key}:**")) {
                         KeyForm::BoldColon
                     } else {
                         KeyForm::Bold
