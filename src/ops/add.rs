@@ -206,10 +206,17 @@ fn new_finding(
     after: &[Diagnostic],
     inserted: &std::ops::Range<usize>,
 ) -> Option<Diagnostic> {
-    let count = |list: &[Diagnostic], code: &str| list.iter().filter(|d| d.code == code).count();
+    let counts = |list: &[Diagnostic]| {
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for d in list {
+            *counts.entry(d.code).or_default() += 1;
+        }
+        counts
+    };
+    let (was, now) = (counts(before), counts(after));
     let grown: Vec<&Diagnostic> = after
         .iter()
-        .filter(|d| count(after, d.code) > count(before, d.code))
+        .filter(|d| now.get(d.code) > was.get(d.code))
         .collect();
     grown
         .iter()
