@@ -1,6 +1,7 @@
 //! The command line: one clap `Command` enum, one exhaustive match, one file per command.
 //! Commands turn library results into views; only [`printer`] writes to the terminal.
 
+mod add;
 mod analyze;
 mod audit;
 pub(crate) mod claim;
@@ -85,6 +86,8 @@ pub enum Command {
     Claim(claim::ClaimArgs),
     /// Give a claimed task back.
     Release(claim::ReleaseArgs),
+    /// File a new task found mid-session into the plan (next id, right phase).
+    Add(add::Args),
     /// Log a decision that deviates from the plan.
     Decide(decide::Args),
     /// Rewrite parts of the plan in place (`--ids`: assign missing ids).
@@ -164,6 +167,7 @@ pub fn run(
         Command::Undo(args) => done::run(p, g, args, crate::plan::Status::Todo),
         Command::Claim(args) => claim::claim(p, g, args),
         Command::Release(args) => claim::release(p, g, args),
+        Command::Add(args) => add::run(p, g, args),
         Command::Decide(args) => decide::run(p, g, args),
         Command::Fmt(args) => fmt::run(p, g, args),
         Command::Analyze(args) => analyze::run(p, g, args),

@@ -8,10 +8,12 @@
 //! - [`claim`]: claim, release, renew.
 //! - [`tick`]: tick and untick boxes; complete a task (owner check, verify, tick).
 //! - [`decide`]: log a decision.
+//! - [`add`]: file a new task found mid-session.
 //! - [`session`]: a session's own tasks; a session's prompt.
 //! - [`overview`]: the plan at a glance, filters.
 //! - [`views`]: the JSON shapes front ends share.
 
+pub mod add;
 pub mod audit;
 pub mod claim;
 pub mod complete;

@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod index;
+pub mod insert;
 pub mod keys;
 pub mod merge;
 pub mod model;
@@ -10,7 +11,7 @@ pub mod parse;
 pub mod store;
 
 #[cfg(test)]
-mod proptests;
+pub(crate) mod proptests;
 #[cfg(test)]
 mod split_tests;
 

@@ -83,7 +83,7 @@ enum Block {
 }
 
 #[derive(Debug, Clone)]
-struct PlanGen {
+pub(super) struct PlanGen {
     bom: bool,
     /// 0: LF, 1: CRLF, 2: mixed (per line, from `crlf`).
     eol_mode: u8,
@@ -94,8 +94,8 @@ struct PlanGen {
 
 /// A plan as bytes plus the byte ranges of every line inside a code fence.
 #[derive(Debug, Clone)]
-struct Rendered {
-    bytes: Vec<u8>,
+pub(super) struct Rendered {
+    pub(super) bytes: Vec<u8>,
     fenced: Vec<std::ops::Range<usize>>,
     eol_mode: u8,
 }
@@ -243,7 +243,7 @@ fn block() -> impl Strategy<Value = Block> {
     ]
 }
 
-fn plan_gen() -> impl Strategy<Value = PlanGen> {
+pub(super) fn plan_gen() -> impl Strategy<Value = PlanGen> {
     (
         prop::bool::weighted(0.15),
         0u8..3,
@@ -305,7 +305,7 @@ impl Writer<'_> {
     }
 }
 
-fn render(g: &PlanGen) -> Rendered {
+pub(super) fn render(g: &PlanGen) -> Rendered {
     let mut w = Writer {
         g,
         out: Vec::new(),
@@ -516,7 +516,7 @@ fn check_line_endings(text: &[u8], eol: LineEnding) -> Result<(), TestCaseError>
 }
 
 /// 256 cases unless `PROPTEST_CASES` asks for more (`PROPTEST_CASES=20000 cargo test`).
-fn config() -> ProptestConfig {
+pub(super) fn config() -> ProptestConfig {
     let mut config = ProptestConfig::default();
     if std::env::var_os("PROPTEST_CASES").is_none() {
         config.cases = 256;

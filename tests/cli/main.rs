@@ -1,5 +1,6 @@
 //! Integration tests: one binary that runs the real `baton` in temporary directories.
 
+mod add;
 mod analyze;
 mod audit;
 mod claims;
