@@ -82,9 +82,9 @@ pub fn trust_instructions(project: &str) -> [String; 2] {
     let key = toml_edit::Value::from(project).to_string();
     [
         format!(
-            "Codex reads .codex/ only in a trusted project: run `codex exec --trust` once in \
-             {project}, or add `[projects.{key}]` with `trust_level = \"trusted\"` to \
-             ~/.codex/config.toml"
+            "Codex reads .codex/ only in a trusted project: add `[projects.{key}]` with \
+             `trust_level = \"trusted\"` to ~/.codex/config.toml once (what `codex exec \
+             --trust` records)"
         ),
         "Codex runs a project hook only once you trust it: start `codex` here once and trust \
          baton's hooks when asked (or with /hooks); a script that has vetted them may pass \

@@ -261,7 +261,6 @@ struct File {
     rel: String,
     /// The real path, links followed: what is read and replaced.
     path: PathBuf,
-    linked: bool,
     original: Option<Vec<u8>>,
     current: Option<Vec<u8>>,
 }
@@ -274,6 +273,8 @@ struct Files {
     /// `--dir` was given: messages show full paths.
     explicit: bool,
     files: Vec<File>,
+    /// The paths met that are links (or in linked folders).
+    linked: Vec<String>,
 }
 
 impl Files {
@@ -298,6 +299,9 @@ impl Files {
             };
             CliError::input(e.to_string()).with_hint(hint)
         })?;
+        if resolved.linked && !self.linked.iter().any(|l| l == rel) {
+            self.linked.push(rel.to_string());
+        }
         if let Some(i) = self.files.iter().position(|f| f.path == resolved.path) {
             return Ok(i);
         }
@@ -306,7 +310,6 @@ impl Files {
         self.files.push(File {
             rel: rel.to_string(),
             path: resolved.path,
-            linked: resolved.linked,
             current: original.clone(),
             original,
         });
@@ -340,7 +343,7 @@ impl Files {
     fn name(&self, i: usize, rel: &str) -> String {
         let shown = self.shown(rel);
         let file = &self.files[i];
-        if !file.linked {
+        if !self.linked.iter().any(|l| l == rel) {
             return shown;
         }
         let root = fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
@@ -413,6 +416,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         root: root.clone(),
         explicit: args.dir.is_some(),
         files: Vec::new(),
+        linked: Vec::new(),
     };
     if args.merge_driver {
         if !in_repo {
@@ -674,7 +678,7 @@ fn hooks_step(
             .iter()
             .zip(&merged.outcomes)
             .filter(|(_, o)| want(**o))
-            .map(|(h, _)| format!("{} (`{}`)", h.event, h.command()))
+            .map(|(h, _)| h.event.to_string())
             .collect()
     };
     let added = events(&|o| o == Outcome::Added);
