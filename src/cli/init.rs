@@ -567,14 +567,18 @@ fn refuse_edits(
     )))
 }
 
+/// One instruction file (its index in [`Files`]), the names it is reached by, and the agents
+/// that read it.
+type InstructionFile = (usize, Vec<&'static str>, Vec<Agent>);
+
 /// The instruction files, each with the agents that read it. Agents whose files are one
 /// file (Codex and generic agents both read AGENTS.md; CLAUDE.md may link to it) share one
 /// block, written for all of them.
 fn instruction_files(
     files: &mut Files,
     agents: &[Agent],
-) -> Result<Vec<(usize, Vec<&'static str>, Vec<Agent>)>, CliError> {
-    let mut groups: Vec<(usize, Vec<&'static str>, Vec<Agent>)> = Vec::new();
+) -> Result<Vec<InstructionFile>, CliError> {
+    let mut groups: Vec<InstructionFile> = Vec::new();
     for &agent in agents {
         let rel = agent.instructions();
         let i = files.open(rel)?;
@@ -617,7 +621,7 @@ fn block_body(agents: &[Agent], plan_name: &str) -> String {
 /// returned instead, for [`refuse_edits`].
 fn instruction_step(
     files: &mut Files,
-    (i, rels, agents): &(usize, Vec<&'static str>, Vec<Agent>),
+    (i, rels, agents): &InstructionFile,
     plan_name: &str,
     force: bool,
 ) -> Result<(Step, Option<EditedBlock>), CliError> {
