@@ -697,17 +697,21 @@ fn hooks_step(
         step.lines
             .push(Line::Status(format!("{name} already runs baton's hooks")));
     }
-    let untimed = events(&|o| o == Outcome::PresentWithoutTimeout);
+    let untimed: Vec<String> = hooks
+        .iter()
+        .zip(&merged.outcomes)
+        .filter(|(_, o)| **o == Outcome::PresentWithoutTimeout)
+        .map(|(h, _)| format!("`\"timeout\": {}` to {}", h.timeout, h.event))
+        .collect();
     if !untimed.is_empty() {
         step.lines.push(Line::Warning(format!(
-            "{name}: baton's hook has no `timeout`, left as it is: {}",
-            untimed.join(", ")
+            "{name}: baton's hook has no `timeout`, left as it is"
         )));
         step.lines.push(Line::Hint(format!(
-            "{} kills a hook at its default timeout, which a slow verify run can exceed: add \
-             `\"timeout\": {}` to the entry ({})",
+            "{} stops a hook at its own default timeout, which a slow verify run can exceed: \
+             add {} ({})",
             agent.label(),
-            hooks[0].timeout,
+            untimed.join(", "),
             agent.timeout_unit()
         )));
     }

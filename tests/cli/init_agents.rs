@@ -671,3 +671,22 @@ fn edits_in_baton_s_block_are_kept_or_refused_with_a_diff() {
         "{agents}"
     );
 }
+
+#[test]
+fn a_baton_hook_without_timeout_is_kept_with_a_warning() {
+    let p = Project::new();
+    let old = "{\"hooks\": {\"Stop\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"baton hook codex-stop\"}]}], \"SessionStart\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"baton hook session-start --agent codex\", \"timeout\": 5}]}]}}\n";
+    p.write(".codex/hooks.json", old);
+    let run = p.run(&["init", "--agents", "codex"]);
+    run.success();
+    assert_eq!(p.read_string(".codex/hooks.json"), old);
+    assert!(
+        run.stderr.contains(
+            "warning: .codex/hooks.json: baton's hook has no `timeout`, left as it is\n\
+             hint: Codex stops a hook at its own default timeout, which a slow verify run can \
+             exceed: add `\"timeout\": 900` to Stop (seconds)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
