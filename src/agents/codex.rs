@@ -14,9 +14,17 @@
 //! absent or an ordinary table (TOML allows a sub-table header after its parent's keys, even
 //! dotted ones); only an inline `mcp_servers = { … }` is extended in place through
 //! `toml_edit`. Either way the result is parsed again and must hold exactly the new entry.
+//!
+//! Codex's hooks have Claude Code's shape and live beside the project's configuration in
+//! `.codex/hooks.json` (<https://developers.openai.com/codex/hooks>), merged by
+//! [`super::hooks`]: `Stop` runs `baton hook codex-stop`, `SessionStart` runs
+//! `baton hook session-start --agent codex`. Codex loads them only in a trusted project, and
+//! runs each only once the user has trusted it (its hash is recorded in the user's
+//! `~/.codex/config.toml`), so [`trust_instructions`] says what to run once.
 
 use toml_edit::{Array, DocumentMut, Item, Table, TableLike, Value as TomlValue, value};
 
+use super::hooks::Hook;
 use super::mcp::{ConfigError, Launch, Merge, SERVER_NAME, mismatches};
 
 /// The file, relative to the project directory.
@@ -30,7 +38,60 @@ pub const APPROVAL_MODE: &str = "approve";
 /// plan's verify commands, which may take as long as baton's own `verify --timeout` default.
 pub const TOOL_TIMEOUT_SEC: i64 = 600;
 
+/// The session's variables Codex passes to the server: without this list Codex passes none,
+/// and `BATON_SESSION` would not reach baton's tools.
+pub const ENV_VARS: [&str; 1] = ["BATON_SESSION"];
+
+/// Codex's project hook file, relative to the project directory.
+pub const HOOKS: &str = ".codex/hooks.json";
+
+/// Seconds Codex gives the Stop hook (it runs the session's verify commands; see
+/// [`super::claude::STOP_TIMEOUT_SECS`]).
+pub const STOP_TIMEOUT_SECS: u64 = super::claude::STOP_TIMEOUT_SECS;
+
 const AGENT: &str = "Codex";
+
+/// baton's hooks for Codex, run through `program` (`baton`). `SessionStart` has no matcher:
+/// baton's hook reads the `source` itself.
+pub fn hooks(program: &str) -> [Hook; 2] {
+    [
+        Hook {
+            event: "Stop",
+            matcher: None,
+            name: None,
+            program: program.to_string(),
+            args: "codex-stop",
+            timeout: STOP_TIMEOUT_SECS,
+        },
+        Hook {
+            event: "SessionStart",
+            matcher: None,
+            name: None,
+            program: program.to_string(),
+            args: "session-start --agent codex",
+            timeout: super::claude::START_TIMEOUT_SECS,
+        },
+    ]
+}
+
+/// The one-time steps that let `codex exec` use what `init` wrote in `project` (an absolute
+/// path): trust the project, whose `.codex/` Codex otherwise skips, and trust the hooks,
+/// which Codex otherwise skips without a word. Both are recorded in the user's
+/// `$CODEX_HOME/config.toml`, which `init` never writes.
+pub fn trust_instructions(project: &str) -> [String; 2] {
+    let key = toml_edit::Value::from(project).to_string();
+    [
+        format!(
+            "Codex reads .codex/ only in a trusted project: add `[projects.{key}]` with \
+             `trust_level = \"trusted\"` to ~/.codex/config.toml once (what `codex exec \
+             --trust` records)"
+        ),
+        "Codex runs a project hook only once you trust it: start `codex` here once and trust \
+         baton's hooks when asked (or with /hooks); a script that has vetted them may pass \
+         `codex exec --dangerously-bypass-hook-trust`"
+            .to_string(),
+    ]
+}
 
 /// Adds baton's server to the text of `.codex/config.toml` (`None`: no file yet).
 pub fn merge_config(existing: Option<&str>, launch: &Launch) -> Result<Merge, ConfigError> {
@@ -51,11 +112,20 @@ pub fn merge_config(existing: Option<&str>, launch: &Launch) -> Result<Merge, Co
                 // What decides whether the tools work: the command line, and the approval
                 // mode without which `codex exec` cannot call them. The timeout is only
                 // baton's suggestion, so another value is the user's choice.
-                let wanted = serde_json::json!({
+                let mut wanted = serde_json::json!({
                     "command": launch.command,
                     "args": launch.args,
                     "default_tools_approval_mode": APPROVAL_MODE,
+                    "env_vars": ENV_VARS,
                 });
+                // A session name pinned in `env` needs no passing through.
+                let pinned = found
+                    .get("env")
+                    .and_then(Item::as_table_like)
+                    .is_some_and(|env| env.contains_key("BATON_SESSION"));
+                if pinned && let Some(w) = wanted.as_object_mut() {
+                    w.remove("env_vars");
+                }
                 let found_value = |key: &str| found.get(key).and_then(to_json);
                 let mismatches = mismatches(&wanted, found_value);
                 return Ok(if mismatches.is_empty() {
@@ -101,6 +171,11 @@ fn entry_table(launch: &Launch) -> Table {
     table.insert("args", value(args));
     table.insert("default_tools_approval_mode", value(APPROVAL_MODE));
     table.insert("tool_timeout_sec", value(TOOL_TIMEOUT_SEC));
+    let mut env_vars = Array::new();
+    for var in ENV_VARS {
+        env_vars.push(var);
+    }
+    table.insert("env_vars", value(env_vars));
     table
 }
 
@@ -231,7 +306,7 @@ mod tests {
     use super::*;
     use crate::agents::mcp::{DEFAULT_COMMAND, Mismatch};
 
-    const ENTRY: &str = "[mcp_servers.baton]\ncommand = \"baton\"\nargs = [\"mcp\"]\ndefault_tools_approval_mode = \"approve\"\ntool_timeout_sec = 600\n";
+    const ENTRY: &str = "[mcp_servers.baton]\ncommand = \"baton\"\nargs = [\"mcp\"]\ndefault_tools_approval_mode = \"approve\"\ntool_timeout_sec = 600\nenv_vars = [\"BATON_SESSION\"]\n";
 
     fn baton() -> Launch {
         Launch::new(DEFAULT_COMMAND, None)
@@ -322,6 +397,11 @@ mod tests {
                 Mismatch {
                     key: "default_tools_approval_mode",
                     wanted: "\"approve\"".to_string(),
+                    found: None,
+                },
+                Mismatch {
+                    key: "env_vars",
+                    wanted: "[\"BATON_SESSION\"]".to_string(),
                     found: None,
                 },
             ]))

@@ -264,12 +264,13 @@ pub fn merge_json(
 /// The keys of `wanted` (an object) whose value `found` lacks or holds differently, in the
 /// order baton writes them.
 pub(super) fn mismatches(wanted: &Value, found: impl Fn(&str) -> Option<Value>) -> Vec<Mismatch> {
-    const ORDER: [&str; 5] = [
+    const ORDER: [&str; 6] = [
         "command",
         "args",
         "trust",
         "default_tools_approval_mode",
         "tool_timeout_sec",
+        "env_vars",
     ];
     let Some(wanted) = wanted.as_object() else {
         return Vec::new();
@@ -290,7 +291,7 @@ pub(super) fn mismatches(wanted: &Value, found: impl Fn(&str) -> Option<Value>) 
 
 /// The text with every `//` and `/* */` comment outside strings replaced by spaces (line
 /// breaks inside block comments are kept, so lines and columns do not move).
-fn blank_comments(text: &str) -> String {
+pub(super) fn blank_comments(text: &str) -> String {
     let mut bytes = text.as_bytes().to_vec();
     let mut i = 0;
     let mut in_string = false;
@@ -336,7 +337,7 @@ fn blank_comments(text: &str) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn syntax(e: serde_json::Error) -> ConfigError {
+pub(super) fn syntax(e: serde_json::Error) -> ConfigError {
     let full = e.to_string();
     let message = match full.rfind(" at line ") {
         Some(at) => full[..at].to_string(),
@@ -350,7 +351,12 @@ fn syntax(e: serde_json::Error) -> ConfigError {
     }
 }
 
-fn shape(agent: &'static str, what: &str, found: &Value, expected: &'static str) -> ConfigError {
+pub(super) fn shape(
+    agent: &'static str,
+    what: &str,
+    found: &Value,
+    expected: &'static str,
+) -> ConfigError {
     let found = match found {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

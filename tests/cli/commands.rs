@@ -214,7 +214,7 @@ fn init_writes_a_plan_that_lints_clean_and_agent_blocks_are_idempotent() {
     let json = p.run(&["list", "--json"]).json();
     assert_eq!(json["tasks"].as_array().unwrap().len(), 4);
     let claude = p.read_string("CLAUDE.md");
-    assert!(claude.starts_with("# Team notes\n\nKeep this.\n\n<!-- baton:agents:start -->"));
+    assert!(claude.starts_with("# Team notes\n\nKeep this.\n\n<!-- baton:agents:start"));
     let agents = p.read("AGENTS.md");
     // Twice is the same as once, and the plan is never overwritten.
     p.write("plan.md", "# Mine\n- [ ] T1 keep\n");

@@ -416,10 +416,10 @@ fn init_installs_the_stop_hook() {
     let text = p.read_string(".claude/settings.json");
     let settings: Value = serde_json::from_str(&text).expect("JSON");
     assert_eq!(
-        settings,
-        serde_json::json!({"hooks": {"Stop": [{"hooks": [
-            {"type": "command", "command": "baton hook claude-stop"}
-        ]}]}})
+        settings["hooks"]["Stop"],
+        serde_json::json!([{"hooks": [
+            {"type": "command", "command": "baton hook claude-stop", "timeout": 900}
+        ]}])
     );
     assert!(text.ends_with("}\n"));
     assert!(p.read_string("CLAUDE.md").contains("baton:agents:start"));
@@ -429,7 +429,7 @@ fn init_installs_the_stop_hook() {
     assert!(
         again
             .stderr
-            .contains(".claude/settings.json already runs `baton hook claude-stop` on Stop"),
+            .contains(".claude/settings.json already runs baton's hooks"),
         "{}",
         again.stderr
     );
@@ -467,7 +467,8 @@ fn init_merges_into_existing_settings() {
     // Only an insertion: the text before and after it is the original, byte for byte.
     let cut = original.find("\n    ]\n  },").expect("end of Stop");
     assert!(merged.starts_with(&original[..cut]), "{merged}");
-    assert!(merged.ends_with(&original[cut..]), "{merged}");
+    let tail = original.find("\n  },\n  \"zzz").expect("end of hooks");
+    assert!(merged.ends_with(&original[tail..]), "{merged}");
     assert_snapshot!("hook_init_merged_settings", merged);
 
     // Idempotent: a second run leaves the file byte-identical.
@@ -475,7 +476,7 @@ fn init_merges_into_existing_settings() {
     assert_eq!(p.read_string(".claude/settings.json"), merged);
 
     // An equivalent entry (another path to baton, extra flags) counts as installed.
-    let custom = r#"{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "/opt/bin/baton hook claude-stop --session me"}]}]}}"#;
+    let custom = r#"{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "/opt/bin/baton hook claude-stop --session me", "timeout": 60}]}], "SessionStart": [{"hooks": [{"type": "command", "command": "/opt/bin/baton hook session-start --agent claude", "timeout": 5}]}]}}"#;
     p.write(".claude/settings.json", custom);
     p.run(&["init", "--agents", "claude"]).success();
     assert_eq!(p.read_string(".claude/settings.json"), custom);

@@ -9,7 +9,7 @@ use std::path::Path;
 use insta::assert_snapshot;
 use serde_json::Value;
 
-use crate::harness::Project;
+use crate::harness::{Project, Run};
 
 const ALL: &[&str] = &["init", "--agents", "claude,codex,gemini"];
 
@@ -38,6 +38,15 @@ fn tree(p: &Project) -> BTreeMap<String, (Vec<u8>, u64)> {
     let mut out = BTreeMap::new();
     walk(p.dir.path(), p.dir.path(), &mut out);
     out
+}
+
+/// The transcript with the project's absolute path (which Codex's trust note names) as
+/// `[PROJECT]`.
+fn transcript(p: &Project, run: &Run) -> String {
+    let real = std::fs::canonicalize(p.dir.path()).expect("canonical");
+    run.transcript()
+        .replace(&real.display().to_string(), "[PROJECT]")
+        .replace(&p.dir.path().display().to_string(), "[PROJECT]")
 }
 
 fn json(p: &Project, rel: &str) -> Value {
@@ -122,7 +131,7 @@ fn init_agents_twice_is_init_agents_once_and_keeps_unrelated_config() {
     let codex = p.read_string(".codex/config.toml");
     assert!(codex.starts_with(CODEX_TOML), "{codex}");
     assert!(codex.ends_with(
-        "\n[mcp_servers.baton]\ncommand = \"baton\"\nargs = [\"mcp\"]\ndefault_tools_approval_mode = \"approve\"\ntool_timeout_sec = 600\n"
+        "\n[mcp_servers.baton]\ncommand = \"baton\"\nargs = [\"mcp\"]\ndefault_tools_approval_mode = \"approve\"\ntool_timeout_sec = 600\nenv_vars = [\"BATON_SESSION\"]\n"
     ), "{codex}");
 
     // Gemini CLI: comments kept, baton's server trusted, the other one untouched.
@@ -145,10 +154,10 @@ fn init_agents_twice_is_init_agents_once_and_keeps_unrelated_config() {
     // Instructions: appended to what was there.
     assert!(
         p.read_string("CLAUDE.md")
-            .starts_with("# Team notes\n\nKeep this.\n\n<!-- baton:agents:start -->")
+            .starts_with("# Team notes\n\nKeep this.\n\n<!-- baton:agents:start hash=")
     );
     let gemini_md = p.read_string("GEMINI.md");
-    assert!(gemini_md.starts_with("Be brief.\n\n<!-- baton:agents:start -->"));
+    assert!(gemini_md.starts_with("Be brief.\n\n<!-- baton:agents:start hash="));
     assert!(gemini_md.contains("`claim_task`"), "{gemini_md}");
     assert!(
         p.read_string("AGENTS.md")
@@ -168,7 +177,7 @@ fn init_agents_twice_is_init_agents_once_and_keeps_unrelated_config() {
     let second = p.run(ALL);
     second.success();
     assert_eq!(tree(&p), once);
-    assert_snapshot!("init_agents_again", second.transcript());
+    assert_snapshot!("init_agents_again", transcript(&p, &second));
 }
 
 #[test]
@@ -176,7 +185,7 @@ fn init_agents_writes_these_files() {
     let p = Project::new();
     let run = p.run(ALL);
     run.success();
-    assert_snapshot!("init_agents_fresh", run.transcript());
+    assert_snapshot!("init_agents_fresh", transcript(&p, &run));
     assert_snapshot!("init_agents_mcp_json", p.read_string(".mcp.json"));
     assert_snapshot!(
         "init_agents_codex_toml",
@@ -195,6 +204,15 @@ fn init_agents_writes_these_files() {
         p.read_string(".gemini/commands/baton/next.toml")
     );
     assert_snapshot!("init_agents_claude_md", p.read_string("CLAUDE.md"));
+    assert_snapshot!("init_agents_agents_md", p.read_string("AGENTS.md"));
+    assert_snapshot!(
+        "init_agents_claude_settings",
+        p.read_string(".claude/settings.json")
+    );
+    assert_snapshot!(
+        "init_agents_codex_hooks",
+        p.read_string(".codex/hooks.json")
+    );
     let files: Vec<String> = tree(&p).into_keys().collect();
     assert_eq!(
         files,
@@ -207,6 +225,7 @@ fn init_agents_writes_these_files() {
             ".claude/commands/baton-status.md",
             ".claude/settings.json",
             ".codex/config.toml",
+            ".codex/hooks.json",
             ".gemini/commands/baton/claim.toml",
             ".gemini/commands/baton/decide.toml",
             ".gemini/commands/baton/done.toml",
@@ -333,7 +352,7 @@ fn mcp_command_is_written_and_an_entry_that_differs_is_kept() {
     let run = p.run(ALL);
     run.success();
     assert_eq!(tree(&p), once);
-    assert_snapshot!("init_agents_kept_user_entries", run.transcript());
+    assert_snapshot!("init_agents_kept_user_entries", transcript(&p, &run));
 
     // Deleting the entry lets init write it again.
     p.write(".mcp.json", "{\"mcpServers\": {}}\n");
@@ -395,7 +414,13 @@ fn a_gemini_entry_without_trust_is_kept_with_the_reason() {
     p.write(".gemini/settings.json", old);
     let run = p.run(&["init", "--agents", "gemini"]);
     run.success();
-    assert_eq!(p.read_string(".gemini/settings.json"), old);
+    // The entry is kept as it is; only the hooks are added after it.
+    let new = p.read_string(".gemini/settings.json");
+    assert!(new.starts_with(&old[..old.len() - 2]), "{new}");
+    assert_eq!(
+        json(&p, ".gemini/settings.json")["mcpServers"]["baton"],
+        serde_json::json!({"command": "baton", "args": ["mcp"]})
+    );
     assert!(
         run.stderr.contains(
             "warning: .gemini/settings.json has its own MCP server `baton`, left as it is: \
@@ -407,6 +432,260 @@ fn a_gemini_entry_without_trust_is_kept_with_the_reason() {
     assert!(
         run.stderr
             .contains("a headless `gemini -p` does not offer them at all"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn each_agent_gets_its_hooks_with_a_timeout() {
+    let p = Project::new();
+    p.run(ALL).success();
+    let hooks = |rel: &str, event: &str| -> Value {
+        json(p_ref(&p), rel)["hooks"][event][0]["hooks"][0].clone()
+    };
+    fn p_ref(p: &Project) -> &Project {
+        p
+    }
+    let claude_stop = hooks(".claude/settings.json", "Stop");
+    assert_eq!(claude_stop["command"], "baton hook claude-stop");
+    assert_eq!(claude_stop["timeout"], 900);
+    let claude_start = json(&p, ".claude/settings.json")["hooks"]["SessionStart"][0].clone();
+    assert_eq!(claude_start["matcher"], "startup|resume|compact");
+    assert_eq!(
+        claude_start["hooks"][0]["command"],
+        "baton hook session-start --agent claude"
+    );
+    assert_eq!(
+        hooks(".codex/hooks.json", "Stop")["command"],
+        "baton hook codex-stop"
+    );
+    assert_eq!(hooks(".codex/hooks.json", "Stop")["timeout"], 900);
+    assert_eq!(
+        hooks(".codex/hooks.json", "SessionStart")["command"],
+        "baton hook session-start --agent codex"
+    );
+    // Gemini CLI counts milliseconds.
+    let after = hooks(".gemini/settings.json", "AfterAgent");
+    assert_eq!(after["command"], "baton hook gemini-stop");
+    assert_eq!(after["timeout"], 900_000);
+    assert_eq!(
+        hooks(".gemini/settings.json", "SessionStart")["command"],
+        "baton hook session-start --agent gemini"
+    );
+    let codex = p.read_string(".codex/config.toml");
+    assert!(
+        codex.contains("env_vars = [\"BATON_SESSION\"]\n"),
+        "{codex}"
+    );
+    // Codex's block points to the tools, never to commands its sandbox makes fail.
+    let agents = p.read_string("AGENTS.md");
+    assert!(agents.contains("`undo_task`"), "{agents}");
+    assert!(!agents.contains("(`baton claim"), "{agents}");
+
+    // --mcp-command runs the hooks through the same program.
+    let q = Project::new();
+    q.run(&[
+        "init",
+        "--agents",
+        "claude",
+        "--mcp-command",
+        "/opt/my baton/baton",
+    ])
+    .success();
+    assert_eq!(
+        json(&q, ".claude/settings.json")["hooks"]["Stop"][0]["hooks"][0]["command"],
+        "'/opt/my baton/baton' hook claude-stop"
+    );
+}
+
+#[test]
+fn gemini_settings_are_merged_keeping_the_user_s_keys_and_hooks() {
+    let p = Project::new();
+    let old = r#"{
+  // Shared by the whole team.
+  "ui": {"theme": "GitHub"},
+  "hooks": {
+    "BeforeTool": [{"matcher": "write_file", "hooks": [{"type": "command", "command": "./guard.sh"}]}]
+  },
+  "general": {"vimMode": true}
+}
+"#;
+    p.write(".gemini/settings.json", old);
+    p.run(&["init", "--agents", "gemini"]).success();
+    let merged = p.read_string(".gemini/settings.json");
+    assert!(merged.starts_with("{\n  // Shared by the whole team.\n  \"ui\": {\"theme\": \"GitHub\"},\n  \"hooks\": {\n    \"BeforeTool\": [{\"matcher\": \"write_file\", \"hooks\": [{\"type\": \"command\", \"command\": \"./guard.sh\"}]}],"), "{merged}");
+    assert!(
+        merged.contains("\"general\": {\"vimMode\": true}"),
+        "{merged}"
+    );
+    assert_snapshot!("init_agents_gemini_merged_settings", merged);
+    let once = tree(&p);
+    p.run(&["init", "--agents", "gemini"]).success();
+    assert_eq!(tree(&p), once);
+}
+
+#[test]
+fn links_are_edited_through_and_stay_links() {
+    use std::os::unix::fs::symlink;
+    let p = Project::new();
+    p.write("AGENTS.md", "# Shared instructions\n");
+    symlink("AGENTS.md", p.path("CLAUDE.md")).expect("link");
+    p.write("config/mcp.json", MCP_JSON);
+    symlink("config/mcp.json", p.path(".mcp.json")).expect("link");
+    let run = p.run(&["init", "--agents", "claude,codex"]);
+    run.success();
+    assert_snapshot!("init_agents_through_links", transcript(&p, &run));
+    for link in ["CLAUDE.md", ".mcp.json"] {
+        let meta = std::fs::symlink_metadata(p.path(link)).expect("meta");
+        assert!(meta.file_type().is_symlink(), "{link} is no longer a link");
+    }
+    // One block for both agents, in the one file.
+    let agents = p.read_string("AGENTS.md");
+    assert!(agents.starts_with("# Shared instructions\n\n<!-- baton:agents:start"));
+    assert_eq!(agents.matches("baton:agents:start").count(), 1, "{agents}");
+    assert!(agents.contains("In Claude Code they are named"), "{agents}");
+    assert!(agents.contains("In Codex they are named"), "{agents}");
+    let v = json(&p, "config/mcp.json");
+    assert_eq!(v["mcpServers"]["baton"]["command"], "baton");
+    assert_eq!(v["x-team"]["owner"], "platform");
+
+    // Twice: byte-identical, nothing rewritten, links kept.
+    let once = tree(&p);
+    p.run(&["init", "--agents", "claude,codex"]).success();
+    assert_eq!(tree(&p), once);
+
+    // A dangling link inside the project: its target is created.
+    let q = Project::new();
+    symlink("docs/agents.md", q.path("GEMINI.md")).expect("link");
+    std::fs::create_dir(q.path("docs")).expect("mkdir");
+    q.run(&["init", "--agents", "gemini"]).success();
+    assert!(
+        q.read_string("docs/agents.md")
+            .contains("baton:agents:start")
+    );
+    assert!(
+        std::fs::symlink_metadata(q.path("GEMINI.md"))
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn a_link_out_of_the_project_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("tmp");
+    let theirs = outside.path().join("CLAUDE.md");
+    std::fs::write(&theirs, "# Someone else's\n").expect("write");
+    let p = Project::new();
+    symlink(&theirs, p.path("CLAUDE.md")).expect("link");
+    let run = p.run(&["init", "--agents", "claude"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("error: CLAUDE.md is a link to ")
+            && run.stderr.contains("baton does not write there"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&theirs).expect("read"),
+        "# Someone else's\n"
+    );
+    let files: Vec<String> = tree(&p).into_keys().collect();
+    assert_eq!(files, ["CLAUDE.md"], "nothing else may be written");
+
+    // A linked folder out of the project is refused the same way.
+    let q = Project::new();
+    symlink(outside.path(), q.path(".claude")).expect("link");
+    let run = q.run(&["init", "--agents", "claude"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(!outside.path().join("settings.json").exists());
+}
+
+#[test]
+fn edits_in_baton_s_block_are_kept_or_refused_with_a_diff() {
+    let p = Project::new();
+    p.run(&["init", "--agents", "claude"]).success();
+    let written = p.read_string("CLAUDE.md");
+    let edited = written.replace(
+        "- Work only inside the task's `files`",
+        "- Ask Dana before touching `db/`.\n- Work only inside the task's `files`",
+    );
+    assert_ne!(edited, written);
+    p.write("CLAUDE.md", &edited);
+
+    // baton's text is what it wrote then: the edits stay, exit 0.
+    let run = p.run(&["init", "--agents", "claude"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("CLAUDE.md: baton's block holds your edits, kept as they are"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read_string("CLAUDE.md"), edited);
+
+    // baton's text changes (another plan): refused with a diff, exit 4, nothing written.
+    let before = tree(&p);
+    let run = p.run(&["--plan", "roadmap.md", "init", "--agents", "claude"]);
+    assert_eq!(run.code, 4, "{}", run.transcript());
+    assert_snapshot!("init_agents_edited_block_refused", transcript(&p, &run));
+    assert_eq!(tree(&p), before);
+    assert!(!p.path("roadmap.md").exists());
+
+    // --force replaces it.
+    let run = p.run(&[
+        "--plan",
+        "roadmap.md",
+        "init",
+        "--agents",
+        "claude",
+        "--force",
+    ]);
+    run.success();
+    let forced = p.read_string("CLAUDE.md");
+    assert!(!forced.contains("Ask Dana"), "{forced}");
+    assert!(forced.contains("`roadmap.md`"), "{forced}");
+    // Outside the markers nothing ever changes; a block from an older baton (no hash) that
+    // differs is treated as edited.
+    p.write(
+        "AGENTS.md",
+        "# Ours\n\n<!-- baton:agents:start -->\nold text\n<!-- baton:agents:end -->\nmore\n",
+    );
+    let run = p.run(&["init", "--agents", "generic"]);
+    assert_eq!(run.code, 4, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("written by an older baton or edited"),
+        "{}",
+        run.stderr
+    );
+    p.run(&["init", "--agents", "generic", "--force"]).success();
+    let agents = p.read_string("AGENTS.md");
+    assert!(
+        agents.starts_with("# Ours\n\n<!-- baton:agents:start hash="),
+        "{agents}"
+    );
+    assert!(
+        agents.ends_with("<!-- baton:agents:end -->\nmore\n"),
+        "{agents}"
+    );
+}
+
+#[test]
+fn a_baton_hook_without_timeout_is_kept_with_a_warning() {
+    let p = Project::new();
+    let old = "{\"hooks\": {\"Stop\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"baton hook codex-stop\"}]}], \"SessionStart\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"baton hook session-start --agent codex\", \"timeout\": 5}]}]}}\n";
+    p.write(".codex/hooks.json", old);
+    let run = p.run(&["init", "--agents", "codex"]);
+    run.success();
+    assert_eq!(p.read_string(".codex/hooks.json"), old);
+    assert!(
+        run.stderr.contains(
+            "warning: .codex/hooks.json: baton's hook has no `timeout`, left as it is\n\
+             hint: Codex stops a hook at its own default timeout, which a slow verify run can \
+             exceed: add `\"timeout\": 900` to Stop (seconds)"
+        ),
         "{}",
         run.stderr
     );
