@@ -75,11 +75,7 @@ impl ReadyIndex {
             }
             u32::try_from(task.phase).ok()?;
             marks.push(task.status_span.start);
-            let deps: Vec<String> = dag
-                .deps(task.index)
-                .iter()
-                .map(|d| d.to_string())
-                .collect();
+            let deps: Vec<String> = dag.deps(task.index).iter().map(|d| d.to_string()).collect();
             let parent = task.parent.map_or(String::new(), |p| p.to_string());
             body.push_str(&format!(
                 "{id}\t{}\t{}\t{parent}\t{}\t{}\n",
@@ -138,7 +134,9 @@ impl ReadyIndex {
     }
 
     fn str(&self, (start, end): (u32, u32)) -> &str {
-        self.text.get(start as usize..end as usize).unwrap_or_default()
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
     /// Every task's status as these bytes say; None when an offset holds no checkbox mark.

@@ -128,6 +128,30 @@ pub struct UndoParams {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct AddParams {
+    /// The new task's title, in one line.
+    pub title: String,
+    /// The phase to file it in: its number (`2`), or a word of its title. Default: the
+    /// phase of `discovered_from`, else the current phase.
+    pub phase: Option<PhaseArg>,
+    /// Globs of the files the task may write (its scope).
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Ids of the tasks it waits for.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// Commands that would prove it works. Recorded in the plan; they run for agents only
+    /// once a person has locked and committed them.
+    #[serde(default)]
+    pub verify: Vec<String>,
+    /// The task whose work turned this one up.
+    pub discovered_from: Option<String>,
+    /// Your session's name (recorded in the history).
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionParams {
     /// What was decided and why, in one line.
     pub text: String,

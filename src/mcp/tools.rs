@@ -39,6 +39,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "complete_task",
     "release_task",
     "undo_task",
+    "add_task",
     "log_decision",
     "verify",
     "analyze",
@@ -486,10 +487,26 @@ impl BatonServer {
         }))
     }
 
-    // add_task: the lead wires `ops::add` here (issue 16, item 7): an `AddParams` in
-    // params.rs, an `add_task_now` beside these, a `#[tool] add_task` in the router below and
-    // its name in `TOOL_NAMES`. Its errors go through `ToolError` like every other tool's, so
-    // its result schema admits them with no further work (`schema::portable`).
+    fn add_task_now(
+        &self,
+        Parameters(params): Parameters<AddParams>,
+    ) -> Result<Json<crate::ops::add::Added>, ToolError> {
+        let file = self.plan_file()?;
+        let by = self.session(params.session.as_deref());
+        if let Some(name) = &by {
+            self.renew_leases(name);
+        }
+        let request = crate::ops::add::AddRequest {
+            title: params.title,
+            phase: params.phase.map(|p| p.0),
+            files: params.files,
+            after: params.after,
+            verify: params.verify,
+            discovered_from: params.discovered_from,
+            by,
+        };
+        Ok(Json(crate::ops::add::add_task(&file, &request)?))
+    }
 
     fn log_decision_now(
         &self,
@@ -716,7 +733,17 @@ impl BatonServer {
             .await
     }
 
-    // add_task goes here (see the note above `log_decision_now`).
+    #[tool(
+        description = "File a task found mid-session into the plan: a fresh id in the plan's scheme, in the right phase (default: the phase of `discovered_from`, else the current one), after that phase's last task, in the plan's own style. Existing lines are never changed; a task that would add a lint finding is refused.",
+        annotations(destructive_hint = false)
+    )]
+    async fn add_task(
+        &self,
+        params: Parameters<AddParams>,
+    ) -> Result<Json<crate::ops::add::Added>, ToolError> {
+        self.off_thread(move |server| server.add_task_now(params))
+            .await
+    }
 
     #[tool(
         description = "Log a decision that deviates from the plan, as one dated line in the plan's decisions section (optionally about one task).",

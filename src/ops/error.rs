@@ -195,7 +195,7 @@ impl From<StateError> for Error {
 /// read-only to the commands the model runs, while MCP servers run outside it.
 const NOT_WRITABLE_HINT: &str = "this process may not write there (an agent's sandbox often \
     makes `.git` read-only): make the write through baton's MCP tools (claim_task, \
-    complete_task, release_task, undo_task, log_decision), which run outside the sandbox, or \
+    complete_task, release_task, undo_task, add_task, log_decision), which run outside the sandbox, or \
     run baton where that folder is writable";
 
 fn is_not_writable(e: &std::io::Error) -> bool {

@@ -19,7 +19,8 @@ use crate::harness::{BIN, Project};
 /// The SDK version the tests were written against.
 const MCP_SDK: &str = "mcp==2.3.0";
 
-const TOOLS: [&str; 11] = [
+const TOOLS: [&str; 12] = [
+    "add_task",
     "analyze",
     "claim_task",
     "complete_task",
@@ -721,6 +722,14 @@ fn every_result_error_or_not_matches_the_tool_s_output_schema() {
         call("analyze", json!({"sessions": 0})),
         call("session_prompt", json!({"session": 1, "sessions": 1})),
         call("session_prompt", json!({"session": 7})),
+        call(
+            "add_task",
+            json!({"title": "Cache the cart", "discovered_from": "T1", "files": ["src/cache.txt"], "session": "alice"}),
+        ),
+        call(
+            "add_task",
+            json!({"title": "Wait for nothing", "after": ["T99"]}),
+        ),
     ];
     let r = session(py, project.dir.path(), &calls);
     let mut succeeded = std::collections::BTreeSet::new();
@@ -761,6 +770,20 @@ fn every_result_error_or_not_matches_the_tool_s_output_schema() {
         r[5]
     );
     assert_eq!(tool_error(&r[7])["verification"]["verdict"], "false-done");
+    // The task found mid-session is filed in T1's phase with a fresh id, and recorded.
+    let added = ok(&r[20]);
+    assert_eq!(added["discovered_from"], "T1", "{added:#}");
+    let id = added["id"].as_str().expect("id");
+    let plan = project.read_string("plan.md");
+    assert!(
+        plan.contains(&format!("{id} Cache the cart")) && plan.contains("discovered-from: T1"),
+        "{plan}"
+    );
+    assert!(
+        tool_error(&r[21])["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("T99"))
+    );
 
     // With no plan every tool fails, plan_overview and next_tasks too; each error validates.
     let empty = Project::new();
@@ -772,6 +795,7 @@ fn every_result_error_or_not_matches_the_tool_s_output_schema() {
                     json!({"id": "T1", "session": "s"})
                 }
                 "log_decision" => json!({"text": "x"}),
+                "add_task" => json!({"title": "x"}),
                 "session_prompt" => json!({"session": 1}),
                 _ => json!({}),
             };
