@@ -9,6 +9,8 @@
 //! - [`tick`]: tick and untick boxes; complete a task (owner check, verify, tick).
 //! - [`decide`]: log a decision.
 //! - [`session`]: a session's own tasks; a session's prompt.
+//! - [`gate`]: what a stopping session is judged on; the block cap.
+//! - [`resume`]: the brief a session needs back after a compaction.
 //! - [`overview`]: the plan at a glance, filters.
 //! - [`views`]: the JSON shapes front ends share.
 
@@ -17,8 +19,10 @@ pub mod claim;
 pub mod complete;
 pub mod decide;
 pub mod error;
+pub mod gate;
 pub mod overview;
 pub mod project;
+pub mod resume;
 pub mod session;
 pub mod tick;
 pub mod views;
