@@ -651,6 +651,19 @@ fn gemini_after_agent_is_accepted_and_blocks() {
     );
     assert_eq!(run.stdout.trim(), "{}");
 
+    // The same cap as Codex: with `block_cap = 1`, the second block in a row lets it stop.
+    p.write("baton.toml", "[hooks]\nblock_cap = 1\n");
+    let run = run_hook(&p, "gemini-stop", &gemini_json(&p, "g-1", true), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let out: Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert!(
+        out["systemMessage"]
+            .as_str()
+            .expect("systemMessage")
+            .contains("baton hook gemini-stop: blocked 1 time in a row"),
+        "{out}"
+    );
+
     as_session(&p, "gemini-worker", &["undo", "T1"]);
     let run = run_hook(&p, "gemini-stop", &gemini_json(&p, "g-1", true), &[], &[]);
     assert_eq!(run.code, 0, "{}", run.transcript());

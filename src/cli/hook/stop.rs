@@ -272,11 +272,12 @@ impl Gate<'_> {
             open.join(", ")
         };
         let message = format!(
-            "baton hook {}: blocked {cap} times in a row and the work is still not finished \
+            "baton hook {}: blocked {cap} time{} in a row and the work is still not finished \
              ({what}); letting the session stop so it does not loop. Check `baton verify` and \
              `baton status` before trusting this session's ticks ([hooks] block_cap in \
              baton.toml sets the cap).",
-            self.agent.stop_command()
+            self.agent.stop_command(),
+            if cap == 1 { "" } else { "s" }
         );
         p.status(&message)?;
         // Codex and Gemini CLI show a JSON `systemMessage` on stdout to the user.
