@@ -98,6 +98,18 @@ pub fn brief(file: &Project, plan: &Plan, session: &str) -> Result<Brief, Error>
     {
         names.push(name);
     }
+    // Claims taken since the start, as history recorded them: (task id, name).
+    let mut claimed_since: HashSet<(String, String)> = HashSet::new();
+    if let Some(start) = &start {
+        for entry in file.state()?.history(usize::MAX)? {
+            if entry.id > start.history_id
+                && entry.action == "claim"
+                && let (Some(id), Some(actor)) = (entry.task_id, entry.actor)
+            {
+                claimed_since.insert((id, actor));
+            }
+        }
+    }
     let now = crate::state::now_rfc3339();
     let mut claims = Vec::new();
     let mut claims_since = Vec::new();
@@ -116,7 +128,7 @@ pub fn brief(file: &Project, plan: &Plan, session: &str) -> Result<Brief, Error>
         };
         if names.contains(&c.owner) {
             claims.push(view);
-        } else if start.as_ref().is_some_and(|s| c.claimed_at >= s.started_at) {
+        } else if claimed_since.contains(&(c.task_id.clone(), c.owner.clone())) {
             claims_since.push(view);
         }
     }

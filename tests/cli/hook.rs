@@ -676,6 +676,8 @@ fn session_start_then_compact_prints_the_brief() {
     let p = shop();
     let env = [("BATON_SESSION", "s1")];
     as_session(&p, "s9", &["decide", "use SQLite for state"]);
+    // Another session's claim from before the start is not this session's business.
+    as_session(&p, "s9", &["claim", "T4"]);
     session_start(&p, "uuid-7", "startup", &env, &[]).success();
     as_session(&p, "s1", &["claim", "T2"]);
     as_session(&p, "s1", &["decide", "rank by BM25", "--task", "T2"]);
@@ -708,6 +710,10 @@ fn session_start_then_compact_prints_the_brief() {
         assert!(brief.contains(needle), "missing {needle:?}:\n{brief}");
     }
     assert!(!brief.contains("use SQLite"), "an older decision:\n{brief}");
+    assert!(
+        !brief.contains("T4 Docs"),
+        "a claim from before the start:\n{brief}"
+    );
     // The compaction kept the first snapshot: the decision is still "since the start".
     let again = session_start(&p, "uuid-7", "resume", &env, &[]);
     assert_eq!(again.stdout, run.stdout);
