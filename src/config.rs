@@ -25,7 +25,10 @@ use toml_edit::{Item, TableLike};
 pub const FILE_NAME: &str = "baton.toml";
 
 /// The top-level sections baton knows.
-const SECTIONS: &[&str] = &["audit"];
+const SECTIONS: &[&str] = &["audit", "hooks"];
+
+/// The keys of `[hooks]`.
+const HOOKS_KEYS: &[&str] = &["block_cap"];
 
 /// The keys of `[audit]`.
 const AUDIT_KEYS: &[&str] = &[
@@ -41,6 +44,21 @@ pub struct Config {
     /// The file read; None when there is none and every value is a default.
     pub path: Option<PathBuf>,
     pub audit: AuditConfig,
+    pub hooks: HooksConfig,
+}
+
+/// `[hooks]`: how the agents' stop gates behave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HooksConfig {
+    /// Blocks in a row after which `baton hook codex-stop` and `gemini-stop` let the session
+    /// stop (Claude Code keeps its own cap).
+    pub block_cap: u32,
+}
+
+impl Default for HooksConfig {
+    fn default() -> Self {
+        HooksConfig { block_cap: 8 }
+    }
 }
 
 /// `[audit]`: how a session's real changes are held to its tasks' scopes.
@@ -200,6 +218,9 @@ impl Config {
                 if let Some(audit) = reader.section(root, "audit") {
                     read_audit(&mut reader, audit, &mut config.audit);
                 }
+                if let Some(hooks) = reader.section(root, "hooks") {
+                    read_hooks(&mut reader, hooks, &mut config.hooks);
+                }
             }
         }
         if reader.diagnostics.is_empty() {
@@ -246,6 +267,21 @@ fn read_audit(r: &mut Reader<'_>, table: &dyn TableLike, audit: &mut AuditConfig
             );
         } else {
             audit.integration_branch = Some(text);
+        }
+    }
+}
+
+fn read_hooks(r: &mut Reader<'_>, table: &dyn TableLike, hooks: &mut HooksConfig) {
+    r.unknown_keys(table, HOOKS_KEYS, Some("hooks"));
+    if let Some(item) = table.get("block_cap") {
+        match item.as_integer() {
+            Some(n) if (1..=1000).contains(&n) => hooks.block_cap = n as u32,
+            Some(n) => r.error(
+                item.span(),
+                format!("`[hooks] block_cap` cannot be {n}"),
+                Some("a number of blocks from 1 to 1000".into()),
+            ),
+            None => r.wrong_type(item, "`[hooks] block_cap`", "an integer"),
         }
     }
 }
@@ -510,6 +546,31 @@ mod tests {
         assert_eq!(
             errors,
             ["baton.toml:1:9: `audit` must be a table (`[audit]`), not an integer"]
+        );
+    }
+
+    #[test]
+    fn the_hooks_block_cap() {
+        assert_eq!(parse("").expect("empty").hooks.block_cap, 8);
+        assert_eq!(
+            parse("[hooks]\nblock_cap = 3\n")
+                .expect("valid")
+                .hooks
+                .block_cap,
+            3
+        );
+        let errors = parse("[hooks]\nblock_cap = 0\nblok_cap = 2\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            [
+                "baton.toml:3:1: unknown key `blok_cap` in `[hooks]` (did you mean `block_cap`?)",
+                "baton.toml:2:13: `[hooks] block_cap` cannot be 0 (a number of blocks from 1 to 1000)",
+            ]
+        );
+        let errors = parse("[hooks]\nblock_cap = \"8\"\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            ["baton.toml:2:13: `[hooks] block_cap` must be an integer, not a string"]
         );
     }
 

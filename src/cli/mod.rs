@@ -110,7 +110,7 @@ pub enum Command {
     Verify(verify::Args),
     /// Compare a branch's real changes with its tasks' scopes and other sessions' claims.
     Audit(audit::Args),
-    /// Agent hooks (Claude Code's Stop hook).
+    /// Agent hooks: the stop gates of Claude Code, Codex and Gemini CLI; SessionStart.
     Hook(hook::Args),
     /// Serve the plan to coding agents as MCP tools and resources, over stdio.
     Mcp(mcp::Args),

@@ -29,7 +29,12 @@ pub struct Args {
     /// Write one file per session into DIR (created if missing; files are overwritten).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Print as JSON (docs/json.md, schema `baton.prompts`).
+    /// Print the brief SESSION needs after a compaction instead (its claims, remaining tasks,
+    /// decisions since it started, upstream work, the last stop gate; docs/prompts.md).
+    /// SESSION is the agent's session id or the name the session claims with.
+    #[arg(long, value_name = "SESSION", conflicts_with_all = ["sessions", "phase", "out"])]
+    resume: Option<String>,
+    /// Print as JSON (docs/json.md, schema `baton.prompts`, or `baton.resume` with --resume).
     #[arg(long)]
     json: bool,
 }
@@ -111,6 +116,9 @@ impl PromptView {
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
     let file = Project::locate(g.plan.as_deref())?;
     let (_, plan) = file.load()?;
+    if let Some(session) = &args.resume {
+        return resume(p, &file, &plan, session, args.json);
+    }
     let Generated {
         phase,
         out,
@@ -188,6 +196,33 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         override_text.is_some(),
         &override_shown,
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--resume SESSION`: the session's resume brief.
+fn resume(
+    p: &mut Printer,
+    file: &Project,
+    plan: &crate::plan::Plan,
+    session: &str,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let session = session.trim();
+    if session.is_empty() {
+        return Err(CliError::usage("--resume needs a session id or name"));
+    }
+    let brief = crate::ops::resume::brief(file, plan, session)?;
+    if brief.unknown {
+        p.status(format!(
+            "baton has no record of session {session} (no session-start snapshot, claims or \
+             stop gate): the brief holds the plan only"
+        ))?;
+    }
+    if json {
+        p.json(&Envelope::new("baton.resume", &file.shown, &brief))?;
+    } else {
+        p.line(brief.to_markdown().trim_end())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,6 +10,8 @@
 //! - [`decide`]: log a decision.
 //! - [`add`]: file a new task found mid-session.
 //! - [`session`]: a session's own tasks; a session's prompt.
+//! - [`gate`]: what a stopping session is judged on; the block cap.
+//! - [`resume`]: the brief a session needs back after a compaction.
 //! - [`overview`]: the plan at a glance, filters.
 //! - [`views`]: the JSON shapes front ends share.
 
@@ -19,8 +21,10 @@ pub mod claim;
 pub mod complete;
 pub mod decide;
 pub mod error;
+pub mod gate;
 pub mod overview;
 pub mod project;
+pub mod resume;
 pub mod session;
 pub mod tick;
 pub mod views;

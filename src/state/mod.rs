@@ -18,8 +18,10 @@
 //! one repository do not. History is append-only; `claim` and `release` do not write it,
 //! the caller records what it did with [`StateStore::record`].
 
+mod sessions;
 mod time;
 
+pub use sessions::{GateCount, GateRecord, SessionStart};
 pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
 
 use std::cmp::Ordering;
@@ -70,6 +72,29 @@ const MIGRATIONS: &[&str] = &[
         at       TEXT NOT NULL,
         actor    TEXT,
         PRIMARY KEY (plan_key, task_id)
+    ) WITHOUT ROWID;",
+    // 3: agent sessions: what the plan and claims were when a session started (recorded by
+    // `baton hook session-start`), and each session's stop gate (consecutive blocks, the
+    // last result).
+    "CREATE TABLE IF NOT EXISTS session_starts (
+        plan_key   TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        name       TEXT,
+        started_at TEXT NOT NULL,
+        history_id INTEGER NOT NULL,
+        ticked     TEXT NOT NULL,
+        claims     TEXT NOT NULL,
+        decisions  TEXT NOT NULL,
+        PRIMARY KEY (plan_key, session_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS session_gates (
+        plan_key   TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        blocks     INTEGER NOT NULL,
+        at         TEXT NOT NULL,
+        outcome    TEXT NOT NULL,
+        result     TEXT,
+        PRIMARY KEY (plan_key, session_id)
     ) WITHOUT ROWID;",
 ];
 

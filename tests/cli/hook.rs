@@ -1,5 +1,6 @@
-//! `baton hook claude-stop` fed Claude Code's Stop JSON in real git repositories, and
-//! `baton init --agents claude` merging the hook into `.claude/settings.json`.
+//! `baton hook claude-stop`, `codex-stop`, `gemini-stop` and `session-start` fed the agents'
+//! JSON in real git repositories, and `baton init --agents claude` merging the hook into
+//! `.claude/settings.json`.
 
 use std::io::Write;
 use std::process::Stdio;
@@ -23,10 +24,14 @@ const PLAN: &str = "# Shop
   - verify: `true`
 ";
 
+/// The shop plan, committed.
 fn shop() -> Project {
     let p = Project::new();
     p.write("plan.md", PLAN);
-    p.git_init().trust_commands();
+    p.git_init();
+    p.git(&["add", "plan.md"])
+        .git(&["commit", "-q", "-m", "plan"]);
+    p.trust_commands();
     p
 }
 
@@ -57,7 +62,12 @@ fn stop_json(p: &Project, session_id: &str, active: bool) -> String {
 
 /// `baton hook claude-stop ARGS` with `stdin` piped in and extra environment.
 pub fn hook(p: &Project, stdin: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut all = vec!["hook", "claude-stop"];
+    run_hook(p, "claude-stop", stdin, env, args)
+}
+
+/// `baton hook NAME ARGS` with `stdin` piped in and extra environment.
+pub fn run_hook(p: &Project, name: &str, stdin: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut all = vec!["hook", name];
     all.extend_from_slice(args);
     let mut cmd = p.command(&all);
     for (k, v) in env {
@@ -256,6 +266,8 @@ fn other_sessions_claims_do_not_block() {
     as_session(&p, "s2", &["claim", "T2"]);
     as_session(&p, "s2", &["claim", "T1"]);
     as_session(&p, "s2", &["done", "T1"]);
+    // s1 starts after s2's tick: it is judged on what changed since, which is nothing.
+    session_start(&p, "abc", "startup", &[("BATON_SESSION", "s1")], &[]).success();
     let run = hook(
         &p,
         &stop_json(&p, "abc", false),
@@ -388,6 +400,378 @@ fn bad_input_never_blocks() {
         &env,
         &[],
     );
+    assert_eq!(run.code, 2, "{}", run.transcript());
+}
+
+// ---- whatever the name: snapshots, codex, gemini, session-start -------------------------
+
+/// `baton hook session-start` with SessionStart JSON for `session_id` and `source`.
+fn session_start(
+    p: &Project,
+    session_id: &str,
+    source: &str,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
+    let input = serde_json::json!({
+        "session_id": session_id,
+        "transcript_path": null,
+        "cwd": p.dir.path(),
+        "hook_event_name": "SessionStart",
+        "source": source,
+        "model": "stand-in",
+        "permission_mode": "default",
+    })
+    .to_string();
+    run_hook(p, "session-start", &input, env, args)
+}
+
+/// Codex's Stop input (Claude-shaped, with Codex's extra fields).
+fn codex_json(p: &Project, session_id: &str, active: bool) -> String {
+    serde_json::json!({
+        "session_id": session_id,
+        "turn_id": "turn-1",
+        "transcript_path": null,
+        "cwd": p.dir.path(),
+        "model": "stand-in",
+        "permission_mode": "default",
+        "hook_event_name": "Stop",
+        "stop_hook_active": active,
+        "last_assistant_message": "Done.",
+    })
+    .to_string()
+}
+
+/// Gemini CLI's AfterAgent input.
+fn gemini_json(p: &Project, session_id: &str, active: bool) -> String {
+    serde_json::json!({
+        "session_id": session_id,
+        "transcript_path": "/tmp/t.json",
+        "cwd": p.dir.path(),
+        "hook_event_name": "AfterAgent",
+        "timestamp": "2026-01-21T09:30:00Z",
+        "prompt": "work on the plan",
+        "prompt_response": "All done!",
+        "stop_hook_active": active,
+    })
+    .to_string()
+}
+
+#[test]
+fn a_task_ticked_under_another_name_is_still_judged() {
+    let p = shop();
+    let start = session_start(&p, "uuid-1", "startup", &[], &[]);
+    start.success();
+    assert!(
+        start.stdout.contains("`baton prompts --resume uuid-1`"),
+        "{}",
+        start.transcript()
+    );
+    assert_eq!(start.stdout.lines().count(), 1, "{}", start.stdout);
+    // The model picks a name of its own and force-ticks a task under it.
+    as_session(&p, "claude-worker", &["claim", "T1"]);
+    as_session(&p, "claude-worker", &["done", "T1"]);
+    for env in [vec![], vec![("BATON_SESSION", "s1")]] {
+        let run = hook(&p, &stop_json(&p, "uuid-1", false), &env, &[]);
+        assert_eq!(run.code, 2, "{env:?}: {}", run.transcript());
+        for needle in [
+            "T1 Billing module: ticked, but its evidence fails (false-done)",
+            "ticked since this session started (recorded under the name claude-worker)",
+            "exited 3",
+            "every task ticked in plan.md since this session started (",
+        ] {
+            assert!(
+                run.stderr.contains(needle),
+                "missing {needle:?}:\n{}",
+                run.stderr
+            );
+        }
+    }
+    // A box ticked by editing the file, with no history at all, is judged as well.
+    p.write(
+        "plan.md",
+        p.read_string("plan.md").replace("- [ ] T3", "- [x] T3"),
+    );
+    let run = hook(&p, &stop_json(&p, "uuid-1", false), &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("T3 Auth: ticked, but its evidence fails"),
+        "{}",
+        run.stderr
+    );
+
+    // Undone honestly, both: the session may stop.
+    as_session(&p, "claude-worker", &["undo", "T1"]);
+    as_session(&p, "claude-worker", &["undo", "T3"]);
+    let run = hook(&p, &stop_json(&p, "uuid-1", false), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("nothing to check"), "{}", run.stderr);
+}
+
+#[test]
+fn without_a_snapshot_the_gate_judges_ticks_the_last_commit_lacks() {
+    let p = shop();
+    // No session-start hook ran; the tick is in the working tree only.
+    p.write(
+        "plan.md",
+        p.read_string("plan.md").replace("- [ ] T3", "- [x] T3"),
+    );
+    let run = hook(&p, &stop_json(&p, "no-snapshot", false), &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("T3 Auth: ticked, but its evidence fails"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "every task ticked in plan.md but not in its last commit (no session-start snapshot"
+        ),
+        "{}",
+        run.stderr
+    );
+    // T4 passes its evidence: ticked and verified, the session may stop.
+    p.write("plan.md", PLAN.replace("- [ ] T4", "- [x] T4"));
+    let run = hook(&p, &stop_json(&p, "no-snapshot", false), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("1 verified"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not in its last commit"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn codex_stop_blocks_until_the_cap_then_lets_the_session_stop() {
+    let p = shop();
+    p.write("baton.toml", "[hooks]\nblock_cap = 3\n");
+    as_session(&p, "codex-1", &["claim", "T1"]);
+    as_session(&p, "codex-1", &["done", "T1"]);
+    for i in 0..3 {
+        let run = run_hook(
+            &p,
+            "codex-stop",
+            &codex_json(&p, "codex-1", i > 0),
+            &[],
+            &[],
+        );
+        assert_eq!(run.code, 2, "block {i}: {}", run.transcript());
+        assert_eq!(run.stdout, "");
+        assert!(
+            run.stderr
+                .contains("T1 Billing module: ticked, but its evidence fails")
+        );
+    }
+    // The fourth stop in a row passes the cap: allowed, and said so to the user.
+    let run = run_hook(&p, "codex-stop", &codex_json(&p, "codex-1", true), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("baton hook codex-stop: blocked 3 times in a row and the work is still not finished (T1 (false-done))"),
+        "{}",
+        run.stderr
+    );
+    let out: Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert!(
+        out["systemMessage"]
+            .as_str()
+            .expect("systemMessage")
+            .contains("blocked 3 times"),
+        "{out}"
+    );
+    // The count starts again: the next stop is judged afresh and blocked.
+    let run = run_hook(
+        &p,
+        "codex-stop",
+        &codex_json(&p, "codex-1", false),
+        &[],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    // An allowed stop resets it: after the undo, three blocks again before the cap.
+    as_session(&p, "codex-1", &["undo", "T1"]);
+    run_hook(
+        &p,
+        "codex-stop",
+        &codex_json(&p, "codex-1", false),
+        &[],
+        &[],
+    )
+    .success();
+    as_session(&p, "codex-1", &["claim", "T1"]);
+    as_session(&p, "codex-1", &["done", "T1"]);
+    for _ in 0..3 {
+        let run = run_hook(&p, "codex-stop", &codex_json(&p, "codex-1", true), &[], &[]);
+        assert_eq!(run.code, 2, "{}", run.transcript());
+    }
+    // Claude Code caps blocks itself: claude-stop keeps blocking.
+    for _ in 0..5 {
+        let run = hook(
+            &p,
+            &stop_json(&p, "claude-9", false),
+            &[("BATON_SESSION", "codex-1")],
+            &[],
+        );
+        assert_eq!(run.code, 2, "{}", run.transcript());
+    }
+}
+
+#[test]
+fn gemini_after_agent_is_accepted_and_blocks() {
+    let p = shop();
+    as_session(&p, "gemini-worker", &["claim", "T1"]);
+    as_session(&p, "gemini-worker", &["done", "T1"]);
+    let run = run_hook(&p, "gemini-stop", &gemini_json(&p, "g-1", false), &[], &[]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    // Gemini CLI takes stderr as the reason only when stdout is empty.
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("T1 Billing module: ticked, but its evidence fails"),
+        "{}",
+        run.stderr
+    );
+    // The other hooks do not take each other's events.
+    let run = hook(&p, &gemini_json(&p, "g-1", false), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("the hook event is AfterAgent, not Stop"),
+        "{}",
+        run.stderr
+    );
+    let run = run_hook(&p, "gemini-stop", &stop_json(&p, "g-1", false), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("the hook event is Stop, not AfterAgent"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout.trim(), "{}");
+
+    // The same cap as Codex: with `block_cap = 1`, the second block in a row lets it stop.
+    p.write("baton.toml", "[hooks]\nblock_cap = 1\n");
+    let run = run_hook(&p, "gemini-stop", &gemini_json(&p, "g-1", true), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let out: Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert!(
+        out["systemMessage"]
+            .as_str()
+            .expect("systemMessage")
+            .contains("baton hook gemini-stop: blocked 1 time in a row"),
+        "{out}"
+    );
+
+    as_session(&p, "gemini-worker", &["undo", "T1"]);
+    let run = run_hook(&p, "gemini-stop", &gemini_json(&p, "g-1", true), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // An allowed stop answers with JSON, so Gemini CLI shows the user nothing.
+    assert_eq!(run.stdout.trim(), "{}");
+}
+
+#[test]
+fn session_start_then_compact_prints_the_brief() {
+    let p = shop();
+    let env = [("BATON_SESSION", "s1")];
+    as_session(&p, "s9", &["decide", "use SQLite for state"]);
+    // Another session's claim from before the start is not this session's business.
+    as_session(&p, "s9", &["claim", "T4"]);
+    session_start(&p, "uuid-7", "startup", &env, &[]).success();
+    as_session(&p, "s1", &["claim", "T2"]);
+    as_session(&p, "s1", &["decide", "rank by BM25", "--task", "T2"]);
+    // The model claims under a name of its choosing, and forgets it.
+    as_session(&p, "helper-x", &["claim", "T3"]);
+    // A stop blocked: its evidence goes into the brief.
+    let run = hook(&p, &stop_json(&p, "uuid-7", false), &env, &[]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+
+    let run = session_start(&p, "uuid-7", "compact", &env, &[]);
+    run.success();
+    let brief = &run.stdout;
+    for needle in [
+        "# baton: resume brief for session uuid-7 (plan.md)",
+        "Plan: Shop.",
+        "## Your claims",
+        "- T2 Search (as `s1`",
+        "## Claims taken since you started under other names",
+        "- T3 Auth (as `helper-x`)",
+        "## Remaining tasks",
+        "- T2 Search [todo; claimed]",
+        "  - files: src/search.rs",
+        "  - verify: `test -f src/search.rs && grep -q search src/search.rs`",
+        "  - [ ] results are ranked",
+        "## Decisions since you started",
+        "T2: rank by BM25",
+        "## Last stop gate (",
+        "- T2 Search: incomplete",
+    ] {
+        assert!(brief.contains(needle), "missing {needle:?}:\n{brief}");
+    }
+    assert!(!brief.contains("use SQLite"), "an older decision:\n{brief}");
+    assert!(
+        !brief.contains("T4 Docs"),
+        "a claim from before the start:\n{brief}"
+    );
+    // The compaction kept the first snapshot: the decision is still "since the start".
+    let again = session_start(&p, "uuid-7", "resume", &env, &[]);
+    assert_eq!(again.stdout, run.stdout);
+
+    // The same brief on demand.
+    let prompts = p.run(&["prompts", "--resume", "uuid-7"]);
+    prompts.success();
+    assert_eq!(prompts.stdout, run.stdout);
+    let json = p.run(&["prompts", "--resume", "uuid-7", "--json"]).json();
+    assert_eq!(json["schema"], "baton.resume");
+    assert_eq!(json["claims"][0]["id"], "T2");
+    assert_eq!(
+        json["remaining"][0]["verify"][0],
+        "test -f src/search.rs && grep -q search src/search.rs"
+    );
+
+    // Codex and Gemini CLI get it as JSON additionalContext.
+    for agent in ["codex", "gemini"] {
+        let run = session_start(&p, "uuid-7", "resume", &env, &["--agent", agent]);
+        run.success();
+        let out: Value = serde_json::from_str(&run.stdout).expect("JSON");
+        assert_eq!(out["hookSpecificOutput"]["hookEventName"], "SessionStart");
+        let context = out["hookSpecificOutput"]["additionalContext"]
+            .as_str()
+            .expect("text");
+        assert!(context.contains("- T2 Search [todo; claimed]"), "{context}");
+    }
+}
+
+#[test]
+fn session_start_never_fails_the_session() {
+    let p = shop();
+    for input in [
+        "",
+        "not json",
+        r#"{"hook_event_name": "Stop", "session_id": "a"}"#,
+        r#"{"source": "startup"}"#,
+    ] {
+        let run = run_hook(&p, "session-start", input, &[], &[]);
+        assert_eq!(run.code, 0, "{input:?}: {}", run.transcript());
+        assert_eq!(run.stdout, "", "{input:?}");
+        assert!(run.stderr.contains("nothing recorded"), "{}", run.stderr);
+    }
+    let empty = Project::new();
+    let run = session_start(&empty, "a", "startup", &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("no plan"), "{}", run.stderr);
+    // An unknown session: the brief says so and still shows the plan.
+    let run = p.run(&["prompts", "--resume", "nobody"]);
+    run.success();
+    assert!(
+        run.stderr.contains("no record of session nobody"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("## Remaining tasks"), "{}", run.stdout);
+    let run = p.run(&["prompts", "--resume", "x", "--phase", "1"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
 }
 
