@@ -1,9 +1,9 @@
 //! Integration tests: one binary that runs the real `baton` in temporary directories.
 
+mod agents_e2e;
 mod analyze;
 mod audit;
 mod claims;
-mod claude_e2e;
 mod commands;
 mod concurrency;
 mod corpus;
