@@ -1,10 +1,10 @@
 //! Integration tests: one binary that runs the real `baton` in temporary directories.
 
 mod add;
+mod agents_e2e;
 mod analyze;
 mod audit;
 mod claims;
-mod claude_e2e;
 mod commands;
 mod concurrency;
 mod corpus;

@@ -1,0 +1,331 @@
+//! Claude Code (`claude -p … --output-format stream-json`) against the Anthropic stand-in:
+//! the Stop hook `init --agents claude` writes, baton's MCP tools from `.mcp.json`, the gate
+//! under a session name the model made up, and the resume brief of the SessionStart hook.
+//! Run with `cargo test --test cli agents_e2e::claude -- --nocapture` to see the steps.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::install::{Cli, agent_cli};
+use super::{
+    AgentRun, Conversation, GATE_PLAN, RESUME_PROMPT, Script, StandIn, Step, TOOLS_PLAN, anthropic,
+    check_gate, check_resume_brief, check_tools, clean_command, gate_script, project,
+    resume_script, run_bounded, say, temp_home, tools_script,
+};
+use crate::harness::Project;
+
+/// `claude -p PROMPT` in the project against the stand-in, with a throwaway HOME.
+fn run_claude(
+    claude: &Path,
+    p: &Project,
+    home: &Path,
+    api: &StandIn,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> AgentRun {
+    let mut cmd = clean_command(claude, p, home);
+    cmd.args(args)
+        .args([
+            "--output-format",
+            "stream-json",
+            "--verbose",
+            "--max-turns",
+            "12",
+        ])
+        .env("CLAUDE_CONFIG_DIR", home.join(".claude"))
+        .env("ANTHROPIC_BASE_URL", api.url())
+        .env("ANTHROPIC_API_KEY", "sk-ant-test-stand-in")
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+        .env("DISABLE_AUTOUPDATER", "1");
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    run_bounded(cmd)
+}
+
+fn trace(run: &AgentRun, api: &StandIn) -> String {
+    format!(
+        "{}\n--- stand-in requests\n{}",
+        run.describe(),
+        api.server.trace()
+    )
+}
+
+/// The run ended by itself, successfully, with a `result` event that is no error.
+fn assert_clean_end(run: &AgentRun, api: &StandIn) {
+    assert!(!run.timed_out, "claude hung\n{}", trace(run, api));
+    assert_eq!(run.code, Some(0), "{}", trace(run, api));
+    let result = run
+        .events
+        .iter()
+        .rfind(|e| e["type"] == "result")
+        .unwrap_or_else(|| panic!("no result event\n{}", trace(run, api)));
+    assert_eq!(result["is_error"], false, "{result:#}\n{}", trace(run, api));
+}
+
+// ---------------------------------------------------------------------------------------
+// The Stop hook: a false tick, sent back with the evidence, fixed, then allowed to stop.
+
+/// The session name baton's claims and the hook use (`BATON_SESSION` in claude's env).
+const SESSION: &str = "agent";
+/// What the scripted model does first: tick T1 although `done.txt` does not exist yet.
+const FALSE_TICK: &str = "baton done T1";
+/// What it does once the hook has sent it back.
+const FIX: &str = "echo ok > done.txt";
+/// How Claude Code introduces a blocking Stop hook's stderr to the model.
+const FEEDBACK: &str = "Stop hook feedback";
+/// Evidence baton's reason must carry for the false tick (see `baton verify --task T1`).
+const EVIDENCE: [&str; 3] = ["test -f done.txt", "exited 1", "`done.txt` does not exist"];
+
+/// Tick falsely, claim to be done, and once the hook's feedback with the failing evidence
+/// arrives, fix the work and finish.
+fn fix_script() -> Script {
+    Arc::new(|c: &Conversation| {
+        let feedback = c.notes_with(FEEDBACK);
+        let has_evidence = feedback
+            .iter()
+            .any(|t| EVIDENCE.iter().all(|e| t.contains(e)));
+        match (c.results.len(), feedback.is_empty()) {
+            (0, _) => Step::Shell(FALSE_TICK.to_string()),
+            (1, true) => say("All done."),
+            (1, false) if has_evidence => Step::Shell(FIX.to_string()),
+            (1, false) => say("The Stop hook feedback lacks the failing evidence."),
+            _ => say("Fixed: done.txt exists and T1 verifies."),
+        }
+    })
+}
+
+#[test]
+fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
+    let Some(claude) = agent_cli(Cli::Claude, "claude stop hook") else {
+        return;
+    };
+    // Locked and committed: the hook runs only verify commands a person trusted.
+    let p = project(GATE_PLAN, "claude");
+    p.run(&["claim", "T1", "--by", SESSION]).success();
+    let settings: Value =
+        serde_json::from_str(&p.read_string(".claude/settings.json")).expect("settings JSON");
+    let stop = &settings["hooks"]["Stop"][0]["hooks"][0]["command"];
+    assert!(
+        stop.as_str()
+            .is_some_and(|c| c.starts_with("baton hook claude-stop")),
+        "{settings:#}"
+    );
+
+    let home = temp_home();
+    let api = anthropic::start(fix_script());
+    let run = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        &[
+            "-p",
+            "Finish task T1 of plan.md, then stop.",
+            "--allowedTools",
+            "Bash",
+        ],
+        &[("BATON_SESSION", SESSION)],
+    );
+    assert_clean_end(&run, &api);
+    let trace = || trace(&run, &api);
+
+    // claude's side: the stop was refused once, with the evidence.
+    let feedback: Vec<String> = run
+        .events
+        .iter()
+        .filter(|e| e["type"] == "user" && e["isSynthetic"] == true)
+        .map(event_text)
+        .filter(|t| t.contains(FEEDBACK))
+        .collect();
+    assert_eq!(feedback.len(), 1, "one blocked stop expected\n{}", trace());
+    let reason = &feedback[0];
+    for evidence in EVIDENCE {
+        assert!(
+            reason.contains(evidence),
+            "feedback lacks {evidence:?}:\n{reason}"
+        );
+    }
+    assert!(
+        reason.contains("T1") && reason.contains("false-done"),
+        "{reason}"
+    );
+
+    // The stand-in's side: the model got the feedback exactly once, and the script took the
+    // path it should.
+    let conversations = api.conversations();
+    let last = conversations.last().expect("a model request");
+    assert_eq!(last.notes_with(FEEDBACK).len(), 1, "{}", trace());
+    let steps: Vec<Step> = conversations.iter().map(|c| fix_script()(c)).collect();
+    assert_eq!(
+        steps,
+        [
+            Step::Shell(FALSE_TICK.to_string()),
+            say("All done."),
+            Step::Shell(FIX.to_string()),
+            say("Fixed: done.txt exists and T1 verifies."),
+        ],
+        "{}",
+        trace()
+    );
+
+    // The project: the work is really done now, and baton agrees.
+    assert_eq!(p.read_string("done.txt"), "ok\n");
+    assert!(p.read_string("plan.md").contains("- [x] T1"));
+    p.run(&["verify", "--task", "T1"]).success();
+}
+
+/// The text of a stream-json `user` event's message, however its content is shaped.
+fn event_text(event: &Value) -> String {
+    let content = &event["message"]["content"];
+    match content {
+        Value::String(s) => s.clone(),
+        Value::Array(blocks) => blocks
+            .iter()
+            .filter_map(|b| b["text"].as_str().or_else(|| b["content"].as_str()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The MCP tools, the gate under a made-up name, the resume brief.
+
+#[test]
+fn claude_code_uses_batons_mcp_tools_and_reads_a_refused_completion() {
+    let Some(claude) = agent_cli(Cli::Claude, "claude MCP tools") else {
+        return;
+    };
+    let p = project(TOOLS_PLAN, "claude");
+    let config: Value = serde_json::from_str(&p.read_string(".mcp.json")).expect(".mcp.json");
+    assert_eq!(
+        config["mcpServers"]["baton"]["command"], "baton",
+        "{config:#}"
+    );
+
+    let home = temp_home();
+    let api = anthropic::start(tools_script());
+    let run = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        &[
+            "-p",
+            "Work on the plan with baton's tools.",
+            "--allowedTools",
+            "mcp__baton",
+        ],
+        &[],
+    );
+    assert_clean_end(&run, &api);
+
+    // The session's init: baton's server connected, its tools offered.
+    let init = run
+        .events
+        .iter()
+        .find(|e| e["type"] == "system" && e["subtype"] == "init")
+        .unwrap_or_else(|| panic!("no system/init event\n{}", trace(&run, &api)));
+    let baton = init["mcp_servers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["name"] == "baton")
+        .unwrap_or_else(|| panic!("baton is not among the MCP servers: {init:#}"));
+    assert_eq!(baton["status"], "connected", "{init:#}");
+    let tools: Vec<&str> = init["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for name in [
+        "claim_task",
+        "complete_task",
+        "log_decision",
+        "release_task",
+    ] {
+        assert!(
+            tools.contains(&format!("mcp__baton__{name}").as_str()),
+            "{name} missing from {tools:?}"
+        );
+    }
+    check_tools(&p, &api, &|| trace(&run, &api));
+}
+
+#[test]
+fn claude_code_stop_gate_holds_under_a_session_name_the_model_chose() {
+    let Some(claude) = agent_cli(Cli::Claude, "claude gate") else {
+        return;
+    };
+    let p = project(GATE_PLAN, "claude");
+    let home = temp_home();
+    let api = anthropic::start(gate_script(true));
+    // No BATON_SESSION: the model's own name is all baton's MCP server hears.
+    let run = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        &[
+            "-p",
+            "Finish the plan, then stop.",
+            "--allowedTools",
+            "mcp__baton",
+        ],
+        &[],
+    );
+    assert_clean_end(&run, &api);
+    check_gate(&p, &api, &|| trace(&run, &api));
+}
+
+#[test]
+fn claude_code_resumed_session_gets_the_resume_brief() {
+    let Some(claude) = agent_cli(Cli::Claude, "claude resume brief") else {
+        return;
+    };
+    let p = project(TOOLS_PLAN, "claude");
+    let home = temp_home();
+    let api = anthropic::start(resume_script());
+    let env = [("BATON_SESSION", super::TOOLS_SESSION)];
+    let first = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        &[
+            "-p",
+            "Work on the plan with baton's tools.",
+            "--allowedTools",
+            "mcp__baton",
+        ],
+        &env,
+    );
+    assert_clean_end(&first, &api);
+    let id = first
+        .events
+        .iter()
+        .find_map(|e| e["session_id"].as_str())
+        .unwrap_or_else(|| panic!("no session id\n{}", trace(&first, &api)))
+        .to_string();
+    let second = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        &[
+            "-p",
+            RESUME_PROMPT,
+            "--resume",
+            &id,
+            "--allowedTools",
+            "mcp__baton",
+        ],
+        &env,
+    );
+    assert_clean_end(&second, &api);
+    check_resume_brief(&p, &api, &|| trace(&second, &api));
+}
