@@ -196,7 +196,7 @@ fn hanging_flooding_dying_and_stdin_reading_commands() {
     p.write(
         "plan.md",
         "## Phase 1\n\
-- [x] T1 hangs\n  - verify: `sleep 30 & sleep 30`\n\
+- [x] T1 hangs\n  - verify: `sleep 30.0417 & sleep 30.0417`\n\
 - [x] T2 floods\n  - verify: `yes baton | head -c 20000000; exit 1`\n\
 - [x] T3 dies\n  - verify: `kill -SEGV $$`\n\
 - [x] T4 reads stdin\n  - verify: `cat`\n",
@@ -226,7 +226,7 @@ fn hanging_flooding_dying_and_stdin_reading_commands() {
     );
     // Nothing the hanging command started is still running.
     let left = Command::new("pgrep")
-        .args(["-f", "sleep 30"])
+        .args(["-f", "sleep 30.0417"])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     if let Ok(pids) = left {
