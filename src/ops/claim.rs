@@ -175,26 +175,12 @@ fn take(
     })?;
     let outcome = outcome.map_err(|found| found.into_error(id))?;
     Ok(match outcome {
-        ClaimOutcome::Claimed => {
-            state.record(Some(id), "claim", Some(req.by), None)?;
-            Claimed::New
-        }
-        ClaimOutcome::TakenOver(was) => {
-            let detail = format!(
-                "stale claim of {} (lease ran out {})",
-                was.owner,
-                expiry(&was)
-            );
-            state.record(Some(id), "claim", Some(req.by), Some(&detail))?;
-            Claimed::TakenOver(was)
-        }
+        // `claim_checked` wrote the history line in the claim's transaction.
+        ClaimOutcome::Claimed => Claimed::New,
+        ClaimOutcome::TakenOver(was) => Claimed::TakenOver(was),
         ClaimOutcome::AlreadyYours(c) => Claimed::AlreadyYours(c),
         ClaimOutcome::HeldBy(c) => Claimed::HeldBy(c),
     })
-}
-
-fn expiry(claim: &Claim) -> &str {
-    claim.expires_at.as_deref().unwrap_or("at an unknown time")
 }
 
 /// A live claim whose task's scope overlaps the claimed task's.

@@ -370,19 +370,32 @@ impl StateStore {
         owner: &str,
         lease: &Lease,
     ) -> Result<ClaimOutcome, StateError> {
-        self.claim_checked(task_id, owner, lease, |_| Ok::<(), ()>(()))
+        self.take_claim(task_id, owner, lease, false, |_| Ok::<(), ()>(()))
             .map(|r| r.unwrap_or(ClaimOutcome::Claimed))
     }
 
     /// Like [`StateStore::claim`], but before taking a free (or stale) task, `check` sees
     /// every other live claim of the plan, inside the same write transaction, and may refuse
     /// (its error comes back as `Ok(Err(_))` and nothing is written). This is what makes a
-    /// check between claims (two tasks whose scopes overlap) race-free.
+    /// check between claims (two tasks whose scopes overlap) race-free. A claim taken is
+    /// recorded in the history in the same transaction.
     pub fn claim_checked<E>(
         &self,
         task_id: &str,
         owner: &str,
         lease: &Lease,
+        check: impl FnOnce(&[Claim]) -> Result<(), E>,
+    ) -> Result<Result<ClaimOutcome, E>, StateError> {
+        self.take_claim(task_id, owner, lease, true, check)
+    }
+
+    /// [`StateStore::claim_checked`], recording the claim in the history or not.
+    fn take_claim<E>(
+        &self,
+        task_id: &str,
+        owner: &str,
+        lease: &Lease,
+        record: bool,
         check: impl FnOnce(&[Claim]) -> Result<(), E>,
     ) -> Result<Result<ClaimOutcome, E>, StateError> {
         self.immediate("claim a task", |tx| {
@@ -422,6 +435,27 @@ impl StateStore {
                 lease.now,
                 lease.expires_at
             ])?;
+            // The history line goes in the same transaction: one commit per claim.
+            if record {
+                let detail = stale.as_ref().map(|was| {
+                    format!(
+                        "stale claim of {} (lease ran out {})",
+                        was.owner,
+                        was.expires_at.as_deref().unwrap_or("at an unknown time")
+                    )
+                });
+                tx.prepare_cached(
+                    "INSERT INTO history (at, plan_key, task_id, action, actor, detail)
+                 VALUES (?1, ?2, ?3, 'claim', ?4, ?5)",
+                )?
+                .execute(params![
+                    lease.now,
+                    self.plan_key,
+                    task_id,
+                    owner,
+                    detail
+                ])?;
+            }
             Ok(Ok(match stale {
                 Some(was) => ClaimOutcome::TakenOver(was),
                 None => ClaimOutcome::Claimed,
