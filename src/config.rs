@@ -347,11 +347,9 @@ fn read_agents(
                     for (key, value) in vars.iter() {
                         match value.as_str() {
                             Some(v) => env.push((key.to_string(), v.to_string())),
-                            None => r.wrong_type(
-                                value,
-                                &format!("`[{section}] env.{key}`"),
-                                "a string",
-                            ),
+                            None => {
+                                r.wrong_type(value, &format!("`[{section}] env.{key}`"), "a string")
+                            }
                         }
                     }
                 }
@@ -575,10 +573,22 @@ mod tests {
         let errors = parse("[agents.a]\nargv = []\n[agents.b]\nargs = [\"x\"]\n[agents.c]\nargv = [\"x\"]\ntimeout = \"soon\"\n")
             .expect_err("invalid");
         assert_eq!(errors.len(), 4, "{errors:?}");
-        assert!(errors[0].starts_with("baton.toml:2:8: `[agents.a] argv` is empty"), "{errors:?}");
-        assert!(errors[1].contains("unknown key `args` in `[agents.b]` (did you mean `argv`?)"), "{errors:?}");
-        assert!(errors[2].contains("`[agents.b]` has no `argv`"), "{errors:?}");
-        assert!(errors[3].starts_with("baton.toml:7:11: `[agents.c] timeout` cannot be \"soon\""), "{errors:?}");
+        assert!(
+            errors[0].starts_with("baton.toml:2:8: `[agents.a] argv` is empty"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].contains("unknown key `args` in `[agents.b]` (did you mean `argv`?)"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].contains("`[agents.b]` has no `argv`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[3].starts_with("baton.toml:7:11: `[agents.c] timeout` cannot be \"soon\""),
+            "{errors:?}"
+        );
     }
 
     #[test]

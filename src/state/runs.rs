@@ -24,17 +24,30 @@ impl StateStore {
     /// The id the next run would get (nothing is written).
     pub fn next_run_id(&self) -> Result<i64, StateError> {
         self.conn
-            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", [], |r| r.get(0))
+            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", [], |r| {
+                r.get(0)
+            })
             .map_err(|e| self.err("read runs", e))
     }
 
     /// Records a run starting; returns its id.
-    pub fn start_run(&self, phase: usize, integration: &str, agent: &str) -> Result<i64, StateError> {
+    pub fn start_run(
+        &self,
+        phase: usize,
+        integration: &str,
+        agent: &str,
+    ) -> Result<i64, StateError> {
         self.conn
             .execute(
                 "INSERT INTO runs (plan_key, started_at, phase, integration, agent)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![self.plan_key, now_rfc3339(), phase as i64, integration, agent],
+                params![
+                    self.plan_key,
+                    now_rfc3339(),
+                    phase as i64,
+                    integration,
+                    agent
+                ],
             )
             .map_err(|e| self.err("record a run", e))?;
         Ok(self.conn.last_insert_rowid())
@@ -89,7 +102,15 @@ impl StateStore {
                 "INSERT OR REPLACE INTO run_sessions
                     (run_id, session, attempt, tasks, branch, worktree, started_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![run, session, attempt, tasks.join(" "), branch, worktree, now_rfc3339()],
+                params![
+                    run,
+                    session,
+                    attempt,
+                    tasks.join(" "),
+                    branch,
+                    worktree,
+                    now_rfc3339()
+                ],
             )
             .map(drop)
             .map_err(|e| self.err("record a run session", e))
@@ -162,8 +183,12 @@ mod tests {
         store
             .start_run_session(id, "session-1", 1, &["T1".into(), "T2".into()], "b", "w")
             .expect("session");
-        store.finish_run_session(id, "session-1", 1, "merged").expect("end");
-        store.record_run_event(id, "run_started", None, "{}").expect("event");
+        store
+            .finish_run_session(id, "session-1", 1, "merged")
+            .expect("end");
+        store
+            .record_run_event(id, "run_started", None, "{}")
+            .expect("event");
         store
             .record_run_event(id, "merged", Some("session-1"), "{\"x\":1}")
             .expect("event");
