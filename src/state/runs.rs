@@ -20,6 +20,9 @@ pub struct RunRecord {
     pub outcome: Option<String>,
 }
 
+/// One recorded event of a run: `(at, kind, session, JSON body)`.
+pub type RunEventRow = (String, String, Option<String>, String);
+
 impl StateStore {
     /// The id the next run would get (nothing is written).
     pub fn next_run_id(&self) -> Result<i64, StateError> {
@@ -153,10 +156,7 @@ impl StateStore {
     }
 
     /// A run's events, oldest first: `(at, kind, session, body)`.
-    pub fn run_events(
-        &self,
-        run: i64,
-    ) -> Result<Vec<(String, String, Option<String>, String)>, StateError> {
+    pub fn run_events(&self, run: i64) -> Result<Vec<RunEventRow>, StateError> {
         let err = |e| self.err("read run events", e);
         let mut stmt = self
             .conn

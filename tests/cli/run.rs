@@ -1,7 +1,7 @@
 //! `baton run`: fake agents (sh scripts doing real git work in their worktrees) run a phase
 //! through the real binary; what merged, what was blocked, and what the agents were given.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::harness::{BIN, Project};
 
@@ -21,8 +21,9 @@ if [ "$MODE" = liar ] && ! grep -q "was not merged" "$1"; then word=fake; fi
 for t in $BATON_TASKS; do
   case $t in T1) f=src/a.txt;; T2) f=src/b.txt;; esac
   if [ "$MODE" = stray ]; then f=src/other.txt; fi
-  if [ "$MODE" = same ]; then f=src/a.txt; t2=$t; echo "$t $word" >> $f; else mkdir -p src; echo "$word" > $f; fi
-  g add $f
+  mkdir -p src; echo "$word" > $f
+  if [ "$MODE" = same ]; then echo "$t" > src/shared.txt; fi
+  g add -A
   "$BATON" done "$t" >/dev/null 2>&1
 done
 if [ "$MODE" = hang ]; then sleep 300 & echo $! > "$RUNS_LOG.child"; sleep 300; fi
@@ -61,6 +62,10 @@ impl Setup {
 /// A repository with the plan committed and locked, and the fake agent configured with
 /// `mode` (and `extra` lines in its section).
 fn setup(plan: &str, mode: &str, extra: &str) -> Setup {
+    setup_with(plan, mode, extra, "")
+}
+
+fn setup_with(plan: &str, mode: &str, extra: &str, top: &str) -> Setup {
     let outside = tempfile::tempdir().expect("tmp");
     let script = outside.path().join("agent.sh");
     std::fs::write(&script, AGENT).expect("write agent");
@@ -74,7 +79,7 @@ fn setup(plan: &str, mode: &str, extra: &str) -> Setup {
     project.write(
         "baton.toml",
         format!(
-            "[agents.fake]\nargv = [\"sh\", \"{}\", \"{{prompt_file}}\"]\n{extra}\n\
+            "{top}\n[agents.fake]\nargv = [\"sh\", \"{}\", \"{{prompt_file}}\"]\n{extra}\n\
              [agents.fake.env]\nMODE = \"{mode}\"\nBATON = \"{BIN}\"\nRUNS_LOG = \"{}\"\n",
             script.display(),
             log.display()
@@ -206,7 +211,117 @@ fn a_dirty_tree_or_a_detached_head_is_refused() {
     assert!(run.stderr.contains("HEAD is detached"), "{}", run.stderr);
 }
 
-#[allow(dead_code)]
-fn exists(p: &Path) -> bool {
-    p.exists()
+#[test]
+fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
+    let s = setup(PLAN, "liar", "");
+    let run = s
+        .project
+        .run(&["run", "--sessions", "2", "--keep", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    let failed: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["event"] == "gate_failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{}", run.stdout);
+    let evidence = failed[0]["evidence"].to_string();
+    assert!(evidence.contains("false-done"), "{evidence}");
+    assert!(evidence.contains("grep -q real src/"), "{evidence}");
+    assert_eq!(kinds(&events).iter().filter(|k| *k == "retry").count(), 2);
+    // The second attempt's prompt carries the first one's evidence.
+    let prompt = s
+        .project
+        .read_string(".git/baton/runs/1/session-1-2/.baton/run/prompt.md");
+    assert!(
+        prompt.contains("## Why attempt 1 was not merged"),
+        "{prompt}"
+    );
+    assert!(prompt.contains("false-done"), "{prompt}");
+    assert_eq!(s.project.read_string("src/a.txt"), "real\n");
+    // Two attempts per session, no more.
+    assert_eq!(s.runs().len(), 4, "{:?}", s.runs());
+}
+
+#[test]
+fn an_edit_outside_scope_is_blocked() {
+    let s = setup(PLAN, "stray", "");
+    let run = s.project.run(&["run", "--sessions", "1", "--retries", "0"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("gate failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("audit A"), "{}", run.stderr);
+    assert!(run.stderr.contains("src/other.txt"), "{}", run.stderr);
+    assert!(run.stderr.contains("blocked T1 T2"), "{}", run.stderr);
+    assert!(!s.project.path("src/other.txt").exists());
+    assert!(s.project.read_string("plan.md").contains("- [ ] T1"));
+    assert_eq!(s.runs().len(), 1);
+}
+
+#[test]
+fn two_sessions_editing_one_file_take_the_conflict_path() {
+    let s = setup_with(PLAN, "same", "", "[audit]\npolicy = \"warn\"\n");
+    let run = s.project.run(&["run", "--sessions", "2", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let events = lines_of(&run);
+    let conflict = events
+        .iter()
+        .find(|e| e["event"] == "conflict")
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(conflict["files"], serde_json::json!(["src/shared.txt"]));
+    let branch = conflict["branch"].as_str().expect("branch");
+    assert!(
+        !s.git_out(&["branch", "--list", branch]).is_empty(),
+        "the branch is kept"
+    );
+    let blocked = events
+        .iter()
+        .find(|e| e["event"] == "blocked")
+        .expect("blocked");
+    assert!(
+        blocked["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("src/shared.txt")
+    );
+    assert_eq!(kinds(&events).iter().filter(|k| *k == "merged").count(), 1);
+    assert!(
+        s.git_out(&["status", "--porcelain"]).is_empty(),
+        "no half merge left"
+    );
+}
+
+#[test]
+fn a_hung_agent_is_killed_at_its_timeout_with_its_whole_group() {
+    let s = setup(PLAN, "hang", "timeout = \"2s\"");
+    let run = s
+        .project
+        .run(&["run", "--sessions", "1", "--retries", "0", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let events = lines_of(&run);
+    let exited = events
+        .iter()
+        .find(|e| e["event"] == "session_exited")
+        .expect("exited");
+    assert!(
+        exited["exit"]
+            .as_str()
+            .expect("exit")
+            .starts_with("timed out after 2s"),
+        "{exited}"
+    );
+    let started = events
+        .iter()
+        .find(|e| e["event"] == "session_started")
+        .expect("started");
+    let pid = started["pid"].as_u64().expect("pid").to_string();
+    let child =
+        std::fs::read_to_string(s.outside.path().join("runs.log.child")).expect("child pid");
+    for pid in [pid.as_str(), child.trim()] {
+        let alive = std::process::Command::new("kill")
+            .args(["-0", pid])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("kill")
+            .success();
+        assert!(!alive, "process {pid} outlived the timeout");
+    }
 }
