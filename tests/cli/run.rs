@@ -315,13 +315,18 @@ fn a_hung_agent_is_killed_at_its_timeout_with_its_whole_group() {
     let pid = started["pid"].as_u64().expect("pid").to_string();
     let child =
         std::fs::read_to_string(s.outside.path().join("runs.log.child")).expect("child pid");
+    // A killed process may stay a zombie for a moment until its new parent reaps it.
+    let alive = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| stat.rsplit(") ").next().map(|rest| !rest.starts_with('Z')))
+            .unwrap_or(false)
+    };
     for pid in [pid.as_str(), child.trim()] {
-        let alive = std::process::Command::new("kill")
-            .args(["-0", pid])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .expect("kill")
-            .success();
-        assert!(!alive, "process {pid} outlived the timeout");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(!alive(pid), "process {pid} outlived the timeout");
     }
 }
