@@ -25,7 +25,10 @@ use toml_edit::{Item, TableLike};
 pub const FILE_NAME: &str = "baton.toml";
 
 /// The top-level sections baton knows.
-const SECTIONS: &[&str] = &["audit", "hooks"];
+const SECTIONS: &[&str] = &["agents", "audit", "hooks"];
+
+/// The keys of one `[agents.NAME]` entry.
+const AGENT_KEYS: &[&str] = &["argv", "env", "timeout"];
 
 /// The keys of `[hooks]`.
 const HOOKS_KEYS: &[&str] = &["block_cap"];
@@ -45,6 +48,19 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub audit: AuditConfig,
     pub hooks: HooksConfig,
+    /// `[agents.NAME]`: the agents `baton run` can start, by name.
+    pub agents: std::collections::BTreeMap<String, AgentConfig>,
+}
+
+/// `[agents.NAME]`: how `baton run` starts one agent session (docs/run.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgentConfig {
+    /// The program and its arguments, placeholders (`{prompt_file}`…) not yet expanded.
+    pub argv: Vec<String>,
+    /// Extra environment variables, in the file's order.
+    pub env: Vec<(String, String)>,
+    /// How long a session may run before its process group is stopped; None: no limit.
+    pub timeout_secs: Option<u64>,
 }
 
 /// `[hooks]`: how the agents' stop gates behave.
@@ -221,6 +237,9 @@ impl Config {
                 if let Some(hooks) = reader.section(root, "hooks") {
                     read_hooks(&mut reader, hooks, &mut config.hooks);
                 }
+                if let Some(agents) = reader.section(root, "agents") {
+                    read_agents(&mut reader, agents, &mut config.agents);
+                }
             }
         }
         if reader.diagnostics.is_empty() {
@@ -283,6 +302,79 @@ fn read_hooks(r: &mut Reader<'_>, table: &dyn TableLike, hooks: &mut HooksConfig
             ),
             None => r.wrong_type(item, "`[hooks] block_cap`", "an integer"),
         }
+    }
+}
+
+fn read_agents(
+    r: &mut Reader<'_>,
+    table: &dyn TableLike,
+    agents: &mut std::collections::BTreeMap<String, AgentConfig>,
+) {
+    for (name, item) in table.iter() {
+        let section = format!("agents.{name}");
+        let Some(entry) = item.as_table_like() else {
+            r.wrong_type(item, &format!("`[{section}]`"), "a table");
+            continue;
+        };
+        r.unknown_keys(entry, AGENT_KEYS, Some(&section));
+        let argv = match r.strings(entry, &section, "argv") {
+            Some(argv) if argv.first().is_some_and(|p| !p.trim().is_empty()) => argv,
+            Some(_) => {
+                let span = entry.get("argv").and_then(Item::span);
+                r.error(
+                    span,
+                    format!("`[{section}] argv` is empty or starts with an empty program"),
+                    Some("name the program first: argv = [\"my-agent\", \"{prompt_file}\"]".into()),
+                );
+                continue;
+            }
+            None => {
+                if entry.get("argv").is_none() {
+                    let span = table.key(name).and_then(|k| k.span());
+                    r.error(
+                        span,
+                        format!("`[{section}]` has no `argv`"),
+                        Some("argv = [\"my-agent\", \"{prompt_file}\"] (docs/run.md)".into()),
+                    );
+                }
+                continue;
+            }
+        };
+        let mut env = Vec::new();
+        if let Some(item) = entry.get("env") {
+            match item.as_table_like() {
+                Some(vars) => {
+                    for (key, value) in vars.iter() {
+                        match value.as_str() {
+                            Some(v) => env.push((key.to_string(), v.to_string())),
+                            None => {
+                                r.wrong_type(value, &format!("`[{section}] env.{key}`"), "a string")
+                            }
+                        }
+                    }
+                }
+                None => r.wrong_type(item, &format!("`[{section}] env`"), "a table of strings"),
+            }
+        }
+        let mut timeout_secs = None;
+        if let Some((text, span)) = r.string(entry, &section, "timeout") {
+            match crate::state::parse_duration(&text) {
+                Some(d) => timeout_secs = Some(d.as_secs()),
+                None => r.error(
+                    span,
+                    format!("`[{section}] timeout` cannot be \"{text}\""),
+                    Some("a duration such as \"90s\", \"30m\" or \"2h\"".into()),
+                ),
+            }
+        }
+        agents.insert(
+            name.to_string(),
+            AgentConfig {
+                argv,
+                env,
+                timeout_secs,
+            },
+        );
     }
 }
 
@@ -465,6 +557,38 @@ mod tests {
             ConfigError::Invalid { .. } => e.to_string().lines().map(String::from).collect(),
             other => vec![other.to_string()],
         })
+    }
+
+    #[test]
+    fn agents_are_read_by_name_and_checked() {
+        let config = parse(
+            "[agents.fake]\nargv = [\"sh\", \"agent.sh\", \"{prompt_file}\"]\ntimeout = \"30m\"\nenv = { MODE = \"honest\" }\n",
+        )
+        .expect("valid");
+        let fake = &config.agents["fake"];
+        assert_eq!(fake.argv, ["sh", "agent.sh", "{prompt_file}"]);
+        assert_eq!(fake.env, [("MODE".to_string(), "honest".to_string())]);
+        assert_eq!(fake.timeout_secs, Some(1800));
+
+        let errors = parse("[agents.a]\nargv = []\n[agents.b]\nargs = [\"x\"]\n[agents.c]\nargv = [\"x\"]\ntimeout = \"soon\"\n")
+            .expect_err("invalid");
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(
+            errors[0].starts_with("baton.toml:2:8: `[agents.a] argv` is empty"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].contains("unknown key `args` in `[agents.b]` (did you mean `argv`?)"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].contains("`[agents.b]` has no `argv`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[3].starts_with("baton.toml:7:11: `[agents.c] timeout` cannot be \"soon\""),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod plan;
 pub mod process;
 pub mod prompts;
 pub mod repo;
+pub mod run;
 pub mod state;
 pub mod verify;
 

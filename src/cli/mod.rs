@@ -20,6 +20,7 @@ mod merge_driver;
 mod next;
 pub mod printer;
 pub(crate) mod prompts;
+mod run;
 mod show;
 pub(crate) mod status;
 pub(crate) mod verify;
@@ -96,6 +97,8 @@ pub enum Command {
     Analyze(analyze::Args),
     /// One focused prompt per session for the current phase.
     Prompts(prompts::Args),
+    /// Run a phase: an agent session per lane in its own worktree, gated, merged back.
+    Run(run::Args),
     /// Draw the dependency graph (Mermaid or DOT), by waves or lanes.
     Graph(graph::Args),
     /// Record each task's acceptance criteria; report and accept changes.
@@ -172,6 +175,7 @@ pub fn run(
         Command::Fmt(args) => fmt::run(p, g, args),
         Command::Analyze(args) => analyze::run(p, g, args),
         Command::Prompts(args) => prompts::run(p, g, args),
+        Command::Run(args) => run::run(p, g, args),
         Command::Graph(args) => graph::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),

@@ -18,9 +18,11 @@
 //! one repository do not. History is append-only; `claim` and `release` do not write it,
 //! the caller records what it did with [`StateStore::record`].
 
+mod runs;
 mod sessions;
 mod time;
 
+pub use runs::RunRecord;
 pub use sessions::{GateCount, GateRecord, SessionStart};
 pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
 
@@ -96,6 +98,39 @@ const MIGRATIONS: &[&str] = &[
         result     TEXT,
         PRIMARY KEY (plan_key, session_id)
     ) WITHOUT ROWID;",
+    // 4: `baton run`: each run, each session attempt it started, and every event with its
+    // time (docs/run.md).
+    "CREATE TABLE IF NOT EXISTS runs (
+        id          INTEGER PRIMARY KEY,
+        plan_key    TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        phase       INTEGER NOT NULL,
+        integration TEXT NOT NULL,
+        agent       TEXT NOT NULL,
+        outcome     TEXT
+    );
+    CREATE TABLE IF NOT EXISTS run_sessions (
+        run_id      INTEGER NOT NULL,
+        session     TEXT NOT NULL,
+        attempt     INTEGER NOT NULL,
+        tasks       TEXT NOT NULL,
+        branch      TEXT NOT NULL,
+        worktree    TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        outcome     TEXT,
+        PRIMARY KEY (run_id, session, attempt)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS run_events (
+        id      INTEGER PRIMARY KEY,
+        run_id  INTEGER NOT NULL,
+        at      TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        session TEXT,
+        body    TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events (run_id, id);",
 ];
 
 /// A task held by a session.

@@ -19,6 +19,7 @@ mod lock;
 mod mcp;
 mod merge_driver;
 mod prompts;
+mod run;
 mod signals;
 mod trust;
 mod verify;

@@ -1,0 +1,226 @@
+//! `baton run`: one phase run by agent sessions, each in a worktree of its own, gated and
+//! merged back ([`crate::run`], docs/run.md). This file turns arguments into a request and
+//! events into lines: a status line per event on stderr, or one JSON object per line on
+//! stdout under `--json`.
+
+use std::process::ExitCode;
+
+use super::Globals;
+use super::error::{CliError, Kind, code};
+use super::printer::Printer;
+use crate::ops::Project;
+use crate::process::{Supervisor, signals};
+use crate::run::{self, Event, Request, engine::DEFAULT_RETRIES};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The phase to run (its number, as `baton status` shows); default: the current one.
+    #[arg(long, value_name = "N")]
+    phase: Option<u32>,
+    /// Sessions to run at once (default: the number `baton analyze` recommends).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+    sessions: Option<u32>,
+    /// The agent to start, `[agents.NAME]` in baton.toml (default: the only one defined).
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
+    /// Fresh attempts a session gets after failing the gate.
+    #[arg(long, value_name = "K", default_value_t = DEFAULT_RETRIES)]
+    retries: u32,
+    /// Keep the worktrees of merged sessions.
+    #[arg(long)]
+    keep: bool,
+    /// Print the schedule and each session's exact argv; start nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Events as JSON lines on stdout (docs/run.md).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
+    let file = Project::locate(g.plan.as_deref())?;
+    let req = Request {
+        phase: args.phase,
+        sessions: args.sessions,
+        agent: args.agent.clone(),
+        retries: args.retries,
+        keep: args.keep,
+    };
+    let planned = run::plan_run(&file, &req)?;
+    if args.dry_run {
+        return dry_run(p, &planned, args.json);
+    }
+    let supervisor = Supervisor::global();
+    signals::cancel_on_signals(supervisor)
+        .map_err(|e| CliError::new(Kind::Internal, format!("cannot watch for Ctrl-C: {e}")))?;
+    let mut failed_output: Option<std::io::Error> = None;
+    let mut sink = |event: &Event| {
+        let written = if args.json {
+            serde_json::to_string(event)
+                .map_err(std::io::Error::other)
+                .and_then(|line| p.line(line))
+                .and_then(|()| p.flush())
+        } else {
+            p.status(describe(event))
+        };
+        if let Err(e) = written {
+            failed_output.get_or_insert(e);
+        }
+    };
+    let outcome = run::run(&file, &planned, &req, supervisor, &mut sink)?;
+    if let Some(e) = failed_output {
+        return Err(e.into());
+    }
+    if let Some(why) = outcome.interrupted {
+        return Err(CliError::from(why).with_hint(format!(
+            "run {} stopped; its worktrees are kept under {}",
+            outcome.run,
+            planned.dir.display()
+        )));
+    }
+    Ok(ExitCode::from(if !outcome.blocked.is_empty() {
+        code::FINDINGS
+    } else if !outcome.phase_passed {
+        code::CONFLICT
+    } else {
+        code::OK
+    }))
+}
+
+fn dry_run(p: &mut Printer, planned: &run::Planned, json: bool) -> Result<ExitCode, CliError> {
+    if json {
+        let sessions: Vec<serde_json::Value> = (0..planned.lanes.len())
+            .map(|i| {
+                let (argv, env) = planned.command(i, 1);
+                serde_json::json!({
+                    "session": planned.lanes[i].session,
+                    "tasks": planned.lanes[i].tasks,
+                    "branch": planned.branch(i, 1),
+                    "worktree": planned.worktree(i, 1),
+                    "argv": argv,
+                    "env": env.into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+                })
+            })
+            .collect();
+        p.json(&serde_json::json!({
+            "run": planned.run,
+            "phase": planned.phase + 1,
+            "integration": planned.integration,
+            "agent": planned.agent_name,
+            "merge_order": planned.merge_order.iter().map(|&i| &planned.lanes[i].session).collect::<Vec<_>>(),
+            "sessions": sessions,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    p.line(format!(
+        "run {} (dry run): phase {} \"{}\", {} session(s) of agent `{}`, from and into {}",
+        planned.run,
+        planned.phase + 1,
+        planned.phase_title,
+        planned.lanes.len(),
+        planned.agent_name,
+        planned.integration
+    ))?;
+    for i in 0..planned.lanes.len() {
+        let (argv, _) = planned.command(i, 1);
+        let lane = &planned.lanes[i];
+        p.line(format!("{}: {}", lane.session, lane.tasks.join(" ")))?;
+        p.line(format!("  branch   {}", planned.branch(i, 1)))?;
+        p.line(format!("  worktree {}", planned.worktree(i, 1).display()))?;
+        let quoted: Vec<String> = argv
+            .iter()
+            .map(|a| crate::agents::git_merge::shell_quote(a))
+            .collect();
+        p.line(format!("  argv     {}", quoted.join(" ")))?;
+    }
+    let order: Vec<&str> = planned
+        .merge_order
+        .iter()
+        .map(|&i| planned.lanes[i].session.as_str())
+        .collect();
+    p.line(format!("merge order: {}", order.join(", ")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One status line for an event.
+fn describe(event: &Event) -> String {
+    match event {
+        Event::RunStarted {
+            run,
+            phase,
+            integration,
+            agent,
+            sessions,
+        } => format!(
+            "run {run}: phase {phase}, {sessions} session(s) of `{agent}` from {integration}"
+        ),
+        Event::SessionStarted {
+            session,
+            attempt,
+            tasks,
+            pid,
+            ..
+        } => format!(
+            "{session}: started (attempt {attempt}, pid {pid}): {}",
+            tasks.join(" ")
+        ),
+        Event::SessionExited {
+            session,
+            exit,
+            seconds,
+            ..
+        } => format!("{session}: agent {exit} after {seconds:.1}s"),
+        Event::GatePassed { session, .. } => format!("{session}: gate passed"),
+        Event::GateFailed {
+            session, evidence, ..
+        } => {
+            let mut text = format!("{session}: gate failed");
+            for line in evidence {
+                text.push_str("\n  ");
+                text.push_str(&line.replace('\n', "\n    "));
+            }
+            text
+        }
+        Event::Retry { session, attempt } => format!("{session}: retry (attempt {attempt})"),
+        Event::Blocked {
+            session,
+            tasks,
+            reason,
+        } => format!("{session}: blocked {}: {reason}", tasks.join(" ")),
+        Event::Merged {
+            session, branch, ..
+        } => format!("{session}: merged {branch}"),
+        Event::Conflict {
+            session,
+            branch,
+            files,
+        } => format!(
+            "{session}: {branch} conflicts in {}; the merge was aborted and the branch kept",
+            files.join(", ")
+        ),
+        Event::PhaseVerified {
+            phase,
+            passed,
+            unfinished,
+        } => {
+            if *passed {
+                format!("phase {phase}: verified")
+            } else {
+                format!("phase {phase}: not verified: {}", unfinished.join(", "))
+            }
+        }
+        Event::RunFinished {
+            run,
+            outcome,
+            merged,
+            blocked,
+        } => {
+            let blocked = if blocked.is_empty() {
+                String::new()
+            } else {
+                format!(", blocked: {}", blocked.join(" "))
+            };
+            format!("run {run}: {outcome} ({merged} merged{blocked})")
+        }
+    }
+}

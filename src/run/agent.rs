@@ -1,0 +1,139 @@
+//! An agent session's command line and environment, from `[agents.NAME]` in baton.toml.
+//! Placeholders are expanded inside each argument, never through a shell: a brief or a task
+//! title reaches the agent as one argument, whatever it holds.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::config::AgentConfig;
+use crate::process::{Output, Spec};
+
+/// What one session is: the values its placeholders and environment take.
+#[derive(Debug, Clone)]
+pub struct Session<'a> {
+    pub run: i64,
+    /// `session-1`.
+    pub name: &'a str,
+    /// Its task ids, in order.
+    pub tasks: &'a [String],
+    pub worktree: &'a Path,
+    /// The plan inside the worktree.
+    pub plan: &'a Path,
+    pub prompt_file: &'a Path,
+    /// The prompt's text, for `{prompt}`.
+    pub prompt: &'a str,
+}
+
+/// Who owns a session's claims: the run and the session, so two runs never share a name.
+pub fn owner(run: i64, session: &str) -> String {
+    format!("run-{run}/{session}")
+}
+
+/// `argv` with `{prompt}`, `{prompt_file}`, `{worktree}`, `{session}` and `{tasks}`
+/// replaced in each argument. `{{` and `}}` stand for literal braces.
+pub fn expand(argv: &[String], s: &Session<'_>) -> Vec<String> {
+    let tasks = s.tasks.join(" ");
+    let owner = owner(s.run, s.name);
+    argv.iter()
+        .map(|arg| {
+            let mut out = String::with_capacity(arg.len());
+            let mut rest = arg.as_str();
+            while let Some(i) = rest.find(['{', '}']) {
+                out.push_str(&rest[..i]);
+                let tail = &rest[i..];
+                let subs: [(&str, &str); 7] = [
+                    ("{{", "{"),
+                    ("}}", "}"),
+                    ("{prompt}", s.prompt),
+                    ("{prompt_file}", &s.prompt_file.to_string_lossy()),
+                    ("{worktree}", &s.worktree.to_string_lossy()),
+                    ("{session}", &owner),
+                    ("{tasks}", &tasks),
+                ];
+                match subs.iter().find(|(k, _)| tail.starts_with(k)) {
+                    Some((k, v)) => {
+                        out.push_str(v);
+                        rest = &tail[k.len()..];
+                    }
+                    None => {
+                        out.push_str(&tail[..1]);
+                        rest = &tail[1..];
+                    }
+                }
+            }
+            out.push_str(rest);
+            out
+        })
+        .collect()
+}
+
+/// The environment every session gets beside the agent's own `env`.
+pub fn environment(s: &Session<'_>) -> Vec<(String, String)> {
+    vec![
+        ("BATON_SESSION".into(), owner(s.run, s.name)),
+        ("BATON_RUN".into(), s.run.to_string()),
+        ("BATON_TASKS".into(), s.tasks.join(" ")),
+        (
+            "BATON_WORKTREE".into(),
+            s.worktree.to_string_lossy().into_owned(),
+        ),
+        ("BATON_PLAN".into(), s.plan.to_string_lossy().into_owned()),
+    ]
+}
+
+/// The process to start for a session: its expanded argv in its worktree, stdin closed,
+/// output appended to `log`.
+pub fn spec(agent: &AgentConfig, s: &Session<'_>, log: PathBuf) -> Spec {
+    let argv = expand(&agent.argv, s);
+    let mut spec = Spec::new(&argv[0], s.worktree).output(Output::File(log));
+    for arg in &argv[1..] {
+        spec = spec.arg(arg);
+    }
+    for (k, v) in agent.env.iter().cloned().chain(environment(s)) {
+        spec = spec.env(k, v);
+    }
+    spec.grace(Duration::from_secs(5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_expand_inside_arguments_and_nothing_else_does() {
+        let tasks = vec!["T1".to_string(), "T2".to_string()];
+        let s = Session {
+            run: 3,
+            name: "session-1",
+            tasks: &tasks,
+            worktree: Path::new("/w"),
+            plan: Path::new("/w/plan.md"),
+            prompt_file: Path::new("/w/.baton/prompt.md"),
+            prompt: "do it; rm -rf / $(x)",
+        };
+        let argv: Vec<String> = [
+            "agent",
+            "--file={prompt_file}",
+            "{prompt}",
+            "{session}:{tasks}",
+            "{{literal}} {unknown} }",
+            "{worktree}",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            expand(&argv, &s),
+            [
+                "agent",
+                "--file=/w/.baton/prompt.md",
+                "do it; rm -rf / $(x)",
+                "run-3/session-1:T1 T2",
+                "{literal} {unknown} }",
+                "/w",
+            ]
+        );
+        let env = environment(&s);
+        assert!(env.contains(&("BATON_TASKS".into(), "T1 T2".into())));
+        assert!(env.contains(&("BATON_SESSION".into(), "run-3/session-1".into())));
+    }
+}

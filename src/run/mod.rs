@@ -1,0 +1,18 @@
+//! `baton run`: the plan runs its own sessions. One phase at a time, each lane of the
+//! schedule gets a git worktree and branch of its own made from the integration branch, a
+//! brief written into it, its tasks claimed, and an agent started there under the process
+//! supervisor. When a session exits, a gate judges its branch (the scope audit, and its
+//! tasks verified against the integration branch's committed lock); a passing branch merges
+//! back in dependency order, a failing one is retried with the evidence in its prompt, then
+//! its tasks are reported blocked. Every step is an [`events::Event`], recorded in the state
+//! store and shown by the front end (docs/run.md).
+//!
+//! This module is the orchestrator, a layer over the use cases of [`crate::ops`]: it prints
+//! nothing and knows no terminal; the CLI turns its events into lines.
+
+pub mod agent;
+pub mod engine;
+pub mod events;
+
+pub use engine::{Outcome, Planned, Request, plan_run, run};
+pub use events::Event;

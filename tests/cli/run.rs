@@ -1,0 +1,332 @@
+//! `baton run`: fake agents (sh scripts doing real git work in their worktrees) run a phase
+//! through the real binary; what merged, what was blocked, and what the agents were given.
+
+use std::path::PathBuf;
+
+use crate::harness::{BIN, Project};
+
+const PLAN: &str = "# Demo\n\n## Overview\nTwo files.\n\n## Phase 1: Build\n\n\
+- [ ] T1 Write a\n  - files: src/a.txt\n  - verify: grep -q real src/a.txt\n\
+- [ ] T2 Write b\n  - files: src/b.txt\n  - verify: grep -q real src/b.txt\n\n\
+## Phase 2: Later\n\n- [ ] T3 Write c\n  - files: src/c.txt\n\n## Decisions\n\n";
+
+/// An honest agent: for each of its tasks, writes the task's file, ticks it, commits.
+/// `$MODE` changes what it does (see each test). Every start is logged in `$RUNS_LOG`,
+/// which lives outside the repository.
+const AGENT: &str = r#"#!/bin/sh
+echo "$BATON_SESSION $BATON_TASKS pid=$$" >> "$RUNS_LOG"
+g() { git -c user.email=a@example.com -c user.name=agent "$@"; }
+word=real
+if [ "$MODE" = liar ] && ! grep -q "was not merged" "$1"; then word=fake; fi
+for t in $BATON_TASKS; do
+  case $t in T1) f=src/a.txt;; T2) f=src/b.txt;; esac
+  if [ "$MODE" = stray ]; then f=src/other.txt; fi
+  mkdir -p src; echo "$word" > $f
+  if [ "$MODE" = same ]; then echo "$t" > src/shared.txt; fi
+  g add -A
+  "$BATON" done "$t" >/dev/null 2>&1
+done
+if [ "$MODE" = hang ]; then sleep 300 & echo $! > "$RUNS_LOG.child"; sleep 300; fi
+g add -A
+g commit -qm "work on $BATON_TASKS"
+"#;
+
+struct Setup {
+    project: Project,
+    outside: tempfile::TempDir,
+}
+
+impl Setup {
+    fn runs_log(&self) -> PathBuf {
+        self.outside.path().join("runs.log")
+    }
+
+    fn runs(&self) -> Vec<String> {
+        std::fs::read_to_string(self.runs_log())
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    fn git_out(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(self.project.dir.path())
+            .output()
+            .expect("git");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// A repository with the plan committed and locked, and the fake agent configured with
+/// `mode` (and `extra` lines in its section).
+fn setup(plan: &str, mode: &str, extra: &str) -> Setup {
+    setup_with(plan, mode, extra, "")
+}
+
+fn setup_with(plan: &str, mode: &str, extra: &str, top: &str) -> Setup {
+    let outside = tempfile::tempdir().expect("tmp");
+    let script = outside.path().join("agent.sh");
+    std::fs::write(&script, AGENT).expect("write agent");
+    let log = outside.path().join("runs.log");
+    let project = Project::new();
+    project.git_init();
+    project
+        .git(&["config", "user.email", "person@example.com"])
+        .git(&["config", "user.name", "person"]);
+    project.write("plan.md", plan);
+    project.write(
+        "baton.toml",
+        format!(
+            "{top}\n[agents.fake]\nargv = [\"sh\", \"{}\", \"{{prompt_file}}\"]\n{extra}\n\
+             [agents.fake.env]\nMODE = \"{mode}\"\nBATON = \"{BIN}\"\nRUNS_LOG = \"{}\"\n",
+            script.display(),
+            log.display()
+        ),
+    );
+    project
+        .git(&["add", "-A"])
+        .git(&["commit", "-q", "-m", "plan"]);
+    project.trust_commands();
+    Setup { project, outside }
+}
+
+fn lines_of(run: &crate::harness::Run) -> Vec<serde_json::Value> {
+    run.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn kinds(events: &[serde_json::Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+#[test]
+fn honest_lanes_are_merged_and_the_phase_verified() {
+    let s = setup(PLAN, "honest", "");
+    let run = s.project.run(&["run", "--sessions", "2", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    let kinds = kinds(&events);
+    assert_eq!(kinds.first().map(String::as_str), Some("run_started"));
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "merged").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"phase_verified".to_string()));
+    let last = events.last().expect("events");
+    assert_eq!(last["event"], "run_finished");
+    assert_eq!(last["outcome"], "success");
+    // The work and the ticks are on the integration branch, through the merge driver.
+    assert_eq!(s.project.read_string("src/a.txt"), "real\n");
+    assert_eq!(s.project.read_string("src/b.txt"), "real\n");
+    let plan = s.project.read_string("plan.md");
+    assert!(
+        plan.contains("- [x] T1") && plan.contains("- [x] T2"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("- [ ] T3"),
+        "no session crosses the phase: {plan}"
+    );
+    // Each session ran once, with its own tasks, and its worktree is gone.
+    let mut runs = s.runs();
+    runs.sort();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs[0].starts_with("run-1/session-1 T"), "{runs:?}");
+    let worktrees = s.git_out(&["worktree", "list"]);
+    assert_eq!(worktrees.lines().count(), 1, "{worktrees}");
+    assert!(s.git_out(&["status", "--porcelain"]).is_empty());
+    // The run is in the state store.
+    let status = s.project.run(&["status"]);
+    assert_eq!(status.code, 0, "{}", status.transcript());
+}
+
+#[test]
+fn dry_run_prints_each_argv_and_creates_nothing() {
+    let s = setup(PLAN, "honest", "");
+    let head = s.git_out(&["rev-parse", "HEAD"]);
+    let run = s.project.run(&["run", "--sessions", "2", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("run 1 (dry run): phase 1 \"Phase 1: Build\", 2 session(s)"),
+        "{}",
+        run.stdout
+    );
+    let script = s.outside.path().join("agent.sh");
+    assert!(
+        run.stdout
+            .contains(&format!("argv     sh {} ", script.display())),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(".git/baton/runs/1/session-1/.baton/run/prompt.md"),
+        "{}",
+        run.stdout
+    );
+    assert!(s.runs().is_empty());
+    assert_eq!(s.git_out(&["rev-parse", "HEAD"]), head);
+    assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
+    assert!(s.git_out(&["branch", "--list", "baton/*"]).is_empty());
+    assert!(!s.project.path(".git/baton/runs").exists());
+}
+
+#[test]
+fn an_unknown_agent_is_a_usage_error_naming_the_known_ones() {
+    let s = setup(PLAN, "honest", "");
+    let run = s.project.run(&["run", "--agent", "nope", "--dry-run"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("no agent `nope` (known: fake)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_dirty_tree_or_a_detached_head_is_refused() {
+    let s = setup(PLAN, "honest", "");
+    s.project.write("plan.md", format!("{PLAN}\n"));
+    let run = s.project.run(&["run", "--dry-run"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("uncommitted changes (plan.md)"),
+        "{}",
+        run.stderr
+    );
+    s.project
+        .git(&["checkout", "-q", "plan.md"])
+        .git(&["checkout", "-q", "--detach"]);
+    let run = s.project.run(&["run", "--dry-run"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(run.stderr.contains("HEAD is detached"), "{}", run.stderr);
+}
+
+#[test]
+fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
+    let s = setup(PLAN, "liar", "");
+    let run = s
+        .project
+        .run(&["run", "--sessions", "2", "--keep", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    let failed: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["event"] == "gate_failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{}", run.stdout);
+    let evidence = failed[0]["evidence"].to_string();
+    assert!(evidence.contains("false-done"), "{evidence}");
+    assert!(evidence.contains("grep -q real src/"), "{evidence}");
+    assert_eq!(kinds(&events).iter().filter(|k| *k == "retry").count(), 2);
+    // The second attempt's prompt carries the first one's evidence.
+    let prompt = s
+        .project
+        .read_string(".git/baton/runs/1/session-1-2/.baton/run/prompt.md");
+    assert!(
+        prompt.contains("## Why attempt 1 was not merged"),
+        "{prompt}"
+    );
+    assert!(prompt.contains("false-done"), "{prompt}");
+    assert_eq!(s.project.read_string("src/a.txt"), "real\n");
+    // Two attempts per session, no more.
+    assert_eq!(s.runs().len(), 4, "{:?}", s.runs());
+}
+
+#[test]
+fn an_edit_outside_scope_is_blocked() {
+    let s = setup(PLAN, "stray", "");
+    let run = s.project.run(&["run", "--sessions", "1", "--retries", "0"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("gate failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("audit A"), "{}", run.stderr);
+    assert!(run.stderr.contains("src/other.txt"), "{}", run.stderr);
+    assert!(run.stderr.contains("blocked T1 T2"), "{}", run.stderr);
+    assert!(!s.project.path("src/other.txt").exists());
+    assert!(s.project.read_string("plan.md").contains("- [ ] T1"));
+    assert_eq!(s.runs().len(), 1);
+}
+
+#[test]
+fn two_sessions_editing_one_file_take_the_conflict_path() {
+    let s = setup_with(PLAN, "same", "", "[audit]\npolicy = \"warn\"\n");
+    let run = s.project.run(&["run", "--sessions", "2", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let events = lines_of(&run);
+    let conflict = events
+        .iter()
+        .find(|e| e["event"] == "conflict")
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(conflict["files"], serde_json::json!(["src/shared.txt"]));
+    let branch = conflict["branch"].as_str().expect("branch");
+    assert!(
+        !s.git_out(&["branch", "--list", branch]).is_empty(),
+        "the branch is kept"
+    );
+    let blocked = events
+        .iter()
+        .find(|e| e["event"] == "blocked")
+        .expect("blocked");
+    assert!(
+        blocked["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("src/shared.txt")
+    );
+    assert_eq!(kinds(&events).iter().filter(|k| *k == "merged").count(), 1);
+    assert!(
+        s.git_out(&["status", "--porcelain"]).is_empty(),
+        "no half merge left"
+    );
+}
+
+#[test]
+fn a_hung_agent_is_killed_at_its_timeout_with_its_whole_group() {
+    let s = setup(PLAN, "hang", "timeout = \"2s\"");
+    let run = s
+        .project
+        .run(&["run", "--sessions", "1", "--retries", "0", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let events = lines_of(&run);
+    let exited = events
+        .iter()
+        .find(|e| e["event"] == "session_exited")
+        .expect("exited");
+    assert!(
+        exited["exit"]
+            .as_str()
+            .expect("exit")
+            .starts_with("timed out after 2s"),
+        "{exited}"
+    );
+    let started = events
+        .iter()
+        .find(|e| e["event"] == "session_started")
+        .expect("started");
+    let pid = started["pid"].as_u64().expect("pid").to_string();
+    let child =
+        std::fs::read_to_string(s.outside.path().join("runs.log.child")).expect("child pid");
+    // A killed process may stay a zombie for a moment until its new parent reaps it.
+    let alive = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| stat.rsplit(") ").next().map(|rest| !rest.starts_with('Z')))
+            .unwrap_or(false)
+    };
+    for pid in [pid.as_str(), child.trim()] {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(!alive(pid), "process {pid} outlived the timeout");
+    }
+}
