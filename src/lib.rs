@@ -21,6 +21,7 @@
 //! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook, the MCP
 //!   server in `.mcp.json`, `.codex/config.toml`, `.gemini/settings.json`), merged into files
 //!   people also edit, never clobbering them.
+//! - [`run`]: `baton run` — agent presets, reading agents' output streams, session budgets.
 //! - [`ops`]: the use cases every front end calls (find the project, claim, tick, complete,
 //!   decide, a session's tasks and prompt, the overview), with one typed error.
 //! - [`mcp`]: `baton mcp`, the plan as MCP tools and resources for agent sessions.
@@ -40,6 +41,7 @@ pub mod plan;
 pub mod process;
 pub mod prompts;
 pub mod repo;
+pub mod run;
 pub mod state;
 pub mod verify;
 
