@@ -49,13 +49,21 @@ pub fn over_budget(plan: &Plan, schedule: &Schedule, budget: &Budget) -> Vec<Fin
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let ids: Vec<String> = p.tasks.iter().map(|&t| plan.tasks[t].display_id()).collect();
+                let ids: Vec<String> = p
+                    .tasks
+                    .iter()
+                    .map(|&t| plan.tasks[t].display_id())
+                    .collect();
                 format!(
                     "session {}: {} ({}{})",
                     i + 1,
                     ids.join(", "),
                     hours(p.cost),
-                    if p.oversized { ", over budget alone" } else { "" }
+                    if p.oversized {
+                        ", over budget alone"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect();
@@ -128,15 +136,28 @@ mod tests {
                 "session 2: T3, T4 (4 h)".to_string(),
             ]
         );
-        assert!(f.hint.as_deref().is_some_and(|h| h.contains("--session-budget 4h")));
+        assert!(
+            f.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("--session-budget 4h"))
+        );
     }
 
     #[test]
     fn a_single_task_over_budget_is_told_to_split() {
         let found = findings("## Phase 1\n- [ ] T1 huge\n  - est: 2d\n", 1);
         assert_eq!(found.len(), 1);
-        assert!(found[0].message.starts_with("T1 alone holds 16 h"), "{}", found[0].message);
-        assert!(found[0].hint.as_deref().is_some_and(|h| h.starts_with("split T1")));
+        assert!(
+            found[0].message.starts_with("T1 alone holds 16 h"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("split T1"))
+        );
     }
 
     #[test]

@@ -434,7 +434,11 @@ mod tests {
         assert_eq!(hours_of(&plan, 0), 2.5);
         assert_eq!(hours_of(&plan, 1), 1.0);
         assert_eq!(hours_of(&plan, 2), 1.0 / 60.0, "at least a minute");
-        assert_eq!(hours_of(&plan, 99), 1.0, "out of range: the default, no panic");
+        assert_eq!(
+            hours_of(&plan, 99),
+            1.0,
+            "out of range: the default, no panic"
+        );
     }
 
     #[test]

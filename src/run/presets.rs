@@ -170,24 +170,24 @@ fn expand_one(arg: &str, values: &Placeholders) -> String {
     while let Some(at) = rest.find(['{', '}']) {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
-        if tail.starts_with("{{") {
+        if let Some(after) = tail.strip_prefix("{{") {
             out.push('{');
-            rest = &tail[2..];
-        } else if tail.starts_with("}}") {
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("}}") {
             out.push('}');
-            rest = &tail[2..];
-        } else if tail.starts_with('{') {
-            let value = tail[1..]
-                .find('}')
-                .and_then(|end| values.get(&tail[1..=end]).map(|v| (v, end + 2)));
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix('{') {
+            let value = after
+                .split_once('}')
+                .and_then(|(name, left)| values.get(name).map(|v| (v, left)));
             match value {
-                Some((value, used)) => {
+                Some((value, left)) => {
                     out.push_str(value);
-                    rest = &tail[used..];
+                    rest = left;
                 }
                 None => {
                     out.push('{');
-                    rest = &tail[1..];
+                    rest = after;
                 }
             }
         } else {
@@ -255,12 +255,19 @@ mod tests {
     fn codex_preset_writes_only_in_its_worktree_and_takes_the_prompt_last() {
         let p = preset("codex").expect("codex");
         assert_eq!(&p.argv[..3], &strings(&["codex", "exec", "--json"])[..]);
-        let sandbox = p.argv.iter().position(|a| a == "--sandbox").expect("sandbox");
+        let sandbox = p
+            .argv
+            .iter()
+            .position(|a| a == "--sandbox")
+            .expect("sandbox");
         assert_eq!(p.argv[sandbox + 1], "workspace-write");
         let cd = p.argv.iter().position(|a| a == "--cd").expect("cd");
         assert_eq!(p.argv[cd + 1], "{worktree}");
         assert!(p.argv.contains(&"--trust".to_string()));
-        assert_eq!(&p.argv[p.argv.len() - 2..], &strings(&["--", "{prompt}"])[..]);
+        assert_eq!(
+            &p.argv[p.argv.len() - 2..],
+            &strings(&["--", "{prompt}"])[..]
+        );
         assert_eq!(p.stream, StreamFormat::CodexJson);
     }
 
@@ -274,10 +281,7 @@ mod tests {
         assert!(!g.argv.iter().any(|a| a == "yolo"), "no blanket approval");
         assert_eq!(
             g.env,
-            vec![(
-                "GEMINI_CLI_TRUST_WORKSPACE".to_string(),
-                "true".to_string()
-            )]
+            vec![("GEMINI_CLI_TRUST_WORKSPACE".to_string(), "true".to_string())]
         );
         let a = preset("aider").expect("aider");
         assert_eq!(

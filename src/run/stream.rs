@@ -432,7 +432,11 @@ mod tests {
         a.feed(StreamFormat::ClaudeStreamJson, CLAUDE_RESULT);
         assert_eq!(a.finished, Some(false));
         assert_eq!(a.cost_usd, Some(0.0421));
-        assert_eq!((a.input_tokens, a.output_tokens), (4540, 180), "the result's totals win");
+        assert_eq!(
+            (a.input_tokens, a.output_tokens),
+            (4540, 180),
+            "the result's totals win"
+        );
         assert_eq!(a.tool_calls, 2);
     }
 
@@ -463,7 +467,10 @@ mod tests {
     fn codex_json_items_and_turn_usage() {
         let mut a = read(StreamFormat::CodexJson, CODEX);
         assert_eq!(a.last_tool.as_deref(), Some("shell: bash -lc 'cargo test'"));
-        assert_eq!(a.tool_calls, 2, "the running command counts when it completes");
+        assert_eq!(
+            a.tool_calls, 2,
+            "the running command counts when it completes"
+        );
         a.feed(
             StreamFormat::CodexJson,
             r#"{"type":"item.completed","item":{"id":"item_3","type":"command_execution","command":"bash -lc 'cargo test'","aggregated_output":"ok\n","exit_code":0,"status":"completed"}}"#,
@@ -494,7 +501,15 @@ mod tests {
 
     #[test]
     fn codex_mcp_calls_are_named_like_claude_s() {
-        let a = read(StreamFormat::CodexJson, CODEX.lines().take(5).collect::<Vec<_>>().join("\n").as_str());
+        let a = read(
+            StreamFormat::CodexJson,
+            CODEX
+                .lines()
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .as_str(),
+        );
         assert_eq!(a.last_tool.as_deref(), Some("mcp__baton__claim_task"));
         assert_eq!(a.tool_calls, 1);
     }
@@ -526,8 +541,14 @@ mod tests {
     #[test]
     fn the_wrong_format_or_none_reads_nothing() {
         assert_eq!(read(StreamFormat::None, CLAUDE), Activity::default());
-        assert_eq!(read(StreamFormat::CodexJson, CLAUDE_RESULT), Activity::default());
-        assert_eq!(read(StreamFormat::GeminiStreamJson, CODEX), Activity::default());
+        assert_eq!(
+            read(StreamFormat::CodexJson, CLAUDE_RESULT),
+            Activity::default()
+        );
+        assert_eq!(
+            read(StreamFormat::GeminiStreamJson, CODEX),
+            Activity::default()
+        );
     }
 
     #[test]
@@ -550,7 +571,10 @@ mod tests {
                 a.feed(format, line);
             }
             assert_eq!(a.tool_calls, 0, "{format:?}");
-            assert_eq!(a.cost_usd, None, "{format:?}: a negative or text cost is no cost");
+            assert_eq!(
+                a.cost_usd, None,
+                "{format:?}: a negative or text cost is no cost"
+            );
         }
     }
 
