@@ -68,8 +68,13 @@ pub fn over_budget(plan: &Plan, schedule: &Schedule, budget: &Budget) -> Vec<Fin
             })
             .collect();
         let hint = if oversized.is_empty() {
+            let default = if *budget == budget::DEFAULT {
+                ", the default"
+            } else {
+                ""
+            };
             format!(
-                "`baton run --session-budget {budget}` splits the lane at task boundaries; or give the tasks `est:` values closer to the truth"
+                "`baton run` splits the lane at task boundaries (`--session-budget {budget}`{default}); or give the tasks `est:` values closer to the truth"
             )
         } else {
             format!(
