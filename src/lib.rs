@@ -21,6 +21,8 @@
 //! - [`agents`]: baton's entries in agents' own settings (Claude Code's Stop hook, the MCP
 //!   server in `.mcp.json`, `.codex/config.toml`, `.gemini/settings.json`), merged into files
 //!   people also edit, never clobbering them.
+//! - [`run`]: `baton run`, the orchestrator over `ops`: a worktree per lane, the gate before
+//!   merge, agent presets, agents' output streams, session budgets.
 //! - [`ops`]: the use cases every front end calls (find the project, claim, tick, complete,
 //!   decide, a session's tasks and prompt, the overview), with one typed error.
 //! - [`mcp`]: `baton mcp`, the plan as MCP tools and resources for agent sessions.

@@ -8,6 +8,7 @@
 pub mod history;
 pub mod independence;
 pub mod scenario;
+pub mod sessions;
 
 use std::path::Path;
 
@@ -163,6 +164,11 @@ pub fn analyze_with_index(
     let lower_bound = (critical_minutes as f64).max(total_minutes as f64 / f64::from(sessions));
     let scenario = scenario::classify(plan, &flow, &scopes);
     let mut findings = independence::findings(plan, index, &flow, &scopes, &wave_of, &waves);
+    findings.extend(sessions::over_budget(
+        plan,
+        &schedule,
+        &crate::run::budget::DEFAULT,
+    ));
     let history = match &options.history_from {
         None => HistoryStatus::NotAsked,
         Some(base) => co_change_findings(plan, &scopes, &waves, base, options, &mut findings),

@@ -30,41 +30,17 @@ pub fn owner(run: i64, session: &str) -> String {
 }
 
 /// `argv` with `{prompt}`, `{prompt_file}`, `{worktree}`, `{session}` and `{tasks}`
-/// replaced in each argument. `{{` and `}}` stand for literal braces.
+/// replaced in each argument ([`presets::expand`](super::presets::expand)). `{{` and `}}`
+/// stand for literal braces.
 pub fn expand(argv: &[String], s: &Session<'_>) -> Vec<String> {
-    let tasks = s.tasks.join(" ");
-    let owner = owner(s.run, s.name);
-    argv.iter()
-        .map(|arg| {
-            let mut out = String::with_capacity(arg.len());
-            let mut rest = arg.as_str();
-            while let Some(i) = rest.find(['{', '}']) {
-                out.push_str(&rest[..i]);
-                let tail = &rest[i..];
-                let subs: [(&str, &str); 7] = [
-                    ("{{", "{"),
-                    ("}}", "}"),
-                    ("{prompt}", s.prompt),
-                    ("{prompt_file}", &s.prompt_file.to_string_lossy()),
-                    ("{worktree}", &s.worktree.to_string_lossy()),
-                    ("{session}", &owner),
-                    ("{tasks}", &tasks),
-                ];
-                match subs.iter().find(|(k, _)| tail.starts_with(k)) {
-                    Some((k, v)) => {
-                        out.push_str(v);
-                        rest = &tail[k.len()..];
-                    }
-                    None => {
-                        out.push_str(&tail[..1]);
-                        rest = &tail[1..];
-                    }
-                }
-            }
-            out.push_str(rest);
-            out
-        })
-        .collect()
+    let values = super::presets::Placeholders {
+        prompt: s.prompt.to_string(),
+        prompt_file: s.prompt_file.to_string_lossy().into_owned(),
+        worktree: s.worktree.to_string_lossy().into_owned(),
+        session: owner(s.run, s.name),
+        tasks: s.tasks.join(" "),
+    };
+    super::presets::expand(argv, &values)
 }
 
 /// The environment every session gets beside the agent's own `env`.

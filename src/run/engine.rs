@@ -223,18 +223,33 @@ pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
     })
 }
 
+/// The agent to start: `[agents.NAME]` from baton.toml, else a built-in preset of that
+/// name (`claude`, `codex`, `gemini`, `aider`; docs/run-agents.md). Without `--agent`, the
+/// only configured agent.
 fn choose_agent(config: &Config, wanted: Option<&str>) -> Result<(String, AgentConfig), Error> {
     let known: Vec<&str> = config.agents.keys().map(String::as_str).collect();
+    let presets = crate::run::presets::names().join(", ");
     let listed = if known.is_empty() {
-        "none is configured".to_string()
+        format!("none is configured; presets: {presets}")
     } else {
-        format!("known: {}", known.join(", "))
+        format!("configured: {}; presets: {presets}", known.join(", "))
     };
-    let hint = "define one as [agents.NAME] with argv = [...] in baton.toml (docs/run.md)";
+    let hint = "define one as [agents.NAME] with argv = [...] in baton.toml, or pass a \
+                preset's name (docs/run.md)";
     match wanted {
         Some(name) => match config.agents.get(name) {
             Some(a) => Ok((name.to_string(), a.clone())),
-            None => Err(Error::usage(format!("no agent `{name}` ({listed})")).with_hint(hint)),
+            None => match crate::run::presets::preset(name) {
+                Some(p) => Ok((
+                    name.to_string(),
+                    AgentConfig {
+                        argv: p.argv,
+                        env: p.env,
+                        timeout_secs: None,
+                    },
+                )),
+                None => Err(Error::usage(format!("no agent `{name}` ({listed})")).with_hint(hint)),
+            },
         },
         None => match config.agents.iter().next() {
             Some((name, a)) if config.agents.len() == 1 => Ok((name.clone(), a.clone())),

@@ -8,11 +8,17 @@
 //! store and shown by the front end (docs/run.md).
 //!
 //! This module is the orchestrator, a layer over the use cases of [`crate::ops`]: it prints
-//! nothing and knows no terminal; the CLI turns its events into lines.
+//! nothing and knows no terminal; the CLI turns its events into lines. Beside the engine
+//! sit plain data and pure functions: [`presets`] (how each agent CLI is started),
+//! [`stream`] (an agent's output read into activity: tool calls, tokens, cost) and
+//! [`budget`] (a lane split at task boundaries so each part fits one session).
 
 pub mod agent;
+pub mod budget;
 pub mod engine;
 pub mod events;
+pub mod presets;
+pub mod stream;
 
 pub use engine::{Outcome, Planned, Request, plan_run, run};
 pub use events::Event;

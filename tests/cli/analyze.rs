@@ -89,7 +89,15 @@ fn client_portal_figures() {
     );
     assert_eq!(json["lanes"]["makespan_hours"], 7.0);
     assert_eq!(json["lanes"]["lower_bound_hours"], 5.5);
-    assert_eq!(codes(&json), Vec::<String>::new());
+    // Session 1's lane holds 7 h: more than the default 4 h session budget.
+    assert_eq!(codes(&json), ["A306"]);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["name"], "lane-over-budget");
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(
+        finding["message"],
+        "session 1's lane in Phase 2: Features holds 7 h of work: what looks like one phase may need 2 sessions under a 4h budget"
+    );
 }
 
 #[test]

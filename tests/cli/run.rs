@@ -181,12 +181,30 @@ fn dry_run_prints_each_argv_and_creates_nothing() {
 }
 
 #[test]
+fn a_preset_agent_needs_no_configuration_and_runs_through_argv() {
+    let s = setup(PLAN, "honest", "");
+    let run = s
+        .project
+        .run(&["run", "--sessions", "1", "--agent", "claude", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // The brief is one argument after `-p`, never a shell string.
+    assert!(
+        run.stdout.contains("argv     claude -p ")
+            && run.stdout.contains("--output-format stream-json --verbose"),
+        "{}",
+        run.stdout
+    );
+    assert!(s.runs().is_empty());
+}
+
+#[test]
 fn an_unknown_agent_is_a_usage_error_naming_the_known_ones() {
     let s = setup(PLAN, "honest", "");
     let run = s.project.run(&["run", "--agent", "nope", "--dry-run"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
-        run.stderr.contains("no agent `nope` (known: fake)"),
+        run.stderr
+            .contains("no agent `nope` (configured: fake; presets: claude, codex, gemini, aider)"),
         "{}",
         run.stderr
     );
