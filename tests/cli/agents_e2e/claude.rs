@@ -410,8 +410,8 @@ fn claude_code_auto_compaction_puts_the_resume_brief_back() {
             ("CLAUDE_CODE_AUTO_COMPACT_WINDOW", COMPACT_WINDOW),
         ],
     );
-    assert_clean_end(&run, &api);
     let trace = || trace(&run, &api);
+    assert!(!run.timed_out, "claude hung\n{}", trace());
 
     // claude's side: one automatic compaction, and baton's hook ran for it.
     let boundaries: Vec<&Value> = run
@@ -471,6 +471,7 @@ fn claude_code_auto_compaction_puts_the_resume_brief_back() {
     }
 
     // Acting on the brief alone, the model released T2; the gate let it stop.
+    assert_clean_end(&run, &api);
     let last = api.last();
     assert!(continued(&last), "{}", trace());
     assert!(
