@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::standin_http::{Reply, Seen, Server};
-use super::{Conversation, Script, StandIn, Step};
+use super::{Conversation, Full, SUMMARY, Script, StandIn, Step};
 
 /// What the stand-in reports as a response's input tokens, unless the context is "full".
 const INPUT_TOKENS: u64 = 12;
@@ -28,12 +28,6 @@ pub const FULL_CONTEXT_TOKENS: u64 = 90_000;
 
 /// How Claude Code 2.1's summary request (compaction) begins its task.
 pub const SUMMARY_REQUEST: &str = "Your task is to create a detailed summary of";
-
-/// The stand-in's summary of a compacted conversation.
-pub const SUMMARY: &str = "Scripted summary of the conversation so far.";
-
-/// Which of the agent loop's requests the stand-in answers as if the context were full.
-pub type Full = Arc<dyn Fn(&Conversation) -> bool + Send + Sync>;
 
 pub fn start(script: Script) -> StandIn {
     start_filling(script, Arc::new(|_: &Conversation| false))
