@@ -1,6 +1,7 @@
 //! Claude Code (`claude -p … --output-format stream-json`) against the Anthropic stand-in:
 //! the Stop hook `init --agents claude` writes, baton's MCP tools from `.mcp.json`, the gate
-//! under a session name the model made up, and the resume brief of the SessionStart hook.
+//! under a session name the model made up, and the resume brief of the SessionStart hook
+//! after a resume and after an auto-compaction.
 //! Run with `cargo test --test cli agents_e2e::claude -- --nocapture` to see the steps.
 
 use std::path::Path;
@@ -10,9 +11,10 @@ use serde_json::Value;
 
 use super::install::{Cli, agent_cli};
 use super::{
-    AgentRun, Conversation, GATE_PLAN, RESUME_PROMPT, Script, StandIn, Step, TOOLS_PLAN, anthropic,
-    check_gate, check_resume_brief, check_tools, clean_command, gate_script, project,
-    resume_script, run_bounded, say, temp_home, tools_script,
+    AgentRun, Conversation, GATE_PLAN, RESUME_PROMPT, Script, StandIn, Step, TOOLS_PLAN,
+    TOOLS_SESSION, anthropic, check_compact_brief, check_gate, check_resume_brief, check_tools,
+    clean_command, compact_script, continued, fills_context, gate_script, project, resume_script,
+    run_bounded, say, temp_home, tools_script,
 };
 use crate::harness::Project;
 
@@ -328,4 +330,82 @@ fn claude_code_resumed_session_gets_the_resume_brief() {
     );
     assert_clean_end(&second, &api);
     check_resume_brief(&p, &api, &|| trace(&second, &api));
+}
+
+// ---------------------------------------------------------------------------------------
+// Auto-compaction: the SessionStart hook (source `compact`) puts the brief back.
+
+/// How Claude Code 2.1 adds a SessionStart hook's stdout to the context after a compaction.
+const COMPACT_HOOK: &str = "SessionStart:compact hook success";
+/// The smallest auto-compact window Claude Code accepts (`CLAUDE_CODE_AUTO_COMPACT_WINDOW`);
+/// a response reporting [`anthropic::FULL_CONTEXT_TOKENS`] fills it.
+const COMPACT_WINDOW: &str = "100000";
+
+#[test]
+fn claude_code_auto_compaction_puts_the_resume_brief_back() {
+    let Some(claude) = agent_cli(Cli::Claude, "claude compaction brief") else {
+        return;
+    };
+    let p = project(TOOLS_PLAN, "claude");
+    let home = temp_home();
+    let api = anthropic::start_filling(compact_script(), Arc::new(fills_context));
+    let run = run_claude(
+        &claude,
+        &p,
+        home.path(),
+        &api,
+        &[
+            "-p",
+            "Work on the plan with baton's tools.",
+            "--allowedTools",
+            "mcp__baton",
+        ],
+        &[
+            ("BATON_SESSION", TOOLS_SESSION),
+            ("CLAUDE_CODE_AUTO_COMPACT_WINDOW", COMPACT_WINDOW),
+        ],
+    );
+    let trace = || trace(&run, &api);
+    assert!(!run.timed_out, "claude hung\n{}", trace());
+
+    // claude's side: one automatic compaction, and baton's hook printed the brief for it.
+    let boundaries: Vec<&Value> = run
+        .events
+        .iter()
+        .filter(|e| e["type"] == "system" && e["subtype"] == "compact_boundary")
+        .collect();
+    assert_eq!(boundaries.len(), 1, "one compaction expected\n{}", trace());
+    assert_eq!(
+        boundaries[0]["compact_metadata"]["trigger"], "auto",
+        "{:#}",
+        boundaries[0]
+    );
+    let hook = run
+        .events
+        .iter()
+        .find(|e| e["subtype"] == "hook_response" && e["hook_name"] == "SessionStart:compact")
+        .unwrap_or_else(|| panic!("no SessionStart hook ran for the compaction\n{}", trace()));
+    assert_eq!(hook["exit_code"], 0, "{hook:#}");
+    let printed = hook["stdout"].as_str().unwrap_or_default().trim();
+    assert!(
+        printed.starts_with("# baton: resume brief for session "),
+        "the hook did not print the brief:\n{hook:#}"
+    );
+
+    // The model's side: the brief, as the hook printed it, added for the compaction; the
+    // start's context is gone.
+    let brief = check_compact_brief(&p, &api, &trace);
+    assert!(brief.contains(COMPACT_HOOK), "{brief}");
+    assert!(brief.contains(printed), "{brief}");
+    let after = api
+        .conversations()
+        .into_iter()
+        .find(continued)
+        .expect("checked above");
+    assert!(
+        after.notes_with("SessionStart:startup").is_empty(),
+        "the start's context survived the compaction\n{}",
+        trace()
+    );
+    assert_clean_end(&run, &api);
 }

@@ -1,7 +1,7 @@
 //! Codex (`codex exec --json`) against the Responses stand-in: baton's MCP tools from the
 //! `.codex/config.toml` that `init --agents codex` wrote, the Stop gate (`baton hook
 //! codex-stop`) under a session name the model made up, its cap on consecutive blocks, and
-//! the resume brief on `codex exec resume`.
+//! the resume brief on `codex exec resume` and after an auto-compaction.
 //!
 //! The stand-in is Codex's model provider in `$CODEX_HOME/config.toml` (a throwaway folder);
 //! `--trust` trusts the project so its `.codex/config.toml` loads, and
@@ -14,17 +14,19 @@ use serde_json::Value;
 
 use super::install::{Cli, agent_cli};
 use super::{
-    AgentRun, GATE_EVIDENCE, GATE_PLAN, RESUME_PROMPT, StandIn, TOOLS_PLAN, check_gate,
-    check_resume_brief, check_tools, clean_command, gate_blocks, gate_script, home_dir, openai,
-    project, resume_script, run_bounded, temp_home, tools_script,
+    AgentRun, GATE_EVIDENCE, GATE_PLAN, RESUME_PROMPT, StandIn, TOOLS_PLAN, TOOLS_SESSION,
+    check_compact_brief, check_gate, check_resume_brief, check_tools, clean_command,
+    compact_script, fills_context, gate_blocks, gate_script, home_dir, openai, project,
+    resume_script, run_bounded, temp_home, tools_script,
 };
 use crate::harness::Project;
 
-/// Writes `$CODEX_HOME/config.toml` pointing Codex at the stand-in; returns CODEX_HOME.
-fn codex_home(home: &Path, api: &StandIn) -> std::path::PathBuf {
+/// Writes `$CODEX_HOME/config.toml` pointing Codex at the stand-in (`extra` lines first);
+/// returns CODEX_HOME.
+fn codex_home(home: &Path, api: &StandIn, extra: &str) -> std::path::PathBuf {
     let dir = home_dir(home, ".codex");
     let config = format!(
-        "model_provider = \"standin\"\nmodel = \"stand-in-model\"\n\n\
+        "{extra}model_provider = \"standin\"\nmodel = \"stand-in-model\"\n\n\
          [model_providers.standin]\nname = \"stand-in\"\nbase_url = \"{}/v1\"\n\
          env_key = \"STANDIN_API_KEY\"\nwire_api = \"responses\"\n",
         api.url()
@@ -42,7 +44,20 @@ fn run_codex(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> AgentRun {
-    let codex_home = codex_home(home, api);
+    run_codex_configured(codex, p, home, api, args, env, "")
+}
+
+/// [`run_codex`] with `config` lines atop `$CODEX_HOME/config.toml`.
+fn run_codex_configured(
+    codex: &Path,
+    p: &Project,
+    home: &Path,
+    api: &StandIn,
+    args: &[&str],
+    env: &[(&str, &str)],
+    config: &str,
+) -> AgentRun {
+    let codex_home = codex_home(home, api, config);
     let mut cmd = clean_command(codex, p, home);
     cmd.arg("exec")
         .args(args)
@@ -236,4 +251,38 @@ fn codex_resumed_session_gets_the_resume_brief() {
     let second = run_codex(&codex, &p, home.path(), &api, &args, &env);
     assert_clean_end(&second, &api);
     check_resume_brief(&p, &api, &|| trace(&second, &api));
+}
+
+/// Codex compacts once a response's total tokens reach this; the stand-in's full context
+/// ([`openai::FULL_CONTEXT_TOKENS`]) does.
+const AUTO_COMPACT_LIMIT: &str = "model_auto_compact_token_limit = 50000\n";
+
+#[test]
+fn codex_auto_compaction_puts_the_resume_brief_back() {
+    let Some(codex) = agent_cli(Cli::Codex, "codex compaction brief") else {
+        return;
+    };
+    let p = project(TOOLS_PLAN, "codex");
+    let home = temp_home();
+    let api = openai::start_filling(compact_script(), std::sync::Arc::new(fills_context));
+    let run = run_codex_configured(
+        &codex,
+        &p,
+        home.path(),
+        &api,
+        &exec("Work on the plan with baton's tools."),
+        &[("BATON_SESSION", TOOLS_SESSION)],
+        AUTO_COMPACT_LIMIT,
+    );
+    let trace = || trace(&run, &api);
+    assert!(!run.timed_out, "codex hung\n{}", trace());
+    let summaries = api
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.body.to_string().contains(openai::SUMMARY_REQUEST))
+        .count();
+    assert_eq!(summaries, 1, "one compaction expected\n{}", trace());
+    check_compact_brief(&p, &api, &trace);
+    assert_clean_end(&run, &api);
 }

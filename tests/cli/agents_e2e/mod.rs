@@ -455,6 +455,125 @@ pub fn check_resume_brief(p: &Project, api: &StandIn, trace: &dyn Fn() -> String
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Compaction: the context fills up mid-session, the CLI compacts it, and the SessionStart
+// hook (source `compact`) puts the resume brief back.
+
+/// The stand-ins' summary of a compacted conversation (their answer to a CLI's summary
+/// request). A CLI continues after a compaction with it in the context, which is how a
+/// script tells that it was compacted.
+pub const SUMMARY: &str = "Scripted summary of the conversation so far.";
+
+/// Which of the agent loop's requests a stand-in answers as if the context were full.
+pub type Full = Arc<dyn Fn(&Conversation) -> bool + Send + Sync>;
+
+/// The brief's line for T2 while `agent` holds it.
+pub const T2_CLAIM: &str = "- T2 Publish the report (as `agent`";
+
+/// Whether the conversation is the one the CLI continues after a compaction.
+pub fn continued(c: &Conversation) -> bool {
+    !c.notes_with(SUMMARY).is_empty()
+}
+
+/// Claim T1, log a decision, complete T1, claim T2; the answer to that last request reports
+/// a full context ([`fills_context`]), so the CLI compacts before its next one, and the
+/// summary says nothing of baton. After the compaction only the brief says that T2 is still
+/// claimed: with it, release T2 and finish; without it, finish (and the stop gate sends the
+/// session back, T2 being claimed and open).
+pub fn compact_script() -> Script {
+    Arc::new(|c: &Conversation| {
+        let s = TOOLS_SESSION;
+        if continued(c) {
+            let released = c
+                .results
+                .last()
+                .is_some_and(|r| r.contains("\"released\":true"));
+            let knows_claim = c.notes.iter().any(|n| n.contains(T2_CLAIM));
+            return match (released, knows_claim) {
+                (true, _) => say("T2 is released; T1 is done."),
+                (false, true) => mcp("release_task", json!({"id": "T2", "session": s})),
+                (false, false) => say("Nothing left that I know of."),
+            };
+        }
+        match c.results.len() {
+            0 => mcp("claim_task", json!({"id": "T1", "session": s})),
+            1 => mcp(
+                "log_decision",
+                json!({"text": DECISION, "task": "T1", "session": s}),
+            ),
+            2 => mcp("complete_task", json!({"id": "T1", "session": s})),
+            3 => mcp("claim_task", json!({"id": "T2", "session": s})),
+            _ => say("T2 is claimed."),
+        }
+    })
+}
+
+/// The context fills up with the answer that claims T2 (before any compaction).
+pub fn fills_context(c: &Conversation) -> bool {
+    !continued(c) && c.results.len() == 3
+}
+
+/// The compaction scenario's outcome, as the model saw it: the first request after the
+/// compaction carries the stand-in's summary and the brief with the claim the session still
+/// held and the decision it logged (the decision's line as `baton prompts --resume` prints
+/// it); acting on that alone, the model released T2 and the gate let it stop. Returns the
+/// note of that request that carries the brief.
+pub fn check_compact_brief(p: &Project, api: &StandIn, trace: &dyn Fn() -> String) -> String {
+    let after = api
+        .conversations()
+        .into_iter()
+        .find(continued)
+        .unwrap_or_else(|| panic!("no request after a compaction\n{}", trace()));
+    let brief = after
+        .notes
+        .iter()
+        .find(|n| n.contains("# baton: resume brief for session "))
+        .unwrap_or_else(|| {
+            panic!(
+                "the brief did not reach the model after the compaction\n--- context\n{}\n{}",
+                after.notes.join("\n"),
+                trace()
+            )
+        })
+        .clone();
+    assert!(
+        brief.lines().any(|l| l.trim().starts_with(T2_CLAIM)),
+        "the brief lacks the claim of T2:\n{brief}"
+    );
+    let again = p.run(&["prompts", "--resume", TOOLS_SESSION]);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    let decision: Vec<&str> = again
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains(DECISION))
+        .collect();
+    assert_eq!(decision.len(), 1, "{}", again.stdout);
+    assert!(
+        brief.contains(decision[0]),
+        "the brief after the compaction lacks {:?}:\n{brief}",
+        decision[0]
+    );
+
+    let last = api.last();
+    assert!(
+        continued(&last)
+            && last
+                .results
+                .last()
+                .is_some_and(|r| r.contains("\"released\":true")),
+        "the model did not release T2 after the compaction: {:#?}\n{}",
+        last.results,
+        trace()
+    );
+    let plan = p.read_string("plan.md");
+    assert!(plan.contains("- [x] T1 Write the notes"), "{plan}");
+    assert!(plan.contains("- [ ] T2 Publish the report"), "{plan}");
+    let status = p.run(&["status", "--json"]).json();
+    assert_eq!(status["claimed"], json!([]), "{status:#}");
+    brief
+}
+
 /// A fresh temporary directory for a CLI's HOME.
 pub fn temp_home() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp HOME")
