@@ -390,4 +390,69 @@ mod tests {
         assert_eq!(events[1].1, "merged");
         assert_eq!(events[1].2.as_deref(), Some("session-1"));
     }
+
+    #[test]
+    fn each_step_lands_with_its_event_and_unfinished_runs_are_found() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = StateStore::open_at(&dir.path().join("state.db"), "plan.md").expect("open");
+        assert_eq!(store.last_unfinished_run().expect("read"), None);
+        let done = store.start_run(1, "main", "fake", "{}").expect("start");
+        store.finish_run(done, "success").expect("finish");
+        let id = store
+            .start_run(1, "main", "fake", "{\"x\":1}")
+            .expect("start");
+        let tasks = vec!["T1".to_string()];
+        let started = RunStep::Started {
+            session: "session-1",
+            attempt: 1,
+            tasks: &tasks,
+            branch: "b",
+            worktree: "w",
+            pid: 42,
+        };
+        store
+            .record_run_step(id, "session_started", Some("session-1"), "{}", &started)
+            .expect("started");
+        let row = &store.run_sessions(id).expect("rows")[0];
+        assert_eq!(
+            (row.pid, row.exit.as_deref(), row.outcome.as_deref()),
+            (Some(42), None, None)
+        );
+        let exited = RunStep::Exited {
+            session: "session-1",
+            attempt: 1,
+            exit: "exited 0",
+            ok: true,
+        };
+        store
+            .record_run_step(id, "session_exited", Some("session-1"), "{}", &exited)
+            .expect("exited");
+        let passed = RunStep::Outcome {
+            session: "session-1",
+            attempt: 1,
+            outcome: "passed",
+        };
+        store
+            .record_run_step(id, "gate_passed", Some("session-1"), "{}", &passed)
+            .expect("passed");
+        let rows = store.run_sessions(id).expect("rows");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].tasks, tasks);
+        assert_eq!(rows[0].exit.as_deref(), Some("exited 0"));
+        assert!(rows[0].exit_ok);
+        assert_eq!(rows[0].outcome.as_deref(), Some("passed"));
+        assert_eq!(store.run_events(id).expect("events").len(), 3);
+        // The newest unfinished run, interrupted or not, and only until it finishes.
+        assert_eq!(store.last_unfinished_run().expect("read"), Some(id));
+        store.finish_run(id, "interrupted").expect("finish");
+        assert_eq!(store.last_unfinished_run().expect("read"), Some(id));
+        assert_eq!(
+            store.run_layout(id).expect("layout"),
+            Some((Some("{\"x\":1}".to_string()), Some(std::process::id())))
+        );
+        store.resume_run(id).expect("resume");
+        assert_eq!(store.run(id).expect("run").expect("there").outcome, None);
+        store.finish_run(id, "success").expect("finish");
+        assert_eq!(store.last_unfinished_run().expect("read"), None);
+    }
 }

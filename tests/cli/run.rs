@@ -377,9 +377,13 @@ fn gone(pid: u64) -> bool {
 }
 
 /// `baton run --sessions 2 --json` started in the background (agents in `wait` mode), read
-/// until the session with T1 passed its gate and the one with T2 is running (waiting):
-/// returns the child, the events so far and the waiting agent's pid.
-fn start_until_one_waits(s: &Setup) -> (std::process::Child, Vec<serde_json::Value>, u64) {
+/// until the session with T1 went through `until` (`gate_passed`, `session_exited`) and the
+/// one with T2 is running (waiting): returns the child, the events so far and the waiting
+/// agent's pid.
+fn start_until_one_waits(
+    s: &Setup,
+    until: &str,
+) -> (std::process::Child, Vec<serde_json::Value>, u64) {
     use std::io::BufRead;
     let mut child = s
         .project
@@ -412,7 +416,7 @@ fn start_until_one_waits(s: &Setup) -> (std::process::Child, Vec<serde_json::Val
         if event["event"] == "session_started" && has("T2") {
             waiting = event["pid"].as_u64();
         }
-        if event["event"] == "gate_passed" {
+        if event["event"] == until {
             passed = true;
         }
         assert_ne!(event["event"], "run_finished", "{events:?}");
@@ -437,7 +441,7 @@ fn starts_of(s: &Setup, task: &str) -> usize {
 #[test]
 fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
     let s = setup(PLAN, "wait", "");
-    let (mut child, _, orphan) = start_until_one_waits(&s);
+    let (mut child, _, orphan) = start_until_one_waits(&s, "gate_passed");
     child.kill().expect("kill -9");
     child.wait().expect("reap");
     // The agent baton was running lives on: nothing stopped its group.
@@ -489,7 +493,7 @@ fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
 #[test]
 fn ctrl_c_stops_every_agent_exits_130_and_resume_completes() {
     let s = setup(PLAN, "wait", "");
-    let (mut child, _, waiting) = start_until_one_waits(&s);
+    let (mut child, _, waiting) = start_until_one_waits(&s, "gate_passed");
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -520,4 +524,48 @@ fn ctrl_c_stops_every_agent_exits_130_and_resume_completes() {
         "{}",
         again.stderr
     );
+}
+
+#[test]
+fn a_session_whose_agent_exited_is_gated_on_resume_without_starting_it_again() {
+    // T1's check takes a while, so baton is killed while it gates T1.
+    let plan = PLAN.replace(
+        "verify: grep -q real src/a.txt",
+        "verify: sleep 3 && grep -q real src/a.txt",
+    );
+    let s = setup(&plan, "wait", "");
+    let (mut child, events, orphan) = start_until_one_waits(&s, "session_exited");
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    assert!(
+        !kinds(&events).contains(&"gate_passed".to_string()),
+        "{events:?}"
+    );
+
+    let run = s.project.run(&["run", "--resume", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    assert_eq!(events[0]["event"], "run_resumed", "{}", run.stdout);
+    assert_eq!(
+        events[0]["gate"],
+        serde_json::json!(["session-1"]),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        events[0]["start"],
+        serde_json::json!(["session-2"]),
+        "{}",
+        run.stdout
+    );
+    assert!(gone(orphan), "orphan {orphan} outlived --resume");
+    // Gated and merged, its agent not started again.
+    let passed: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["event"] == "gate_passed")
+        .collect();
+    assert_eq!(passed.len(), 2, "{}", run.stdout);
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(events.last().expect("events")["outcome"], "success");
 }
