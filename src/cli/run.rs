@@ -35,6 +35,15 @@ pub struct Args {
     /// Events as JSON lines on stdout (docs/run.md).
     #[arg(long)]
     json: bool,
+    /// Continue an interrupted run (default: the last unfinished one): nothing finished is
+    /// done again.
+    #[arg(
+        long,
+        value_name = "RUN",
+        num_args = 0..=1,
+        conflicts_with_all = ["phase", "sessions", "agent", "retries", "keep", "dry_run"]
+    )]
+    resume: Option<Option<i64>>,
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
@@ -46,7 +55,14 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         retries: args.retries,
         keep: args.keep,
     };
-    let planned = run::plan_run(&file, &req)?;
+    let resumed = match args.resume {
+        Some(wanted) => Some(run::plan_resume(&file, wanted)?),
+        None => None,
+    };
+    let planned = match &resumed {
+        Some(r) => r.planned.clone(),
+        None => run::plan_run(&file, &req)?,
+    };
     if args.dry_run {
         return dry_run(p, &planned, args.json);
     }
@@ -67,13 +83,16 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             failed_output.get_or_insert(e);
         }
     };
-    let outcome = run::run(&file, &planned, &req, supervisor, &mut sink)?;
+    let outcome = match resumed {
+        Some(r) => run::resume(&file, r, supervisor, &mut sink)?,
+        None => run::run(&file, &planned, &req, supervisor, &mut sink)?,
+    };
     if let Some(e) = failed_output {
         return Err(e.into());
     }
     if let Some(why) = outcome.interrupted {
         return Err(CliError::from(why).with_hint(format!(
-            "run {} stopped; its worktrees are kept under {}",
+            "run {} stopped; its worktrees are kept under {}; `baton run --resume` continues it",
             outcome.run,
             planned.dir.display()
         )));
@@ -154,6 +173,35 @@ fn describe(event: &Event) -> String {
         } => format!(
             "run {run}: phase {phase}, {sessions} session(s) of `{agent}` from {integration}"
         ),
+        Event::RunResumed {
+            run,
+            phase,
+            merged,
+            merge,
+            gate,
+            start,
+            stopped,
+        } => {
+            let mut text = format!("run {run}: resumed, phase {phase}");
+            for (what, list) in [
+                ("merged before", merged),
+                ("to merge", merge),
+                ("to gate", gate),
+                ("to start", start),
+            ] {
+                if !list.is_empty() {
+                    text.push_str(&format!("; {what}: {}", list.join(" ")));
+                }
+            }
+            if !stopped.is_empty() {
+                let pids: Vec<String> = stopped.iter().map(u32::to_string).collect();
+                text.push_str(&format!(
+                    "; stopped left-over agent(s): pid {}",
+                    pids.join(" ")
+                ));
+            }
+            text
+        }
         Event::SessionStarted {
             session,
             attempt,

@@ -18,6 +18,7 @@ use crate::ops::claim::{ClaimRequest, Claimed, claim_task};
 use crate::ops::{Error, Kind, Project};
 use crate::plan::{Plan, Status};
 use crate::process::{Cancel, Exit, Supervisor};
+use crate::state::RunStep;
 use crate::verify::trust::{Committed, Trust};
 
 use super::agent::{self, Session};
@@ -33,6 +34,10 @@ const GATE_COMMAND_TIMEOUT: Duration = Duration::from_secs(600);
 /// repository's `info/exclude`).
 pub const PROMPT_FILE: &str = ".baton/run/prompt.md";
 const EXCLUDE_LINE: &str = "/.baton/run/";
+/// A session's exit when baton stopped it (Ctrl-C): not an exit of its own.
+const INTERRUPTED: &str = "was interrupted";
+/// A session's exit when its agent exited 0.
+const EXITED_OK: &str = "exited 0";
 
 /// What was asked of `baton run`.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +51,7 @@ pub struct Request {
 }
 
 /// One lane of the phase: a session's name, tasks and brief.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lane {
     /// `session-1`.
     pub session: String,
@@ -140,10 +145,18 @@ fn git_error(what: &str, err: GitError) -> Error {
     Error::internal(format!("{what}: {err}"))
 }
 
-/// Checks the repository and lays the phase out, touching nothing.
-pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
-    let config = crate::ops::audit::config(project)?;
-    let (agent_name, agent) = choose_agent(&config, req.agent.as_deref())?;
+/// The repository as a run needs it, checked: its root, the integration branch (HEAD's),
+/// HEAD's commit, and the plan's path from the root.
+pub(super) struct Checked {
+    pub root: PathBuf,
+    pub integration: String,
+    pub head: String,
+    pub plan_rel: PathBuf,
+}
+
+/// Checks what every run needs: a repository, HEAD on a branch, no uncommitted changes to
+/// tracked files, the plan committed.
+pub(super) fn check_repository(project: &Project) -> Result<Checked, Error> {
     let git = Git::new(project.dir());
     let root = git
         .toplevel()
@@ -185,7 +198,24 @@ pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
         ))
         .with_hint("commit the plan, then run again"));
     }
+    Ok(Checked {
+        root,
+        integration,
+        head: start,
+        plan_rel,
+    })
+}
 
+/// Checks the repository and lays the phase out, touching nothing.
+pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
+    let config = crate::ops::audit::config(project)?;
+    let (agent_name, agent) = choose_agent(&config, req.agent.as_deref())?;
+    let Checked {
+        root,
+        integration,
+        head: start,
+        plan_rel,
+    } = check_repository(project)?;
     let (_, plan) = project.load()?;
     let generated = crate::ops::session::generate(project, &plan, req.phase, req.sessions)?;
     let lanes: Vec<Lane> = generated
@@ -226,7 +256,10 @@ pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
 /// The agent to start: `[agents.NAME]` from baton.toml, else a built-in preset of that
 /// name (`claude`, `codex`, `gemini`, `aider`; docs/run-agents.md). Without `--agent`, the
 /// only configured agent.
-fn choose_agent(config: &Config, wanted: Option<&str>) -> Result<(String, AgentConfig), Error> {
+pub(super) fn choose_agent(
+    config: &Config,
+    wanted: Option<&str>,
+) -> Result<(String, AgentConfig), Error> {
     let known: Vec<&str> = config.agents.keys().map(String::as_str).collect();
     let presets = crate::run::presets::names().join(", ");
     let listed = if known.is_empty() {
@@ -301,11 +334,64 @@ enum Msg {
     Done(usize, LaneResult),
 }
 
-enum LaneResult {
-    Passed { attempt: u32 },
-    Failed { evidence: Vec<String> },
+#[derive(Debug)]
+pub(super) enum LaneResult {
+    Passed {
+        attempt: u32,
+    },
+    Failed {
+        evidence: Vec<String>,
+    },
     Interrupted,
     Error(Error),
+    /// Merged before the run was resumed.
+    Merged,
+    /// Blocked (and recorded so) before the run was resumed.
+    Blocked {
+        tasks: Vec<String>,
+    },
+}
+
+/// Where a lane's thread begins: a new attempt, or (on `--resume`) the gate of an attempt
+/// whose agent had already exited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Begin {
+    Attempt {
+        attempt: u32,
+        /// The evidence of the attempt before, for the prompt.
+        evidence: Vec<String>,
+        /// The run is resumed: whatever this attempt left (worktree, branch) is removed
+        /// first, and the tasks' ticks undone and claims taken again.
+        again: bool,
+        /// Announce the attempt as a retry (not when the retry was announced before).
+        announce: bool,
+    },
+    Gate {
+        attempt: u32,
+        exit: String,
+        ok: bool,
+    },
+}
+
+/// What a lane does when the run (re)starts: a thread from `Begin`, or straight to the merge
+/// loop with a result.
+#[derive(Debug)]
+pub(super) enum Start {
+    Thread(Begin),
+    Result(LaneResult),
+}
+
+/// The run's layout as the state store keeps it: what `--resume` needs besides the
+/// repository and baton.toml.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct Layout {
+    pub start: String,
+    pub phase_title: String,
+    pub plan_rel: PathBuf,
+    pub lanes: Vec<Lane>,
+    pub merge_order: Vec<usize>,
+    pub retries: u32,
+    pub keep: bool,
 }
 
 /// Runs the planned phase: claims, sessions, gates, merges, the phase check. `sink` sees
@@ -318,7 +404,21 @@ pub fn run(
     sink: &mut dyn FnMut(&Event),
 ) -> Result<Outcome, Error> {
     let state = project.state()?;
-    let run = state.start_run(planned.phase + 1, &planned.integration, &planned.agent_name)?;
+    let layout = serde_json::to_string(&Layout {
+        start: planned.start.clone(),
+        phase_title: planned.phase_title.clone(),
+        plan_rel: planned.plan_rel.clone(),
+        lanes: planned.lanes.clone(),
+        merge_order: planned.merge_order.clone(),
+        retries: req.retries,
+        keep: req.keep,
+    })?;
+    let run = state.start_run(
+        planned.phase + 1,
+        &planned.integration,
+        &planned.agent_name,
+        &layout,
+    )?;
     if run != planned.run {
         return Err(Error::new(
             Kind::Busy,
@@ -326,36 +426,104 @@ pub fn run(
         )
         .with_hint("run again"));
     }
-    let mut emit = |event: Event| -> Result<(), Error> {
-        let body = serde_json::to_string(&event)?;
-        state.record_run_event(run, event.kind(), event.session(), &body)?;
-        match &event {
-            Event::SessionStarted {
-                session,
-                attempt,
-                tasks,
-                branch,
-                worktree,
-                ..
-            } => state.start_run_session(run, session, *attempt, tasks, branch, worktree)?,
-            Event::GatePassed { session, attempt } => {
-                state.finish_run_session(run, session, *attempt, "passed")?;
-            }
-            Event::GateFailed {
-                session, attempt, ..
-            } => state.finish_run_session(run, session, *attempt, "failed")?,
-            _ => {}
-        }
-        sink(&event);
-        Ok(())
-    };
-    emit(Event::RunStarted {
+    let first = Event::RunStarted {
         run,
         phase: planned.phase + 1,
         integration: planned.integration.clone(),
         agent: planned.agent_name.clone(),
         sessions: planned.lanes.len(),
-    })?;
+    };
+    let starts = planned
+        .lanes
+        .iter()
+        .map(|_| {
+            Start::Thread(Begin::Attempt {
+                attempt: 1,
+                evidence: Vec::new(),
+                again: false,
+                announce: false,
+            })
+        })
+        .collect();
+    execute(project, planned, req, supervisor, sink, first, starts)
+}
+
+/// The step an event completes for its session, recorded in the same transaction.
+fn step_of(event: &Event) -> RunStep<'_> {
+    match event {
+        Event::SessionStarted {
+            session,
+            attempt,
+            tasks,
+            branch,
+            worktree,
+            pid,
+        } => RunStep::Started {
+            session,
+            attempt: *attempt,
+            tasks,
+            branch,
+            worktree,
+            pid: *pid,
+        },
+        // An agent baton stopped did not finish: `--resume` starts it again.
+        Event::SessionExited {
+            session,
+            attempt,
+            exit,
+            ..
+        } if exit != INTERRUPTED => RunStep::Exited {
+            session,
+            attempt: *attempt,
+            exit,
+            ok: exit == EXITED_OK,
+        },
+        Event::GatePassed { session, attempt } => RunStep::Outcome {
+            session,
+            attempt: *attempt,
+            outcome: "passed",
+        },
+        Event::GateFailed {
+            session, attempt, ..
+        } => RunStep::Outcome {
+            session,
+            attempt: *attempt,
+            outcome: "failed",
+        },
+        _ => RunStep::None,
+    }
+}
+
+/// Runs (or resumes) a recorded run: each lane from `starts`, then merges and the phase
+/// check.
+pub(super) fn execute(
+    project: &Project,
+    planned: &Planned,
+    req: &Request,
+    supervisor: &Supervisor,
+    sink: &mut dyn FnMut(&Event),
+    first: Event,
+    starts: Vec<Start>,
+) -> Result<Outcome, Error> {
+    let state = project.state()?;
+    let run = planned.run;
+    // `outcome`: the step an event completes when the event alone does not say (a merge, a
+    // conflict, a block: `(attempt, outcome)`).
+    let mut emit = |event: Event, outcome: Option<(u32, &str)>| -> Result<(), Error> {
+        let body = serde_json::to_string(&event)?;
+        let step = match (outcome, event.session()) {
+            (Some((attempt, outcome)), Some(session)) => RunStep::Outcome {
+                session,
+                attempt,
+                outcome,
+            },
+            _ => step_of(&event),
+        };
+        state.record_run_step(run, event.kind(), event.session(), &body, &step)?;
+        sink(&event);
+        Ok(())
+    };
+    emit(first, None)?;
 
     prepare(planned)?;
     let (_, plan) = project.load()?;
@@ -363,33 +531,56 @@ pub fn run(
         .agent
         .timeout_secs
         .map_or(DEFAULT_LEASE, |s| Duration::from_secs(s + 600));
-    for lane in &planned.lanes {
-        take_claims(
-            project,
-            &plan,
-            &agent::owner(run, &lane.session),
-            &lane.tasks,
-            lease,
-        )?;
+    let mut results: Vec<Option<LaneResult>> = Vec::new();
+    let mut begins: Vec<Option<Begin>> = Vec::new();
+    for (lane, start) in planned.lanes.iter().zip(starts) {
+        match start {
+            Start::Thread(begin) => {
+                take_claims(
+                    project,
+                    &plan,
+                    &agent::owner(run, &lane.session),
+                    &lane.tasks,
+                    lease,
+                )?;
+                results.push(None);
+                begins.push(Some(begin));
+            }
+            Start::Result(result) => {
+                if matches!(result, LaneResult::Passed { .. }) {
+                    take_claims(
+                        project,
+                        &plan,
+                        &agent::owner(run, &lane.session),
+                        &lane.tasks,
+                        lease,
+                    )?;
+                }
+                results.push(Some(result));
+                begins.push(None);
+            }
+        }
     }
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut results = std::thread::scope(|scope| {
-        for index in 0..planned.lanes.len() {
+    std::thread::scope(|scope| {
+        for (index, begin) in begins.into_iter().enumerate() {
+            let Some(begin) = begin else { continue };
             let tx = tx.clone();
             let plan = &plan;
             scope.spawn(move || {
-                let result = drive_lane(project, plan, planned, req, supervisor, index, lease, &tx);
+                let result = drive_lane(
+                    project, plan, planned, req, supervisor, index, lease, begin, &tx,
+                );
                 let _ = tx.send(Msg::Done(index, result));
             });
         }
         drop(tx);
-        let mut results: Vec<Option<LaneResult>> = (0..planned.lanes.len()).map(|_| None).collect();
         let mut failure = None;
         for msg in rx {
             match msg {
                 Msg::Event(event) => {
-                    if let Err(e) = emit(event) {
+                    if let Err(e) = emit(event, None) {
                         failure.get_or_insert(e);
                     }
                 }
@@ -398,17 +589,20 @@ pub fn run(
         }
         match failure {
             Some(e) => Err(e),
-            None => Ok(results),
+            None => Ok(()),
         }
     })?;
 
     if let Some(why) = supervisor.cancellation() {
-        emit(Event::RunFinished {
-            run,
-            outcome: "interrupted".into(),
-            merged: 0,
-            blocked: Vec::new(),
-        })?;
+        emit(
+            Event::RunFinished {
+                run,
+                outcome: "interrupted".into(),
+                merged: 0,
+                blocked: Vec::new(),
+            },
+            None,
+        )?;
         state.finish_run(run, "interrupted")?;
         return Ok(Outcome {
             run,
@@ -433,28 +627,45 @@ pub fn run(
             .map(|d| d.id.as_str())
             .filter(|d| blocked.iter().any(|b| b == d))
             .collect();
+        let mut last_attempt = None;
         let reason = match results[i].take() {
-            Some(LaneResult::Passed { .. }) if !waits.is_empty() => {
+            Some(LaneResult::Merged) => {
+                merged += 1;
+                None
+            }
+            Some(LaneResult::Blocked { tasks }) => {
+                blocked.extend(tasks);
+                continue;
+            }
+            Some(LaneResult::Passed { attempt }) if !waits.is_empty() => {
+                last_attempt = Some(attempt);
                 Some(format!("it depends on blocked {}", waits.join(", ")))
             }
             Some(LaneResult::Passed { attempt }) => {
+                last_attempt = Some(attempt);
                 let branch = planned.branch(i, attempt);
                 let message = format!(
                     "baton run {run}: merge {} ({})",
                     lane.session,
                     lane.tasks.join(", ")
                 );
-                match main
-                    .merge_no_ff(&branch, &message)
-                    .map_err(|e| git_error("git merge", e))?
-                {
+                // A merge made before baton died, and not recorded, is not made twice.
+                let outcome = if is_ancestor(&main, &branch) {
+                    MergeOutcome::UpToDate
+                } else {
+                    main.merge_no_ff(&branch, &message)
+                        .map_err(|e| git_error("git merge", e))?
+                };
+                match outcome {
                     MergeOutcome::Conflicted { paths } => {
-                        emit(Event::Conflict {
-                            session: lane.session.clone(),
-                            branch: branch.clone(),
-                            files: paths.clone(),
-                        })?;
-                        state.finish_run_session(run, &lane.session, attempt, "conflict")?;
+                        emit(
+                            Event::Conflict {
+                                session: lane.session.clone(),
+                                branch: branch.clone(),
+                                files: paths.clone(),
+                            },
+                            Some((attempt, "conflict")),
+                        )?;
                         Some(format!(
                             "its branch {branch} conflicts with the integration branch in {}",
                             paths.join(", ")
@@ -465,12 +676,14 @@ pub fn run(
                             MergeOutcome::Merged { commit } => Some(commit),
                             _ => None,
                         };
-                        emit(Event::Merged {
-                            session: lane.session.clone(),
-                            branch: branch.clone(),
-                            commit,
-                        })?;
-                        state.finish_run_session(run, &lane.session, attempt, "merged")?;
+                        emit(
+                            Event::Merged {
+                                session: lane.session.clone(),
+                                branch: branch.clone(),
+                                commit,
+                            },
+                            Some((attempt, "merged")),
+                        )?;
                         merged += 1;
                         release(project, &lane.tasks, &owner)?;
                         if !req.keep {
@@ -497,20 +710,35 @@ pub fn run(
             }
             release(project, &lane.tasks, &owner)?;
             blocked.extend(lane.tasks.iter().cloned());
-            emit(Event::Blocked {
-                session: lane.session.clone(),
-                tasks: lane.tasks.clone(),
-                reason,
-            })?;
+            let attempt = match last_attempt {
+                Some(a) => Some(a),
+                None => state
+                    .run_sessions(run)?
+                    .iter()
+                    .filter(|r| r.session == lane.session)
+                    .map(|r| r.attempt)
+                    .max(),
+            };
+            emit(
+                Event::Blocked {
+                    session: lane.session.clone(),
+                    tasks: lane.tasks.clone(),
+                    reason,
+                },
+                attempt.map(|a| (a, "blocked")),
+            )?;
         }
     }
 
     let (passed, unfinished) = verify_phase(project, planned)?;
-    emit(Event::PhaseVerified {
-        phase: planned.phase + 1,
-        passed,
-        unfinished,
-    })?;
+    emit(
+        Event::PhaseVerified {
+            phase: planned.phase + 1,
+            passed,
+            unfinished,
+        },
+        None,
+    )?;
     let outcome = if !blocked.is_empty() {
         "blocked"
     } else if !passed {
@@ -518,12 +746,15 @@ pub fn run(
     } else {
         "success"
     };
-    emit(Event::RunFinished {
-        run,
-        outcome: outcome.into(),
-        merged,
-        blocked: blocked.clone(),
-    })?;
+    emit(
+        Event::RunFinished {
+            run,
+            outcome: outcome.into(),
+            merged,
+            blocked: blocked.clone(),
+        },
+        None,
+    )?;
     state.finish_run(run, outcome)?;
     Ok(Outcome {
         run,
@@ -532,6 +763,13 @@ pub fn run(
         phase_passed: passed,
         interrupted: None,
     })
+}
+
+/// Whether `branch` is already part of the branch checked out (merged).
+fn is_ancestor(git: &Git, branch: &str) -> bool {
+    git.command(&["merge-base", "--is-ancestor", branch, "HEAD"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// The run's folder, the prompt's exclusion from git, and the merge driver for the plan.
@@ -637,7 +875,8 @@ fn release(project: &Project, tasks: &[String], owner: &str) -> Result<(), Error
     Ok(())
 }
 
-/// One lane from its first attempt to a passing gate or its last retry.
+/// One lane from `begin` (its first attempt, or where `--resume` picks it up) to a passing
+/// gate or its last retry.
 #[allow(clippy::too_many_arguments)]
 fn drive_lane(
     project: &Project,
@@ -647,102 +886,52 @@ fn drive_lane(
     supervisor: &Supervisor,
     index: usize,
     lease: Duration,
+    begin: Begin,
     tx: &mpsc::Sender<Msg>,
 ) -> LaneResult {
     let lane = &planned.lanes[index];
     let owner = agent::owner(planned.run, &lane.session);
     let main = Git::new(&planned.root);
-    let mut evidence: Vec<String> = Vec::new();
-    for attempt in 1..=req.retries + 1 {
+    let (first, mut evidence, mut again, mut announce, mut exited) = match begin {
+        Begin::Attempt {
+            attempt,
+            evidence,
+            again,
+            announce,
+        } => (attempt, evidence, again, announce, None),
+        Begin::Gate { attempt, exit, ok } => (attempt, Vec::new(), false, true, Some((exit, ok))),
+    };
+    for attempt in first..=req.retries + 1 {
         if supervisor.is_cancelled() {
             return LaneResult::Interrupted;
         }
-        if attempt > 1 {
-            let _ = tx.send(Msg::Event(Event::Retry {
-                session: lane.session.clone(),
-                attempt,
-            }));
-            // The failed attempt's ticks are not done; its claims went with `baton done`.
-            let undo = project.state().and_then(|s| {
-                s.record_status(&lane.tasks, "undo", Some(&owner), false)?;
-                Ok(s)
-            });
-            if let Err(e) =
-                undo.and_then(|_| take_claims(project, plan, &owner, &lane.tasks, lease))
-            {
-                return LaneResult::Error(e);
-            }
-        }
         let worktree = planned.worktree(index, attempt);
         let branch = planned.branch(index, attempt);
-        if let Err(e) = main.worktree_add(&worktree, &branch, &planned.start) {
-            return LaneResult::Error(git_error("git worktree add", e));
-        }
-        let mut prompt = lane.prompt.clone();
-        if !evidence.is_empty() {
-            prompt.push_str(&retry_section(attempt - 1, &evidence));
-        }
-        let prompt_file = worktree.join(PROMPT_FILE);
-        let written = prompt_file
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&prompt_file, &prompt));
-        if let Err(e) = written {
-            return LaneResult::Error(Error::input(format!(
-                "cannot write {}: {e}",
-                prompt_file.display()
-            )));
-        }
-        let plan_path = worktree.join(&planned.plan_rel);
-        let session = Session {
-            run: planned.run,
-            name: &lane.session,
-            tasks: &lane.tasks,
-            worktree: &worktree,
-            plan: &plan_path,
-            prompt_file: &prompt_file,
-            prompt: &prompt,
-        };
-        let log = planned
-            .dir
-            .join("logs")
-            .join(format!("{}.log", planned.attempt_name(index, attempt)));
-        let spec = agent::spec(&planned.agent, &session, log);
-        let running = match supervisor.spawn(&spec) {
-            Ok(r) => r,
-            Err(crate::process::SpawnError::Cancelled(_)) => return LaneResult::Interrupted,
-            Err(e) => {
-                return LaneResult::Error(Error::input(format!(
-                    "cannot start agent `{}` ({}): {e}",
-                    planned.agent_name, planned.agent.argv[0]
-                )));
+        let (exit, ok) = match exited.take() {
+            Some(exited) => exited,
+            None => {
+                let how = Again { again, announce };
+                let started = start_attempt(
+                    project, plan, planned, supervisor, index, attempt, lease, &evidence, how, tx,
+                );
+                again = false;
+                announce = true;
+                match started {
+                    Ok(Some(exited)) => exited,
+                    Ok(None) => return LaneResult::Interrupted,
+                    Err(e) => return LaneResult::Error(e),
+                }
             }
         };
-        let _ = tx.send(Msg::Event(Event::SessionStarted {
-            session: lane.session.clone(),
-            attempt,
-            tasks: lane.tasks.clone(),
-            branch: branch.clone(),
-            worktree: worktree.display().to_string(),
-            pid: running.pid(),
-        }));
-        let timeout = planned.agent.timeout_secs.map(Duration::from_secs);
-        let finished = running.wait(timeout);
-        let exit = describe_exit(&finished.exit, timeout);
-        let _ = tx.send(Msg::Event(Event::SessionExited {
-            session: lane.session.clone(),
-            attempt,
-            exit: exit.clone(),
-            seconds: finished.duration.as_secs_f64(),
-        }));
-        if finished.exit == Exit::Cancelled || supervisor.is_cancelled() {
-            return LaneResult::Interrupted;
-        }
         evidence = match gate(planned, lane, &owner, &worktree, &branch) {
             Ok(found) => found,
             Err(e) => return LaneResult::Error(e),
         };
-        if finished.exit != Exit::Exited(0) {
+        // A gate cut short by an interruption says nothing: `--resume` gates again.
+        if supervisor.is_cancelled() {
+            return LaneResult::Interrupted;
+        }
+        if !ok {
             evidence.insert(0, format!("the agent {exit}"));
         }
         if evidence.is_empty() {
@@ -758,14 +947,141 @@ fn drive_lane(
             evidence: evidence.clone(),
         }));
         if !req.keep {
+            let _worktrees = worktrees_lock();
             let _ = main.worktree_remove(&worktree, true);
         }
     }
     LaneResult::Failed { evidence }
 }
 
+/// Starts one attempt of a lane and waits for its agent: its exit described and whether it
+/// was 0, or None when the run was interrupted.
+#[allow(clippy::too_many_arguments)]
+fn start_attempt(
+    project: &Project,
+    plan: &Plan,
+    planned: &Planned,
+    supervisor: &Supervisor,
+    index: usize,
+    attempt: u32,
+    lease: Duration,
+    evidence: &[String],
+    how: Again,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<Option<(String, bool)>, Error> {
+    let Again { again, announce } = how;
+    let lane = &planned.lanes[index];
+    let owner = agent::owner(planned.run, &lane.session);
+    let main = Git::new(&planned.root);
+    let worktree = planned.worktree(index, attempt);
+    let branch = planned.branch(index, attempt);
+    if attempt > 1 && announce {
+        let _ = tx.send(Msg::Event(Event::Retry {
+            session: lane.session.clone(),
+            attempt,
+        }));
+    }
+    if attempt > 1 || again {
+        // The earlier attempt's ticks are not done; its claims went with `baton done`.
+        project
+            .state()?
+            .record_status(&lane.tasks, "undo", Some(&owner), false)?;
+        take_claims(project, plan, &owner, &lane.tasks, lease)?;
+    }
+    {
+        let _worktrees = worktrees_lock();
+        if again {
+            discard(&main, &worktree, &branch);
+        }
+        main.worktree_add(&worktree, &branch, &planned.start)
+            .map_err(|e| git_error("git worktree add", e))?;
+    }
+    let mut prompt = lane.prompt.clone();
+    if !evidence.is_empty() {
+        prompt.push_str(&retry_section(attempt - 1, evidence));
+    }
+    let prompt_file = worktree.join(PROMPT_FILE);
+    prompt_file
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&prompt_file, &prompt))
+        .map_err(|e| Error::input(format!("cannot write {}: {e}", prompt_file.display())))?;
+    let plan_path = worktree.join(&planned.plan_rel);
+    let session = Session {
+        run: planned.run,
+        name: &lane.session,
+        tasks: &lane.tasks,
+        worktree: &worktree,
+        plan: &plan_path,
+        prompt_file: &prompt_file,
+        prompt: &prompt,
+    };
+    let log = planned
+        .dir
+        .join("logs")
+        .join(format!("{}.log", planned.attempt_name(index, attempt)));
+    let spec = agent::spec(&planned.agent, &session, log);
+    let running = match supervisor.spawn(&spec) {
+        Ok(r) => r,
+        Err(crate::process::SpawnError::Cancelled(_)) => return Ok(None),
+        Err(e) => {
+            return Err(Error::input(format!(
+                "cannot start agent `{}` ({}): {e}",
+                planned.agent_name, planned.agent.argv[0]
+            )));
+        }
+    };
+    let _ = tx.send(Msg::Event(Event::SessionStarted {
+        session: lane.session.clone(),
+        attempt,
+        tasks: lane.tasks.clone(),
+        branch,
+        worktree: worktree.display().to_string(),
+        pid: running.pid(),
+    }));
+    let timeout = planned.agent.timeout_secs.map(Duration::from_secs);
+    let finished = running.wait(timeout);
+    let exit = describe_exit(&finished.exit, timeout);
+    let _ = tx.send(Msg::Event(Event::SessionExited {
+        session: lane.session.clone(),
+        attempt,
+        exit: exit.clone(),
+        seconds: finished.duration.as_secs_f64(),
+    }));
+    if finished.exit == Exit::Cancelled || supervisor.is_cancelled() {
+        return Ok(None);
+    }
+    Ok(Some((exit, finished.exit == Exit::Exited(0))))
+}
+
+/// How an attempt starts: see [`Begin::Attempt`].
+#[derive(Debug, Clone, Copy)]
+struct Again {
+    again: bool,
+    announce: bool,
+}
+
+/// Held while a worktree is added or removed: git's bookkeeping of worktrees
+/// (`.git/worktrees/`) is not safe against two of these at once in one repository ("failed
+/// to read .git/worktrees/…/commondir").
+fn worktrees_lock() -> std::sync::MutexGuard<'static, ()> {
+    static WORKTREES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    WORKTREES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes what an attempt left (its worktree, its branch), so it can start again fresh.
+fn discard(main: &Git, worktree: &Path, branch: &str) {
+    let _ = main.worktree_remove(worktree, true);
+    let _ = std::fs::remove_dir_all(worktree);
+    let _ = main.write(&["worktree", "prune"]);
+    let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
+}
+
 fn describe_exit(exit: &Exit, timeout: Option<Duration>) -> String {
     match exit {
+        Exit::Exited(0) => EXITED_OK.into(),
         Exit::Exited(code) => format!("exited {code}"),
         Exit::Signaled(sig) => match crate::verify::exec::signal_name(*sig) {
             Some(name) => format!("was killed by {name}"),
@@ -775,7 +1091,7 @@ fn describe_exit(exit: &Exit, timeout: Option<Duration>) -> String {
             "timed out after {}s; its process group was killed",
             timeout.map_or(0, |t| t.as_secs())
         ),
-        Exit::Cancelled => "was interrupted".into(),
+        Exit::Cancelled => INTERRUPTED.into(),
         Exit::Killed => "was killed".into(),
         Exit::WaitFailed(why) => format!("could not be waited for ({why})"),
     }

@@ -16,6 +16,23 @@ pub enum Event {
         agent: String,
         sessions: usize,
     },
+    /// `baton run --resume` took the run over: what it found done and what it continues.
+    RunResumed {
+        run: i64,
+        /// 1-based.
+        phase: usize,
+        /// Sessions merged before.
+        merged: Vec<String>,
+        /// Sessions whose gate passed, to merge.
+        merge: Vec<String>,
+        /// Sessions whose agent had exited, to gate without starting it again.
+        gate: Vec<String>,
+        /// Sessions started (again): never started, running when baton stopped, or due a
+        /// retry.
+        start: Vec<String>,
+        /// Process groups of agents left running by the baton that died, stopped first.
+        stopped: Vec<u32>,
+    },
     SessionStarted {
         session: String,
         attempt: u32,
@@ -80,6 +97,7 @@ impl Event {
     pub fn kind(&self) -> &'static str {
         match self {
             Event::RunStarted { .. } => "run_started",
+            Event::RunResumed { .. } => "run_resumed",
             Event::SessionStarted { .. } => "session_started",
             Event::SessionExited { .. } => "session_exited",
             Event::GatePassed { .. } => "gate_passed",

@@ -18,7 +18,9 @@ pub mod budget;
 pub mod engine;
 pub mod events;
 pub mod presets;
+pub mod resume;
 pub mod stream;
 
 pub use engine::{Outcome, Planned, Request, plan_run, run};
 pub use events::Event;
+pub use resume::{Resume, plan_resume, resume};

@@ -22,7 +22,7 @@ mod runs;
 mod sessions;
 mod time;
 
-pub use runs::RunRecord;
+pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
 pub use sessions::{GateCount, GateRecord, SessionStart};
 pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
 
@@ -131,6 +131,15 @@ const MIGRATIONS: &[&str] = &[
         body    TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events (run_id, id);",
+    // 5: resuming a run (`baton run --resume`): the run's layout (lanes, briefs, start
+    // commit, retries) and the baton process running it; per session attempt its agent's
+    // process id and how the agent exited.
+    "ALTER TABLE runs ADD COLUMN layout TEXT;
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    ALTER TABLE run_sessions ADD COLUMN pid INTEGER;
+    ALTER TABLE run_sessions ADD COLUMN exited_at TEXT;
+    ALTER TABLE run_sessions ADD COLUMN exit TEXT;
+    ALTER TABLE run_sessions ADD COLUMN exit_ok INTEGER;",
 ];
 
 /// A task held by a session.

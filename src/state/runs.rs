@@ -20,6 +20,55 @@ pub struct RunRecord {
     pub outcome: Option<String>,
 }
 
+/// One session attempt of a run as recorded, with the steps it completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSession {
+    pub session: String,
+    pub attempt: u32,
+    pub tasks: Vec<String>,
+    pub branch: String,
+    pub worktree: String,
+    /// The agent's process id, also its process group's.
+    pub pid: Option<u32>,
+    /// How the agent exited (`exited 0`…); None while it runs or when baton stopped it.
+    pub exit: Option<String>,
+    /// Whether it exited 0.
+    pub exit_ok: bool,
+    /// `passed`, `failed`, `merged`, `conflict`, `blocked`; None before the gate.
+    pub outcome: Option<String>,
+}
+
+/// What a run event completes for its session, recorded with it ([`StateStore::record_run_step`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunStep<'a> {
+    None,
+    /// An attempt's agent started.
+    Started {
+        session: &'a str,
+        attempt: u32,
+        tasks: &'a [String],
+        branch: &'a str,
+        worktree: &'a str,
+        pid: u32,
+    },
+    /// Its agent exited by itself (or at its timeout).
+    Exited {
+        session: &'a str,
+        attempt: u32,
+        exit: &'a str,
+        ok: bool,
+    },
+    /// The attempt's gate or merge ended: `passed`, `failed`, `merged`, `conflict`, `blocked`.
+    Outcome {
+        session: &'a str,
+        attempt: u32,
+        outcome: &'a str,
+    },
+}
+
+/// A run's recorded layout (JSON, None from before `--resume`) and the pid of its baton.
+pub type RunLayout = (Option<String>, Option<u32>);
+
 /// One recorded event of a run: `(at, kind, session, JSON body)`.
 pub type RunEventRow = (String, String, Option<String>, String);
 
@@ -33,27 +82,167 @@ impl StateStore {
             .map_err(|e| self.err("read runs", e))
     }
 
-    /// Records a run starting; returns its id.
+    /// Records a run starting, with its layout (what `--resume` needs to continue it) and
+    /// the process running it; returns its id.
     pub fn start_run(
         &self,
         phase: usize,
         integration: &str,
         agent: &str,
+        layout: &str,
     ) -> Result<i64, StateError> {
         self.conn
             .execute(
-                "INSERT INTO runs (plan_key, started_at, phase, integration, agent)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO runs (plan_key, started_at, phase, integration, agent, layout, pid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     self.plan_key,
                     now_rfc3339(),
                     phase as i64,
                     integration,
-                    agent
+                    agent,
+                    layout,
+                    std::process::id()
                 ],
             )
             .map_err(|e| self.err("record a run", e))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The last run of this plan that did not finish (interrupted, or its baton died),
+    /// newest first.
+    pub fn last_unfinished_run(&self) -> Result<Option<i64>, StateError> {
+        self.conn
+            .query_row(
+                "SELECT id FROM runs WHERE plan_key = ?1
+                   AND (outcome IS NULL OR outcome = 'interrupted')
+                 ORDER BY id DESC LIMIT 1",
+                [&self.plan_key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err("read runs", e))
+    }
+
+    /// A run's layout and the process id of the baton that last ran it (None: no such run).
+    pub fn run_layout(&self, id: i64) -> Result<Option<RunLayout>, StateError> {
+        self.conn
+            .query_row("SELECT layout, pid FROM runs WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| self.err("read a run", e))
+    }
+
+    /// Takes a run over to resume it: this process runs it now, and it is unfinished again.
+    pub fn resume_run(&self, id: i64) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET pid = ?2, finished_at = NULL, outcome = NULL WHERE id = ?1",
+                params![id, std::process::id()],
+            )
+            .map(drop)
+            .map_err(|e| self.err("resume a run", e))
+    }
+
+    /// Every session attempt of a run, by session then attempt.
+    pub fn run_sessions(&self, run: i64) -> Result<Vec<RunSession>, StateError> {
+        let err = |e| self.err("read run sessions", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT session, attempt, tasks, branch, worktree, pid, exit, exit_ok, outcome
+                 FROM run_sessions WHERE run_id = ?1 ORDER BY session, attempt",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([run], |r| {
+                let tasks: String = r.get(2)?;
+                Ok(RunSession {
+                    session: r.get(0)?,
+                    attempt: r.get(1)?,
+                    tasks: tasks.split_whitespace().map(String::from).collect(),
+                    branch: r.get(3)?,
+                    worktree: r.get(4)?,
+                    pid: r.get(5)?,
+                    exit: r.get(6)?,
+                    exit_ok: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
+                    outcome: r.get(8)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
+    /// Appends one event of a run and the step it completes, in one transaction: the state
+    /// `--resume` reads never disagrees with the events.
+    pub fn record_run_step(
+        &self,
+        run: i64,
+        kind: &str,
+        session: Option<&str>,
+        body: &str,
+        step: &RunStep<'_>,
+    ) -> Result<(), StateError> {
+        self.immediate("record a run step", |tx| {
+            let now = now_rfc3339();
+            tx.execute(
+                "INSERT INTO run_events (run_id, at, kind, session, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![run, now, kind, session, body],
+            )?;
+            match step {
+                RunStep::None => {}
+                RunStep::Started {
+                    session,
+                    attempt,
+                    tasks,
+                    branch,
+                    worktree,
+                    pid,
+                } => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO run_sessions
+                            (run_id, session, attempt, tasks, branch, worktree, started_at, pid)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![
+                            run,
+                            session,
+                            attempt,
+                            tasks.join(" "),
+                            branch,
+                            worktree,
+                            now,
+                            pid
+                        ],
+                    )?;
+                }
+                RunStep::Exited {
+                    session,
+                    attempt,
+                    exit,
+                    ok,
+                } => {
+                    tx.execute(
+                        "UPDATE run_sessions SET exited_at = ?4, exit = ?5, exit_ok = ?6
+                         WHERE run_id = ?1 AND session = ?2 AND attempt = ?3",
+                        params![run, session, attempt, now, exit, ok],
+                    )?;
+                }
+                RunStep::Outcome {
+                    session,
+                    attempt,
+                    outcome,
+                } => {
+                    tx.execute(
+                        "UPDATE run_sessions SET finished_at = ?4, outcome = ?5
+                         WHERE run_id = ?1 AND session = ?2 AND attempt = ?3",
+                        params![run, session, attempt, now, outcome],
+                    )?;
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Records how a run ended.
@@ -178,7 +367,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let store = StateStore::open_at(&dir.path().join("state.db"), "plan.md").expect("open");
         assert_eq!(store.next_run_id().expect("next"), 1);
-        let id = store.start_run(1, "main", "fake").expect("start");
+        let id = store.start_run(1, "main", "fake", "{}").expect("start");
         assert_eq!(store.next_run_id().expect("next"), id + 1);
         store
             .start_run_session(id, "session-1", 1, &["T1".into(), "T2".into()], "b", "w")
@@ -200,5 +389,70 @@ mod tests {
         assert_eq!(events.len(), 2);
         assert_eq!(events[1].1, "merged");
         assert_eq!(events[1].2.as_deref(), Some("session-1"));
+    }
+
+    #[test]
+    fn each_step_lands_with_its_event_and_unfinished_runs_are_found() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = StateStore::open_at(&dir.path().join("state.db"), "plan.md").expect("open");
+        assert_eq!(store.last_unfinished_run().expect("read"), None);
+        let done = store.start_run(1, "main", "fake", "{}").expect("start");
+        store.finish_run(done, "success").expect("finish");
+        let id = store
+            .start_run(1, "main", "fake", "{\"x\":1}")
+            .expect("start");
+        let tasks = vec!["T1".to_string()];
+        let started = RunStep::Started {
+            session: "session-1",
+            attempt: 1,
+            tasks: &tasks,
+            branch: "b",
+            worktree: "w",
+            pid: 42,
+        };
+        store
+            .record_run_step(id, "session_started", Some("session-1"), "{}", &started)
+            .expect("started");
+        let row = &store.run_sessions(id).expect("rows")[0];
+        assert_eq!(
+            (row.pid, row.exit.as_deref(), row.outcome.as_deref()),
+            (Some(42), None, None)
+        );
+        let exited = RunStep::Exited {
+            session: "session-1",
+            attempt: 1,
+            exit: "exited 0",
+            ok: true,
+        };
+        store
+            .record_run_step(id, "session_exited", Some("session-1"), "{}", &exited)
+            .expect("exited");
+        let passed = RunStep::Outcome {
+            session: "session-1",
+            attempt: 1,
+            outcome: "passed",
+        };
+        store
+            .record_run_step(id, "gate_passed", Some("session-1"), "{}", &passed)
+            .expect("passed");
+        let rows = store.run_sessions(id).expect("rows");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].tasks, tasks);
+        assert_eq!(rows[0].exit.as_deref(), Some("exited 0"));
+        assert!(rows[0].exit_ok);
+        assert_eq!(rows[0].outcome.as_deref(), Some("passed"));
+        assert_eq!(store.run_events(id).expect("events").len(), 3);
+        // The newest unfinished run, interrupted or not, and only until it finishes.
+        assert_eq!(store.last_unfinished_run().expect("read"), Some(id));
+        store.finish_run(id, "interrupted").expect("finish");
+        assert_eq!(store.last_unfinished_run().expect("read"), Some(id));
+        assert_eq!(
+            store.run_layout(id).expect("layout"),
+            Some((Some("{\"x\":1}".to_string()), Some(std::process::id())))
+        );
+        store.resume_run(id).expect("resume");
+        assert_eq!(store.run(id).expect("run").expect("there").outcome, None);
+        store.finish_run(id, "success").expect("finish");
+        assert_eq!(store.last_unfinished_run().expect("read"), None);
     }
 }

@@ -15,6 +15,13 @@ const PLAN: &str = "# Demo\n\n## Overview\nTwo files.\n\n## Phase 1: Build\n\n\
 /// which lives outside the repository.
 const AGENT: &str = r#"#!/bin/sh
 echo "$BATON_SESSION $BATON_TASKS pid=$$" >> "$RUNS_LOG"
+# wait: the session holding T2 waits for "$RUNS_LOG.go" the first time it starts.
+case " $BATON_TASKS " in *" T2 "*)
+  if [ "$MODE" = wait ] && [ ! -e "$RUNS_LOG.waited" ]; then
+    touch "$RUNS_LOG.waited"
+    while [ ! -e "$RUNS_LOG.go" ]; do sleep 0.05; done
+  fi;;
+esac
 g() { git -c user.email=a@example.com -c user.name=agent "$@"; }
 word=real
 if [ "$MODE" = liar ] && ! grep -q "was not merged" "$1"; then word=fake; fi
@@ -347,4 +354,218 @@ fn a_hung_agent_is_killed_at_its_timeout_with_its_whole_group() {
         }
         assert!(!alive(pid), "process {pid} outlived the timeout");
     }
+}
+
+/// Whether a process is alive (a zombie waiting to be reaped is not).
+fn alive(pid: u64) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit(") ").next().map(|rest| !rest.starts_with('Z')))
+        .unwrap_or(false)
+}
+
+/// Waits up to 10 seconds for a process to be gone.
+fn gone(pid: u64) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while alive(pid) {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    true
+}
+
+/// `baton run --sessions 2 --json` started in the background (agents in `wait` mode), read
+/// until the session with T1 went through `until` (`gate_passed`, `session_exited`) and the
+/// one with T2 is running (waiting): returns the child, the events so far and the waiting
+/// agent's pid.
+fn start_until_one_waits(
+    s: &Setup,
+    until: &str,
+) -> (std::process::Child, Vec<serde_json::Value>, u64) {
+    use std::io::BufRead;
+    let mut child = s
+        .project
+        .command(&["run", "--sessions", "2", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(s.outside.path().join("stderr")).expect("stderr"))
+        .spawn()
+        .expect("start baton run");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            // Read to the end even when nobody listens: baton's stdout must not break.
+            let _ = tx.send(line);
+        }
+    });
+    let mut events = Vec::new();
+    let (mut passed, mut waiting) = (false, None);
+    while !(passed && waiting.is_some()) {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("{e}; events so far: {events:?}"));
+        let event: serde_json::Value = serde_json::from_str(&line).expect("json");
+        let has = |t: &str| {
+            event["tasks"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == t))
+        };
+        if event["event"] == "session_started" && has("T2") {
+            waiting = event["pid"].as_u64();
+        }
+        if event["event"] == until {
+            passed = true;
+        }
+        assert_ne!(event["event"], "run_finished", "{events:?}");
+        events.push(event);
+    }
+    // The waiting agent is in its loop (it marks that before waiting).
+    let marker = PathBuf::from(format!("{}.waited", s.runs_log().display()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !marker.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (child, events, waiting.expect("pid"))
+}
+
+fn starts_of(s: &Setup, task: &str) -> usize {
+    s.runs()
+        .iter()
+        .filter(|l| l.split_whitespace().any(|w| w == task))
+        .count()
+}
+
+#[test]
+fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
+    let s = setup(PLAN, "wait", "");
+    let (mut child, _, orphan) = start_until_one_waits(&s, "gate_passed");
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    // The agent baton was running lives on: nothing stopped its group.
+    assert!(
+        alive(orphan),
+        "the orphan should outlive a kill -9 of baton"
+    );
+    assert_eq!(starts_of(&s, "T1"), 1);
+    assert_eq!(starts_of(&s, "T2"), 1);
+
+    let run = s.project.run(&["run", "--resume", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    let first = &events[0];
+    assert_eq!(first["event"], "run_resumed", "{first}");
+    assert_eq!(first["run"], 1);
+    assert_eq!(first["merge"].as_array().map(Vec::len), Some(1), "{first}");
+    assert_eq!(first["start"].as_array().map(Vec::len), Some(1), "{first}");
+    assert_eq!(first["stopped"], serde_json::json!([orphan]), "{first}");
+    // The orphan and its whole group are gone; T1's agent never ran again.
+    assert!(gone(orphan), "orphan {orphan} outlived --resume");
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(
+        kinds(&events).iter().filter(|k| *k == "merged").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    let last = events.last().expect("events");
+    assert_eq!(last["outcome"], "success", "{last}");
+    let plan = s.project.read_string("plan.md");
+    assert!(
+        plan.contains("- [x] T1") && plan.contains("- [x] T2"),
+        "{plan}"
+    );
+    assert_eq!(s.project.read_string("src/b.txt"), "real\n");
+    assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
+    // A finished run is not resumed again.
+    let again = s.project.run(&["run", "--resume"]);
+    assert_eq!(again.code, 3, "{}", again.transcript());
+    assert!(
+        again.stderr.contains("no unfinished run to resume"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn ctrl_c_stops_every_agent_exits_130_and_resume_completes() {
+    let s = setup(PLAN, "wait", "");
+    let (mut child, _, waiting) = start_until_one_waits(&s, "gate_passed");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let code = child.wait().expect("wait").code();
+    let stderr = std::fs::read_to_string(s.outside.path().join("stderr")).unwrap_or_default();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(gone(waiting), "agent {waiting} outlived Ctrl-C");
+
+    let run = s.project.run(&["run", "--resume", "1", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    assert_eq!(events[0]["event"], "run_resumed", "{}", run.stdout);
+    assert_eq!(events[0]["stopped"], serde_json::json!([]));
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(events.last().expect("events")["outcome"], "success");
+    let plan = s.project.read_string("plan.md");
+    assert!(
+        plan.contains("- [x] T1") && plan.contains("- [x] T2"),
+        "{plan}"
+    );
+    let again = s.project.run(&["run", "--resume", "1"]);
+    assert_eq!(again.code, 3, "{}", again.transcript());
+    assert!(
+        again.stderr.contains("run 1 finished (success)"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn a_session_whose_agent_exited_is_gated_on_resume_without_starting_it_again() {
+    // T1's check takes a while, so baton is killed while it gates T1.
+    let plan = PLAN.replace(
+        "verify: grep -q real src/a.txt",
+        "verify: sleep 3 && grep -q real src/a.txt",
+    );
+    let s = setup(&plan, "wait", "");
+    let (mut child, events, orphan) = start_until_one_waits(&s, "session_exited");
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    assert!(
+        !kinds(&events).contains(&"gate_passed".to_string()),
+        "{events:?}"
+    );
+
+    let run = s.project.run(&["run", "--resume", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = lines_of(&run);
+    assert_eq!(events[0]["event"], "run_resumed", "{}", run.stdout);
+    assert_eq!(
+        events[0]["gate"],
+        serde_json::json!(["session-1"]),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        events[0]["start"],
+        serde_json::json!(["session-2"]),
+        "{}",
+        run.stdout
+    );
+    assert!(gone(orphan), "orphan {orphan} outlived --resume");
+    // Gated and merged, its agent not started again.
+    let passed: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e["event"] == "gate_passed")
+        .collect();
+    assert_eq!(passed.len(), 2, "{}", run.stdout);
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(events.last().expect("events")["outcome"], "success");
 }

@@ -1,0 +1,350 @@
+//! `baton run --resume`: a run continued after Ctrl-C, a crash or `kill -9` of baton, with
+//! nothing finished done again and nothing lost.
+//!
+//! The state store holds what each session attempt got through — started (with its agent's
+//! process id, also its group's), exited (how), gated, merged, blocked — each step recorded
+//! in the transaction of its event, and the run's layout (lanes, briefs, start commit,
+//! retries). From these, each lane picks up where it was: a merged session is left alone; a
+//! passed one is merged (once: a branch already in the integration branch is not merged
+//! again); one whose agent exited is gated in its kept worktree without starting the agent;
+//! one whose agent was running is started again fresh, its worktree and branch removed and
+//! its process group — alive still if baton was killed — stopped first.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+use crate::ops::{Error, Kind, Project};
+use crate::process::Supervisor;
+use crate::state::RunSession;
+
+use super::agent;
+use super::engine::{
+    Begin, Checked, LaneResult, Layout, Outcome, Planned, Request, Start, check_repository,
+    choose_agent, execute,
+};
+use super::events::Event;
+
+/// How long a left-over agent group gets between SIGTERM and SIGKILL (as a session's grace).
+const ORPHAN_GRACE: Duration = Duration::from_secs(5);
+
+/// A recorded run, ready to continue.
+#[derive(Debug)]
+pub struct Resume {
+    pub planned: Planned,
+    pub req: Request,
+    starts: Vec<Start>,
+    /// `(pid, owner)` of each attempt that was running when baton stopped.
+    orphans: Vec<(u32, String)>,
+    summary: Summary,
+}
+
+#[derive(Debug, Default)]
+struct Summary {
+    merged: Vec<String>,
+    merge: Vec<String>,
+    gate: Vec<String>,
+    start: Vec<String>,
+}
+
+/// Finds the run (`wanted`, else the last unfinished one), checks it can continue here, and
+/// decides where each lane picks up. Touches nothing.
+pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Error> {
+    let none =
+        || Error::input("no unfinished run to resume").with_hint("`baton run` starts a new one");
+    if !project.has_state() {
+        return Err(none());
+    }
+    let state = project.state()?;
+    let id = match wanted {
+        Some(id) => id,
+        None => state.last_unfinished_run()?.ok_or_else(none)?,
+    };
+    let record = state
+        .run(id)?
+        .ok_or_else(|| Error::input(format!("there is no run {id}")))?;
+    if let Some(outcome) = record.outcome.as_deref().filter(|o| *o != "interrupted") {
+        return Err(Error::input(format!(
+            "run {id} finished ({outcome}): there is nothing to resume"
+        ))
+        .with_hint("`baton run` starts a new one"));
+    }
+    let (layout, pid) = state.run_layout(id)?.unwrap_or((None, None));
+    let layout: Layout = layout
+        .as_deref()
+        .ok_or_else(|| Error::input(format!("run {id} was recorded without its layout")))
+        .and_then(|text| {
+            serde_json::from_str(text).map_err(|e| {
+                Error::input(format!(
+                    "the recorded layout of run {id} does not read: {e}"
+                ))
+            })
+        })?;
+    if let Some(pid) = pid.filter(|&p| p != std::process::id() && baton_alive(p)) {
+        return Err(Error::new(
+            Kind::Busy,
+            format!("run {id} is still running (baton, pid {pid})"),
+        )
+        .with_hint("wait for it, or stop it (Ctrl-C), then resume"));
+    }
+    let config = crate::ops::audit::config(project)?;
+    let (agent_name, agent) = choose_agent(&config, Some(&record.agent))?;
+    let Checked {
+        root,
+        integration,
+        plan_rel,
+        ..
+    } = check_repository(project)?;
+    if integration != record.integration {
+        return Err(Error::input(format!(
+            "run {id} merges into `{}`, but `{integration}` is checked out",
+            record.integration
+        ))
+        .with_hint(format!("`git switch {}`, then resume", record.integration)));
+    }
+    let phase = usize::try_from(record.phase.max(1) - 1).unwrap_or(0);
+    let planned = Planned {
+        run: id,
+        phase,
+        phase_title: layout.phase_title,
+        integration,
+        start: layout.start,
+        agent_name: agent_name.clone(),
+        agent,
+        config,
+        root,
+        plan_rel,
+        dir: crate::repo::state_dir(&project.path)
+            .join("runs")
+            .join(id.to_string()),
+        lanes: layout.lanes,
+        merge_order: layout.merge_order,
+    };
+    let req = Request {
+        phase: u32::try_from(record.phase).ok(),
+        sessions: None,
+        agent: Some(agent_name),
+        retries: layout.retries,
+        keep: layout.keep,
+    };
+    let rows = state.run_sessions(id)?;
+    let evidence = failed_evidence(&state.run_events(id)?);
+    let mut latest: BTreeMap<&str, &RunSession> = BTreeMap::new();
+    let mut orphans = Vec::new();
+    for row in &rows {
+        latest.insert(&row.session, row);
+        if let (None, None, Some(pid)) = (&row.outcome, &row.exit, row.pid) {
+            orphans.push((pid, agent::owner(id, &row.session)));
+        }
+    }
+    let mut summary = Summary::default();
+    let mut starts = Vec::new();
+    for lane in &planned.lanes {
+        let evidence_of = |attempt: u32| {
+            evidence
+                .get(&(lane.session.clone(), attempt))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let again = |attempt: u32| {
+            Start::Thread(Begin::Attempt {
+                attempt,
+                evidence: evidence_of(attempt.saturating_sub(1)),
+                again: true,
+                announce: false,
+            })
+        };
+        let name = lane.session.clone();
+        let start = match latest.get(lane.session.as_str()) {
+            None => again(1),
+            Some(row) => match (row.outcome.as_deref(), &row.exit) {
+                (Some("merged"), _) => {
+                    summary.merged.push(name.clone());
+                    Start::Result(LaneResult::Merged)
+                }
+                (Some("blocked"), _) => Start::Result(LaneResult::Blocked {
+                    tasks: lane.tasks.clone(),
+                }),
+                // A conflict is merged again: the same branch takes the conflict path again.
+                (Some("passed" | "conflict"), _) => {
+                    summary.merge.push(name.clone());
+                    Start::Result(LaneResult::Passed {
+                        attempt: row.attempt,
+                    })
+                }
+                (Some(_), _) if row.attempt > req.retries => Start::Result(LaneResult::Failed {
+                    evidence: evidence_of(row.attempt),
+                }),
+                (Some(_), _) => Start::Thread(Begin::Attempt {
+                    attempt: row.attempt + 1,
+                    evidence: evidence_of(row.attempt),
+                    again: true,
+                    announce: true,
+                }),
+                (None, Some(exit)) if Path::new(&row.worktree).is_dir() => {
+                    summary.gate.push(name.clone());
+                    Start::Thread(Begin::Gate {
+                        attempt: row.attempt,
+                        exit: exit.clone(),
+                        ok: row.exit_ok,
+                    })
+                }
+                (None, _) => again(row.attempt),
+            },
+        };
+        if matches!(start, Start::Thread(Begin::Attempt { .. })) {
+            summary.start.push(name);
+        }
+        starts.push(start);
+    }
+    Ok(Resume {
+        planned,
+        req,
+        starts,
+        orphans,
+        summary,
+    })
+}
+
+/// Continues the run: stops the agents the dead baton left running, then runs each lane
+/// from where it was, the merges and the phase check.
+pub fn resume(
+    project: &Project,
+    resume: Resume,
+    supervisor: &Supervisor,
+    sink: &mut dyn FnMut(&Event),
+) -> Result<Outcome, Error> {
+    let Resume {
+        planned,
+        req,
+        starts,
+        orphans,
+        summary,
+    } = resume;
+    let stopped: Vec<u32> = orphans
+        .iter()
+        .filter(|(pid, owner)| stop_group(*pid, owner))
+        .map(|(pid, _)| *pid)
+        .collect();
+    project.state()?.resume_run(planned.run)?;
+    let first = Event::RunResumed {
+        run: planned.run,
+        phase: planned.phase + 1,
+        merged: summary.merged,
+        merge: summary.merge,
+        gate: summary.gate,
+        start: summary.start,
+        stopped,
+    };
+    execute(project, &planned, &req, supervisor, sink, first, starts)
+}
+
+/// The evidence of each failed gate, by session and attempt, from the run's events.
+fn failed_evidence(events: &[crate::state::RunEventRow]) -> BTreeMap<(String, u32), Vec<String>> {
+    let mut found = BTreeMap::new();
+    for (_, _, _, body) in events.iter().filter(|e| e.1 == "gate_failed") {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+            continue;
+        };
+        let (Some(session), Some(attempt)) = (value["session"].as_str(), value["attempt"].as_u64())
+        else {
+            continue;
+        };
+        let lines = value["evidence"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|l| l.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.insert(
+            (session.to_string(), u32::try_from(attempt).unwrap_or(0)),
+            lines,
+        );
+    }
+    found
+}
+
+/// Whether `pid` is a live baton process (a run another baton still drives).
+fn baton_alive(pid: u32) -> bool {
+    let Ok(raw) = i32::try_from(pid) else {
+        return false;
+    };
+    if nix::sys::signal::kill(Pid::from_raw(raw), None).is_err() {
+        return false;
+    }
+    match std::fs::read(format!("/proc/{pid}/cmdline")) {
+        Ok(cmdline) => String::from_utf8_lossy(&cmdline).contains("baton"),
+        // No /proc: a live process with that id is taken for the run's baton.
+        Err(_) => true,
+    }
+}
+
+/// Stops the process group `pid` leads if it is still there and is the session `owner`'s
+/// agent (a pid reused by another program is left alone): SIGTERM, a grace, SIGKILL.
+/// Returns whether there was a group to stop.
+fn stop_group(pid: u32, owner: &str) -> bool {
+    let Ok(raw) = i32::try_from(pid) else {
+        return false;
+    };
+    let group = Pid::from_raw(raw);
+    if !group_alive(group) {
+        return false;
+    }
+    // The leader's environment names its session; a leader gone (or a zombie) leaves the
+    // group id reserved to what is left of that group, which is the session's.
+    if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
+        let wanted = format!("BATON_SESSION={owner}");
+        if !env.is_empty() && !env.split(|b| *b == 0).any(|v| v == wanted.as_bytes()) {
+            return false;
+        }
+    }
+    let _ = killpg(group, Signal::SIGTERM);
+    if !gone_within(group, ORPHAN_GRACE) {
+        let _ = killpg(group, Signal::SIGKILL);
+        gone_within(group, Duration::from_secs(2));
+    }
+    true
+}
+
+/// Waits up to `limit` for the group to be empty.
+fn gone_within(group: Pid, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while group_alive(group) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+/// Whether any process of the group is alive. A zombie is not: once its parent is gone only
+/// the system can reap it, and signals cannot reach it.
+fn group_alive(group: Pid) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return killpg(group, None).is_ok();
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            return false;
+        };
+        // `pid (comm) state ppid pgrp …`; comm may hold anything, so read after its end.
+        let mut fields = stat
+            .rsplit_once(") ")
+            .map(|(_, r)| r)
+            .unwrap_or("")
+            .split(' ');
+        let state = fields.next();
+        let pgrp = fields.nth(1).and_then(|p| p.parse::<i32>().ok());
+        state != Some("Z") && pgrp == Some(group.as_raw())
+    })
+}
