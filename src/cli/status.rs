@@ -50,7 +50,7 @@ struct StatusView {
     /// Tasks ticked in another worktree that this worktree's plan file does not show yet
     /// (counted as done).
     ticked_elsewhere: Vec<String>,
-    /// The live or last `baton run` of this plan (docs/run.md#status); null when none ran.
+    /// The live or last `baton run` of this plan (docs/json.md, run object); null when none ran.
     run: Option<RunStatus>,
 }
 
