@@ -125,8 +125,10 @@ argv = ["sh", "$TMP/agent.sh"]
 MODE = "$mode"
 BATON = "$BIN"
 EOF
-  (cd "$dir" && git init -q -b main && git add -A && git commit -qm init \
-    && "$BIN" lock >/dev/null && git add .baton/lock.json && git commit -qm lock)
+  # No background `git gc --auto` while the repository is copied: pack it once here.
+  (cd "$dir" && git init -q -b main && git config gc.auto 0 && git add -A \
+    && git commit -qm init && "$BIN" lock >/dev/null 2>&1 && git add .baton/lock.json \
+    && git commit -qm lock && git repack -adq)
 }
 
 # scenario NAME TEMPLATE SESSIONS: RUNS runs on fresh copies; one JSON line per run.
@@ -151,10 +153,16 @@ echo "generating a 10,000-file repository..." >&2
 template "$TMP/big1" 10000 1 exit
 cp -a "$TMP/big1" "$TMP/big8"
 plan 8 > "$TMP/big8/plan.md"
-(cd "$TMP/big8" && "$BIN" lock >/dev/null && git add -A && git commit -qm "8 lanes")
+(cd "$TMP/big8" && "$BIN" lock >/dev/null 2>&1 && git add -A && git commit -qm "8 lanes")
 template "$TMP/small16" 0 16 honest
 template "$TMP/small8" 0 8 sleep
 
+echo "git worktree add alone, 10k files..." >&2
+for r in $(seq 1 "$RUNS"); do
+  time_ms git -C "$TMP/big1" worktree add -q -b "wt$r" "$TMP/wt$r" >> "$TMP/wt.txt"
+  git -C "$TMP/big1" worktree remove --force "$TMP/wt$r"
+  git -C "$TMP/big1" branch -q -D "wt$r"
+done
 echo "dispatch, 1 session, 10k files..." >&2
 scenario dispatch1 "$TMP/big1" 1
 echo "dispatch, 8 sessions, 10k files..." >&2
@@ -167,6 +175,7 @@ scenario sleep8 "$TMP/small8" 8
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '\n%s\n' "baton run, medians of $RUNS runs ($(nproc) cores, load average $LOAD)"
 printf '%-62s %s\n' \
+  "git worktree add alone, 10k files" "$(median < "$TMP/wt.txt") ms" \
   "dispatch, 1 session, 10k files: start to session_started" "$(med dispatch1 first_start_ms) ms" \
   "dispatch, 8 sessions, 10k files: start to the 8th start" "$(med dispatch8 last_start_ms) ms" \
   "  per session (8th start / 8)" "$(med dispatch8 per_session_ms) ms" \
