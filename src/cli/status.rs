@@ -12,6 +12,7 @@ use crate::ops::Project;
 use crate::ops::project::release_at_exit;
 use crate::ops::views::{ClaimedTask, Envelope};
 use crate::plan::Status;
+use crate::state::RunStatus;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,6 +50,8 @@ struct StatusView {
     /// Tasks ticked in another worktree that this worktree's plan file does not show yet
     /// (counted as done).
     ticked_elsewhere: Vec<String>,
+    /// The live or last `baton run` of this plan (docs/json.md, run object); null when none ran.
+    run: Option<RunStatus>,
 }
 
 pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliError> {
@@ -79,6 +82,11 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         })
         .collect();
     let claimed = ClaimedTask::all(&plan, &claims);
+    let run = if file.has_state() {
+        file.state()?.run_status(None)?
+    } else {
+        None
+    };
     let view = StatusView {
         title: plan.title.clone(),
         current_phase: current.map(|c| c + 1),
@@ -92,6 +100,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         phases,
         claimed,
         ticked_elsewhere: lagging.clone(),
+        run,
     };
     if args.json {
         p.json(&Envelope::new("baton.status", &file.shown, view))?;
@@ -160,9 +169,73 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
             ))?;
         }
     }
+    if let Some(run) = &view.run {
+        run_lines(p, run)?;
+    }
     lag_note(p, &file, &lagging)?;
     release_at_exit(plan);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1m05s`, `2h03m`, `42s`.
+pub fn elapsed(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// A run: one heading line, one line per session.
+fn run_lines(p: &mut Printer, run: &RunStatus) -> Result<(), CliError> {
+    let style = match run.state.as_str() {
+        "running" => printer::YELLOW,
+        "finished" if run.outcome.as_deref() == Some("success") => printer::GREEN,
+        _ => printer::RED,
+    };
+    let state = match (&run.state[..], &run.outcome) {
+        ("finished", Some(outcome)) => format!("finished ({outcome})"),
+        (state, _) => state.to_string(),
+    };
+    p.line(format!(
+        "Run {} · phase {} · {} · {}  {}",
+        run.run,
+        run.phase,
+        printer::paint(style, state),
+        elapsed(run.elapsed_seconds),
+        printer::paint(
+            printer::DIM,
+            format!("(agent {}, into {})", run.agent, run.integration)
+        )
+    ))?;
+    let tasks_width = run
+        .sessions
+        .iter()
+        .map(|s| s.tasks.join(" ").chars().count())
+        .max()
+        .unwrap_or(0);
+    for s in &run.sessions {
+        let style = match s.state.as_str() {
+            "merged" | "gated" => printer::GREEN,
+            "blocked" | "failed" => printer::RED,
+            _ => printer::YELLOW,
+        };
+        let why = s
+            .why
+            .as_deref()
+            .map(|w| format!("  {}", printer::paint(printer::DIM, w)))
+            .unwrap_or_default();
+        p.line(format!(
+            "  {:<10} {:<tasks_width$}  attempt {}  {}  {:>6}{why}",
+            s.session,
+            s.tasks.join(" "),
+            s.attempt,
+            printer::paint(style, format!("{:<7}", s.state)),
+            elapsed(s.elapsed_seconds),
+        ))?;
+    }
+    Ok(())
 }
 
 /// Says when this worktree's plan file lags the shared state: tasks ticked in another

@@ -189,3 +189,10 @@ pub struct PromptParams {
     /// The phase (1-based; default: the current phase).
     pub phase: Option<u32>,
 }
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunStatusParams {
+    /// The run's id, as `baton run` and `baton status` show it (default: the plan's newest).
+    pub run: Option<i64>,
+}

@@ -44,6 +44,7 @@ pub const TOOL_NAMES: &[&str] = &[
     "verify",
     "analyze",
     "session_prompt",
+    "run_status",
 ];
 
 /// Output of a verify command kept per command in a tool result.
@@ -642,6 +643,31 @@ impl BatonServer {
         require_sound(&plan, &file)?;
         prompt_view(&file, &plan, params.session, params.sessions, params.phase).map(Json)
     }
+
+    fn run_status_now(
+        &self,
+        Parameters(params): Parameters<RunStatusParams>,
+    ) -> Result<Json<RunStatusView>, ToolError> {
+        let file = self.plan_file()?;
+        let run = if file.has_state() {
+            file.state()?
+                .run_status(params.run)
+                .map_err(CliError::from)?
+        } else {
+            None
+        };
+        if run.is_none()
+            && let Some(id) = params.run
+        {
+            return Err(CliError::input(format!("{} has no run {id}", file.shown))
+                .with_hint("leave `run` out for the newest run")
+                .into());
+        }
+        Ok(Json(RunStatusView {
+            plan: file.shown.clone(),
+            run,
+        }))
+    }
 }
 
 /// The tools as the router sees them: each runs its work on a blocking thread, so a long
@@ -790,6 +816,18 @@ impl BatonServer {
         params: Parameters<PromptParams>,
     ) -> Result<Json<PromptView>, ToolError> {
         self.off_thread(move |server| server.session_prompt_now(params))
+            .await
+    }
+
+    #[tool(
+        description = "What `baton run` is doing or did: the run (default: the newest; or `run` by id), its phase and state (running, finished, interrupted), and per session its tasks, attempt, state (running, exited, gated, failed, merged, blocked with why) and elapsed seconds.",
+        annotations(read_only_hint = true)
+    )]
+    async fn run_status(
+        &self,
+        params: Parameters<RunStatusParams>,
+    ) -> Result<Json<RunStatusView>, ToolError> {
+        self.off_thread(move |server| server.run_status_now(params))
             .await
     }
 }

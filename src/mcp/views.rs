@@ -202,3 +202,10 @@ pub struct PromptView {
     pub uri: String,
     pub text: String,
 }
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RunStatusView {
+    pub plan: String,
+    /// The run (`baton status --json`'s `run`); null when this plan has never been run.
+    pub run: Option<crate::state::RunStatus>,
+}

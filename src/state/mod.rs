@@ -18,10 +18,12 @@
 //! one repository do not. History is append-only; `claim` and `release` do not write it,
 //! the caller records what it did with [`StateStore::record`].
 
+mod run_queries;
 mod runs;
 mod sessions;
 mod time;
 
+pub use run_queries::{RunSessionStatus, RunStatus};
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
 pub use sessions::{GateCount, GateRecord, SessionStart};
 pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};

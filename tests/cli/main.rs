@@ -20,6 +20,7 @@ mod mcp;
 mod merge_driver;
 mod prompts;
 mod run;
+mod run_status;
 mod signals;
 mod trust;
 mod verify;

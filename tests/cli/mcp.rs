@@ -19,7 +19,7 @@ use crate::harness::{BIN, Project};
 /// The SDK version the tests were written against.
 const MCP_SDK: &str = "mcp==2.3.0";
 
-const TOOLS: [&str; 12] = [
+const TOOLS: [&str; 13] = [
     "add_task",
     "analyze",
     "claim_task",
@@ -29,6 +29,7 @@ const TOOLS: [&str; 12] = [
     "next_tasks",
     "plan_overview",
     "release_task",
+    "run_status",
     "session_prompt",
     "undo_task",
     "verify",
@@ -69,7 +70,7 @@ fn skip(why: &str) -> Option<PathBuf> {
 }
 
 /// The virtualenv's python with the MCP SDK, created on first use.
-fn python() -> Option<&'static Path> {
+pub(crate) fn python() -> Option<&'static Path> {
     static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
     PYTHON
         .get_or_init(|| {
@@ -207,7 +208,7 @@ fn formats(schema: &Value, at: &str, out: &mut Vec<String>) {
 }
 
 /// Runs one client session: `initialize`, then `steps`; returns the steps' results.
-fn session(python: &Path, dir: &Path, steps: &[Value]) -> Vec<Value> {
+pub(crate) fn session(python: &Path, dir: &Path, steps: &[Value]) -> Vec<Value> {
     let mut all = vec![json!({"op": "initialize"})];
     all.extend_from_slice(steps);
     let mut results = finish(start(python, dir, &Value::Array(all), &[]));
@@ -215,18 +216,18 @@ fn session(python: &Path, dir: &Path, steps: &[Value]) -> Vec<Value> {
     results
 }
 
-fn call(tool: &str, args: Value) -> Value {
+pub(crate) fn call(tool: &str, args: Value) -> Value {
     json!({"op": "call", "tool": tool, "args": args})
 }
 
 /// The result of a call that must succeed: its structured content.
-fn ok(result: &Value) -> &Value {
+pub(crate) fn ok(result: &Value) -> &Value {
     assert_eq!(result["is_error"], false, "expected success: {result:#}");
     &result["structured"]
 }
 
 /// The `error` object of a call that must fail as a tool error.
-fn tool_error(result: &Value) -> &Value {
+pub(crate) fn tool_error(result: &Value) -> &Value {
     assert_eq!(
         result["is_error"], true,
         "expected a tool error: {result:#}"
@@ -730,6 +731,10 @@ fn every_result_error_or_not_matches_the_tool_s_output_schema() {
             "add_task",
             json!({"title": "Wait for nothing", "after": ["T99"]}),
         ),
+        // No run yet: the newest is none; run 3 does not exist (tests/cli/run_status.rs
+        // covers a real run).
+        call("run_status", json!({})),
+        call("run_status", json!({"run": 3})),
     ];
     let r = session(py, project.dir.path(), &calls);
     let mut succeeded = std::collections::BTreeSet::new();
@@ -784,6 +789,8 @@ fn every_result_error_or_not_matches_the_tool_s_output_schema() {
             .as_str()
             .is_some_and(|m| m.contains("T99"))
     );
+    assert_eq!(ok(&r[22])["run"], Value::Null, "{:#}", r[22]);
+    assert_eq!(tool_error(&r[23])["kind"], "bad-input");
 
     // With no plan every tool fails, plan_overview and next_tasks too; each error validates.
     let empty = Project::new();
