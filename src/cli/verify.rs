@@ -76,12 +76,12 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let (_, plan) = file.load()?;
     // Typed by a person: the plan's own commands run, as make runs a Makefile, except one
     // that differs from the lock (see `verify::trust`).
-    let mut options = file.verify_options(
+    let options = file.verify_options(
         args.jobs,
         Duration::from_secs(args.timeout.max(1)),
         TAIL_BYTES,
+        crate::ops::project::Asker::Person,
     );
-    options.trust = crate::verify::trust::Trust::Plan;
     let changes = file.lock_changes(&plan)?;
 
     // One bar per batch of commands (a phase, or the tasks asked for), shown only on a

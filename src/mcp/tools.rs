@@ -904,7 +904,12 @@ fn run_verification(
     file: &Project,
     tasks: &[usize],
 ) -> Result<Vec<TaskReport>, ToolError> {
-    let options = file.verify_options(None, COMMAND_TIMEOUT, TAIL_BYTES);
+    let options = file.verify_options(
+        None,
+        COMMAND_TIMEOUT,
+        TAIL_BYTES,
+        crate::ops::project::Asker::Agent { rev: "HEAD" },
+    );
     let changes = file.lock_changes(plan)?;
     Ok(verify::verify_tasks(
         plan,

@@ -58,7 +58,12 @@ pub fn complete(
     let task = find_task(plan, project, id)?;
     super::claim::check_holder(project, id, session, force, "complete")?;
     let was_already_done = task.status == Status::Done;
-    let options = project.verify_options(None, limits.timeout, limits.tail_bytes);
+    let options = project.verify_options(
+        None,
+        limits.timeout,
+        limits.tail_bytes,
+        crate::ops::project::Asker::Agent { rev: "HEAD" },
+    );
     let changes = project.lock_changes(plan)?;
     let report = verify::verify_tasks(plan, &[task.index], &changes, &options, |_, _, _| {})
         .pop()

@@ -13,6 +13,18 @@ use crate::verify::lock;
 /// File names searched for, in this order, in the current directory and its parents.
 pub const PLAN_NAMES: &[&str] = &["plan.md", "PLAN.md", "tasks.md"];
 
+/// Who asked for a verification, which decides the plan commands that may run
+/// ([`crate::verify::trust`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asker<'a> {
+    /// A person typed it (`baton verify`, the phase check of a run they started): the plan's
+    /// commands run, except one changed since the lock.
+    Person,
+    /// An agent triggered it (MCP, a hook, a run's gate): only the commands of the lock as
+    /// committed at `rev` run.
+    Agent { rev: &'a str },
+}
+
 /// The plan a command works on, and where everything else is relative to it.
 #[derive(Debug)]
 pub struct Project {
@@ -98,21 +110,23 @@ impl Project {
     }
 
     /// How `verify` runs for this plan: commands in the repository's root, scope paths
-    /// relative to the plan's directory, history from the plan's git log. Only commands of
-    /// the lock committed at `HEAD` run (what an agent may trigger); a person's `baton
-    /// verify` sets [`Trust::Plan`](crate::verify::trust::Trust::Plan) itself.
+    /// relative to the plan's directory, history from the plan's git log, and the plan
+    /// commands `asker` may run ([`crate::verify::trust`]).
     pub fn verify_options(
         &self,
         jobs: Option<usize>,
         timeout: std::time::Duration,
         tail_bytes: usize,
+        asker: Asker<'_>,
     ) -> crate::verify::Options {
+        use crate::verify::trust::{Committed, Trust};
         let base = self.dir();
         let repo_root =
             crate::repo::discover(&self.path).map_or_else(|| base.clone(), |r| r.worktree_root);
-        let trust = crate::verify::trust::Trust::Committed(crate::verify::trust::Committed::read(
-            &repo_root, &self.path, "HEAD",
-        ));
+        let trust = match asker {
+            Asker::Person => Trust::Plan,
+            Asker::Agent { rev } => Trust::Committed(Committed::read(&repo_root, &self.path, rev)),
+        };
         crate::verify::Options {
             jobs: jobs
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))

@@ -15,11 +15,11 @@ use crate::audit::{self, AuditInput};
 use crate::config::{AgentConfig, Config, Policy};
 use crate::git::{Git, GitError, MergeOutcome};
 use crate::ops::claim::{ClaimRequest, Claimed, claim_task};
+use crate::ops::project::Asker;
 use crate::ops::{Error, Kind, Project};
 use crate::plan::{Plan, Status};
 use crate::process::{Cancel, Exit, Supervisor};
 use crate::state::RunStep;
-use crate::verify::trust::{Committed, Trust};
 
 use super::agent::{self, Session};
 use super::events::Event;
@@ -1157,12 +1157,16 @@ fn gate(
             }
         }
     }
-    let mut options = wproject.verify_options(None, GATE_COMMAND_TIMEOUT, 4096);
-    options.trust = Trust::Committed(Committed::read(
-        &options.repo_root,
-        &plan_path,
-        &planned.integration,
-    ));
+    // The integration branch's committed lock decides which commands run: a command the
+    // session wrote into its own plan never does.
+    let options = wproject.verify_options(
+        None,
+        GATE_COMMAND_TIMEOUT,
+        4096,
+        Asker::Agent {
+            rev: &planned.integration,
+        },
+    );
     for report in crate::verify::verify_tasks(&plan, &indices, &[], &options, |_, _, _| {}) {
         let task = &plan.tasks[report.task];
         if task.status != Status::Done || report.verdict.is_verified() {
@@ -1244,8 +1248,7 @@ fn command_line(id: &str, c: &crate::verify::exec::CommandResult) -> String {
 /// so the plan's own commands run (a command that differs from the lock does not).
 fn verify_phase(project: &Project, planned: &Planned) -> Result<(bool, Vec<String>), Error> {
     let (_, plan) = project.load()?;
-    let mut options = project.verify_options(None, GATE_COMMAND_TIMEOUT, 4096);
-    options.trust = Trust::Plan;
+    let options = project.verify_options(None, GATE_COMMAND_TIMEOUT, 4096, Asker::Person);
     let changes = project.lock_changes(&plan)?;
     let Some(phase) = plan.phases.get(planned.phase) else {
         return Ok((false, vec!["the phase is gone from the plan".into()]));

@@ -314,6 +314,8 @@ fn verify_indices(
         args.jobs,
         Duration::from_secs(args.timeout.max(1)),
         TAIL_BYTES,
+        // An agent's stop triggers it: only the committed lock's commands run.
+        crate::ops::project::Asker::Agent { rev: "HEAD" },
     );
     let changes = file.lock_changes(plan)?;
     Ok(verify::verify_tasks(
