@@ -270,40 +270,43 @@ impl ReadyIndex {
         }
         let hash: u64 = head.next()?.parse().ok()?;
         let len: usize = head.next()?.parse().ok()?;
-        let mut tasks = Vec::new();
-        let mut at = head_end + 1;
         // Every offset into the text must fit an entry's u32 ranges.
         u32::try_from(text.len()).ok()?;
-        while at < text.len() {
-            let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
-            let line = &text[at..line_end];
-            if !line.is_empty() {
+        let bytes = text.as_bytes();
+        let body = head_end + 1;
+        let mut tasks = Vec::with_capacity(memchr::memchr_iter(b'\n', &bytes[body..]).count());
+        let mut at = body;
+        // Split by bytes: every field is ASCII or a UTF-8 run the separators cannot cut.
+        while at < bytes.len() {
+            let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |e| at + e);
+            if line_end > at {
                 let mut fields = [(0u32, 0u32); 6];
                 let mut start = at;
                 let mut n = 0;
-                for (k, piece) in line.split('\t').enumerate() {
-                    if k >= 6 {
+                for tab in memchr::memchr_iter(b'\t', &bytes[at..line_end]) {
+                    if n >= 5 {
                         return None;
                     }
-                    fields[k] = (start as u32, (start + piece.len()) as u32);
-                    start += piece.len() + 1;
-                    n = k + 1;
+                    fields[n] = (start as u32, (at + tab) as u32);
+                    start = at + tab + 1;
+                    n += 1;
                 }
-                if n != 6 {
+                if n != 5 {
                     return None;
                 }
-                let field = |k: usize| &text[fields[k].0 as usize..fields[k].1 as usize];
+                fields[5] = (start as u32, line_end as u32);
+                let field = |k: usize| &bytes[fields[k].0 as usize..fields[k].1 as usize];
                 let deps = field(4);
-                if !deps.is_empty() && !deps.split(',').all(|d| d.parse::<u32>().is_ok()) {
+                if !deps.is_empty() && !deps.split(|&b| b == b',').all(|d| number(d).is_some()) {
                     return None;
                 }
                 tasks.push(Entry {
                     id: fields[0],
-                    mark_at: field(1).parse().ok()?,
-                    phase: field(2).parse().ok()?,
+                    mark_at: number(field(1))? as usize,
+                    phase: number(field(2))?,
                     parent: match field(3) {
-                        "" => NONE,
-                        p => p.parse().ok()?,
+                        b"" => NONE,
+                        p => number(p)?,
                     },
                     deps: fields[4],
                     files: fields[5],
@@ -319,6 +322,21 @@ impl ReadyIndex {
             ids: Default::default(),
         })
     }
+}
+
+/// A decimal `u32` of ASCII digits only (no sign, no spaces), as the index writes them.
+fn number(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 10 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(d - b'0');
+    }
+    u32::try_from(n).ok()
 }
 
 /// The hash of a task id, for the id table.
@@ -392,6 +410,31 @@ mod tests {
                 })
                 .collect();
             agrees(&ticked);
+        }
+    }
+
+    #[test]
+    fn the_saved_form_reads_back_and_damage_reads_as_none() {
+        let text = "# P\n## Phase 1\n- [ ] T1 a\n  - files: src/é/**, b\n- [ ] T2 b\n  - after: T1\n## Phase 2\n- [ ] T3 c\n  - after: T1, T2\n";
+        let plan = parse(text.as_bytes());
+        let index = ReadyIndex::build(&plan, &Dag::build(&plan), text.as_bytes()).expect("index");
+        let back = ReadyIndex::parse(index.text.clone()).expect("reads back");
+        assert_eq!(back, index);
+        assert_eq!(back.tasks.len(), 3);
+        assert_eq!(back.files_of("T1").expect("T1"), ["src/é/**", "b"]);
+        let (head, body) = index.text.split_once('\n').expect("head");
+        let first = body.lines().next().expect("a line");
+        let damaged = [
+            format!("{head}\n{first}\textra\n"),
+            format!("{head}\n{}\n", first.rsplit_once('\t').expect("tab").0),
+            format!("{head}\n{}\n", first.replacen('\t', "\t+", 1)),
+            format!("{head}\nT9\t1\t0\t\t1,,2\t\n"),
+            format!("{head}\nT9\tx\t0\t\t\t\n"),
+            format!("{head}\nT9\t1\t99999999999\t\t\t\n"),
+            format!("nope{}", &index.text[MAGIC.len()..]),
+        ];
+        for text in damaged {
+            assert!(ReadyIndex::parse(text.clone()).is_none(), "{text:?}");
         }
     }
 
