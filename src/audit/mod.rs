@@ -223,6 +223,13 @@ pub struct Changed {
     plan_at_base: AtBase,
 }
 
+impl Changed {
+    /// The plan at the head commit, when a head was audited and holds the plan.
+    pub fn plan_at_head(&self) -> Option<&Plan> {
+        self.plan_at_head.as_ref()
+    }
+}
+
 /// Runs the audit: [`read_changes`], then [`judge`]. Reads git (a few processes whatever
 /// the size of the diff) and the plan at the base; writes nothing.
 pub fn audit(input: &AuditInput<'_>) -> Result<AuditReport, AuditError> {
@@ -316,6 +323,15 @@ fn find_base(
     target: &Target<'_>,
     root: &Path,
 ) -> Result<(Option<String>, String, String), AuditError> {
+    // Two refs given: both resolved at once (the head's error first, as it comes first).
+    if let (Some(h), Some(b)) = (target.head, target.base) {
+        let (head, base) = std::thread::scope(|s| {
+            let base = s.spawn(|| git.rev_parse(b));
+            let head = git.rev_parse(h);
+            (head, join(base))
+        });
+        return Ok((Some(head?), base?, b.to_string()));
+    }
     let head = match target.head {
         Some(h) => Some(git.rev_parse(h)?),
         None => None,
@@ -462,7 +478,8 @@ enum AtBase {
 }
 
 /// The plan at `head` when one is given and holds it (None: the caller's plan), and the
-/// plan at the base (parsed only when it differs).
+/// plan at the base (parsed only when it differs). The two versions are read at once, and
+/// parsed at once when both are needed.
 fn read_plans(
     git: &Git,
     input: &Target<'_>,
@@ -470,20 +487,33 @@ fn read_plans(
     base: &str,
     plan_rel: &str,
 ) -> Result<(Option<Plan>, AtBase), AuditError> {
-    let now = match head {
-        Some(h) => git.show_file(h, plan_rel)?,
-        None => std::fs::read(input.plan_path).ok(),
-    };
-    let at_head = match (head, &now) {
+    std::thread::scope(|s| {
+        let at_base = s.spawn(|| git.show_file(base, plan_rel));
+        let now = match head {
+            Some(h) => git.show_file(h, plan_rel),
+            None => Ok(std::fs::read(input.plan_path).ok()),
+        };
+        let at_base = join(at_base);
+        let (now, at_base) = (now?, at_base?);
+        let base_plan = match at_base {
+            None => return Ok((head_plan(head, now.as_deref()), AtBase::Missing)),
+            Some(bytes) if now.as_ref() == Some(&bytes) => {
+                return Ok((head_plan(head, now.as_deref()), AtBase::Same));
+            }
+            Some(bytes) => bytes,
+        };
+        let parsed = s.spawn(move || crate::plan::parse(&base_plan));
+        let at_head = head_plan(head, now.as_deref());
+        Ok((at_head, AtBase::Plan(Box::new(join(parsed)))))
+    })
+}
+
+/// The head's plan parsed, when a head commit is audited and holds one.
+fn head_plan(head: Option<&str>, bytes: Option<&[u8]>) -> Option<Plan> {
+    match (head, bytes) {
         (Some(_), Some(bytes)) => Some(crate::plan::parse(bytes)),
         _ => None,
-    };
-    let at_base = match git.show_file(base, plan_rel)? {
-        None => AtBase::Missing,
-        Some(bytes) if now.as_ref() == Some(&bytes) => AtBase::Same,
-        Some(bytes) => AtBase::Plan(Box::new(crate::plan::parse(&bytes))),
-    };
-    Ok((at_head, at_base))
+    }
 }
 
 /// `--task` ids, else the session's claimed tasks and the tasks ticked since the base.

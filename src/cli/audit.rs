@@ -43,24 +43,43 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let config = Config::for_plan(std::path::Path::new(&file.shown)).map_err(|e| {
         CliError::input(e.to_string()).with_hint("docs/config.md lists every key of baton.toml")
     })?;
-    // Git's walks of the working tree (the slow part) run while the plan is parsed.
     let target = audit::Target {
         plan_path: &file.path,
         config: &config.audit,
         base: args.base.as_deref(),
         head: args.head.as_deref(),
     };
-    let (changed, loaded) = std::thread::scope(|s| {
-        let changed = s.spawn(|| audit::read_changes(&target));
-        let loaded = load(&file, args);
-        let changed = changed
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (changed, loaded)
-    });
-    // The plan's errors come first, as when nothing ran beside its reading.
-    let (plan, claims) = loaded?;
-    let changed = changed.map_err(error)?;
+    let (changed, plan, claims) = if args.head.is_some() {
+        // Two commits: the plan judged is the head's, which the audit reads; the working
+        // plan is parsed only when the head has none.
+        let changed = audit::read_changes(&target).map_err(error)?;
+        let claims = live_claims(&file)?;
+        let plan = match changed.plan_at_head() {
+            Some(_) => None,
+            None => Some(file.load()?.1),
+        };
+        (changed, plan, claims)
+    } else {
+        // Git's walks of the working tree (the slow part) run while the plan is parsed.
+        let (changed, loaded) = std::thread::scope(|s| {
+            let changed = s.spawn(|| audit::read_changes(&target));
+            let loaded = file.load().map(|(_, plan)| plan);
+            let changed = changed
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (changed, loaded)
+        });
+        // The plan's errors come first, as when nothing ran beside its reading.
+        let plan = loaded?;
+        let changed = changed.map_err(error)?;
+        (changed, Some(plan), live_claims(&file)?)
+    };
+    let Some(judged) = plan.as_ref().or(changed.plan_at_head()) else {
+        return Err(CliError::internal("audit: no plan was read"));
+    };
+    for id in &args.tasks {
+        find_task(judged, &file, id)?;
+    }
     let session = args
         .session
         .as_deref()
@@ -70,7 +89,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         &changed,
         &AuditInput {
             plan_path: &file.path,
-            plan: &plan,
+            plan: judged,
             config: &config.audit,
             base: args.base.as_deref(),
             head: args.head.as_deref(),
@@ -80,7 +99,9 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         },
     )
     .map_err(error)?;
-    release_at_exit(plan);
+    if let Some(plan) = plan {
+        release_at_exit(plan);
+    }
     // Holds the plans at the head and the base when it read them: left to the exit too.
     std::mem::forget(changed);
     if args.json {
@@ -103,20 +124,14 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     }))
 }
 
-/// The plan, its `--task` ids checked, and the live claims on it.
-fn load(file: &Project, args: &Args) -> Result<(crate::plan::Plan, Vec<Claim>), CliError> {
-    let (_, plan) = file.load()?;
-    for id in &args.tasks {
-        find_task(&plan, file, id)?;
-    }
-    // Only live claims reserve files; a stale one is anyone's to take.
+/// The live claims on the plan: only they reserve files; a stale one is anyone's to take.
+fn live_claims(file: &Project) -> Result<Vec<Claim>, CliError> {
     let now = crate::state::now_rfc3339();
-    let claims = file
+    Ok(file
         .claims()?
         .into_values()
         .filter(|c| c.is_live(&now))
-        .collect();
-    Ok((plan, claims))
+        .collect())
 }
 
 #[derive(Serialize)]

@@ -135,6 +135,15 @@ fn explicit_tasks_and_a_head_commit() {
     let unknown = p.run(&["audit", "--task", "T3"]);
     assert_eq!(unknown.code, 3, "{}", unknown.transcript());
     assert!(unknown.stderr.contains("no task T3"), "{}", unknown.stderr);
+    // Two commits: the ids are the head's; an unknown one or a bad ref on either side says so.
+    let unknown = p.run(&["audit", "--task", "T3", "--base", "main", "--head", "HEAD"]);
+    assert_eq!(unknown.code, 3, "{}", unknown.transcript());
+    assert!(unknown.stderr.contains("no task T3"), "{}", unknown.stderr);
+    for (base, head) in [("main", "nope"), ("nope", "HEAD")] {
+        let bad = p.run(&["audit", "--base", base, "--head", head]);
+        assert_eq!(bad.code, 3, "{}", bad.transcript());
+        assert!(bad.stderr.contains("no commit `nope`"), "{}", bad.stderr);
+    }
     let bad_ref = p.run(&["audit", "--task", "T2", "--base", "nope"]);
     assert_eq!(bad_ref.code, 3, "{}", bad_ref.transcript());
     assert!(
