@@ -22,11 +22,10 @@ use crate::process::Supervisor;
 use crate::state::RunSession;
 
 use super::agent;
-use super::engine::{
-    Begin, Checked, LaneResult, Layout, Outcome, Planned, Request, Start, check_repository,
-    choose_agent, execute,
-};
+use super::dispatch::{Begin, Start, UnitResult, execute};
+use super::engine::{Layout, Outcome, Planned, Request, choose_agent, continue_all};
 use super::events::Event;
+use super::repo::{Checked, check_repository};
 
 /// How long a left-over agent group gets between SIGTERM and SIGKILL (as a session's grace).
 const ORPHAN_GRACE: Duration = Duration::from_secs(5);
@@ -106,6 +105,11 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         .with_hint(format!("`git switch {}`, then resume", record.integration)));
     }
     let phase = usize::try_from(record.phase.max(1) - 1).unwrap_or(0);
+    let req = Request {
+        phase: u32::try_from(record.phase).ok(),
+        ..layout.request(&agent_name)
+    };
+    let sessions = layout.sessions.unwrap_or(layout.units.len()).max(1);
     let planned = Planned {
         run: id,
         phase,
@@ -120,15 +124,8 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         dir: crate::repo::state_dir(&project.path)
             .join("runs")
             .join(id.to_string()),
-        lanes: layout.lanes,
-        merge_order: layout.merge_order,
-    };
-    let req = Request {
-        phase: u32::try_from(record.phase).ok(),
-        sessions: None,
-        agent: Some(agent_name),
-        retries: layout.retries,
-        keep: layout.keep,
+        units: layout.units,
+        sessions,
     };
     let rows = state.run_sessions(id)?;
     let evidence = failed_evidence(&state.run_events(id)?);
@@ -142,7 +139,7 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
     }
     let mut summary = Summary::default();
     let mut starts = Vec::new();
-    for lane in &planned.lanes {
+    for lane in &planned.units {
         let evidence_of = |attempt: u32| {
             evidence
                 .get(&(lane.session.clone(), attempt))
@@ -163,19 +160,19 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
             Some(row) => match (row.outcome.as_deref(), &row.exit) {
                 (Some("merged"), _) => {
                     summary.merged.push(name.clone());
-                    Start::Result(LaneResult::Merged)
+                    Start::Result(UnitResult::Merged)
                 }
-                (Some("blocked"), _) => Start::Result(LaneResult::Blocked {
+                (Some("blocked"), _) => Start::Result(UnitResult::Blocked {
                     tasks: lane.tasks.clone(),
                 }),
                 // A conflict is merged again: the same branch takes the conflict path again.
                 (Some("passed" | "conflict"), _) => {
                     summary.merge.push(name.clone());
-                    Start::Result(LaneResult::Passed {
+                    Start::Result(UnitResult::Passed {
                         attempt: row.attempt,
                     })
                 }
-                (Some(_), _) if row.attempt > req.retries => Start::Result(LaneResult::Failed {
+                (Some(_), _) if row.attempt > req.retries => Start::Result(UnitResult::Failed {
                     evidence: evidence_of(row.attempt),
                 }),
                 (Some(_), _) => Start::Thread(Begin::Attempt {
@@ -239,7 +236,10 @@ pub fn resume(
         start: summary.start,
         stopped,
     };
-    execute(project, &planned, &req, supervisor, sink, first, starts)
+    let outcome = execute(project, &planned, &req, supervisor, sink, first, starts)?;
+    // An `--all` run goes on into the later phases.
+    let later = Request { phase: None, ..req };
+    continue_all(project, &later, outcome, supervisor, sink)
 }
 
 /// The evidence of each failed gate, by session and attempt, from the run's events.
