@@ -39,6 +39,8 @@ pub struct Resume {
     /// `(pid, owner)` of each attempt that was running when baton stopped.
     orphans: Vec<(u32, String)>,
     summary: Summary,
+    /// An `--all` run whose baton died between two phases: the next phase starts afresh.
+    fresh: bool,
 }
 
 #[derive(Debug, Default)]
@@ -60,7 +62,10 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
     let state = project.state()?;
     let id = match wanted {
         Some(id) => id,
-        None => state.last_unfinished_run()?.ok_or_else(none)?,
+        None => match state.last_unfinished_run()? {
+            Some(id) => id,
+            None => return next_phase_of_all(project, &state).and_then(|r| r.ok_or_else(none)),
+        },
     };
     let record = state
         .run(id)?
@@ -203,7 +208,48 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         starts,
         orphans,
         summary,
+        fresh: false,
     })
+}
+
+/// When the newest run was a phase of `--all` that passed, and a later phase has work: that
+/// phase, planned afresh (baton died after one phase's run ended and before the next began).
+fn next_phase_of_all(
+    project: &Project,
+    state: &crate::state::StateStore,
+) -> Result<Option<Resume>, Error> {
+    let Some(id) = state.latest_run_id()? else {
+        return Ok(None);
+    };
+    let Some(record) = state.run(id)? else {
+        return Ok(None);
+    };
+    let layout: Option<Layout> = state
+        .run_layout(id)?
+        .and_then(|(layout, _)| layout)
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let Some(layout) = layout.filter(|l| l.all) else {
+        return Ok(None);
+    };
+    if record.outcome.as_deref() != Some("success") {
+        return Ok(None);
+    }
+    let (_, plan) = project.load()?;
+    let later = crate::graph::current_phase(&plan)
+        .is_some_and(|p| i64::try_from(p).unwrap_or(0) + 1 > record.phase);
+    if !later {
+        return Ok(None);
+    }
+    let req = layout.request(&record.agent);
+    let planned = super::engine::plan_run(project, &req)?;
+    Ok(Some(Resume {
+        planned,
+        req,
+        starts: Vec::new(),
+        orphans: Vec::new(),
+        summary: Summary::default(),
+        fresh: true,
+    }))
 }
 
 /// Continues the run: stops the agents the dead baton left running, then runs each lane
@@ -220,7 +266,11 @@ pub fn resume(
         starts,
         orphans,
         summary,
+        fresh,
     } = resume;
+    if fresh {
+        return super::engine::run(project, &planned, &req, supervisor, sink);
+    }
     let stopped: Vec<u32> = orphans
         .iter()
         .filter(|(pid, owner)| stop_group(*pid, owner))

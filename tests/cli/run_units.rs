@@ -468,3 +468,29 @@ fn claims_are_renewed_while_a_session_outlives_its_lease() {
     // Two seconds of lease, four of work: still the session's, so the intruder is refused.
     assert_eq!(s.lines("intruder"), ["4"], "{:?}", s.lines("intruder"));
 }
+
+#[test]
+fn resume_after_an_all_run_between_two_phases_starts_the_next_one() {
+    // As if baton died after phase 1's run ended and before phase 2's began: the newest
+    // run is an `--all` phase that passed, and a later phase has work.
+    let plan = "# Between\n\n## Phase 1: One\n\n\
+        - [ ] T1 Write one\n  - files: src/t1.txt\n  - verify: grep -q real src/t1.txt\n";
+    let s = setup(plan, &[]);
+    let run = s.run(&["run", "--all", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let more = format!(
+        "{}\n## Phase 2: Two\n\n- [ ] T4 Write four\n  - files: src/t4.txt\n  \
+         - verify: grep -q real src/t4.txt\n",
+        s.project.read_string("plan.md")
+    );
+    s.project.write("plan.md", more);
+    s.project.git(&["commit", "-qam", "phase 2"]);
+    s.project.trust_commands();
+    let run = s.run(&["run", "--resume", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let events = events(&run);
+    assert_eq!(events[0]["event"], "run_started", "{}", run.stdout);
+    assert_eq!(events[0]["phase"], 2);
+    assert_eq!(s.starts("session-1"), 2, "{:?}", s.lines("start"));
+    assert_eq!(s.project.read_string("src/t4.txt"), "real\n");
+}
