@@ -10,16 +10,36 @@ use super::error::{CliError, Kind, code};
 use super::printer::Printer;
 use crate::ops::Project;
 use crate::process::{Supervisor, signals};
-use crate::run::{self, Event, Request, engine::DEFAULT_RETRIES};
+use crate::run::budget::Budget;
+use crate::run::{self, Event, Request, UnitKind, engine::DEFAULT_RETRIES};
+
+/// What one session is given, as `--unit` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum UnitArg {
+    /// A lane of the schedule, split by `--session-budget` when it does not fit one session.
+    Lane,
+    /// One task: it starts as soon as the tasks it depends on are merged.
+    Task,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The phase to run (its number, as `baton status` shows); default: the current one.
     #[arg(long, value_name = "N")]
     phase: Option<u32>,
-    /// Sessions to run at once (default: the number `baton analyze` recommends).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+    /// Every phase from the current one, each once the one before passed `verify --phase`.
+    #[arg(long, conflicts_with = "phase")]
+    all: bool,
+    /// Sessions to run at once, at most (default: the number `baton analyze` recommends).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     sessions: Option<u32>,
+    /// What one session is given: a lane (split by the session budget) or a single task.
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = UnitArg::Lane)]
+    unit: UnitArg,
+    /// What one session may hold: hours of `est` (`4h`, `90min`) or tokens of prompt and
+    /// scope (`200k`); a longer lane is split at task boundaries (default: 4h).
+    #[arg(long, value_name = "B", value_parser = parse_budget)]
+    session_budget: Option<Budget>,
     /// The agent to start, `[agents.NAME]` in baton.toml (default: the only one defined).
     #[arg(long, value_name = "NAME")]
     agent: Option<String>,
@@ -41,7 +61,10 @@ pub struct Args {
         long,
         value_name = "RUN",
         num_args = 0..=1,
-        conflicts_with_all = ["phase", "sessions", "agent", "retries", "keep", "dry_run"]
+        conflicts_with_all = [
+            "phase", "sessions", "agent", "retries", "keep", "dry_run", "all", "unit",
+            "session_budget"
+        ]
     )]
     resume: Option<Option<i64>>,
 }
@@ -54,6 +77,12 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         agent: args.agent.clone(),
         retries: args.retries,
         keep: args.keep,
+        unit: match args.unit {
+            UnitArg::Lane => UnitKind::Lane,
+            UnitArg::Task => UnitKind::Task,
+        },
+        budget: args.session_budget,
+        all: args.all,
     };
     let resumed = match args.resume {
         Some(wanted) => Some(run::plan_resume(&file, wanted)?),
@@ -64,7 +93,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         None => run::plan_run(&file, &req)?,
     };
     if args.dry_run {
-        return dry_run(p, &planned, args.json);
+        return dry_run(p, &planned, &req, args.json);
     }
     let supervisor = Supervisor::global();
     signals::cancel_on_signals(supervisor)
@@ -94,7 +123,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         return Err(CliError::from(why).with_hint(format!(
             "run {} stopped; its worktrees are kept under {}; `baton run --resume` continues it",
             outcome.run,
-            planned.dir.display()
+            outcome.dir.display()
         )));
     }
     Ok(ExitCode::from(if !outcome.blocked.is_empty() {
@@ -106,14 +135,32 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     }))
 }
 
-fn dry_run(p: &mut Printer, planned: &run::Planned, json: bool) -> Result<ExitCode, CliError> {
+fn parse_budget(text: &str) -> Result<Budget, String> {
+    text.parse()
+        .map_err(|e: run::budget::BudgetError| e.to_string())
+}
+
+fn dry_run(
+    p: &mut Printer,
+    planned: &run::Planned,
+    req: &Request,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let after = |i: usize| -> Vec<&str> {
+        planned.units[i]
+            .after
+            .iter()
+            .map(|&j| planned.units[j].session.as_str())
+            .collect()
+    };
     if json {
-        let sessions: Vec<serde_json::Value> = (0..planned.lanes.len())
+        let sessions: Vec<serde_json::Value> = (0..planned.units.len())
             .map(|i| {
                 let (argv, env) = planned.command(i, 1);
                 serde_json::json!({
-                    "session": planned.lanes[i].session,
-                    "tasks": planned.lanes[i].tasks,
+                    "session": planned.units[i].session,
+                    "tasks": planned.units[i].tasks,
+                    "after": after(i),
                     "branch": planned.branch(i, 1),
                     "worktree": planned.worktree(i, 1),
                     "argv": argv,
@@ -124,26 +171,41 @@ fn dry_run(p: &mut Printer, planned: &run::Planned, json: bool) -> Result<ExitCo
         p.json(&serde_json::json!({
             "run": planned.run,
             "phase": planned.phase + 1,
+            "all": req.all,
             "integration": planned.integration,
             "agent": planned.agent_name,
-            "merge_order": planned.merge_order.iter().map(|&i| &planned.lanes[i].session).collect::<Vec<_>>(),
+            "max_sessions": planned.sessions,
+            "unit": match req.unit { UnitKind::Lane => "lane", UnitKind::Task => "task" },
+            "session_budget": req.budget().to_string(),
             "sessions": sessions,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
     p.line(format!(
-        "run {} (dry run): phase {} \"{}\", {} session(s) of agent `{}`, from and into {}",
+        "run {} (dry run): phase {} \"{}\", {} session(s) of agent `{}`, {} at once, from and into {}",
         planned.run,
         planned.phase + 1,
         planned.phase_title,
-        planned.lanes.len(),
+        planned.units.len(),
         planned.agent_name,
+        planned.sessions,
         planned.integration
     ))?;
-    for i in 0..planned.lanes.len() {
+    match req.unit {
+        UnitKind::Lane => p.line(format!(
+            "a session per lane, lanes split to fit a session budget of {}",
+            req.budget()
+        ))?,
+        UnitKind::Task => p.line("a session per task")?,
+    }
+    for i in 0..planned.units.len() {
         let (argv, _) = planned.command(i, 1);
-        let lane = &planned.lanes[i];
-        p.line(format!("{}: {}", lane.session, lane.tasks.join(" ")))?;
+        let unit = &planned.units[i];
+        p.line(format!("{}: {}", unit.session, unit.tasks.join(" ")))?;
+        let after = after(i);
+        if !after.is_empty() {
+            p.line(format!("  after    {}", after.join(" ")))?;
+        }
         p.line(format!("  branch   {}", planned.branch(i, 1)))?;
         p.line(format!("  worktree {}", planned.worktree(i, 1).display()))?;
         let quoted: Vec<String> = argv
@@ -152,12 +214,9 @@ fn dry_run(p: &mut Printer, planned: &run::Planned, json: bool) -> Result<ExitCo
             .collect();
         p.line(format!("  argv     {}", quoted.join(" ")))?;
     }
-    let order: Vec<&str> = planned
-        .merge_order
-        .iter()
-        .map(|&i| planned.lanes[i].session.as_str())
-        .collect();
-    p.line(format!("merge order: {}", order.join(", ")))?;
+    if req.all {
+        p.line("later phases are laid out when they start, after this one's check passes")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,6 +7,13 @@
 //! its tasks are reported blocked. Every step is an [`events::Event`], recorded in the state
 //! store and shown by the front end (docs/run.md).
 //!
+//! The engine is split by idea: [`engine`] plans a run and chains the phases of `--all`;
+//! [`units`] cuts the phase's lanes into units (lanes, parts of lanes by the session budget,
+//! or tasks) that wait for each other; `dispatch` starts each unit once what it waits for is
+//! merged, merges passing units at once and blocks what fails; `attempt` runs one unit's
+//! sessions on a worker thread; `gate` judges a finished session; `repo` checks and prepares
+//! the repository; [`lease`] keeps the run's claims alive while it runs.
+//!
 //! This module is the orchestrator, a layer over the use cases of [`crate::ops`]: it prints
 //! nothing and knows no terminal; the CLI turns its events into lines. Beside the engine
 //! sit plain data and pure functions: [`presets`] (how each agent CLI is started),
@@ -14,13 +21,20 @@
 //! [`budget`] (a lane split at task boundaries so each part fits one session).
 
 pub mod agent;
+mod attempt;
 pub mod budget;
+mod dispatch;
 pub mod engine;
 pub mod events;
+mod gate;
+pub mod lease;
 pub mod presets;
+mod repo;
 pub mod resume;
 pub mod stream;
+pub mod units;
 
 pub use engine::{Outcome, Planned, Request, plan_run, run};
 pub use events::Event;
 pub use resume::{Resume, plan_resume, resume};
+pub use units::{Unit, UnitKind};

@@ -22,11 +22,10 @@ use crate::process::Supervisor;
 use crate::state::RunSession;
 
 use super::agent;
-use super::engine::{
-    Begin, Checked, LaneResult, Layout, Outcome, Planned, Request, Start, check_repository,
-    choose_agent, execute,
-};
+use super::dispatch::{Begin, Start, UnitResult, execute};
+use super::engine::{Layout, Outcome, Planned, Request, choose_agent, continue_all};
 use super::events::Event;
+use super::repo::{Checked, check_repository};
 
 /// How long a left-over agent group gets between SIGTERM and SIGKILL (as a session's grace).
 const ORPHAN_GRACE: Duration = Duration::from_secs(5);
@@ -40,6 +39,8 @@ pub struct Resume {
     /// `(pid, owner)` of each attempt that was running when baton stopped.
     orphans: Vec<(u32, String)>,
     summary: Summary,
+    /// An `--all` run whose baton died between two phases: the next phase starts afresh.
+    fresh: bool,
 }
 
 #[derive(Debug, Default)]
@@ -61,7 +62,10 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
     let state = project.state()?;
     let id = match wanted {
         Some(id) => id,
-        None => state.last_unfinished_run()?.ok_or_else(none)?,
+        None => match state.last_unfinished_run()? {
+            Some(id) => id,
+            None => return next_phase_of_all(project, &state).and_then(|r| r.ok_or_else(none)),
+        },
     };
     let record = state
         .run(id)?
@@ -106,6 +110,11 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         .with_hint(format!("`git switch {}`, then resume", record.integration)));
     }
     let phase = usize::try_from(record.phase.max(1) - 1).unwrap_or(0);
+    let req = Request {
+        phase: u32::try_from(record.phase).ok(),
+        ..layout.request(&agent_name)
+    };
+    let sessions = layout.sessions.unwrap_or(layout.units.len()).max(1);
     let planned = Planned {
         run: id,
         phase,
@@ -120,15 +129,8 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         dir: crate::repo::state_dir(&project.path)
             .join("runs")
             .join(id.to_string()),
-        lanes: layout.lanes,
-        merge_order: layout.merge_order,
-    };
-    let req = Request {
-        phase: u32::try_from(record.phase).ok(),
-        sessions: None,
-        agent: Some(agent_name),
-        retries: layout.retries,
-        keep: layout.keep,
+        units: layout.units,
+        sessions,
     };
     let rows = state.run_sessions(id)?;
     let evidence = failed_evidence(&state.run_events(id)?);
@@ -142,7 +144,7 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
     }
     let mut summary = Summary::default();
     let mut starts = Vec::new();
-    for lane in &planned.lanes {
+    for lane in &planned.units {
         let evidence_of = |attempt: u32| {
             evidence
                 .get(&(lane.session.clone(), attempt))
@@ -163,19 +165,19 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
             Some(row) => match (row.outcome.as_deref(), &row.exit) {
                 (Some("merged"), _) => {
                     summary.merged.push(name.clone());
-                    Start::Result(LaneResult::Merged)
+                    Start::Result(UnitResult::Merged)
                 }
-                (Some("blocked"), _) => Start::Result(LaneResult::Blocked {
+                (Some("blocked"), _) => Start::Result(UnitResult::Blocked {
                     tasks: lane.tasks.clone(),
                 }),
                 // A conflict is merged again: the same branch takes the conflict path again.
                 (Some("passed" | "conflict"), _) => {
                     summary.merge.push(name.clone());
-                    Start::Result(LaneResult::Passed {
+                    Start::Result(UnitResult::Passed {
                         attempt: row.attempt,
                     })
                 }
-                (Some(_), _) if row.attempt > req.retries => Start::Result(LaneResult::Failed {
+                (Some(_), _) if row.attempt > req.retries => Start::Result(UnitResult::Failed {
                     evidence: evidence_of(row.attempt),
                 }),
                 (Some(_), _) => Start::Thread(Begin::Attempt {
@@ -206,7 +208,48 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         starts,
         orphans,
         summary,
+        fresh: false,
     })
+}
+
+/// When the newest run was a phase of `--all` that passed, and a later phase has work: that
+/// phase, planned afresh (baton died after one phase's run ended and before the next began).
+fn next_phase_of_all(
+    project: &Project,
+    state: &crate::state::StateStore,
+) -> Result<Option<Resume>, Error> {
+    let Some(id) = state.latest_run_id()? else {
+        return Ok(None);
+    };
+    let Some(record) = state.run(id)? else {
+        return Ok(None);
+    };
+    let layout: Option<Layout> = state
+        .run_layout(id)?
+        .and_then(|(layout, _)| layout)
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let Some(layout) = layout.filter(|l| l.all) else {
+        return Ok(None);
+    };
+    if record.outcome.as_deref() != Some("success") {
+        return Ok(None);
+    }
+    let (_, plan) = project.load()?;
+    let later = crate::graph::current_phase(&plan)
+        .is_some_and(|p| i64::try_from(p).unwrap_or(0) + 1 > record.phase);
+    if !later {
+        return Ok(None);
+    }
+    let req = layout.request(&record.agent);
+    let planned = super::engine::plan_run(project, &req)?;
+    Ok(Some(Resume {
+        planned,
+        req,
+        starts: Vec::new(),
+        orphans: Vec::new(),
+        summary: Summary::default(),
+        fresh: true,
+    }))
 }
 
 /// Continues the run: stops the agents the dead baton left running, then runs each lane
@@ -223,7 +266,11 @@ pub fn resume(
         starts,
         orphans,
         summary,
+        fresh,
     } = resume;
+    if fresh {
+        return super::engine::run(project, &planned, &req, supervisor, sink);
+    }
     let stopped: Vec<u32> = orphans
         .iter()
         .filter(|(pid, owner)| stop_group(*pid, owner))
@@ -239,7 +286,10 @@ pub fn resume(
         start: summary.start,
         stopped,
     };
-    execute(project, &planned, &req, supervisor, sink, first, starts)
+    let outcome = execute(project, &planned, &req, supervisor, sink, first, starts)?;
+    // An `--all` run goes on into the later phases.
+    let later = Request { phase: None, ..req };
+    continue_all(project, &later, outcome, supervisor, sink)
 }
 
 /// The evidence of each failed gate, by session and attempt, from the run's events.

@@ -1,0 +1,169 @@
+//! The repository a run works in: checked before anything starts (a branch checked out, a
+//! clean tree, the plan committed), prepared once (the run's folder, the prompt kept out of
+//! git, the plan's merge driver), and the worktree bookkeeping every session shares.
+
+use std::path::{Path, PathBuf};
+
+use crate::git::{Git, GitError};
+use crate::ops::{Error, Project};
+
+use super::engine::Planned;
+
+const EXCLUDE_LINE: &str = "/.baton/run/";
+
+pub(super) fn git_error(what: &str, err: GitError) -> Error {
+    Error::internal(format!("{what}: {err}"))
+}
+/// The repository as a run needs it, checked: its root, the integration branch (HEAD's),
+/// HEAD's commit, and the plan's path from the root.
+pub(super) struct Checked {
+    pub root: PathBuf,
+    pub integration: String,
+    pub head: String,
+    pub plan_rel: PathBuf,
+}
+
+/// Checks what every run needs: a repository, HEAD on a branch, no uncommitted changes to
+/// tracked files, the plan committed.
+pub(super) fn check_repository(project: &Project) -> Result<Checked, Error> {
+    let git = Git::new(project.dir());
+    let root = git
+        .toplevel()
+        .map_err(|e| Error::input(format!("baton run needs a git repository: {e}")))?;
+    let integration = git
+        .current_branch()
+        .map_err(|e| git_error("git", e))?
+        .ok_or_else(|| {
+            Error::input("HEAD is detached: baton run merges into the branch it starts on")
+                .with_hint("check out the integration branch (`git switch main`), then run again")
+        })?;
+    let dirty = git
+        .read_text(&["status", "--porcelain", "--untracked-files=no"])
+        .map_err(|e| git_error("git status", e))?;
+    if !dirty.trim().is_empty() {
+        let files: Vec<&str> = dirty.lines().map(|l| l.get(3..).unwrap_or(l)).collect();
+        return Err(Error::input(format!(
+            "the working tree has uncommitted changes ({}): sessions start from the last commit \
+             and merge back here",
+            files.join(", ")
+        ))
+        .with_hint("commit or stash them, then run again"));
+    }
+    let start = git.rev_parse("HEAD").map_err(|e| git_error("git", e))?;
+    let abs_plan = std::fs::canonicalize(&project.path)
+        .map_err(|e| Error::input(format!("cannot read {}: {e}", project.shown)))?;
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let plan_rel = abs_plan
+        .strip_prefix(&root)
+        .map_err(|_| Error::input(format!("{} is outside the repository", project.shown)))?
+        .to_path_buf();
+    let committed = git
+        .show_file("HEAD", &plan_rel.to_string_lossy())
+        .map_err(|e| git_error("git", e))?;
+    if committed.is_none() {
+        return Err(Error::input(format!(
+            "{} is not committed: sessions start from the last commit",
+            project.shown
+        ))
+        .with_hint("commit the plan, then run again"));
+    }
+    Ok(Checked {
+        root,
+        integration,
+        head: start,
+        plan_rel,
+    })
+}
+
+/// Whether `branch` is already part of the branch checked out (merged).
+pub(super) fn is_ancestor(git: &Git, branch: &str) -> bool {
+    git.command(&["merge-base", "--is-ancestor", branch, "HEAD"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The run's folder, the prompt's exclusion from git, and the merge driver for the plan.
+pub(super) fn prepare(planned: &Planned) -> Result<(), Error> {
+    std::fs::create_dir_all(planned.dir.join("logs"))
+        .map_err(|e| Error::input(format!("cannot create {}: {e}", planned.dir.display())))?;
+    let git = Git::new(&planned.root);
+    let common = git
+        .read_text(&["rev-parse", "--git-common-dir"])
+        .map_err(|e| git_error("git", e))?;
+    let common = planned.root.join(common.trim());
+    let info = common.join("info");
+    let _ = std::fs::create_dir_all(&info);
+    let exclude = info.join("exclude");
+    let text = std::fs::read_to_string(&exclude).unwrap_or_default();
+    if !text.lines().any(|l| l.trim() == EXCLUDE_LINE) {
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        std::fs::write(&exclude, format!("{text}{sep}{EXCLUDE_LINE}\n"))
+            .map_err(|e| Error::input(format!("cannot write {}: {e}", exclude.display())))?;
+    }
+    register_merge_driver(&planned.root, &common, &planned.plan_rel)
+}
+
+/// Makes git merge the plan through `baton merge-driver`: the driver in the repository's
+/// configuration (as `baton init --merge-driver` sets it), and the plan's `merge=baton`
+/// attribute in `info/attributes` when no `.gitattributes` gives it one.
+fn register_merge_driver(root: &Path, common: &Path, plan_rel: &Path) -> Result<(), Error> {
+    use crate::agents::git_merge;
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::internal(format!("cannot find baton's own executable: {e}")))?;
+    let program = git_merge::program(&exe, std::env::var_os("PATH").as_deref());
+    let wanted = git_merge::driver_command(&program);
+    let get =
+        |key: &str| git_merge::get_config(root, key).map_err(|e| Error::internal(e.to_string()));
+    let name = get(git_merge::NAME_KEY)?;
+    let driver = get(git_merge::DRIVER_KEY)?;
+    if let git_merge::Config::Set(keys) =
+        git_merge::merge_config(name.as_deref(), driver.as_deref(), &wanted)
+    {
+        for (key, value) in keys {
+            git_merge::set_config(root, key, &value).map_err(|e| Error::internal(e.to_string()))?;
+        }
+    }
+    let rel = plan_rel.to_string_lossy().replace('\\', "/");
+    let attr = Git::new(root)
+        .read_text(&["check-attr", "merge", "--", &rel])
+        .map_err(|e| git_error("git check-attr", e))?;
+    if attr.trim_end().ends_with(": unspecified") {
+        let path = common.join("info").join("attributes");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        let line = format!(
+            "{} merge={}",
+            git_merge::attribute_pattern(&rel),
+            git_merge::DRIVER
+        );
+        std::fs::write(&path, format!("{text}{sep}{line}\n"))
+            .map_err(|e| Error::input(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// Held while a worktree is added or removed: git's bookkeeping of worktrees
+/// (`.git/worktrees/`) is not safe against two of these at once in one repository ("failed
+/// to read .git/worktrees/…/commondir").
+pub(super) fn worktrees_lock() -> std::sync::MutexGuard<'static, ()> {
+    static WORKTREES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    WORKTREES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes what an attempt left (its worktree, its branch), so it can start again fresh.
+pub(super) fn discard(main: &Git, worktree: &Path, branch: &str) {
+    let _ = main.worktree_remove(worktree, true);
+    let _ = std::fs::remove_dir_all(worktree);
+    let _ = main.write(&["worktree", "prune"]);
+    let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
+}
