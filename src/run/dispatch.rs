@@ -281,6 +281,7 @@ pub(super) fn execute(
             None,
         )?;
         books.state.finish_run(run, "interrupted")?;
+        super::repo::tidy(planned);
         return Ok(Outcome {
             run,
             phase: planned.phase,
@@ -329,6 +330,7 @@ pub(super) fn execute(
         None,
     )?;
     books.state.finish_run(run, outcome)?;
+    super::repo::tidy(planned);
     Ok(Outcome {
         run,
         phase: planned.phase,

@@ -26,6 +26,9 @@ pub(super) const INTERRUPTED: &str = "was interrupted";
 /// A session's exit when its agent exited 0.
 pub(super) const EXITED_OK: &str = "exited 0";
 
+/// Where runs put their sessions' worktrees, from the main worktree's root.
+pub const WORKTREES: &str = ".baton/worktrees";
+
 /// What was asked of `baton run`.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -70,7 +73,7 @@ pub struct Planned {
     pub root: PathBuf,
     /// The plan relative to the root.
     pub plan_rel: PathBuf,
-    /// `<git common dir>/baton/runs/<run>`.
+    /// `<git common dir>/baton/runs/<run>`: the sessions' logs.
     pub dir: PathBuf,
     /// What the sessions do, each unit waiting for the units in its `after`.
     pub units: Vec<Unit>,
@@ -89,9 +92,17 @@ impl Planned {
         )
     }
 
-    /// The worktree of a unit's attempt.
+    /// The worktree of a unit's attempt: `<root>/.baton/worktrees/<run>/<session>`.
     pub fn worktree(&self, unit: usize, attempt: u32) -> PathBuf {
-        self.dir.join(self.attempt_name(unit, attempt))
+        self.worktrees().join(self.attempt_name(unit, attempt))
+    }
+
+    /// The folder of this run's worktrees. It is inside the main worktree (git ignores it
+    /// through `info/exclude`), not under `.git`: agents treat every path under a `.git`
+    /// folder as sensitive and refuse to edit there (Claude Code asks for a permission a
+    /// headless session cannot give), and a sandbox keeps `.git` read-only.
+    pub fn worktrees(&self) -> PathBuf {
+        self.root.join(WORKTREES).join(self.run.to_string())
     }
 
     pub(super) fn attempt_name(&self, unit: usize, attempt: u32) -> String {

@@ -9,7 +9,9 @@ use crate::ops::{Error, Project};
 
 use super::engine::Planned;
 
-const EXCLUDE_LINE: &str = "/.baton/run/";
+/// What git ignores for a run, in the repository's `info/exclude`: a session's prompt inside
+/// its worktree, and the worktrees inside the main one.
+const EXCLUDE_LINES: [&str; 2] = ["/.baton/run/", "/.baton/worktrees/"];
 
 pub(super) fn git_error(what: &str, err: GitError) -> Error {
     Error::internal(format!("{what}: {err}"))
@@ -95,13 +97,18 @@ pub(super) fn prepare(planned: &Planned) -> Result<(), Error> {
     let _ = std::fs::create_dir_all(&info);
     let exclude = info.join("exclude");
     let text = std::fs::read_to_string(&exclude).unwrap_or_default();
-    if !text.lines().any(|l| l.trim() == EXCLUDE_LINE) {
+    let missing: Vec<&str> = EXCLUDE_LINES
+        .into_iter()
+        .filter(|line| !text.lines().any(|l| l.trim() == *line))
+        .collect();
+    if !missing.is_empty() {
         let sep = if text.is_empty() || text.ends_with('\n') {
             ""
         } else {
             "\n"
         };
-        std::fs::write(&exclude, format!("{text}{sep}{EXCLUDE_LINE}\n"))
+        let added: String = missing.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&exclude, format!("{text}{sep}{added}"))
             .map_err(|e| Error::input(format!("cannot write {}: {e}", exclude.display())))?;
     }
     register_merge_driver(&planned.root, &common, &planned.plan_rel)
@@ -166,4 +173,18 @@ pub(super) fn discard(main: &Git, worktree: &Path, branch: &str) {
     let _ = std::fs::remove_dir_all(worktree);
     let _ = main.write(&["worktree", "prune"]);
     let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
+}
+
+/// Removes the run's worktree folder, `.baton/worktrees` and `.baton` when nothing is left in
+/// them
+/// (best effort: a kept or failed session's worktree stays, and so do they).
+pub(super) fn tidy(planned: &Planned) {
+    let run = planned.worktrees();
+    let _ = std::fs::remove_dir(&run);
+    if let Some(all) = run.parent() {
+        let _ = std::fs::remove_dir(all);
+        if let Some(dot_baton) = all.parent() {
+            let _ = std::fs::remove_dir(dot_baton);
+        }
+    }
 }

@@ -149,7 +149,14 @@ fn honest_lanes_are_merged_and_the_phase_verified() {
     assert!(runs[0].starts_with("run-1/session-1 T"), "{runs:?}");
     let worktrees = s.git_out(&["worktree", "list"]);
     assert_eq!(worktrees.lines().count(), 1, "{worktrees}");
-    assert!(s.git_out(&["status", "--porcelain"]).is_empty());
+    assert!(
+        s.git_out(&["status", "--porcelain", "--ignored"])
+            .is_empty()
+    );
+    assert!(
+        !s.project.path(".baton/worktrees").exists(),
+        "no folder left behind"
+    );
     // The run is in the state store.
     let status = s.project.run(&["status"]);
     assert_eq!(status.code, 0, "{}", status.transcript());
@@ -176,7 +183,7 @@ fn dry_run_prints_each_argv_and_creates_nothing() {
     );
     assert!(
         run.stdout
-            .contains(".git/baton/runs/1/session-1/.baton/run/prompt.md"),
+            .contains(".baton/worktrees/1/session-1/.baton/run/prompt.md"),
         "{}",
         run.stdout
     );
@@ -185,6 +192,7 @@ fn dry_run_prints_each_argv_and_creates_nothing() {
     assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
     assert!(s.git_out(&["branch", "--list", "baton/*"]).is_empty());
     assert!(!s.project.path(".git/baton/runs").exists());
+    assert!(!s.project.path(".baton/worktrees").exists());
 }
 
 #[test]
@@ -256,7 +264,7 @@ fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
     // The second attempt's prompt carries the first one's evidence.
     let prompt = s
         .project
-        .read_string(".git/baton/runs/1/session-1-2/.baton/run/prompt.md");
+        .read_string(".baton/worktrees/1/session-1-2/.baton/run/prompt.md");
     assert!(
         prompt.contains("## Why attempt 1 was not merged"),
         "{prompt}"

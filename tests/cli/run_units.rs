@@ -228,7 +228,7 @@ fn a_lane_over_the_session_budget_runs_as_chained_sessions() {
     );
     let prompt = s
         .project
-        .read_string(".git/baton/runs/1/session-1b/.baton/run/prompt.md");
+        .read_string(".baton/worktrees/1/session-1b/.baton/run/prompt.md");
     assert!(prompt.contains("This session does only: T2."), "{prompt}");
     assert_eq!(s.project.read_string("src/t2.txt"), "real\n");
 }
