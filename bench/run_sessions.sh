@@ -5,9 +5,9 @@
 #      of `baton run` to each `session_started` event, which baton emits after the session's
 #      worktree is made and its agent spawned (events are read as `--json` lines, flushed per
 #      event, and stamped on arrival). Goal: <= 150 ms per session.
-#   2. 16 concurrent sessions to completion (the engine's maximum: `--sessions` is 1 to 16),
-#      honest agents (write their file, `baton done`, commit), small repository: wall time of
-#      the whole run, gates, 16 merges and the phase check included.
+#   2. 32 concurrent sessions to completion (`--sessions` is 1 to 64), honest agents (write
+#      their file, `baton done`, commit), small repository: wall time of the whole run, gates,
+#      32 merges and the phase check included.
 #   3. baton's own CPU while 8 sessions run: agents sleep 5 s before their work; baton's
 #      utime+stime (/proc/<pid>/stat, its threads, not its children) between the last
 #      `session_started` and the first `session_exited`, as % of one core. Goal: under 1%.
@@ -154,7 +154,7 @@ template "$TMP/big1" 10000 1 exit
 cp -a "$TMP/big1" "$TMP/big8"
 plan 8 > "$TMP/big8/plan.md"
 (cd "$TMP/big8" && "$BIN" lock >/dev/null 2>&1 && git add -A && git commit -qm "8 lanes")
-template "$TMP/small16" 0 16 honest
+template "$TMP/small32" 0 32 honest
 template "$TMP/small8" 0 8 sleep
 
 echo "git worktree add alone, 10k files..." >&2
@@ -167,8 +167,8 @@ echo "dispatch, 1 session, 10k files..." >&2
 scenario dispatch1 "$TMP/big1" 1
 echo "dispatch, 8 sessions, 10k files..." >&2
 scenario dispatch8 "$TMP/big8" 8
-echo "16 sessions to completion..." >&2
-scenario complete16 "$TMP/small16" 16
+echo "32 sessions to completion..." >&2
+scenario complete32 "$TMP/small32" 32
 echo "8 sleeping sessions: CPU, then 8 merges..." >&2
 scenario sleep8 "$TMP/small8" 8
 
@@ -179,8 +179,8 @@ printf '%-62s %s\n' \
   "dispatch, 1 session, 10k files: start to session_started" "$(med dispatch1 first_start_ms) ms" \
   "dispatch, 8 sessions, 10k files: start to the 8th start" "$(med dispatch8 last_start_ms) ms" \
   "  per session (8th start / 8)" "$(med dispatch8 per_session_ms) ms" \
-  "16 sessions to completion (run wall time)" "$(med complete16 total_ms) ms" \
-  "  of which until the 16th start" "$(med complete16 last_start_ms) ms" \
+  "32 sessions to completion (run wall time)" "$(med complete32 total_ms) ms" \
+  "  of which until the 32nd start" "$(med complete32 last_start_ms) ms" \
   "baton's CPU while 8 agents sleep" "$(med sleep8 cpu_pct) % of a core" \
   "  over a window of" "$(med sleep8 cpu_window_s) s" \
   "merging 8 lanes (last gate to last merge)" "$(med sleep8 merge_ms) ms"
