@@ -279,6 +279,7 @@ pub(super) fn choose_agent(
                         argv: p.argv,
                         env: p.env,
                         timeout_secs: None,
+                        stream: Some(p.stream),
                     },
                 )),
                 None => Err(Error::usage(format!("no agent `{name}` ({listed})")).with_hint(hint)),
@@ -600,6 +601,7 @@ pub(super) fn execute(
                 outcome: "interrupted".into(),
                 merged: 0,
                 blocked: Vec::new(),
+                totals: state.run_totals(run)?,
             },
             None,
         )?;
@@ -752,6 +754,7 @@ pub(super) fn execute(
             outcome: outcome.into(),
             merged,
             blocked: blocked.clone(),
+            totals: state.run_totals(run)?,
         },
         None,
     )?;
@@ -1020,6 +1023,7 @@ fn start_attempt(
         .dir
         .join("logs")
         .join(format!("{}.log", planned.attempt_name(index, attempt)));
+    let watch = super::watch::Watch::new(&planned.agent, &log);
     let spec = agent::spec(&planned.agent, &session, log);
     let running = match supervisor.spawn(&spec) {
         Ok(r) => r,
@@ -1039,8 +1043,13 @@ fn start_attempt(
         worktree: worktree.display().to_string(),
         pid: running.pid(),
     }));
+    let activity = tx.clone();
+    let watcher = watch.start(&lane.session, attempt, move |event| {
+        let _ = activity.send(Msg::Event(event));
+    });
     let timeout = planned.agent.timeout_secs.map(Duration::from_secs);
     let finished = running.wait(timeout);
+    watcher.stop();
     let exit = describe_exit(&finished.exit, timeout);
     let _ = tx.send(Msg::Event(Event::SessionExited {
         session: lane.session.clone(),

@@ -208,6 +208,16 @@ impl StateStore {
         Ok(Some(build(record, inputs, &now_rfc3339())))
     }
 
+    /// The agents' activity summed over every attempt of run `run`; None when no
+    /// attempt's stream showed anything.
+    pub fn run_totals(&self, run: i64) -> Result<Option<ActivityTotals>, StateError> {
+        let mut totals: Option<ActivityTotals> = None;
+        for a in self.run_activity(run)?.values() {
+            totals.get_or_insert_with(ActivityTotals::default).add(a);
+        }
+        Ok(totals)
+    }
+
     /// Each attempt's latest activity, per `(session, attempt)`.
     fn run_activity(
         &self,

@@ -21,6 +21,7 @@ mod merge_driver;
 mod prompts;
 mod run;
 mod run_status;
+mod run_view;
 mod signals;
 mod trust;
 mod verify;
