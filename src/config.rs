@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use toml_edit::{Item, TableLike};
 
+use crate::run::stream::StreamFormat;
+
 /// The file's name; it sits in the plan's directory.
 pub const FILE_NAME: &str = "baton.toml";
 
@@ -28,7 +30,7 @@ pub const FILE_NAME: &str = "baton.toml";
 const SECTIONS: &[&str] = &["agents", "audit", "hooks"];
 
 /// The keys of one `[agents.NAME]` entry.
-const AGENT_KEYS: &[&str] = &["argv", "env", "timeout"];
+const AGENT_KEYS: &[&str] = &["argv", "env", "timeout", "stream"];
 
 /// The keys of `[hooks]`.
 const HOOKS_KEYS: &[&str] = &["block_cap"];
@@ -61,6 +63,18 @@ pub struct AgentConfig {
     pub env: Vec<(String, String)>,
     /// How long a session may run before its process group is stopped; None: no limit.
     pub timeout_secs: Option<u64>,
+    /// The shape of the agent's output, read while it runs (tool calls, tokens, cost);
+    /// None: guessed from the program ([`StreamFormat::of_program`]).
+    pub stream: Option<StreamFormat>,
+}
+
+impl AgentConfig {
+    /// The stream format to read: `stream` when set, else the program's.
+    pub fn stream_format(&self) -> StreamFormat {
+        self.stream.unwrap_or_else(|| {
+            StreamFormat::of_program(self.argv.first().map_or("", String::as_str))
+        })
+    }
 }
 
 /// `[hooks]`: how the agents' stop gates behave.
@@ -367,12 +381,24 @@ fn read_agents(
                 ),
             }
         }
+        let mut stream = None;
+        if let Some((text, span)) = r.string(entry, &section, "stream") {
+            match StreamFormat::from_name(&text) {
+                Some(format) => stream = Some(format),
+                None => r.error(
+                    span,
+                    format!("`[{section}] stream` cannot be \"{text}\""),
+                    Some("one of \"claude\", \"codex\", \"gemini\", \"none\"".into()),
+                ),
+            }
+        }
         agents.insert(
             name.to_string(),
             AgentConfig {
                 argv,
                 env,
                 timeout_secs,
+                stream,
             },
         );
     }
@@ -587,6 +613,31 @@ mod tests {
         );
         assert!(
             errors[3].starts_with("baton.toml:7:11: `[agents.c] timeout` cannot be \"soon\""),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn an_agent_stream_is_named_or_guessed_from_its_program() {
+        let config = parse(
+            "[agents.a]\nargv = [\"my-agent\"]\nstream = \"claude\"\n\
+             [agents.b]\nargv = [\"/opt/bin/codex\", \"exec\"]\n\
+             [agents.c]\nargv = [\"claude\"]\nstream = \"none\"\n\
+             [agents.d]\nargv = [\"sh\"]\nstream = \"gemini-stream-json\"\n",
+        )
+        .expect("valid");
+        let format = |name: &str| config.agents[name].stream_format();
+        assert_eq!(format("a"), StreamFormat::ClaudeStreamJson);
+        assert_eq!(format("b"), StreamFormat::CodexJson, "guessed");
+        assert_eq!(format("c"), StreamFormat::None, "set beats guessed");
+        assert_eq!(
+            format("d"),
+            StreamFormat::GeminiStreamJson,
+            "long names too"
+        );
+        let errors = parse("[agents.a]\nargv = [\"x\"]\nstream = \"json\"\n").expect_err("bad");
+        assert!(
+            errors[0].starts_with("baton.toml:3:10: `[agents.a] stream` cannot be \"json\""),
             "{errors:?}"
         );
     }

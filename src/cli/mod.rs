@@ -21,6 +21,7 @@ mod next;
 pub mod printer;
 pub(crate) mod prompts;
 mod run;
+mod run_view;
 mod show;
 pub(crate) mod status;
 pub(crate) mod verify;

@@ -1,7 +1,8 @@
 //! `baton run`: one phase run by agent sessions, each in a worktree of its own, gated and
 //! merged back ([`crate::run`], docs/run.md). This file turns arguments into a request and
-//! events into lines: a status line per event on stderr, or one JSON object per line on
-//! stdout under `--json`.
+//! each event into a status line ([`describe`]); [`super::run_view`] shows them: a live block
+//! on a terminal, status lines on stderr otherwise, or one JSON object per line on stdout
+//! under `--json`.
 
 use std::process::ExitCode;
 
@@ -98,27 +99,15 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let supervisor = Supervisor::global();
     signals::cancel_on_signals(supervisor)
         .map_err(|e| CliError::new(Kind::Internal, format!("cannot watch for Ctrl-C: {e}")))?;
-    let mut failed_output: Option<std::io::Error> = None;
-    let mut sink = |event: &Event| {
-        let written = if args.json {
-            serde_json::to_string(event)
-                .map_err(std::io::Error::other)
-                .and_then(|line| p.line(line))
-                .and_then(|()| p.flush())
-        } else {
-            p.status(describe(event))
-        };
-        if let Err(e) = written {
-            failed_output.get_or_insert(e);
+    let mut view = super::run_view::View::new(args.json, &planned.plan_rel);
+    let outcome = {
+        let mut sink = |event: &Event| view.event(p, event);
+        match resumed {
+            Some(r) => run::resume(&file, r, supervisor, &mut sink)?,
+            None => run::run(&file, &planned, &req, supervisor, &mut sink)?,
         }
     };
-    let outcome = match resumed {
-        Some(r) => run::resume(&file, r, supervisor, &mut sink)?,
-        None => run::run(&file, &planned, &req, supervisor, &mut sink)?,
-    };
-    if let Some(e) = failed_output {
-        return Err(e.into());
-    }
+    view.finish()?;
     if let Some(why) = outcome.interrupted {
         return Err(CliError::from(why).with_hint(format!(
             "run {} stopped; its worktrees are kept under {}; `baton run --resume` continues it",
@@ -221,7 +210,7 @@ fn dry_run(
 }
 
 /// One status line for an event.
-fn describe(event: &Event) -> String {
+pub(super) fn describe(event: &Event) -> String {
     match event {
         Event::RunStarted {
             run,
@@ -321,13 +310,36 @@ fn describe(event: &Event) -> String {
             outcome,
             merged,
             blocked,
+            totals,
         } => {
             let blocked = if blocked.is_empty() {
                 String::new()
             } else {
                 format!(", blocked: {}", blocked.join(" "))
             };
-            format!("run {run}: {outcome} ({merged} merged{blocked})")
+            let totals = totals.as_ref().map_or(String::new(), |t| {
+                format!(
+                    "; {}",
+                    super::run_view::activity_text(t.tool_calls, t.tokens, t.cost_usd)
+                )
+            });
+            format!("run {run}: {outcome} ({merged} merged{blocked}{totals})")
+        }
+        Event::SessionActivity {
+            session,
+            last_tool,
+            tool_calls,
+            tokens,
+            cost_usd,
+            ..
+        } => {
+            let last = last_tool
+                .as_deref()
+                .map_or(String::new(), |t| format!("; last: {t}"));
+            format!(
+                "{session}: {}{last}",
+                super::run_view::activity_text(*tool_calls, *tokens, *cost_usd)
+            )
         }
     }
 }

@@ -167,6 +167,7 @@ fn start_attempt(
         .dir
         .join("logs")
         .join(format!("{}.log", planned.attempt_name(index, attempt)));
+    let watch = super::watch::Watch::new(&planned.agent, &log);
     let spec = agent::spec(&planned.agent, &session, log);
     let running = match supervisor.spawn(&spec) {
         Ok(r) => r,
@@ -186,8 +187,13 @@ fn start_attempt(
         worktree: worktree.display().to_string(),
         pid: running.pid(),
     }));
+    let activity = tx.clone();
+    let watcher = watch.start(&unit.session, attempt, move |event| {
+        let _ = activity.send(Msg::Event(event));
+    });
     let timeout = planned.agent.timeout_secs.map(Duration::from_secs);
     let finished = running.wait(timeout);
+    watcher.stop();
     let exit = describe_exit(&finished.exit, timeout);
     let _ = tx.send(Msg::Event(Event::SessionExited {
         session: unit.session.clone(),

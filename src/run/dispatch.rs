@@ -277,6 +277,7 @@ pub(super) fn execute(
                 outcome: "interrupted".into(),
                 merged: books.merged,
                 blocked: books.blocked.clone(),
+                totals: books.state.run_totals(run)?,
             },
             None,
         )?;
@@ -326,6 +327,7 @@ pub(super) fn execute(
             outcome: outcome.into(),
             merged: books.merged,
             blocked: books.blocked.clone(),
+            totals: books.state.run_totals(run)?,
         },
         None,
     )?;

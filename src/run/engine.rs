@@ -227,6 +227,7 @@ pub(super) fn choose_agent(
                         argv: p.argv,
                         env: p.env,
                         timeout_secs: None,
+                        stream: Some(p.stream),
                     },
                 )),
                 None => Err(Error::usage(format!("no agent `{name}` ({listed})")).with_hint(hint)),

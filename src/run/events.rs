@@ -89,6 +89,24 @@ pub enum Event {
         outcome: String,
         merged: usize,
         blocked: Vec<String>,
+        /// The agents' activity summed over the run's attempts (every attempt of a resumed
+        /// run included); absent when no agent's output stream was read.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        totals: Option<crate::state::ActivityTotals>,
+    },
+    /// What an attempt's agent output stream showed ([`super::watch`]): sent when it changed,
+    /// at most about once a second, and once more as the agent exits (before
+    /// `session_exited`), with its final counts.
+    SessionActivity {
+        session: String,
+        attempt: u32,
+        /// The latest tool call (`Bash: cargo test`), null before the first.
+        last_tool: Option<String>,
+        tool_calls: u64,
+        /// Input and output tokens.
+        tokens: u64,
+        /// Only Claude Code reports a cost.
+        cost_usd: Option<f64>,
     },
 }
 
@@ -108,6 +126,7 @@ impl Event {
             Event::Conflict { .. } => "conflict",
             Event::PhaseVerified { .. } => "phase_verified",
             Event::RunFinished { .. } => "run_finished",
+            Event::SessionActivity { .. } => "session_activity",
         }
     }
 
@@ -121,7 +140,8 @@ impl Event {
             | Event::Retry { session, .. }
             | Event::Blocked { session, .. }
             | Event::Merged { session, .. }
-            | Event::Conflict { session, .. } => Some(session),
+            | Event::Conflict { session, .. }
+            | Event::SessionActivity { session, .. } => Some(session),
             _ => None,
         }
     }

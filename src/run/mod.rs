@@ -17,7 +17,8 @@
 //! This module is the orchestrator, a layer over the use cases of [`crate::ops`]: it prints
 //! nothing and knows no terminal; the CLI turns its events into lines. Beside the engine
 //! sit plain data and pure functions: [`presets`] (how each agent CLI is started),
-//! [`stream`] (an agent's output read into activity: tool calls, tokens, cost) and
+//! [`stream`] (an agent's output read into activity: tool calls, tokens, cost, followed
+//! while the agent runs by [`watch`]) and
 //! [`budget`] (a lane split at task boundaries so each part fits one session).
 
 pub mod agent;
@@ -33,6 +34,7 @@ mod repo;
 pub mod resume;
 pub mod stream;
 pub mod units;
+pub mod watch;
 
 pub use engine::{Outcome, Planned, Request, plan_run, run};
 pub use events::Event;

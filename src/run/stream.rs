@@ -52,9 +52,37 @@ impl StreamFormat {
         }
     }
 
-    /// The format named `name` (see [`StreamFormat::as_str`]).
+    /// The format named `name` (see [`StreamFormat::as_str`]), or by its short name as
+    /// `[agents.NAME] stream` takes it ([`StreamFormat::key`]).
     pub fn from_name(name: &str) -> Option<StreamFormat> {
-        StreamFormat::ALL.into_iter().find(|f| f.as_str() == name)
+        StreamFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name || f.key() == name)
+    }
+
+    /// The short name `[agents.NAME] stream` takes: `claude`, `codex`, `gemini`, `none`.
+    pub fn key(self) -> &'static str {
+        match self {
+            StreamFormat::ClaudeStreamJson => "claude",
+            StreamFormat::CodexJson => "codex",
+            StreamFormat::GeminiStreamJson => "gemini",
+            StreamFormat::None => "none",
+        }
+    }
+
+    /// The format an agent's program writes when `stream` is not set: the program's file
+    /// name `claude`, `codex` or `gemini` (the CLIs the presets start), else none.
+    pub fn of_program(program: &str) -> StreamFormat {
+        let name = std::path::Path::new(program)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        match name {
+            "claude" => StreamFormat::ClaudeStreamJson,
+            "codex" => StreamFormat::CodexJson,
+            "gemini" => StreamFormat::GeminiStreamJson,
+            _ => StreamFormat::None,
+        }
     }
 }
 

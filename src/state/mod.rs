@@ -23,7 +23,7 @@ mod runs;
 mod sessions;
 mod time;
 
-pub use run_queries::{RunSessionStatus, RunStatus};
+pub use run_queries::{ActivityTotals, RunSessionStatus, RunStatus, SessionActivity};
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
 pub use sessions::{GateCount, GateRecord, SessionStart};
 pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
@@ -142,6 +142,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE run_sessions ADD COLUMN exited_at TEXT;
     ALTER TABLE run_sessions ADD COLUMN exit TEXT;
     ALTER TABLE run_sessions ADD COLUMN exit_ok INTEGER;",
+    // 6: the run view (`baton status`, `run_status`) reads a run's latest events of a kind
+    // (why a session did not merge, each attempt's agent activity) without a scan.
+    "CREATE INDEX IF NOT EXISTS run_events_by_kind ON run_events (run_id, kind, session, id);",
 ];
 
 /// A task held by a session.

@@ -1,24 +1,23 @@
 //! What `baton run` is doing, or did, as other processes see it: `baton status`, the MCP
 //! `run_status` tool, a dashboard. Why here: a run outlives the terminal that started it, so
-//! its view is rebuilt from the store alone (`runs` and `run_events`), read-only, never from
-//! the run's own output.
+//! its view is read from the store alone, read-only, never from the run's own output.
 //!
-//! A run with no end recorded is `running` unless its baton is known to be gone: when an
-//! attempt that started and has not exited has an agent process that no longer exists, or
-//! whose parent is no longer a `baton` (Linux, through `/proc`), the run is `interrupted`
-//! (baton was killed without recording an end). Between sessions (gates, merges, the phase
-//! check) no agent runs, and such a run shows as `running`: the store holds no pid of baton.
+//! One truth: each session's state is the step its latest attempt reached in `run_sessions`,
+//! the same rows `baton run --resume` continues from (written in the same transaction as
+//! each event). `run_events` only adds what those rows do not hold: the first line of why a
+//! session failed or was blocked, and the agent's latest activity (last tool call, tool
+//! calls, tokens, cost). Whether the run is live comes from `runs.pid`, the baton driving
+//! it: a run with no end recorded whose baton process is gone is `interrupted` (resumable),
+//! whatever its sessions were doing when it died.
+
+use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::runs::RunRecord;
+use super::runs::{RunLayout, RunRecord};
 use super::{StateError, StateStore, now_rfc3339, unix_from_rfc3339};
-
-/// Seconds after the newest event during which an attempt's vanished agent is taken for one
-/// whose exit baton has not recorded yet, rather than for a dead baton.
-const EXIT_GRACE_SECS: i64 = 5;
 
 /// One run as `baton status` and `run_status` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -29,7 +28,8 @@ pub struct RunStatus {
     /// The branch sessions fork from and merge into.
     pub integration: String,
     pub agent: String,
-    /// `running`, `finished` or `interrupted`.
+    /// `running`, `finished` or `interrupted` (stopped by Ctrl-C, or its baton process is
+    /// gone: `baton run --resume` continues it).
     pub state: String,
     /// How it ended (`success`, `blocked`, `phase_failed`, `interrupted`); null while running
     /// or when baton was killed.
@@ -41,6 +41,10 @@ pub struct RunStatus {
     pub elapsed_seconds: i64,
     pub last_event_at: Option<String>,
     pub sessions: Vec<RunSessionStatus>,
+    /// The agents' activity summed over every attempt of every session, when their output
+    /// stream is read (`[agents.NAME] stream`); null when none was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totals: Option<ActivityTotals>,
 }
 
 /// One session (lane) of a run: its latest attempt.
@@ -51,8 +55,10 @@ pub struct RunSessionStatus {
     pub tasks: Vec<String>,
     /// 1 for the first attempt, 2 for the first retry…
     pub attempt: u32,
-    /// `running` (its agent runs), `exited` (the gate is being checked), `gated` (passed,
-    /// waiting to merge), `failed` (failed the gate, a retry follows), `merged` or `blocked`.
+    /// `waiting` (not started yet), `running` (its agent runs), `exited` (the gate is being
+    /// checked), `gated` (passed, waiting to merge), `failed` (failed the gate, a retry
+    /// follows), `merged`, `blocked`, or `interrupted` (its agent was stopped, or baton
+    /// died, before it exited: `--resume` starts it again).
     pub state: String,
     /// Why it is `blocked` or `failed`: the first line of the reason or of the evidence.
     pub why: Option<String>,
@@ -62,6 +68,70 @@ pub struct RunSessionStatus {
     pub elapsed_seconds: i64,
     /// The agent's process id of its latest attempt.
     pub pid: Option<u32>,
+    /// The latest attempt's agent activity, when its output stream is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<SessionActivity>,
+}
+
+/// What an agent's output stream showed (docs/run.md, "Watching a run").
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SessionActivity {
+    /// The latest tool call (`Bash: cargo test`, `Edit`, `mcp__baton__tick_task`).
+    pub last_tool: Option<String>,
+    pub tool_calls: u64,
+    /// Input and output tokens.
+    pub tokens: u64,
+    /// Only Claude Code reports a cost.
+    pub cost_usd: Option<f64>,
+}
+
+/// Activity summed over a run's attempts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ActivityTotals {
+    pub tool_calls: u64,
+    pub tokens: u64,
+    /// Null when no agent reported a cost.
+    pub cost_usd: Option<f64>,
+}
+
+impl ActivityTotals {
+    fn add(&mut self, a: &SessionActivity) {
+        self.tool_calls = self.tool_calls.saturating_add(a.tool_calls);
+        self.tokens = self.tokens.saturating_add(a.tokens);
+        if let Some(cost) = a.cost_usd {
+            self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + cost);
+        }
+    }
+}
+
+/// One attempt's row of `run_sessions`, as the view reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct AttemptRow {
+    session: String,
+    attempt: u32,
+    tasks: Vec<String>,
+    started_at: String,
+    finished_at: Option<String>,
+    pid: Option<u32>,
+    exit: Option<String>,
+    outcome: Option<String>,
+}
+
+/// Everything the view is built from, read in [`StateStore::run_status`].
+#[derive(Debug, Clone, Default)]
+struct Inputs {
+    /// The run's lanes from its layout, `(session, tasks)`, in order; empty for a run
+    /// recorded before layouts were.
+    lanes: Vec<(String, Vec<String>)>,
+    /// Every attempt, by session then attempt.
+    rows: Vec<AttemptRow>,
+    /// Per session, its latest `gate_failed`, `conflict` or `blocked` event: `(kind, body)`.
+    why: BTreeMap<String, (String, Value)>,
+    /// Per `(session, attempt)`, its latest `session_activity`.
+    activity: BTreeMap<(String, u32), SessionActivity>,
+    last_event_at: Option<String>,
+    /// Whether the baton recorded as driving the run is alive (None: cannot tell).
+    baton_alive: Option<bool>,
 }
 
 impl StateStore {
@@ -76,23 +146,27 @@ impl StateStore {
             .map_err(|e| self.err("read runs", e))
     }
 
-    /// Run `id` of this plan (None for an unknown id or another plan's run).
-    fn plan_run(&self, id: i64) -> Result<Option<RunRecord>, StateError> {
+    /// Run `id` of this plan (None for an unknown id or another plan's run), with its layout
+    /// and the pid of its baton.
+    fn plan_run(&self, id: i64) -> Result<Option<(RunRecord, RunLayout)>, StateError> {
         self.conn
             .query_row(
-                "SELECT id, started_at, finished_at, phase, integration, agent, outcome
+                "SELECT id, started_at, finished_at, phase, integration, agent, outcome, layout, pid
                  FROM runs WHERE id = ?1 AND plan_key = ?2",
                 params![id, self.plan_key],
                 |r| {
-                    Ok(RunRecord {
-                        id: r.get(0)?,
-                        started_at: r.get(1)?,
-                        finished_at: r.get(2)?,
-                        phase: r.get(3)?,
-                        integration: r.get(4)?,
-                        agent: r.get(5)?,
-                        outcome: r.get(6)?,
-                    })
+                    Ok((
+                        RunRecord {
+                            id: r.get(0)?,
+                            started_at: r.get(1)?,
+                            finished_at: r.get(2)?,
+                            phase: r.get(3)?,
+                            integration: r.get(4)?,
+                            agent: r.get(5)?,
+                            outcome: r.get(6)?,
+                        },
+                        (r.get(7)?, r.get(8)?),
+                    ))
                 },
             )
             .optional()
@@ -109,116 +183,179 @@ impl StateStore {
                 None => return Ok(None),
             },
         };
-        let Some(record) = self.plan_run(id)? else {
+        let Some((record, (layout, pid))) = self.plan_run(id)? else {
             return Ok(None);
         };
-        let events = self.run_events(id)?;
-        Ok(Some(fold(
-            record,
-            &events,
-            &now_rfc3339(),
-            &agent_under_baton,
-        )))
+        let inputs = Inputs {
+            lanes: layout.as_deref().map(lanes_of).unwrap_or_default(),
+            rows: self.attempt_rows(id)?,
+            why: self.why_events(id)?,
+            activity: self.run_activity(id)?,
+            last_event_at: self
+                .conn
+                .query_row(
+                    "SELECT MAX(at) FROM run_events WHERE run_id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err("read run events", e))?,
+            baton_alive: if record.finished_at.is_some() {
+                None
+            } else {
+                pid.and_then(baton_alive)
+            },
+        };
+        Ok(Some(build(record, inputs, &now_rfc3339())))
+    }
+
+    /// The agents' activity summed over every attempt of run `run`; None when no
+    /// attempt's stream showed anything.
+    pub fn run_totals(&self, run: i64) -> Result<Option<ActivityTotals>, StateError> {
+        let mut totals: Option<ActivityTotals> = None;
+        for a in self.run_activity(run)?.values() {
+            totals.get_or_insert_with(ActivityTotals::default).add(a);
+        }
+        Ok(totals)
+    }
+
+    /// Each attempt's latest activity, per `(session, attempt)`.
+    fn run_activity(
+        &self,
+        run: i64,
+    ) -> Result<BTreeMap<(String, u32), SessionActivity>, StateError> {
+        let err = |e| self.err("read run activity", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT session, body FROM run_events WHERE id IN (
+                    SELECT MAX(id) FROM run_events
+                    WHERE run_id = ?1 AND kind = 'session_activity'
+                    GROUP BY session, json_extract(body, '$.attempt'))",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([run], |r| {
+                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(err)?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (session, body) = row.map_err(err)?;
+            let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let attempt = body["attempt"].as_u64().and_then(|a| u32::try_from(a).ok());
+            if let (Some(session), Some(attempt)) = (session, attempt) {
+                out.insert((session, attempt), activity_of(&body));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Per session, its latest event that says why it did not merge.
+    fn why_events(&self, run: i64) -> Result<BTreeMap<String, (String, Value)>, StateError> {
+        let err = |e| self.err("read run events", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT session, kind, body FROM run_events WHERE id IN (
+                    SELECT MAX(id) FROM run_events
+                    WHERE run_id = ?1 AND kind IN ('gate_failed', 'conflict', 'blocked')
+                    GROUP BY session)",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([run], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(err)?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (session, kind, body) = row.map_err(err)?;
+            if let Some(session) = session {
+                let body = serde_json::from_str(&body).unwrap_or(Value::Null);
+                out.insert(session, (kind, body));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every attempt of a run, by session then attempt.
+    fn attempt_rows(&self, run: i64) -> Result<Vec<AttemptRow>, StateError> {
+        let err = |e| self.err("read run sessions", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT session, attempt, tasks, started_at, finished_at, pid, exit, outcome
+                 FROM run_sessions WHERE run_id = ?1 ORDER BY session, attempt",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([run], |r| {
+                let tasks: String = r.get(2)?;
+                Ok(AttemptRow {
+                    session: r.get(0)?,
+                    attempt: r.get(1)?,
+                    tasks: tasks.split_whitespace().map(String::from).collect(),
+                    started_at: r.get(3)?,
+                    finished_at: r.get(4)?,
+                    pid: r.get(5)?,
+                    exit: r.get(6)?,
+                    outcome: r.get(7)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
     }
 }
 
-/// Builds the view from a run's record and its events, oldest first. `alive(pid)` says
-/// whether an agent process still runs under a baton (None: cannot tell).
-fn fold(
-    record: RunRecord,
-    events: &[super::runs::RunEventRow],
-    now: &str,
-    alive: &dyn Fn(u32) -> Option<bool>,
-) -> RunStatus {
-    let mut sessions: Vec<RunSessionStatus> = Vec::new();
-    let mut ends: Vec<Option<String>> = Vec::new();
-    for (at, kind, session, body) in events {
-        let Some(name) = session else { continue };
-        let body: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-        let i = match sessions.iter().position(|s| &s.session == name) {
-            Some(i) => i,
-            None => {
-                sessions.push(RunSessionStatus {
-                    session: name.clone(),
-                    tasks: Vec::new(),
-                    attempt: 1,
-                    state: "waiting".into(),
-                    why: None,
-                    started_at: None,
-                    elapsed_seconds: 0,
-                    pid: None,
-                });
-                ends.push(None);
-                sessions.len() - 1
-            }
-        };
-        let s = &mut sessions[i];
-        let attempt = body["attempt"].as_u64().and_then(|a| u32::try_from(a).ok());
-        let tasks = || strings(&body["tasks"]);
-        match kind.as_str() {
-            "session_started" => {
-                s.state = "running".into();
-                s.tasks = tasks();
-                s.attempt = attempt.unwrap_or(s.attempt);
-                s.pid = body["pid"].as_u64().and_then(|p| u32::try_from(p).ok());
-                s.started_at.get_or_insert_with(|| at.clone());
-                s.why = None;
-            }
-            "session_exited" => s.state = "exited".into(),
-            "gate_passed" => s.state = "gated".into(),
-            "gate_failed" => {
-                s.state = "failed".into();
-                s.why = strings(&body["evidence"]).into_iter().next();
-            }
-            "retry" => s.attempt = attempt.unwrap_or(s.attempt),
-            "merged" => {
-                s.state = "merged".into();
-                ends[i] = Some(at.clone());
-            }
-            "conflict" => {
-                let files = strings(&body["files"]).join(", ");
-                s.why = Some(format!("conflicts in {files}"));
-            }
-            "blocked" => {
-                s.state = "blocked".into();
-                if s.tasks.is_empty() {
-                    s.tasks = tasks();
-                }
-                s.why = body["reason"]
-                    .as_str()
-                    .map(|r| r.lines().next().unwrap_or_default().to_string());
-                ends[i] = Some(at.clone());
-            }
-            _ => {}
-        }
+/// The lanes of a run's recorded layout, `(session, tasks)`.
+fn lanes_of(layout: &str) -> Vec<(String, Vec<String>)> {
+    let layout: Value = serde_json::from_str(layout).unwrap_or(Value::Null);
+    layout["lanes"]
+        .as_array()
+        .map(|lanes| {
+            lanes
+                .iter()
+                .filter_map(|l| Some((l["session"].as_str()?.to_string(), strings(&l["tasks"]))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A `session_activity` event's body as the view shows it.
+fn activity_of(body: &Value) -> SessionActivity {
+    SessionActivity {
+        last_tool: body["last_tool"].as_str().map(str::to_string),
+        tool_calls: body["tool_calls"].as_u64().unwrap_or(0),
+        tokens: body["tokens"].as_u64().unwrap_or(0),
+        cost_usd: body["cost_usd"].as_f64(),
     }
-    let last_event_at = events.last().map(|e| e.0.clone());
+}
+
+/// `session-2` before `session-10`.
+fn session_order(name: &str) -> (usize, &str) {
+    (name.len(), name)
+}
+
+/// Builds the view of a run from what the store holds.
+fn build(record: RunRecord, inputs: Inputs, now: &str) -> RunStatus {
     let state = match (&record.finished_at, record.outcome.as_deref()) {
         (Some(_), Some("interrupted")) => "interrupted",
         (Some(_), _) => "finished",
-        (None, _) => {
-            let live: Vec<Option<bool>> = sessions
-                .iter()
-                .filter(|s| s.state == "running")
-                .filter_map(|s| s.pid)
-                .map(alive)
-                .collect();
-            let quiet = last_event_at
-                .as_deref()
-                .and_then(unix_from_rfc3339)
-                .zip(unix_from_rfc3339(now))
-                .is_some_and(|(last, now)| now - last > EXIT_GRACE_SECS);
-            if !live.is_empty() && live.iter().all(|a| *a == Some(false)) && quiet {
-                "interrupted"
-            } else {
-                "running"
-            }
-        }
+        (None, _) if inputs.baton_alive == Some(false) => "interrupted",
+        (None, _) => "running",
     };
+    let live = state == "running";
     // A run that stopped without an end stops its clocks at its last event.
     let stop = match state {
         "running" => Some(now.to_string()),
-        _ => record.finished_at.clone().or_else(|| last_event_at.clone()),
+        _ => record
+            .finished_at
+            .clone()
+            .or_else(|| inputs.last_event_at.clone()),
     };
     let span = |from: &str, to: Option<&str>| -> i64 {
         match (unix_from_rfc3339(from), to.and_then(unix_from_rfc3339)) {
@@ -226,11 +363,93 @@ fn fold(
             _ => 0,
         }
     };
-    for (s, end) in sessions.iter_mut().zip(&ends) {
-        if let Some(from) = &s.started_at {
-            s.elapsed_seconds = span(from, end.as_deref().or(stop.as_deref()));
-        }
+
+    let mut names: Vec<String> = inputs.lanes.iter().map(|(s, _)| s.clone()).collect();
+    let mut others: Vec<&str> = inputs
+        .rows
+        .iter()
+        .map(|r| r.session.as_str())
+        .chain(inputs.why.keys().map(String::as_str))
+        .filter(|s| !names.iter().any(|n| n == s))
+        .collect();
+    others.sort_by_key(|s| session_order(s));
+    others.dedup();
+    names.extend(others.into_iter().map(str::to_string));
+
+    let mut totals: Option<ActivityTotals> = None;
+    for a in inputs.activity.values() {
+        totals.get_or_insert_with(ActivityTotals::default).add(a);
     }
+
+    let sessions = names
+        .into_iter()
+        .map(|name| {
+            let attempts: Vec<&AttemptRow> =
+                inputs.rows.iter().filter(|r| r.session == name).collect();
+            let first = attempts.iter().min_by_key(|r| r.attempt);
+            let latest = attempts.iter().max_by_key(|r| r.attempt);
+            let why_event = inputs.why.get(&name);
+            let why_kind = why_event.map(|(kind, _)| kind.as_str());
+            let state = match latest {
+                None if why_kind == Some("blocked") => "blocked",
+                None => "waiting",
+                Some(row) => match (row.outcome.as_deref(), &row.exit) {
+                    (Some("merged"), _) => "merged",
+                    (Some("blocked"), _) => "blocked",
+                    (Some("passed" | "conflict"), _) => "gated",
+                    (Some("failed"), _) => "failed",
+                    (Some(_), _) => "exited",
+                    (None, Some(_)) => "exited",
+                    (None, None) if live => "running",
+                    (None, None) => "interrupted",
+                },
+            };
+            let why = why_event.and_then(|(kind, body)| match (state, kind.as_str()) {
+                ("failed", "gate_failed") => strings(&body["evidence"]).into_iter().next(),
+                ("blocked", "blocked") => body["reason"]
+                    .as_str()
+                    .map(|r| r.lines().next().unwrap_or_default().to_string()),
+                ("gated", "conflict") => Some(format!(
+                    "conflicts in {}",
+                    strings(&body["files"]).join(", ")
+                )),
+                _ => None,
+            });
+            let tasks = latest
+                .map(|r| r.tasks.clone())
+                .filter(|t| !t.is_empty())
+                .or_else(|| {
+                    inputs
+                        .lanes
+                        .iter()
+                        .find(|(s, _)| *s == name)
+                        .map(|(_, t)| t.clone())
+                })
+                .or_else(|| why_event.map(|(_, body)| strings(&body["tasks"])))
+                .unwrap_or_default();
+            let started_at = first.map(|r| r.started_at.clone());
+            let end = match state {
+                "merged" | "blocked" => latest.and_then(|r| r.finished_at.clone()),
+                _ => None,
+            };
+            let elapsed_seconds = started_at
+                .as_deref()
+                .map_or(0, |from| span(from, end.as_deref().or(stop.as_deref())));
+            RunSessionStatus {
+                tasks,
+                attempt: latest.map_or(1, |r| r.attempt),
+                state: state.into(),
+                why,
+                started_at,
+                elapsed_seconds,
+                pid: latest.and_then(|r| r.pid),
+                activity: latest
+                    .and_then(|r| inputs.activity.get(&(name.clone(), r.attempt)).cloned()),
+                session: name,
+            }
+        })
+        .collect();
+
     RunStatus {
         run: record.id,
         phase: record.phase,
@@ -241,8 +460,9 @@ fn fold(
         elapsed_seconds: span(&record.started_at, stop.as_deref()),
         started_at: record.started_at,
         finished_at: record.finished_at,
-        last_event_at,
+        last_event_at: inputs.last_event_at,
         sessions,
+        totals,
     }
 }
 
@@ -257,9 +477,9 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether process `pid` exists and its parent is a `baton` (Linux `/proc`); None where
-/// `/proc` cannot tell.
-fn agent_under_baton(pid: u32) -> Option<bool> {
+/// Whether process `pid` exists, is not a zombie, and is a `baton` (Linux `/proc`); None
+/// where `/proc` cannot tell.
+fn baton_alive(pid: u32) -> Option<bool> {
     let proc = std::path::Path::new("/proc");
     if !proc.join("self").exists() {
         return None;
@@ -267,18 +487,20 @@ fn agent_under_baton(pid: u32) -> Option<bool> {
     let Ok(stat) = std::fs::read_to_string(proc.join(pid.to_string()).join("stat")) else {
         return Some(false);
     };
-    // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let Some(ppid) = after.split_whitespace().nth(1) else {
+    // `pid (comm) state …`: comm may hold spaces and parentheses; it is cut at 15 bytes
+    // (a test binary `baton-0123abcd…` is a baton too).
+    let Some((head, rest)) = stat.rsplit_once(')') else {
         return Some(false);
     };
-    let comm = std::fs::read_to_string(proc.join(ppid).join("comm")).unwrap_or_default();
-    Some(comm.trim() == "baton")
+    let comm = head.split_once('(').map_or("", |(_, c)| c);
+    let zombie = rest.split_whitespace().next() == Some("Z");
+    Some(!zombie && comm.starts_with("baton"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn record(finished: Option<&str>, outcome: Option<&str>) -> RunRecord {
         RunRecord {
@@ -292,165 +514,243 @@ mod tests {
         }
     }
 
-    fn ev(
-        at: &str,
-        kind: &str,
-        session: Option<&str>,
-        body: Value,
-    ) -> super::super::runs::RunEventRow {
-        (
-            format!("2026-01-01T10:{at}Z"),
-            kind.into(),
-            session.map(str::to_string),
-            body.to_string(),
-        )
+    fn row(session: &str, attempt: u32, tasks: &[&str], at: &str) -> AttemptRow {
+        AttemptRow {
+            session: session.into(),
+            attempt,
+            tasks: tasks.iter().map(|t| t.to_string()).collect(),
+            started_at: format!("2026-01-01T10:{at}Z"),
+            pid: Some(10 + attempt),
+            ..AttemptRow::default()
+        }
     }
 
-    fn events() -> Vec<super::super::runs::RunEventRow> {
-        use serde_json::json;
-        vec![
-            ev("00:00", "run_started", None, json!({})),
-            ev(
-                "00:01",
-                "session_started",
-                Some("session-1"),
-                json!({"attempt": 1, "tasks": ["T1", "T2"], "pid": 11}),
-            ),
-            ev(
-                "00:01",
-                "session_started",
-                Some("session-2"),
-                json!({"attempt": 1, "tasks": ["T3"], "pid": 12}),
-            ),
-            ev(
-                "00:30",
-                "session_exited",
-                Some("session-2"),
-                json!({"attempt": 1}),
-            ),
-            ev(
-                "00:31",
-                "gate_failed",
-                Some("session-2"),
-                json!({"attempt": 1, "evidence": ["T3 is not ticked", "x"]}),
-            ),
-            ev("00:31", "retry", Some("session-2"), json!({"attempt": 2})),
-            ev(
-                "00:32",
-                "session_started",
-                Some("session-2"),
-                json!({"attempt": 2, "tasks": ["T3"], "pid": 13}),
-            ),
-        ]
+    /// Three lanes: session-1 runs, session-2 failed its first attempt and runs its second,
+    /// session-3 has not started.
+    fn inputs() -> Inputs {
+        let mut failed = row("session-2", 1, &["T3"], "00:01");
+        failed.exit = Some("exited 0".into());
+        failed.outcome = Some("failed".into());
+        Inputs {
+            lanes: vec![
+                ("session-1".into(), vec!["T1".into(), "T2".into()]),
+                ("session-2".into(), vec!["T3".into()]),
+                ("session-3".into(), vec!["T4".into()]),
+            ],
+            rows: vec![
+                row("session-1", 1, &["T1", "T2"], "00:01"),
+                failed,
+                row("session-2", 2, &["T3"], "00:32"),
+            ],
+            why: BTreeMap::from([(
+                "session-2".to_string(),
+                (
+                    "gate_failed".to_string(),
+                    json!({"evidence": ["T3 is not ticked", "x"]}),
+                ),
+            )]),
+            activity: BTreeMap::from([
+                (
+                    ("session-1".to_string(), 1),
+                    SessionActivity {
+                        last_tool: Some("Bash: cargo test".into()),
+                        tool_calls: 3,
+                        tokens: 1000,
+                        cost_usd: Some(0.5),
+                    },
+                ),
+                (
+                    ("session-2".to_string(), 1),
+                    SessionActivity {
+                        last_tool: Some("Edit".into()),
+                        tool_calls: 2,
+                        tokens: 10,
+                        cost_usd: None,
+                    },
+                ),
+            ]),
+            last_event_at: Some("2026-01-01T10:00:32Z".into()),
+            baton_alive: Some(true),
+        }
+    }
+
+    fn states(status: &RunStatus) -> Vec<&str> {
+        status.sessions.iter().map(|s| s.state.as_str()).collect()
     }
 
     #[test]
-    fn a_live_run_shows_each_session_latest_attempt() {
-        let status = fold(
-            record(None, None),
-            &events(),
-            "2026-01-01T10:01:00Z",
-            &|_| Some(true),
-        );
+    fn a_live_run_shows_each_session_latest_attempt_from_its_rows() {
+        let status = build(record(None, None), inputs(), "2026-01-01T10:01:00Z");
         assert_eq!(status.state, "running");
         assert_eq!(status.elapsed_seconds, 60);
+        assert_eq!(states(&status), ["running", "running", "waiting"]);
         let s1 = &status.sessions[0];
-        assert_eq!(
-            (s1.state.as_str(), s1.attempt, s1.elapsed_seconds),
-            ("running", 1, 59)
-        );
+        assert_eq!((s1.attempt, s1.elapsed_seconds), (1, 59));
         assert_eq!(s1.tasks, ["T1", "T2"]);
-        let s2 = &status.sessions[1];
         assert_eq!(
-            (s2.state.as_str(), s2.attempt, s2.pid),
-            ("running", 2, Some(13))
+            s1.activity.as_ref().and_then(|a| a.last_tool.as_deref()),
+            Some("Bash: cargo test")
+        );
+        let s2 = &status.sessions[1];
+        assert_eq!((s2.attempt, s2.pid, s2.why.as_deref()), (2, Some(12), None));
+        assert_eq!(s2.elapsed_seconds, 59, "from its first attempt's start");
+        assert_eq!(s2.activity, None, "its second attempt showed nothing yet");
+        assert_eq!(status.sessions[2].tasks, ["T4"], "from the layout");
+        assert_eq!(
+            status.totals,
+            Some(ActivityTotals {
+                tool_calls: 5,
+                tokens: 1010,
+                cost_usd: Some(0.5)
+            })
         );
     }
 
     #[test]
-    fn gone_agents_long_after_the_last_event_mean_an_interrupted_run() {
-        let gone = |_| Some(false);
-        let soon = fold(record(None, None), &events(), "2026-01-01T10:00:34Z", &gone);
+    fn a_run_whose_baton_is_gone_is_interrupted_even_between_agents() {
+        let mut gone = inputs();
+        gone.baton_alive = Some(false);
+        // Between sessions: no agent runs (the gate of session-2's first attempt).
+        gone.rows.retain(|r| r.attempt == 1);
+        gone.rows[0].exit = Some("exited 0".into());
+        gone.rows[0].outcome = Some("passed".into());
+        let status = build(record(None, None), gone, "2026-01-01T11:00:00Z");
+        assert_eq!(status.state, "interrupted");
         assert_eq!(
-            soon.state, "running",
-            "within the grace an exit may be unrecorded"
-        );
-        let late = fold(record(None, None), &events(), "2026-01-01T11:00:00Z", &gone);
-        assert_eq!(late.state, "interrupted");
-        assert_eq!(
-            late.elapsed_seconds, 32,
+            status.elapsed_seconds, 32,
             "its clock stops at its last event"
         );
-        let unknown = fold(
-            record(None, None),
-            &events(),
-            "2026-01-01T11:00:00Z",
-            &|_| None,
+        assert_eq!(states(&status), ["gated", "failed", "waiting"]);
+        assert_eq!(status.sessions[1].why.as_deref(), Some("T3 is not ticked"));
+
+        let mut died = inputs();
+        died.baton_alive = Some(false);
+        let status = build(record(None, None), died, "2026-01-01T11:00:00Z");
+        assert_eq!(states(&status), ["interrupted", "interrupted", "waiting"]);
+
+        let mut unknown = inputs();
+        unknown.baton_alive = None;
+        let status = build(record(None, None), unknown, "2026-01-01T11:00:00Z");
+        assert_eq!(
+            status.state, "running",
+            "what cannot be told is not a death"
         );
-        assert_eq!(unknown.state, "running");
     }
 
     #[test]
-    fn a_finished_run_shows_merges_and_the_first_line_of_why() {
-        use serde_json::json;
-        let mut all = events();
-        all.push(ev(
-            "01:00",
-            "merged",
-            Some("session-1"),
-            json!({"branch": "b"}),
-        ));
-        all.push(ev(
-            "01:05",
-            "blocked",
-            Some("session-2"),
-            json!({"tasks": ["T3"], "reason": "its session failed the gate 2 time(s)\nmore"}),
-        ));
-        let done = fold(
+    fn a_finished_run_shows_merges_blocks_and_the_first_line_of_why() {
+        let mut all = inputs();
+        all.rows[0].exit = Some("exited 0".into());
+        all.rows[0].outcome = Some("merged".into());
+        all.rows[0].finished_at = Some("2026-01-01T10:01:00Z".into());
+        all.rows[2].exit = Some("exited 1".into());
+        all.rows[2].outcome = Some("blocked".into());
+        all.rows[2].finished_at = Some("2026-01-01T10:01:05Z".into());
+        all.why.insert(
+            "session-2".into(),
+            (
+                "blocked".into(),
+                json!({"tasks": ["T3"], "reason": "its session failed the gate 2 time(s)\nmore"}),
+            ),
+        );
+        all.why.insert(
+            "session-3".into(),
+            (
+                "blocked".into(),
+                json!({"tasks": ["T4"], "reason": "it depends on blocked T3"}),
+            ),
+        );
+        let done = build(
             record(Some("2026-01-01T10:02:00Z"), Some("blocked")),
-            &all,
+            all.clone(),
             "2026-01-01T12:00:00Z",
-            &|_| Some(true),
         );
         assert_eq!(done.state, "finished");
         assert_eq!(done.elapsed_seconds, 120);
-        assert_eq!(done.sessions[0].state, "merged");
+        assert_eq!(states(&done), ["merged", "blocked", "blocked"]);
         assert_eq!(done.sessions[0].elapsed_seconds, 59);
-        assert_eq!(done.sessions[1].state, "blocked");
         assert_eq!(
             done.sessions[1].why.as_deref(),
             Some("its session failed the gate 2 time(s)")
         );
-        let stopped = fold(
+        assert_eq!(
+            done.sessions[2].why.as_deref(),
+            Some("it depends on blocked T3")
+        );
+        let stopped = build(
             record(Some("2026-01-01T10:02:00Z"), Some("interrupted")),
-            &all,
+            all,
             "2026-01-01T12:00:00Z",
-            &|_| Some(true),
         );
         assert_eq!(stopped.state, "interrupted");
     }
 
     #[test]
-    fn the_latest_run_is_scoped_to_the_plan() {
+    fn the_store_view_reads_run_sessions_the_layout_and_activity() {
+        use crate::state::RunStep;
         let dir = tempfile::tempdir().expect("tmp");
         let db = dir.path().join("state.db");
         let other = StateStore::open_at(&db, "other.md").expect("open");
         let store = StateStore::open_at(&db, "plan.md").expect("open");
         assert_eq!(store.run_status(None).expect("read"), None);
-        let mine = store.start_run(1, "main", "fake", "{}").expect("start");
+        let layout = r#"{"lanes":[{"session":"session-1","tasks":["T1"],"prompt":""},
+            {"session":"session-2","tasks":["T2"],"prompt":""}]}"#;
+        let mine = store.start_run(1, "main", "fake", layout).expect("start");
         let theirs = other.start_run(2, "main", "fake", "{}").expect("start");
         assert_eq!(store.latest_run_id().expect("latest"), Some(mine));
         assert_eq!(store.run_status(Some(theirs)).expect("read"), None);
+        let tasks = vec!["T1".to_string()];
+        let started = RunStep::Started {
+            session: "session-1",
+            attempt: 1,
+            tasks: &tasks,
+            branch: "b",
+            worktree: "w",
+            pid: 1,
+        };
         store
-            .record_run_event(
-                mine,
-                "session_started",
-                Some("session-1"),
-                r#"{"attempt":1,"tasks":["T1"],"pid":1}"#,
-            )
+            .record_run_step(mine, "session_started", Some("session-1"), "{}", &started)
             .expect("event");
+        for (tool, calls) in [("Read", 1), ("Bash: make", 2)] {
+            let body = json!({"event": "session_activity", "session": "session-1",
+                "attempt": 1, "last_tool": tool, "tool_calls": calls, "tokens": 7,
+                "cost_usd": null});
+            store
+                .record_run_event(
+                    mine,
+                    "session_activity",
+                    Some("session-1"),
+                    &body.to_string(),
+                )
+                .expect("activity");
+        }
         let status = store.run_status(None).expect("read").expect("a run");
         assert_eq!(status.run, mine);
-        assert_eq!(status.sessions[0].tasks, ["T1"]);
+        assert_eq!(status.state, "running", "this process, its baton, runs");
+        assert_eq!(states(&status), ["running", "waiting"]);
+        assert_eq!(status.sessions[1].tasks, ["T2"]);
+        let activity = status.sessions[0].activity.clone().expect("activity");
+        assert_eq!(
+            (activity.last_tool.as_deref(), activity.tool_calls),
+            (Some("Bash: make"), 2)
+        );
+        assert_eq!(status.totals.map(|t| t.tool_calls), Some(2));
+    }
+
+    #[test]
+    fn only_a_live_baton_process_counts() {
+        assert_eq!(
+            baton_alive(std::process::id()),
+            Some(true),
+            "this test binary"
+        );
+        assert_eq!(baton_alive(u32::MAX), Some(false));
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep");
+        assert_eq!(baton_alive(child.id()), Some(false), "not a baton");
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }

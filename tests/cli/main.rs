@@ -22,6 +22,7 @@ mod prompts;
 mod run;
 mod run_status;
 mod run_units;
+mod run_view;
 mod signals;
 mod trust;
 mod verify;

@@ -231,3 +231,27 @@ fn a_blocked_session_shows_the_first_line_of_why() {
         text.stdout
     );
 }
+
+#[test]
+fn a_run_whose_baton_was_killed_shows_as_interrupted_at_once() {
+    let s = setup("real");
+    let mut child = s.start_run(&["--sessions", "2"]);
+    wait_for(&s, "two running sessions", |run| {
+        session_states(run) == ["running", "running"]
+    });
+    // SIGKILL: baton records nothing more; its agents still wait on the marker.
+    child.kill().expect("kill -9 baton");
+    child.wait().expect("reap baton");
+    let run = s.status_json()["run"].clone();
+    assert_eq!(run["state"], "interrupted", "{run:#}");
+    assert_eq!(run["outcome"], Value::Null);
+    assert_eq!(session_states(&run), ["interrupted", "interrupted"]);
+    let text = s.project.run(&["status"]);
+    assert!(
+        text.stdout.contains("Run 1 · phase 1 · interrupted"),
+        "{}",
+        text.stdout
+    );
+    // Let the orphaned agents finish.
+    std::fs::write(s.marker(), "").expect("marker");
+}
