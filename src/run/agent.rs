@@ -29,18 +29,45 @@ pub fn owner(run: i64, session: &str) -> String {
     format!("run-{run}/{session}")
 }
 
-/// `argv` with `{prompt}`, `{prompt_file}`, `{worktree}`, `{session}` and `{tasks}`
-/// replaced in each argument ([`presets::expand`](super::presets::expand)). `{{` and `}}`
+/// `argv` with `{prompt}`, `{prompt_file}`, `{worktree}`, `{session}`, `{tasks}`,
+/// `{git_dir}` and `{git_common_dir}` replaced in each argument ([`presets::expand`](super::presets::expand)). `{{` and `}}`
 /// stand for literal braces.
 pub fn expand(argv: &[String], s: &Session<'_>) -> Vec<String> {
+    let (git_dir, common) = if argv.iter().any(|a| a.contains("{git_")) {
+        git_dirs(s.worktree)
+    } else {
+        (PathBuf::new(), PathBuf::new())
+    };
     let values = super::presets::Placeholders {
         prompt: s.prompt.to_string(),
         prompt_file: s.prompt_file.to_string_lossy().into_owned(),
         worktree: s.worktree.to_string_lossy().into_owned(),
         session: owner(s.run, s.name),
         tasks: s.tasks.join(" "),
+        git_dir: git_dir.to_string_lossy().into_owned(),
+        git_common_dir: common.to_string_lossy().into_owned(),
     };
     super::presets::expand(argv, &values)
+}
+
+/// The worktree's own git dir and the repository's common one, for `{git_dir}` and
+/// `{git_common_dir}`. A worktree not made yet (`--dry-run`) gets the dir git will give it,
+/// `<common>/worktrees/<its folder's name>`.
+fn git_dirs(worktree: &Path) -> (PathBuf, PathBuf) {
+    match crate::repo::discover(worktree) {
+        Some(loc)
+            if worktree
+                .canonicalize()
+                .is_ok_and(|w| w == loc.worktree_root) =>
+        {
+            (loc.git_dir, loc.common_dir)
+        }
+        Some(loc) => {
+            let name = worktree.file_name().unwrap_or_default();
+            (loc.common_dir.join("worktrees").join(name), loc.common_dir)
+        }
+        None => (worktree.join(".git"), worktree.join(".git")),
+    }
 }
 
 /// The environment every session gets beside the agent's own `env`.

@@ -23,8 +23,19 @@ pub struct Preset {
 
 /// The placeholders an argv may hold, in braces: `{prompt}` (the brief's text),
 /// `{prompt_file}` (the path of the brief written into the worktree), `{worktree}` (the
-/// session's worktree), `{session}` (its id), `{tasks}` (its task ids, space-separated).
-pub const PLACEHOLDERS: &[&str] = &["prompt", "prompt_file", "worktree", "session", "tasks"];
+/// session's worktree), `{session}` (its id), `{tasks}` (its task ids, space-separated),
+/// `{git_dir}` (the worktree's own git dir, `<common>/worktrees/<name>`: its index and HEAD)
+/// and `{git_common_dir}` (the repository's `.git`: objects and refs). A sandboxed agent
+/// that commits needs both writable.
+pub const PLACEHOLDERS: &[&str] = &[
+    "prompt",
+    "prompt_file",
+    "worktree",
+    "session",
+    "tasks",
+    "git_dir",
+    "git_common_dir",
+];
 
 /// The values of the placeholders for one session.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +45,8 @@ pub struct Placeholders {
     pub worktree: String,
     pub session: String,
     pub tasks: String,
+    pub git_dir: String,
+    pub git_common_dir: String,
 }
 
 impl Placeholders {
@@ -46,6 +59,8 @@ impl Placeholders {
             "worktree" => Some(&self.worktree),
             "session" => Some(&self.session),
             "tasks" => Some(&self.tasks),
+            "git_dir" => Some(&self.git_dir),
+            "git_common_dir" => Some(&self.git_common_dir),
             _ => None,
         }
     }
@@ -61,10 +76,13 @@ pub fn preset(name: &str) -> Option<Preset> {
     let (name, argv, env, stream): (&'static str, &[&str], &[(&str, &str)], StreamFormat) =
         match name {
             // `-p` prints and exits; stream-json needs --verbose. In -p mode a tool call with
-            // no allow rule is denied: acceptEdits lets it edit files inside its working
-            // directory (the worktree) and no further; mcp__baton is baton's MCP tools (claim,
-            // tick, decide); Bash runs builds and tests. --allowedTools takes a list, so it
-            // comes last and the prompt stays the positional right after -p.
+            // no allow rule is denied. The worktree lives under the repository's `.git`
+            // (`.git/baton/runs/…`), where Claude Code calls every file sensitive and asks
+            // before any edit, whatever the allow rules or acceptEdits say: only
+            // bypassPermissions lets it write there (docs/run-agents.md). Bash was granted
+            // anyway; what a session changes is audited and verified before it merges.
+            // --allowedTools names baton's MCP tools and Bash, which bypass allows already,
+            // so that a narrower --permission-mode in an [agents.claude] copy keeps them.
             "claude" => (
                 "claude",
                 &[
@@ -75,7 +93,7 @@ pub fn preset(name: &str) -> Option<Preset> {
                     "stream-json",
                     "--verbose",
                     "--permission-mode",
-                    "acceptEdits",
+                    "bypassPermissions",
                     "--allowedTools",
                     "mcp__baton,Bash",
                 ],
@@ -84,9 +102,12 @@ pub fn preset(name: &str) -> Option<Preset> {
             ),
             // exec is headless; --json writes events as JSON lines. The default sandbox is
             // read-only: workspace-write lets commands write inside --cd (the worktree).
-            // --trust loads the worktree's .codex/config.toml, where baton's MCP server is
-            // (an untrusted project's is skipped and the model gets no baton tools). `--`
-            // keeps a prompt that starts with `-` from being read as a flag.
+            // A session commits its work, and git writes outside the worktree: its index in
+            // the worktree's git dir, objects and refs in the common one, both read-only
+            // under workspace-write unless added (Codex 0.171 needs both). --trust loads
+            // the worktree's .codex/config.toml, where baton's MCP server is (an untrusted
+            // project's is skipped and the model gets no baton tools). `--` keeps a prompt
+            // that starts with `-` from being read as a flag.
             "codex" => (
                 "codex",
                 &[
@@ -98,6 +119,10 @@ pub fn preset(name: &str) -> Option<Preset> {
                     "workspace-write",
                     "--cd",
                     "{worktree}",
+                    "--add-dir",
+                    "{git_dir}",
+                    "--add-dir",
+                    "{git_common_dir}",
                     "--",
                     "{prompt}",
                 ],
@@ -211,6 +236,8 @@ mod tests {
             worktree: "/wt/with space/s1".to_string(),
             session: "run-1-s1".to_string(),
             tasks: "T1 T2".to_string(),
+            git_dir: "/repo/.git/worktrees/s1".to_string(),
+            git_common_dir: "/repo/.git".to_string(),
         }
     }
 
@@ -242,7 +269,7 @@ mod tests {
                 "stream-json",
                 "--verbose",
                 "--permission-mode",
-                "acceptEdits",
+                "bypassPermissions",
                 "--allowedTools",
                 "mcp__baton,Bash",
             ])
@@ -264,6 +291,14 @@ mod tests {
         let cd = p.argv.iter().position(|a| a == "--cd").expect("cd");
         assert_eq!(p.argv[cd + 1], "{worktree}");
         assert!(p.argv.contains(&"--trust".to_string()));
+        // The session commits: its git dirs are writable, and nothing else outside it.
+        let added: Vec<&String> = p
+            .argv
+            .windows(2)
+            .filter(|w| w[0] == "--add-dir")
+            .map(|w| &w[1])
+            .collect();
+        assert_eq!(added, ["{git_dir}", "{git_common_dir}"]);
         assert_eq!(
             &p.argv[p.argv.len() - 2..],
             &strings(&["--", "{prompt}"])[..]

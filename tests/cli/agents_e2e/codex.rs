@@ -23,7 +23,7 @@ use crate::harness::Project;
 
 /// Writes `$CODEX_HOME/config.toml` pointing Codex at the stand-in (`extra` lines first);
 /// returns CODEX_HOME.
-fn codex_home(home: &Path, api: &StandIn, extra: &str) -> std::path::PathBuf {
+pub(super) fn codex_home(home: &Path, api: &StandIn, extra: &str) -> std::path::PathBuf {
     let dir = home_dir(home, ".codex");
     let config = format!(
         "{extra}model_provider = \"standin\"\nmodel = \"stand-in-model\"\n\n\

@@ -28,6 +28,7 @@ mod gemini;
 mod gemini_cli;
 mod install;
 mod openai;
+mod run_e2e;
 mod standin_http;
 
 /// A hung CLI fails its test after this long (its whole process group is killed).
@@ -143,20 +144,29 @@ fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
     })
 }
 
-/// Waits up to `AGENT_TIMEOUT`, then kills the child's whole process group (the CLI, its MCP
-/// servers and hooks).
-fn wait_or_kill(child: &mut Child) -> (Option<i32>, bool) {
+/// Waits up to `limit`, then stops the child's whole process group (the CLI, its MCP
+/// servers and hooks): SIGTERM, a few seconds for it to clean up (`baton run` stops its
+/// sessions' groups on it), then SIGKILL.
+fn wait_or_kill(child: &mut Child, limit: Duration) -> (Option<i32>, bool) {
+    use nix::sys::signal::{Signal, killpg};
     let started = Instant::now();
+    let group = i32::try_from(child.id())
+        .ok()
+        .map(nix::unistd::Pid::from_raw);
+    let mut termed: Option<Instant> = None;
     loop {
         if let Some(status) = child.try_wait().expect("wait for the CLI") {
-            return (status.code(), false);
+            return (status.code(), termed.is_some());
         }
-        if started.elapsed() > AGENT_TIMEOUT {
-            if let Some(group) = i32::try_from(child.id())
-                .ok()
-                .map(nix::unistd::Pid::from_raw)
-            {
-                let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+        if termed.is_none() && started.elapsed() > limit {
+            if let Some(group) = group {
+                let _ = killpg(group, Signal::SIGTERM);
+            }
+            termed = Some(Instant::now());
+        }
+        if termed.is_some_and(|t| t.elapsed() > Duration::from_secs(10)) {
+            if let Some(group) = group {
+                let _ = killpg(group, Signal::SIGKILL);
             }
             let _ = child.kill();
             let status = child.wait().expect("reap the CLI");
@@ -167,7 +177,12 @@ fn wait_or_kill(child: &mut Child) -> (Option<i32>, bool) {
 }
 
 /// Runs `cmd` in its own process group with stdin closed, bounded by `AGENT_TIMEOUT`.
-pub fn run_bounded(mut cmd: Command) -> AgentRun {
+pub fn run_bounded(cmd: Command) -> AgentRun {
+    run_bounded_for(cmd, AGENT_TIMEOUT)
+}
+
+/// Runs `cmd` in its own process group with stdin closed, bounded by `limit`.
+pub fn run_bounded_for(mut cmd: Command, limit: Duration) -> AgentRun {
     let started = Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -178,7 +193,7 @@ pub fn run_bounded(mut cmd: Command) -> AgentRun {
         .expect("spawn the agent CLI");
     let stdout = drain(child.stdout.take().expect("stdout"));
     let stderr = drain(child.stderr.take().expect("stderr"));
-    let (code, timed_out) = wait_or_kill(&mut child);
+    let (code, timed_out) = wait_or_kill(&mut child, limit);
     let stdout = String::from_utf8_lossy(&stdout.join().expect("stdout reader")).into_owned();
     let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned();
     let events = stdout
