@@ -76,13 +76,11 @@ pub fn preset(name: &str) -> Option<Preset> {
     let (name, argv, env, stream): (&'static str, &[&str], &[(&str, &str)], StreamFormat) =
         match name {
             // `-p` prints and exits; stream-json needs --verbose. In -p mode a tool call with
-            // no allow rule is denied. The worktree lives under the repository's `.git`
-            // (`.git/baton/runs/…`), where Claude Code calls every file sensitive and asks
-            // before any edit, whatever the allow rules or acceptEdits say: only
-            // bypassPermissions lets it write there (docs/run-agents.md). Bash was granted
-            // anyway; what a session changes is audited and verified before it merges.
-            // --allowedTools names baton's MCP tools and Bash, which bypass allows already,
-            // so that a narrower --permission-mode in an [agents.claude] copy keeps them.
+            // no allow rule is denied: acceptEdits lets it edit files inside its working
+            // directory (the worktree, `.baton/worktrees/…`, never under `.git`, where Claude
+            // Code refuses every edit) and no further; mcp__baton is baton's MCP tools
+            // (claim, tick, decide); Bash runs builds, tests and commits. --allowedTools
+            // takes a list, so it comes last and the prompt stays the positional after -p.
             "claude" => (
                 "claude",
                 &[
@@ -93,7 +91,7 @@ pub fn preset(name: &str) -> Option<Preset> {
                     "stream-json",
                     "--verbose",
                     "--permission-mode",
-                    "bypassPermissions",
+                    "acceptEdits",
                     "--allowedTools",
                     "mcp__baton,Bash",
                 ],
@@ -269,7 +267,7 @@ mod tests {
                 "stream-json",
                 "--verbose",
                 "--permission-mode",
-                "bypassPermissions",
+                "acceptEdits",
                 "--allowedTools",
                 "mcp__baton,Bash",
             ])

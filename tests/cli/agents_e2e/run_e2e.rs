@@ -85,12 +85,6 @@ impl Agent {
                 ("ANTHROPIC_API_KEY", "sk-ant-test-stand-in".into()),
                 ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1".into()),
                 ("DISABLE_AUTOUPDATER", "1".into()),
-                // As root (a CI container), Claude Code refuses bypassPermissions unless told
-                // it runs in a sandbox; a user's machine needs nothing.
-                (
-                    "IS_SANDBOX",
-                    if runs_as_root(home) { "1" } else { "0" }.into(),
-                ),
             ],
             Agent::Codex => vec![
                 (
@@ -104,12 +98,6 @@ impl Agent {
         };
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
-}
-
-/// Whether the tests run as root: the owner of the HOME they just made.
-fn runs_as_root(home: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(home).is_ok_and(|m| m.uid() == 0)
 }
 
 // ---------------------------------------------------------------------------------------
