@@ -32,6 +32,18 @@ pub fn generate(
     phase: Option<u32>,
     sessions: Option<u32>,
 ) -> Result<Generated, Error> {
+    generate_named(file, plan, phase, sessions, None)
+}
+
+/// [`generate`], the briefs' commands naming every session `session_name` (None: each its
+/// own `session-<n>`).
+pub fn generate_named(
+    file: &Project,
+    plan: &Plan,
+    phase: Option<u32>,
+    sessions: Option<u32>,
+    session_name: Option<&str>,
+) -> Result<Generated, Error> {
     let phase = chosen_phase(plan, file, phase)?;
     let options = Options {
         sessions,
@@ -69,6 +81,7 @@ pub fn generate(
         phase,
         plan_file: &file.shown,
         held: Some(&held),
+        session_name,
     };
     let out = prompts::prompts(plan, &analysis, &request, template)
         .map_err(|e| prompt_error(e, override_text.is_some()))?;

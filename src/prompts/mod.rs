@@ -74,6 +74,10 @@ pub struct Request<'a> {
     /// Tasks other sessions hold under a live claim, by id: the holder's name. A prompt marks
     /// them held, so a session does not start work another session is doing.
     pub held: Option<&'a std::collections::HashMap<String, String>>,
+    /// The name every session's commands use (`--by NAME`); None: `session-<n>`, each its
+    /// own. `baton run` passes `"$BATON_SESSION"`: its sessions hold their claims as
+    /// `run-<run>/<unit>`, which their environment carries.
+    pub session_name: Option<&'a str>,
 }
 
 /// All prompts for one phase.
@@ -395,7 +399,9 @@ pub fn contexts(
             phase: phase_ref(plan, this_phase.index),
             session: lane.session,
             sessions: lanes.len(),
-            session_name: format!("session-{}", lane.session),
+            session_name: request
+                .session_name
+                .map_or_else(|| format!("session-{}", lane.session), str::to_string),
             tasks,
             owns,
             shared,
@@ -623,6 +629,7 @@ mod tests {
             phase,
             plan_file: "plan.md",
             held: None,
+            session_name: None,
         };
         prompts(&plan, &analysis, &request, TemplateSource::builtin())
     }
@@ -702,6 +709,7 @@ mod tests {
             phase: 1,
             plan_file: "plan.md",
             held: None,
+            session_name: None,
         };
         let bad = TemplateSource {
             name: "custom.md",

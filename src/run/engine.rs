@@ -29,6 +29,9 @@ pub(super) const EXITED_OK: &str = "exited 0";
 /// Where runs put their sessions' worktrees, from the main worktree's root.
 pub const WORKTREES: &str = ".baton/worktrees";
 
+/// How a run's briefs name their session in commands (`baton claim <id> --by ...`).
+pub const SESSION_NAME: &str = "\"$BATON_SESSION\"";
+
 /// What was asked of `baton run`.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -160,14 +163,22 @@ pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
         plan_rel,
     } = check_repository(project)?;
     let (_, plan) = project.load()?;
-    let generated = crate::ops::session::generate(project, &plan, req.phase, req.sessions)?;
+    // A run's sessions hold their claims as `run-<run>/<unit>`, which each one's environment
+    // carries as BATON_SESSION: the briefs' commands name it so.
+    let generated = crate::ops::session::generate_named(
+        project,
+        &plan,
+        req.phase,
+        req.sessions,
+        Some(SESSION_NAME),
+    )?;
     let lanes: Vec<super::units::LaneIn> = generated
         .out
         .prompts
         .iter()
         .filter(|p| !p.context.tasks.is_empty())
         .map(|p| super::units::LaneIn {
-            session: p.context.session_name.clone(),
+            session: format!("session-{}", p.context.session),
             tasks: p.context.tasks.iter().map(|t| t.id.clone()).collect(),
             prompt: p.text.clone(),
         })

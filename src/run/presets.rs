@@ -145,8 +145,9 @@ pub fn preset(name: &str) -> Option<Preset> {
                 &[("GEMINI_CLI_TRUST_WORKSPACE", "true")],
                 StreamFormat::GeminiStreamJson,
             ),
-            // No MCP and no stream: the message comes from the brief's file; baton commits
-            // and merges, so aider must not commit; no update check or analytics in a run.
+            // No MCP and no stream: the message comes from the brief's file. aider commits
+            // each edit itself (its default), which the gate needs: only a session's commits
+            // merge. No update check or analytics in a run.
             "aider" => (
                 "aider",
                 &[
@@ -154,7 +155,6 @@ pub fn preset(name: &str) -> Option<Preset> {
                     "--message-file",
                     "{prompt_file}",
                     "--yes-always",
-                    "--no-auto-commits",
                     "--no-check-update",
                     "--no-analytics",
                 ],
@@ -324,7 +324,6 @@ mod tests {
                 "--message-file",
                 "{prompt_file}",
                 "--yes-always",
-                "--no-auto-commits",
                 "--no-check-update",
                 "--no-analytics",
             ])

@@ -270,6 +270,12 @@ fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
         "{prompt}"
     );
     assert!(prompt.contains("false-done"), "{prompt}");
+    // Its commands name the session as its claims are held: through BATON_SESSION.
+    assert!(
+        prompt.contains("baton claim <id> --by \"$BATON_SESSION\""),
+        "{prompt}"
+    );
+    assert!(!prompt.contains("--by session-1"), "{prompt}");
     assert_eq!(s.project.read_string("src/a.txt"), "real\n");
     // Two attempts per session, no more.
     assert_eq!(s.runs().len(), 4, "{:?}", s.runs());
