@@ -169,7 +169,7 @@ fn take(main: &Git, root: &Path, path: &Path) -> bool {
 /// on the branch, at `start`, nothing uncommitted or untracked, nothing under way.
 fn reuse(path: &Path, branch: &str, start: &str) -> bool {
     let wt = Git::new(path);
-    if under_way(&wt) {
+    if !own_worktree(&wt) || under_way(&wt) {
         return false;
     }
     let switched = wt.write(&[
@@ -196,12 +196,26 @@ fn reuse(path: &Path, branch: &str, start: &str) -> bool {
 /// files removed (ignored ones kept).
 fn make_clean(path: &Path) -> bool {
     let wt = Git::new(path);
-    !under_way(&wt)
+    own_worktree(&wt)
+        && !under_way(&wt)
         && wt
             .read_text(&["status", "--porcelain", "--untracked-files=no"])
             .is_ok_and(|s| s.is_empty())
         && wt.write(&["checkout", "--quiet", "--detach"]).is_ok()
         && wt.write(&["clean", "-ffdq"]).is_ok()
+}
+
+/// Whether git, run in the worktree's folder, works on that worktree: a folder whose `.git`
+/// file is gone would have git find the main worktree around it, and detaching or cleaning
+/// that one is never what a recycle means.
+fn own_worktree(wt: &Git) -> bool {
+    let Ok(top) = wt.toplevel() else {
+        return false;
+    };
+    match (std::fs::canonicalize(top), std::fs::canonicalize(wt.dir())) {
+        (Ok(top), Ok(dir)) => top == dir,
+        _ => false,
+    }
 }
 
 /// A merge, rebase, cherry-pick, revert or bisect under way in a worktree (or no readable
@@ -330,6 +344,21 @@ mod tests {
         );
         assert!(!Git::new(&s2).resolves("MERGE_HEAD"));
         assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
+    }
+
+    #[test]
+    fn a_folder_that_lost_its_git_file_is_removed_and_the_main_worktree_untouched() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let s1 = root.join(WORKTREES).join("1").join("s1");
+        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
+        std::fs::remove_file(s1.join(".git")).expect("rm .git");
+        assert!(!give_back(&main, &root, 2, &s1));
+        assert!(!s1.exists());
+        assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
+        assert!(entries(&main, &root).is_empty());
     }
 
     fn dir_of(root: &Path) -> PathBuf {
