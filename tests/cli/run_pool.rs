@@ -251,3 +251,25 @@ fn pool_0_adds_and_removes_every_worktree_as_before() {
     );
     assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
 }
+
+#[test]
+fn a_broken_pool_left_by_a_crash_does_not_break_the_next_run() {
+    let s = setup("pool = 4");
+    assert_eq!(s.run().code, 1);
+    let pool = s.pool_dirs();
+    assert_eq!(pool.len(), 2, "{pool:?}");
+    // A move cut short: one entry's folder gone (git still lists it), a stray folder beside.
+    std::fs::remove_dir_all(&pool[0]).expect("rm entry");
+    let stray = s.project.path(".baton/worktrees/pool/9");
+    std::fs::create_dir_all(stray.join("src")).expect("mkdir");
+    std::fs::write(stray.join("src/junk.txt"), "x\n").expect("write");
+    let second = s.run();
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    let seen = s.seen();
+    assert_eq!(seen[2].status, "", "{:?}", seen[2]);
+    assert!(seen[2].warm.starts_with("run-1/"), "{:?}", seen[2]);
+    assert!(!stray.exists(), "not a worktree: dropped");
+    let list = s.git_out(&["worktree", "list"]);
+    assert!(!list.contains("prunable"), "{list}");
+    assert_eq!(s.pooled().len(), 1, "{list}");
+}
