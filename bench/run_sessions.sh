@@ -5,6 +5,10 @@
 #      of `baton run` to each `session_started` event, which baton emits after the session's
 #      worktree is made and its agent spawned (events are read as `--json` lines, flushed per
 #      event, and stamped on arrival). Goal: <= 150 ms per session.
+#   1b. the same, second run, warm pool: a first run fills the worktree pool (its agents tick
+#      nothing, so their tasks are blocked and the second run dispatches them again), then
+#      the second run is measured: each session takes a pooled worktree (`git worktree
+#      move` + `git checkout -b`, only the files that differ) instead of `git worktree add`.
 #   2. 32 concurrent sessions to completion (`--sessions` is 1 to 64), honest agents (write
 #      their file, `baton done`, commit), small repository: wall time of the whole run, gates,
 #      32 merges and the phase check included.
@@ -13,7 +17,7 @@
 #      `session_started` and the first `session_exited`, as % of one core. Goal: under 1%.
 #   4. merging 8 lanes (the same runs as 3): from the last gate event to the last `merged`.
 #
-# Usage: bench/run_sessions.sh      (RUNS=3 by default)
+# Usage: bench/run_sessions.sh      (RUNS=3 by default; ONLY=dispatch: the 10k-file cases only)
 # Needs python3 (bench/gen_repo.py and the event reader below), git, Linux /proc.
 set -euo pipefail
 
@@ -141,6 +145,18 @@ scenario() {
   done
 }
 
+# scenario_warm NAME TEMPLATE SESSIONS: like scenario, each copy run twice; the second run
+# (its sessions' worktrees from the first run's pool) is the one recorded.
+scenario_warm() {
+  local name=$1 tpl=$2 sessions=$3
+  for r in $(seq 1 "$RUNS"); do
+    rm -rf "$TMP/work"
+    cp -a "$tpl" "$TMP/work"
+    python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$sessions" >/dev/null
+    python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$sessions" | tee -a "$TMP/$name.jsonl" >&2
+  done
+}
+
 # med NAME FIELD: the median of FIELD over NAME's runs.
 med() {
   python3 -c 'import json,sys
@@ -167,10 +183,15 @@ echo "dispatch, 1 session, 10k files..." >&2
 scenario dispatch1 "$TMP/big1" 1
 echo "dispatch, 8 sessions, 10k files..." >&2
 scenario dispatch8 "$TMP/big8" 8
+echo "dispatch, second run, warm pool, 1 and 8 sessions, 10k files..." >&2
+scenario_warm warm1 "$TMP/big1" 1
+scenario_warm warm8 "$TMP/big8" 8
+if [ "${ONLY:-}" != dispatch ]; then
 echo "32 sessions to completion..." >&2
 scenario complete32 "$TMP/small32" 32
 echo "8 sleeping sessions: CPU, then 8 merges..." >&2
 scenario sleep8 "$TMP/small8" 8
+fi
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '\n%s\n' "baton run, medians of $RUNS runs ($(nproc) cores, load average $LOAD)"
@@ -179,6 +200,9 @@ printf '%-62s %s\n' \
   "dispatch, 1 session, 10k files: start to session_started" "$(med dispatch1 first_start_ms) ms" \
   "dispatch, 8 sessions, 10k files: start to the 8th start" "$(med dispatch8 last_start_ms) ms" \
   "  per session (8th start / 8)" "$(med dispatch8 per_session_ms) ms" \
+  "second run, warm pool, 1 session: start to session_started" "$(med warm1 first_start_ms) ms" \
+  "second run, warm pool, 8 sessions: start to the 8th start" "$(med warm8 last_start_ms) ms" \
+  "  per session (8th start / 8)" "$(med warm8 per_session_ms) ms" \
   "32 sessions to completion (run wall time)" "$(med complete32 total_ms) ms" \
   "  of which until the 32nd start" "$(med complete32 last_start_ms) ms" \
   "baton's CPU while 8 agents sleep" "$(med sleep8 cpu_pct) % of a core" \

@@ -27,10 +27,13 @@ use crate::run::stream::StreamFormat;
 pub const FILE_NAME: &str = "baton.toml";
 
 /// The top-level sections baton knows.
-const SECTIONS: &[&str] = &["agents", "audit", "hooks"];
+const SECTIONS: &[&str] = &["agents", "audit", "hooks", "run"];
 
 /// The keys of one `[agents.NAME]` entry.
 const AGENT_KEYS: &[&str] = &["argv", "env", "timeout", "stream"];
+
+/// The keys of `[run]`.
+const RUN_KEYS: &[&str] = &["pool"];
 
 /// The keys of `[hooks]`.
 const HOOKS_KEYS: &[&str] = &["block_cap"];
@@ -50,6 +53,7 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub audit: AuditConfig,
     pub hooks: HooksConfig,
+    pub run: RunConfig,
     /// `[agents.NAME]`: the agents `baton run` can start, by name.
     pub agents: std::collections::BTreeMap<String, AgentConfig>,
 }
@@ -88,6 +92,23 @@ pub struct HooksConfig {
 impl Default for HooksConfig {
     fn default() -> Self {
         HooksConfig { block_cap: 8 }
+    }
+}
+
+/// `[run]`: how `baton run` handles its sessions' worktrees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunConfig {
+    /// Finished sessions' worktrees kept for the next sessions at most (docs/run.md,
+    /// "The worktree pool"); 0: each worktree is added and removed.
+    pub pool: u32,
+}
+
+/// Worktrees pooled at most when `[run] pool` is not set.
+pub const DEFAULT_POOL: u32 = 8;
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig { pool: DEFAULT_POOL }
     }
 }
 
@@ -251,6 +272,9 @@ impl Config {
                 if let Some(hooks) = reader.section(root, "hooks") {
                     read_hooks(&mut reader, hooks, &mut config.hooks);
                 }
+                if let Some(run) = reader.section(root, "run") {
+                    read_run(&mut reader, run, &mut config.run);
+                }
                 if let Some(agents) = reader.section(root, "agents") {
                     read_agents(&mut reader, agents, &mut config.agents);
                 }
@@ -315,6 +339,21 @@ fn read_hooks(r: &mut Reader<'_>, table: &dyn TableLike, hooks: &mut HooksConfig
                 Some("a number of blocks from 1 to 1000".into()),
             ),
             None => r.wrong_type(item, "`[hooks] block_cap`", "an integer"),
+        }
+    }
+}
+
+fn read_run(r: &mut Reader<'_>, table: &dyn TableLike, run: &mut RunConfig) {
+    r.unknown_keys(table, RUN_KEYS, Some("run"));
+    if let Some(item) = table.get("pool") {
+        match item.as_integer() {
+            Some(n) if (0..=256).contains(&n) => run.pool = n as u32,
+            Some(n) => r.error(
+                item.span(),
+                format!("`[run] pool` cannot be {n}"),
+                Some("a number of worktrees from 0 (no pool) to 256".into()),
+            ),
+            None => r.wrong_type(item, "`[run] pool`", "an integer"),
         }
     }
 }
@@ -463,6 +502,9 @@ impl<'t> Reader<'t> {
                         // A section's key written at the top level.
                         None if AUDIT_KEYS.contains(&name) => {
                             Some(format!("did you mean `[audit] {name}`?"))
+                        }
+                        None if RUN_KEYS.contains(&name) => {
+                            Some(format!("did you mean `[run] {name}`?"))
                         }
                         None => Some(format!("known sections: {}", list(SECTIONS, "[", "]"))),
                     };
@@ -746,6 +788,25 @@ mod tests {
         assert_eq!(
             errors,
             ["baton.toml:2:13: `[hooks] block_cap` must be an integer, not a string"]
+        );
+    }
+
+    #[test]
+    fn the_run_pool() {
+        assert_eq!(parse("").expect("empty").run.pool, DEFAULT_POOL);
+        assert_eq!(parse("[run]\npool = 0\n").expect("valid").run.pool, 0);
+        let errors = parse("[run]\npool = -1\npol = 2\n").expect_err("bad");
+        assert_eq!(
+            errors,
+            [
+                "baton.toml:3:1: unknown key `pol` in `[run]` (did you mean `pool`?)",
+                "baton.toml:2:8: `[run] pool` cannot be -1 (a number of worktrees from 0 (no pool) to 256)",
+            ]
+        );
+        let errors = parse("pool = 2\n").expect_err("top level");
+        assert_eq!(
+            errors,
+            ["baton.toml:1:1: unknown section or key `pool` (did you mean `[run] pool`?)"]
         );
     }
 

@@ -63,6 +63,14 @@ impl Git {
         self.write(&args).map(drop)
     }
 
+    /// Moves the worktree at `from` to `to` (which must not exist; its parent must).
+    pub fn worktree_move(&self, from: &Path, to: &Path) -> Result<(), GitError> {
+        let from = from.to_string_lossy();
+        let to = to.to_string_lossy();
+        self.write(&["worktree", "move", "--end-of-options", &from, &to])
+            .map(drop)
+    }
+
     /// Every worktree of the repository, the main one first.
     pub fn worktree_list(&self) -> Result<Vec<Worktree>, GitError> {
         let out = self.read(&["worktree", "list", "--porcelain", "-z"])?;

@@ -90,8 +90,7 @@ pub(super) fn drive_unit(
             evidence: evidence.clone(),
         }));
         if !req.keep {
-            let _worktrees = worktrees_lock();
-            let _ = main.worktree_remove(&worktree, true);
+            super::pool::give_back(&main, &planned.root, planned.pool(), &worktree);
         }
     }
     UnitResult::Failed { evidence }
@@ -131,18 +130,22 @@ fn start_attempt(
             .record_status(&unit.tasks, "undo", Some(&owner), false)?;
         take_claims(project, plan, &owner, &unit.tasks, lease)?;
     }
-    {
+    if again {
         let _worktrees = worktrees_lock();
-        if again {
-            discard(&main, &worktree, &branch);
-        }
-        // The integration branch as it is now: every unit this one waits for is merged.
-        let fork = main
-            .rev_parse(&format!("refs/heads/{}", planned.integration))
-            .map_err(|e| git_error("git rev-parse", e))?;
-        main.worktree_add(&worktree, &branch, &fork)
-            .map_err(|e| git_error("git worktree add", e))?;
+        discard(&main, &worktree, &branch);
     }
+    // The integration branch as it is now: every unit this one waits for is merged.
+    let fork = main
+        .rev_parse(&format!("refs/heads/{}", planned.integration))
+        .map_err(|e| git_error("git rev-parse", e))?;
+    super::pool::checkout(
+        &main,
+        &planned.root,
+        planned.pool(),
+        &worktree,
+        &branch,
+        &fork,
+    )?;
     let mut prompt = unit.prompt.clone();
     if !evidence.is_empty() {
         prompt.push_str(&retry_section(attempt - 1, evidence));

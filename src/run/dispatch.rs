@@ -22,7 +22,7 @@ use super::engine::{EXITED_OK, INTERRUPTED, Outcome, Planned, Request};
 use super::events::Event;
 use super::gate::verify_phase;
 use super::lease;
-use super::repo::{git_error, is_ancestor, prepare, worktrees_lock};
+use super::repo::{git_error, is_ancestor, prepare};
 
 /// What a unit's thread reports back.
 pub(super) enum Msg {
@@ -495,8 +495,8 @@ impl Books<'_> {
         self.merged += 1;
         release(self.project, &unit.tasks, &agent::owner(run, &unit.session))?;
         if !self.req.keep {
-            let _worktrees = worktrees_lock();
-            let _ = main.worktree_remove(&planned.worktree(i, attempt), true);
+            let worktree = planned.worktree(i, attempt);
+            super::pool::give_back(&main, &planned.root, planned.pool(), &worktree);
         }
         Ok(Ok(()))
     }

@@ -108,6 +108,11 @@ impl Planned {
         self.root.join(WORKTREES).join(self.run.to_string())
     }
 
+    /// Finished worktrees kept for the next sessions at most (`[run] pool`).
+    pub(super) fn pool(&self) -> usize {
+        self.config.run.pool as usize
+    }
+
     pub(super) fn attempt_name(&self, unit: usize, attempt: u32) -> String {
         let session = &self.units[unit].session;
         if attempt <= 1 {

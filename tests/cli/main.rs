@@ -20,6 +20,7 @@ mod mcp;
 mod merge_driver;
 mod prompts;
 mod run;
+mod run_pool;
 mod run_status;
 mod run_units;
 mod run_view;

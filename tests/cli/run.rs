@@ -99,6 +99,15 @@ fn setup_with(plan: &str, mode: &str, extra: &str, top: &str) -> Setup {
     Setup { project, outside }
 }
 
+/// Worktrees other than the main one and the pool's (`.baton/worktrees/pool/<n>`).
+fn session_worktrees(s: &Setup) -> usize {
+    s.git_out(&["worktree", "list"])
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains("/.baton/worktrees/pool/"))
+        .count()
+}
+
 fn lines_of(run: &crate::harness::Run) -> Vec<serde_json::Value> {
     run.stdout
         .lines()
@@ -142,21 +151,25 @@ fn honest_lanes_are_merged_and_the_phase_verified() {
         plan.contains("- [ ] T3"),
         "no session crosses the phase: {plan}"
     );
-    // Each session ran once, with its own tasks, and its worktree is gone.
+    // Each session ran once, with its own tasks, and its worktree went to the pool (the
+    // default `[run] pool`): nothing else is left.
     let mut runs = s.runs();
     runs.sort();
     assert_eq!(runs.len(), 2, "{runs:?}");
     assert!(runs[0].starts_with("run-1/session-1 T"), "{runs:?}");
     let worktrees = s.git_out(&["worktree", "list"]);
-    assert_eq!(worktrees.lines().count(), 1, "{worktrees}");
-    assert!(
-        s.git_out(&["status", "--porcelain", "--ignored"])
-            .is_empty()
+    assert_eq!(session_worktrees(&s), 0, "{worktrees}");
+    assert_eq!(worktrees.lines().count(), 3, "{worktrees}");
+    assert_eq!(
+        s.git_out(&["status", "--porcelain", "--ignored"]),
+        "!! .baton/worktrees/\n",
+        "only the pool, which git ignores"
     );
-    assert!(
-        !s.project.path(".baton/worktrees").exists(),
-        "no folder left behind"
-    );
+    let left: Vec<_> = std::fs::read_dir(s.project.path(".baton/worktrees"))
+        .expect("worktrees folder")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["pool"], "no run folder left behind");
     // The run is in the state store.
     let status = s.project.run(&["status"]);
     assert_eq!(status.code, 0, "{}", status.transcript());
@@ -493,7 +506,12 @@ fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
         "{plan}"
     );
     assert_eq!(s.project.read_string("src/b.txt"), "real\n");
-    assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
+    assert_eq!(
+        session_worktrees(&s),
+        0,
+        "{}",
+        s.git_out(&["worktree", "list"])
+    );
     // A finished run is not resumed again.
     let again = s.project.run(&["run", "--resume"]);
     assert_eq!(again.code, 3, "{}", again.transcript());

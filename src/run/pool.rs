@@ -1,0 +1,367 @@
+//! The worktree pool: a session's worktree is recycled instead of removed, and the next
+//! session takes it instead of checking out every file of the repository again
+//! (`git worktree add` of a 10,000-file repository takes seconds; switching a pooled
+//! worktree to a new branch rewrites only the files that differ).
+//!
+//! A worktree goes back to the pool only clean: no uncommitted change to a tracked file, no
+//! merge or rebase under way; its HEAD is detached (so its branch is free) and its untracked
+//! files are removed (`git clean -ffd`). Ignored files (build caches: `target/`,
+//! `node_modules/`) stay: the next session's build starts warm. Entries live in
+//! `.baton/worktrees/pool/<n>`, are real worktrees (`git worktree list` shows them) and
+//! survive across runs, up to `[run] pool` of them (0: no pool, every worktree added and
+//! removed).
+//!
+//! A pooled worktree that fails any step of its reuse is removed and a fresh one added: a
+//! session never starts in a dirty tree or on the wrong commit. Anything in the pool folder
+//! that is not a valid worktree (a move cut short by a kill) is dropped when the pool is read.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::git::Git;
+use crate::ops::Error;
+
+use super::engine::WORKTREES;
+use super::repo::{git_error, worktrees_lock};
+
+/// The pool's folder under [`WORKTREES`].
+pub const POOL: &str = "pool";
+
+/// The pool's folder of the repository at `root`.
+pub fn dir(root: &Path) -> PathBuf {
+    root.join(WORKTREES).join(POOL)
+}
+
+/// Where a session's worktree came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    /// Taken from the pool and switched to the session's branch.
+    Pool,
+    /// Added fresh (`git worktree add`).
+    Added,
+}
+
+/// Makes the worktree at `path` on a new branch `branch` at `start`: from the pool when it
+/// holds a worktree (and `cap` is not 0), else a fresh `git worktree add`.
+pub(super) fn checkout(
+    main: &Git,
+    root: &Path,
+    cap: usize,
+    path: &Path,
+    branch: &str,
+    start: &str,
+) -> Result<Source, Error> {
+    if cap > 0 {
+        let existed = main.resolves(&format!("refs/heads/{branch}"));
+        let taken = {
+            let _worktrees = worktrees_lock();
+            take(main, root, path)
+        };
+        if taken {
+            if reuse(path, branch, start) {
+                return Ok(Source::Pool);
+            }
+            let _worktrees = worktrees_lock();
+            remove(main, path);
+            // A branch the failed reuse made goes with it; `git worktree add` makes it again.
+            if !existed && main.resolves(&format!("refs/heads/{branch}")) {
+                let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
+            }
+        }
+    }
+    let _worktrees = worktrees_lock();
+    main.worktree_add(path, branch, start)
+        .map_err(|e| git_error("git worktree add", e))?;
+    Ok(Source::Added)
+}
+
+/// Recycles the finished session's worktree at `path` into the pool when it is clean and
+/// the pool holds fewer than `cap`; else removes it as `git worktree remove --force` does.
+/// True when it went to the pool.
+pub(super) fn give_back(main: &Git, root: &Path, cap: usize, path: &Path) -> bool {
+    if cap > 0 && make_clean(path) {
+        let _worktrees = worktrees_lock();
+        let held = entries(main, root);
+        if held.len() < cap {
+            let pool = dir(root);
+            let _ = std::fs::create_dir_all(&pool);
+            let free = (0..)
+                .map(|n: usize| pool.join(n.to_string()))
+                .find(|p| !p.exists());
+            if let Some(to) = free
+                && main.worktree_move(path, &to).is_ok()
+            {
+                return true;
+            }
+        }
+        remove(main, path);
+        return false;
+    }
+    let _worktrees = worktrees_lock();
+    remove(main, path);
+    false
+}
+
+/// The pool's entries that are valid worktrees, in order; anything else in its folder (a
+/// move cut short, a stray file) is removed. Called under the worktrees lock.
+pub(super) fn entries(main: &Git, root: &Path) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir(root)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = read.filter_map(Result::ok).map(|e| e.path()).collect();
+    if found.is_empty() {
+        return found;
+    }
+    let _ = main.write(&["worktree", "prune"]);
+    let usable: HashSet<PathBuf> = main
+        .worktree_list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|w| !w.bare && !w.locked && !w.prunable)
+        .filter_map(|w| std::fs::canonicalize(&w.path).ok())
+        .collect();
+    found.retain(|p| {
+        let valid = std::fs::canonicalize(p).is_ok_and(|c| usable.contains(&c));
+        if !valid && !is_locked_worktree(main, p) {
+            drop_path(p);
+        }
+        valid
+    });
+    found.sort_by_key(|p| {
+        let n = p.file_name().and_then(|n| n.to_str()?.parse::<u64>().ok());
+        (n.is_none(), n, p.clone())
+    });
+    found
+}
+
+/// A locked worktree is left alone: someone locked it on purpose.
+fn is_locked_worktree(main: &Git, path: &Path) -> bool {
+    let Ok(canon) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    main.worktree_list()
+        .unwrap_or_default()
+        .iter()
+        .any(|w| w.locked && std::fs::canonicalize(&w.path).is_ok_and(|c| c == canon))
+}
+
+/// Moves the first pool entry that moves to `path`; entries that do not are removed. Called
+/// under the worktrees lock.
+fn take(main: &Git, root: &Path, path: &Path) -> bool {
+    if let Some(parent) = path.parent()
+        && std::fs::create_dir_all(parent).is_err()
+    {
+        return false;
+    }
+    for entry in entries(main, root) {
+        if main.worktree_move(&entry, path).is_ok() {
+            return true;
+        }
+        remove(main, &entry);
+        if path.exists() {
+            remove(main, path);
+        }
+    }
+    false
+}
+
+/// Switches a worktree just taken from the pool to a new branch at `start`, then checks it:
+/// on the branch, at `start`, nothing uncommitted or untracked, nothing under way.
+fn reuse(path: &Path, branch: &str, start: &str) -> bool {
+    let wt = Git::new(path);
+    if !own_worktree(&wt) || under_way(&wt) {
+        return false;
+    }
+    let switched = wt.write(&[
+        "checkout",
+        "--quiet",
+        "--no-recurse-submodules",
+        "-b",
+        branch,
+        "--end-of-options",
+        start,
+    ]);
+    switched.is_ok()
+        && wt.rev_parse("HEAD").is_ok_and(|h| h == start)
+        && wt
+            .current_branch()
+            .is_ok_and(|b| b.as_deref() == Some(branch))
+        && wt
+            .read_text(&["status", "--porcelain"])
+            .is_ok_and(|s| s.is_empty())
+}
+
+/// Readies a finished session's worktree for the pool: true when it had no uncommitted
+/// change to a tracked file and nothing under way, and is now detached with its untracked
+/// files removed (ignored ones kept).
+fn make_clean(path: &Path) -> bool {
+    let wt = Git::new(path);
+    own_worktree(&wt)
+        && !under_way(&wt)
+        && wt
+            .read_text(&["status", "--porcelain", "--untracked-files=no"])
+            .is_ok_and(|s| s.is_empty())
+        && wt.write(&["checkout", "--quiet", "--detach"]).is_ok()
+        && wt.write(&["clean", "-ffdq"]).is_ok()
+}
+
+/// Whether git, run in the worktree's folder, works on that worktree: a folder whose `.git`
+/// file is gone would have git find the main worktree around it, and detaching or cleaning
+/// that one is never what a recycle means.
+fn own_worktree(wt: &Git) -> bool {
+    let Ok(top) = wt.toplevel() else {
+        return false;
+    };
+    match (std::fs::canonicalize(top), std::fs::canonicalize(wt.dir())) {
+        (Ok(top), Ok(dir)) => top == dir,
+        _ => false,
+    }
+}
+
+/// A merge, rebase, cherry-pick, revert or bisect under way in a worktree (or no readable
+/// git dir at all).
+fn under_way(wt: &Git) -> bool {
+    let Ok(git_dir) = wt.read_text(&["rev-parse", "--absolute-git-dir"]) else {
+        return true;
+    };
+    let git_dir = Path::new(git_dir.trim_end());
+    [
+        "MERGE_HEAD",
+        "CHERRY_PICK_HEAD",
+        "REVERT_HEAD",
+        "BISECT_LOG",
+        "rebase-merge",
+        "rebase-apply",
+    ]
+    .iter()
+    .any(|f| git_dir.join(f).exists())
+}
+
+/// Removes the worktree at `path` (its uncommitted changes too), and whatever is left of it.
+fn remove(main: &Git, path: &Path) {
+    let _ = main.worktree_remove(path, true);
+    drop_path(path);
+    let _ = main.write(&["worktree", "prune"]);
+}
+
+fn drop_path(path: &Path) {
+    if std::fs::remove_dir_all(path).is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::testing::{git, repo, write};
+
+    fn head(path: &Path) -> String {
+        Git::new(path).rev_parse("HEAD").expect("head")
+    }
+
+    #[test]
+    fn a_recycled_worktree_is_taken_clean_with_its_ignored_files() {
+        let dir = repo(&[("a.txt", "a\n"), (".gitignore", "cache/\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let one = root.join(WORKTREES).join("1").join("s1");
+        assert_eq!(
+            checkout(&main, &root, 2, &one, "b1", &start).expect("add"),
+            Source::Added
+        );
+        write(&one, "cache/warm", "w\n");
+        write(&one, "loose.txt", "untracked\n");
+        write(&one, "b.txt", "b\n");
+        git(&one, &["add", "b.txt"]);
+        git(&one, &["commit", "-qm", "b"]);
+        assert!(give_back(&main, &root, 2, &one));
+        assert!(!one.exists());
+        assert_eq!(entries(&main, &root).len(), 1);
+        // The branch is free: not checked out in the pooled worktree.
+        git(&root, &["branch", "-D", "b1"]);
+
+        let two = root.join(WORKTREES).join("2").join("s1");
+        assert_eq!(
+            checkout(&main, &root, 2, &two, "b2", &start).expect("take"),
+            Source::Pool
+        );
+        assert_eq!(head(&two), start);
+        assert!(two.join("cache/warm").is_file(), "ignored files kept");
+        assert!(!two.join("loose.txt").exists(), "untracked files removed");
+        assert!(!two.join("b.txt").exists(), "the start commit's files only");
+        assert!(entries(&main, &root).is_empty());
+    }
+
+    #[test]
+    fn a_dirty_worktree_is_removed_not_pooled_and_the_cap_holds() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let wt = |n: &str| root.join(WORKTREES).join("1").join(n);
+        for n in ["s1", "s2", "s3"] {
+            checkout(&main, &root, 2, &wt(n), n, &start).expect("add");
+        }
+        write(&wt("s1"), "a.txt", "uncommitted\n");
+        assert!(!give_back(&main, &root, 2, &wt("s1")), "dirty");
+        assert!(!wt("s1").exists());
+        assert!(give_back(&main, &root, 2, &wt("s2")));
+        assert!(give_back(&main, &root, 1 + 1, &wt("s3")));
+        let s4 = wt("s4");
+        checkout(&main, &root, 2, &s4, "s4", &start).expect("take");
+        assert!(!give_back(&main, &root, 1, &s4), "over the cap");
+        assert_eq!(entries(&main, &root).len(), 1);
+        assert_eq!(main.worktree_list().expect("list").len(), 2);
+    }
+
+    #[test]
+    fn a_broken_pool_entry_is_dropped_and_a_fresh_worktree_added() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let stray = dir_of(&root).join("0");
+        std::fs::create_dir_all(&stray).expect("mkdir");
+        std::fs::write(stray.join("junk"), "x").expect("write");
+        let s1 = root.join(WORKTREES).join("1").join("s1");
+        assert_eq!(
+            checkout(&main, &root, 2, &s1, "s1", &start).expect("add"),
+            Source::Added
+        );
+        assert!(!stray.exists(), "not a worktree: dropped");
+        assert!(give_back(&main, &root, 2, &s1));
+        // A pooled worktree left mid-merge is never handed out.
+        let pooled = entries(&main, &root).remove(0);
+        let git_dir = Git::new(&pooled)
+            .read_text(&["rev-parse", "--absolute-git-dir"])
+            .expect("git dir");
+        std::fs::write(Path::new(git_dir.trim_end()).join("MERGE_HEAD"), &start).expect("write");
+        let s2 = root.join(WORKTREES).join("1").join("s2");
+        assert_eq!(
+            checkout(&main, &root, 2, &s2, "s2", &start).expect("fresh"),
+            Source::Added
+        );
+        assert!(!Git::new(&s2).resolves("MERGE_HEAD"));
+        assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
+    }
+
+    #[test]
+    fn a_folder_that_lost_its_git_file_is_removed_and_the_main_worktree_untouched() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let s1 = root.join(WORKTREES).join("1").join("s1");
+        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
+        std::fs::remove_file(s1.join(".git")).expect("rm .git");
+        assert!(!give_back(&main, &root, 2, &s1));
+        assert!(!s1.exists());
+        assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
+        assert!(entries(&main, &root).is_empty());
+    }
+
+    fn dir_of(root: &Path) -> PathBuf {
+        dir(root)
+    }
+}
