@@ -207,12 +207,14 @@ fn a_refusal_on_a_quiet_plan_stands() {
 }
 
 /// A plan rewritten without pause, without the lock, is reported busy, never refused on a
-/// half-written read.
+/// half-written read. Every complete version holds T9: a refusal for want of T9 could only
+/// come from a torn read. (On a loaded host the editor may stall long enough for the plan to
+/// hold still: then the tick may go through, which is right too.)
 #[test]
 fn a_plan_that_never_holds_still_is_busy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("plan.md");
-    fs::write(&path, "# P\n").expect("written");
+    fs::write(&path, "# P\n- [ ] T9 a\n").expect("written");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let editor = {
         let (path, stop) = (path.clone(), stop.clone());
@@ -220,7 +222,7 @@ fn a_plan_that_never_holds_still_is_busy() {
             let mut n = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 // In place: truncated, then written, as many editors save.
-                fs::write(&path, format!("# P {n}\n- [ ] T1 a\n")).expect("saved");
+                fs::write(&path, format!("# P {n}\n- [ ] T9 a\n")).expect("saved");
                 n += 1;
                 std::thread::sleep(Duration::from_millis(1));
             }
@@ -231,15 +233,13 @@ fn a_plan_that_never_holds_still_is_busy() {
     let result = tick(&path, "T9", &mut calls);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     editor.join().expect("editor");
-    assert!(
-        matches!(
-            result,
-            Err(Refused::Store(StoreError::ConcurrentEdit { .. }))
-        ),
-        "{result:?}"
-    );
-    assert!(started.elapsed() >= settle::SETTLE_WAIT);
-    assert!(started.elapsed() < settle::SETTLE_WAIT * 2);
+    match result {
+        Err(Refused::Store(StoreError::ConcurrentEdit { .. })) => {
+            assert!(started.elapsed() >= settle::SETTLE_WAIT);
+        }
+        Ok(_) => {}
+        other => panic!("a torn read was judged: {other:?}"),
+    }
 }
 
 /// Writing sweeps the copies interrupted writers left, and leaves none of its own.
