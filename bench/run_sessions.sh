@@ -135,12 +135,20 @@ EOF
     && git commit -qm lock && git repack -adq)
 }
 
+# fresh_copy TEMPLATE: $TMP/work, a copy of TEMPLATE with its index refreshed. A copy's
+# files have new inodes and change times, so its index is stale and git's first look at
+# the tree would hash all 10,000 files again; a user's repository is not in that state.
+fresh_copy() {
+  rm -rf "$TMP/work"
+  cp -a "$1" "$TMP/work"
+  git -C "$TMP/work" update-index -q --refresh >/dev/null || true
+}
+
 # scenario NAME TEMPLATE SESSIONS: RUNS runs on fresh copies; one JSON line per run.
 scenario() {
   local name=$1 tpl=$2 sessions=$3
   for r in $(seq 1 "$RUNS"); do
-    rm -rf "$TMP/work"
-    cp -a "$tpl" "$TMP/work"
+    fresh_copy "$tpl"
     python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$sessions" | tee -a "$TMP/$name.jsonl" >&2
   done
 }
@@ -150,8 +158,7 @@ scenario() {
 scenario_warm() {
   local name=$1 tpl=$2 sessions=$3
   for r in $(seq 1 "$RUNS"); do
-    rm -rf "$TMP/work"
-    cp -a "$tpl" "$TMP/work"
+    fresh_copy "$tpl"
     python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$sessions" >/dev/null
     python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$sessions" | tee -a "$TMP/$name.jsonl" >&2
   done

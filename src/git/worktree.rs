@@ -52,6 +52,37 @@ impl Git {
         .map(drop)
     }
 
+    /// Adds a worktree at `path` on a new branch `branch` at `start` without writing its
+    /// files (its index is empty): [`Git::populate`] writes them, and may do so at the same
+    /// time as other worktrees' while adding stays one at a time.
+    pub fn worktree_add_empty(
+        &self,
+        path: &Path,
+        branch: &str,
+        start: &str,
+    ) -> Result<(), GitError> {
+        let path = path.to_string_lossy();
+        self.write(&[
+            "worktree",
+            "add",
+            "--quiet",
+            "--no-checkout",
+            "-b",
+            branch,
+            "--end-of-options",
+            &path,
+            start,
+        ])
+        .map(drop)
+    }
+
+    /// Writes every file of this worktree's HEAD and its index (after
+    /// [`Git::worktree_add_empty`]); what the worktree held is overwritten.
+    pub fn populate(&self) -> Result<(), GitError> {
+        self.write(&["checkout", "--force", "--quiet", "--no-recurse-submodules"])
+            .map(drop)
+    }
+
     /// Removes the worktree at `path`; `force` also discards its uncommitted changes.
     pub fn worktree_remove(&self, path: &Path, force: bool) -> Result<(), GitError> {
         let path = path.to_string_lossy();
@@ -191,12 +222,31 @@ mod tests {
             Some("lane-1")
         );
         assert!(g.worktree_add(&lane, "lane-1", "main").is_err(), "taken");
+        assert!(
+            g.worktree_add_empty(&lane, "lane-1", "main").is_err(),
+            "taken"
+        );
 
         write(&lane, "dirty.txt", "x\n");
         assert!(g.worktree_remove(&lane, false).is_err(), "dirty");
         g.worktree_remove(&lane, true).expect("forced");
         assert!(!lane.exists());
         assert_eq!(g.worktree_list().expect("list").len(), 1);
+    }
+
+    #[test]
+    fn an_empty_worktree_is_populated_with_its_start() {
+        let dir = repo(&[("a.txt", "a\n"), ("sub/b.txt", "b\n")]);
+        let g = Git::new(dir.path());
+        let lanes = tempfile::tempdir().expect("tmp");
+        let lane = lanes.path().join("lane");
+        g.worktree_add_empty(&lane, "lane-1", "main").expect("add");
+        assert!(!lane.join("a.txt").exists(), "no files yet");
+        let wt = Git::new(&lane);
+        wt.populate().expect("populate");
+        assert_eq!(std::fs::read_to_string(lane.join("sub/b.txt")).expect("b"), "b\n");
+        assert_eq!(wt.current_branch().expect("b").as_deref(), Some("lane-1"));
+        assert_eq!(wt.read_text(&["status", "--porcelain"]).expect("status"), "");
     }
 
     #[test]

@@ -69,9 +69,18 @@ pub(super) fn checkout(
             }
         }
     }
-    let _worktrees = worktrees_lock();
-    main.worktree_add(path, branch, start)
-        .map_err(|e| git_error("git worktree add", e))?;
+    {
+        let _worktrees = worktrees_lock();
+        main.worktree_add_empty(path, branch, start)
+            .map_err(|e| git_error("git worktree add", e))?;
+    }
+    // The files are written outside the lock: sessions starting together check out at once.
+    if let Err(e) = Git::new(path).populate() {
+        let _worktrees = worktrees_lock();
+        remove(main, path);
+        let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
+        return Err(git_error("git checkout", e));
+    }
     Ok(Source::Added)
 }
 
@@ -165,30 +174,44 @@ fn take(main: &Git, root: &Path, path: &Path) -> bool {
     false
 }
 
-/// Switches a worktree just taken from the pool to a new branch at `start`, then checks it:
-/// on the branch, at `start`, nothing uncommitted or untracked, nothing under way.
+/// Switches a worktree just taken from the pool to a new branch at `start`, then checks it
+/// is on that branch at `start` with nothing under way.
+///
+/// The tree is not read again: it was clean when it went to the pool ([`make_clean`]). An
+/// entry already at `start` (the common case: the integration branch has not moved) only
+/// gets its branch, and no file is touched; one elsewhere is forced to `start`, which
+/// rewrites the files that differ and drops any change to a tracked file. Whatever else a
+/// tree might hold reaches the integration branch only through a commit, which the gate
+/// audits against the unit's scope.
 fn reuse(path: &Path, branch: &str, start: &str) -> bool {
     let wt = Git::new(path);
     if !own_worktree(&wt) || under_way(&wt) {
         return false;
     }
-    let switched = wt.write(&[
-        "checkout",
-        "--quiet",
-        "--no-recurse-submodules",
-        "-b",
-        branch,
-        "--end-of-options",
-        start,
-    ]);
-    switched.is_ok()
+    let switched = if wt.rev_parse("HEAD").is_ok_and(|h| h == start) {
+        wt.write(&["branch", "--no-track", "--end-of-options", branch, start])
+            .is_ok()
+            && wt
+                .write(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")])
+                .is_ok()
+    } else {
+        wt.write(&[
+            "checkout",
+            "--quiet",
+            "--force",
+            "--no-recurse-submodules",
+            "-b",
+            branch,
+            "--end-of-options",
+            start,
+        ])
+        .is_ok()
+    };
+    switched
         && wt.rev_parse("HEAD").is_ok_and(|h| h == start)
         && wt
             .current_branch()
             .is_ok_and(|b| b.as_deref() == Some(branch))
-        && wt
-            .read_text(&["status", "--porcelain"])
-            .is_ok_and(|s| s.is_empty())
 }
 
 /// Readies a finished session's worktree for the pool: true when it had no uncommitted
@@ -359,6 +382,68 @@ mod tests {
         assert!(!s1.exists());
         assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
         assert!(entries(&main, &root).is_empty());
+    }
+
+    #[test]
+    fn a_pooled_worktree_behind_the_start_is_forced_to_it() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let old = head(&root);
+        let s1 = root.join(WORKTREES).join("1").join("s1");
+        checkout(&main, &root, 2, &s1, "s1", &old).expect("add");
+        assert!(give_back(&main, &root, 2, &s1));
+        // The integration branch moves on; someone scribbles on the pooled tree.
+        write(&root, "a.txt", "a2\n");
+        write(&root, "c.txt", "c\n");
+        git(&root, &["add", "a.txt", "c.txt"]);
+        git(&root, &["commit", "-qm", "more"]);
+        let start = head(&root);
+        let pooled = entries(&main, &root).remove(0);
+        write(&pooled, "a.txt", "scribble\n");
+        let s2 = root.join(WORKTREES).join("2").join("s2");
+        assert_eq!(
+            checkout(&main, &root, 2, &s2, "s2", &start).expect("take"),
+            Source::Pool
+        );
+        assert_eq!(head(&s2), start);
+        assert_eq!(std::fs::read_to_string(s2.join("a.txt")).expect("a"), "a2\n");
+        assert!(s2.join("c.txt").is_file());
+        let status = Git::new(&s2)
+            .read_text(&["status", "--porcelain"])
+            .expect("status");
+        assert_eq!(status, "", "clean on its branch");
+    }
+
+    #[test]
+    fn a_pooled_worktree_at_the_start_only_gets_its_branch() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let s1 = root.join(WORKTREES).join("1").join("s1");
+        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
+        assert!(give_back(&main, &root, 2, &s1));
+        let s2 = root.join(WORKTREES).join("2").join("s2");
+        assert_eq!(
+            checkout(&main, &root, 2, &s2, "s2", &start).expect("take"),
+            Source::Pool
+        );
+        let wt = Git::new(&s2);
+        assert_eq!(wt.current_branch().expect("b").as_deref(), Some("s2"));
+        assert_eq!(head(&s2), start);
+        // The branch is an ordinary one: a commit on it moves it, not the start.
+        write(&s2, "b.txt", "b\n");
+        git(&s2, &["add", "b.txt"]);
+        git(&s2, &["commit", "-qm", "b"]);
+        assert_ne!(main.rev_parse("refs/heads/s2").expect("s2"), start);
+        assert_eq!(head(&root), start);
+        // A branch name that is taken makes the take fail over to a fresh worktree, never
+        // move the existing branch.
+        assert!(give_back(&main, &root, 2, &s2));
+        let s3 = root.join(WORKTREES).join("3").join("s3");
+        assert!(checkout(&main, &root, 2, &s3, "s2", &start).is_err());
+        assert_ne!(main.rev_parse("refs/heads/s2").expect("s2"), start);
     }
 
     fn dir_of(root: &Path) -> PathBuf {

@@ -16,7 +16,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::runs::{RunLayout, RunRecord};
+use super::runs::{RunLayout, RunRecord, RunSession};
 use super::{StateError, StateStore, now_rfc3339, unix_from_rfc3339};
 
 /// One run as `baton status` and `run_status` show it.
@@ -104,19 +104,6 @@ impl ActivityTotals {
     }
 }
 
-/// One attempt's row of `run_sessions`, as the view reads it.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct AttemptRow {
-    session: String,
-    attempt: u32,
-    tasks: Vec<String>,
-    started_at: String,
-    finished_at: Option<String>,
-    pid: Option<u32>,
-    exit: Option<String>,
-    outcome: Option<String>,
-}
-
 /// Everything the view is built from, read in [`StateStore::run_status`].
 #[derive(Debug, Clone, Default)]
 struct Inputs {
@@ -124,7 +111,7 @@ struct Inputs {
     /// recorded before layouts were.
     lanes: Vec<(String, Vec<String>)>,
     /// Every attempt, by session then attempt.
-    rows: Vec<AttemptRow>,
+    rows: Vec<RunSession>,
     /// Per session, its latest `gate_failed`, `conflict` or `blocked` event: `(kind, body)`.
     why: BTreeMap<String, (String, Value)>,
     /// Per `(session, attempt)`, its latest `session_activity`.
@@ -188,7 +175,7 @@ impl StateStore {
         };
         let inputs = Inputs {
             lanes: layout.as_deref().map(lanes_of).unwrap_or_default(),
-            rows: self.attempt_rows(id)?,
+            rows: self.run_sessions(id)?,
             why: self.why_events(id)?,
             activity: self.run_activity(id)?,
             last_event_at: self
@@ -281,34 +268,6 @@ impl StateStore {
         }
         Ok(out)
     }
-
-    /// Every attempt of a run, by session then attempt.
-    fn attempt_rows(&self, run: i64) -> Result<Vec<AttemptRow>, StateError> {
-        let err = |e| self.err("read run sessions", e);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT session, attempt, tasks, started_at, finished_at, pid, exit, outcome
-                 FROM run_sessions WHERE run_id = ?1 ORDER BY session, attempt",
-            )
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([run], |r| {
-                let tasks: String = r.get(2)?;
-                Ok(AttemptRow {
-                    session: r.get(0)?,
-                    attempt: r.get(1)?,
-                    tasks: tasks.split_whitespace().map(String::from).collect(),
-                    started_at: r.get(3)?,
-                    finished_at: r.get(4)?,
-                    pid: r.get(5)?,
-                    exit: r.get(6)?,
-                    outcome: r.get(7)?,
-                })
-            })
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
-    }
 }
 
 /// The lanes of a run's recorded layout, `(session, tasks)`.
@@ -384,7 +343,7 @@ fn build(record: RunRecord, inputs: Inputs, now: &str) -> RunStatus {
     let sessions = names
         .into_iter()
         .map(|name| {
-            let attempts: Vec<&AttemptRow> =
+            let attempts: Vec<&RunSession> =
                 inputs.rows.iter().filter(|r| r.session == name).collect();
             let first = attempts.iter().min_by_key(|r| r.attempt);
             let latest = attempts.iter().max_by_key(|r| r.attempt);
@@ -514,14 +473,14 @@ mod tests {
         }
     }
 
-    fn row(session: &str, attempt: u32, tasks: &[&str], at: &str) -> AttemptRow {
-        AttemptRow {
+    fn row(session: &str, attempt: u32, tasks: &[&str], at: &str) -> RunSession {
+        RunSession {
             session: session.into(),
             attempt,
             tasks: tasks.iter().map(|t| t.to_string()).collect(),
             started_at: format!("2026-01-01T10:{at}Z"),
             pid: Some(10 + attempt),
-            ..AttemptRow::default()
+            ..RunSession::default()
         }
     }
 

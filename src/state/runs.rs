@@ -21,13 +21,17 @@ pub struct RunRecord {
 }
 
 /// One session attempt of a run as recorded, with the steps it completed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunSession {
     pub session: String,
     pub attempt: u32,
     pub tasks: Vec<String>,
     pub branch: String,
     pub worktree: String,
+    /// When its agent started (RFC 3339).
+    pub started_at: String,
+    /// When its attempt ended (its gate's outcome recorded); None before.
+    pub finished_at: Option<String>,
     /// The agent's process id, also its process group's.
     pub pid: Option<u32>,
     /// How the agent exited (`exited 0`…); None while it runs or when baton stopped it.
@@ -151,7 +155,8 @@ impl StateStore {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT session, attempt, tasks, branch, worktree, pid, exit, exit_ok, outcome
+                "SELECT session, attempt, tasks, branch, worktree, pid, exit, exit_ok, outcome,
+                        started_at, finished_at
                  FROM run_sessions WHERE run_id = ?1 ORDER BY session, attempt",
             )
             .map_err(err)?;
@@ -168,6 +173,8 @@ impl StateStore {
                     exit: r.get(6)?,
                     exit_ok: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
                     outcome: r.get(8)?,
+                    started_at: r.get(9)?,
+                    finished_at: r.get(10)?,
                 })
             })
             .map_err(err)?;
