@@ -43,6 +43,7 @@ pub struct ClaimRequest<'a> {
 /// runs inside the claim's own transaction, so of two sessions claiming overlapping tasks at
 /// once exactly one wins. Shared by `baton claim` and the MCP server; prints nothing.
 pub fn claim_task(project: &Project, plan: &Plan, req: ClaimRequest<'_>) -> Result<Claimed, Error> {
+    project.check_writable()?;
     let id = req.id;
     let task = find_task(plan, project, id)?;
     let state = project.state()?;

@@ -156,6 +156,12 @@ impl From<StoreError> for Error {
                      tasks), or run `baton init` to start one",
                 ),
             ),
+            StoreError::ReadOnlyFormat { .. } => (
+                Kind::Input,
+                Some(
+                    "change it with the tool that owns it; baton's reading commands read it as it is",
+                ),
+            ),
             StoreError::LinkOutside { target, .. } => {
                 let hint = format!(
                     "edit the plan where it lives (--plan {}), or keep it inside the repository",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::Error;
 use crate::graph::{self, Dag, Readiness};
-use crate::plan::{Plan, Task, store};
+use crate::plan::{Plan, Task, formats, store};
 use crate::state::StateStore;
 use crate::verify::lock;
 
@@ -36,6 +36,9 @@ pub struct Project {
 impl Project {
     /// `--plan FILE`, else the first of [`PLAN_NAMES`] found upwards from the current directory.
     pub fn locate(given: Option<&Path>) -> Result<Project, Error> {
+        if let Some(project) = given.and_then(Project::source_dir) {
+            return Ok(project);
+        }
         if let Some(path) = given {
             if !path.is_file() {
                 let what = if path.exists() {
@@ -85,7 +88,32 @@ impl Project {
     }
 
     pub fn load(&self) -> Result<(Vec<u8>, Plan), Error> {
+        if let Some(sniffed) = formats::sniff(&self.path) {
+            return formats::load(&self.path, sniffed).map_err(|err| {
+                Error::input(err.to_string()).with_hint(
+                    "baton reads this file as another tool's plan; fix it there, or pass a \
+                     Markdown plan with --plan",
+                )
+            });
+        }
         Ok(store::load(&self.path)?)
+    }
+
+    /// `--plan DIR` naming a plan that is a folder (Backlog.md's `backlog/` or its `tasks/`).
+    fn source_dir(path: &Path) -> Option<Project> {
+        (path.is_dir() && formats::sniff(path).is_some()).then(|| Project {
+            path: path.to_path_buf(),
+            shown: path.display().to_string(),
+        })
+    }
+
+    /// Refuses a command that writes the plan (or claims in it) when the plan is another
+    /// tool's file, which baton reads but never writes.
+    pub fn check_writable(&self) -> Result<(), Error> {
+        match formats::read_only_format(&self.path) {
+            Some(format) => Err(read_only(&self.shown, format)),
+            None => Ok(()),
+        }
     }
 
     pub fn state(&self) -> Result<StateStore, Error> {
@@ -193,6 +221,18 @@ impl Project {
         let claims = self.state()?.claims()?;
         Ok(claims.into_iter().map(|c| (c.task_id.clone(), c)).collect())
     }
+}
+
+/// The refusal of a write to a plan in another tool's format.
+pub fn read_only(shown: &str, format: formats::Format) -> Error {
+    Error::input(format!(
+        "{shown} is a {} plan: baton reads it but does not write it; nothing was changed",
+        format.name()
+    ))
+    .with_hint(format!(
+        "change it with {} itself; lint, status, next, analyze, prompts and verify read it as it is",
+        format.tool()
+    ))
 }
 
 /// Leaves a plan for the operating system to reclaim when the process exits, instead of

@@ -2,6 +2,7 @@
 //! editor ([`edit`]) and the locked, atomic store ([`store`]).
 
 pub mod edit;
+pub mod formats;
 pub mod index;
 pub mod insert;
 pub mod keys;

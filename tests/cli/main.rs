@@ -10,6 +10,7 @@ mod concurrency;
 mod corpus;
 mod errors;
 mod evidence;
+mod formats;
 mod gates;
 mod graph;
 mod harness;

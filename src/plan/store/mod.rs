@@ -41,6 +41,8 @@ pub enum StoreError {
     ReadOnly { path: PathBuf, why: String },
     #[error("{path} is not a plan: {why}; nothing was written")]
     NotAPlan { path: PathBuf, why: String },
+    #[error("{path} is a {format} plan: baton reads it but does not write it; nothing was written")]
+    ReadOnlyFormat { path: PathBuf, format: &'static str },
     #[error(
         "{path} is a link to {target}, outside the repository it is in; baton does not write \
          through it"
@@ -208,6 +210,13 @@ pub fn update<T, E>(
 where
     E: From<StoreError>,
 {
+    if let Some(format) = super::formats::read_only_format(path) {
+        return Err(StoreError::ReadOnlyFormat {
+            path: path.to_path_buf(),
+            format: format.name(),
+        }
+        .into());
+    }
     let real = fs::canonicalize(path).map_err(|source| StoreError::Read {
         path: path.to_path_buf(),
         source,
