@@ -1,0 +1,741 @@
+//! Dependencies written in words: a task that uses what another task creates without
+//! naming its id or its file ("Register the invoice mailer in app/deps.py" needs "Create the
+//! `InvoiceMailer` service in app/services/invoice_mailer.py"). Real plans are full of these;
+//! the id and path checks of A304 cannot see them, so two tasks that the graph lets run at
+//! once may still need one another's work.
+//!
+//! The pass reads, per task, what it **creates**: the things named between a creation verb
+//! (create, add, implement, introduce, define, build, write) and the first word that turns
+//! to what it uses ("using", "via", "calls", "with", ...): the object phrase ("Event
+//! service"), identifiers (`InvoiceMailer`, `list_events()`), endpoints (`GET /invoices`) and
+//! the stems of the files it names (`invoice_mailer`). Another task **uses** a thing when its
+//! text holds the same words in a row: identifiers and file stems are split into words, so
+//! "the invoice mailer", `InvoiceMailer` and `invoice_mailer.py` are one thing.
+//!
+//! Precision comes first: a thing of one word, or only of generic words (index, types,
+//! config, service, ...), is no tie; nor is a thing that many tasks name (a project-wide
+//! noun); nor a pair whose scopes already overlap (A301 covers those).
+//!
+//! Findings are A304 `hidden-dependency`, with both tasks' words and lines as evidence.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::independence::{Finding, concurrent, related, sorted};
+use crate::graph::flow::Flow;
+use crate::graph::scope::Scopes;
+use crate::plan::{Plan, Severity, Task, keys};
+
+/// Verbs whose object a task brings into being.
+const CREATE_VERBS: &[&str] = &[
+    "create",
+    "creates",
+    "add",
+    "adds",
+    "implement",
+    "implements",
+    "introduce",
+    "introduces",
+    "define",
+    "defines",
+    "build",
+    "builds",
+    "write",
+    "writes",
+    "scaffold",
+    "generate",
+];
+
+/// Words after which a task talks about what it uses, not what it makes.
+const USE_WORDS: &[&str] = &[
+    "using",
+    "uses",
+    "use",
+    "via",
+    "with",
+    "from",
+    "calls",
+    "call",
+    "calling",
+    "delegates",
+    "delegating",
+    "reusing",
+    "reuses",
+    "reuse",
+    "match",
+    "matches",
+    "matching",
+    "per",
+    "against",
+    "consuming",
+    "consumes",
+    "into",
+    "extend",
+    "extends",
+    "after",
+    "once",
+    "requires",
+    "needs",
+    "through",
+    "wraps",
+    "wrapping",
+    "enforce",
+    "enforces",
+    "enforcing",
+    "like",
+    "following",
+    "see",
+];
+
+/// Words that end an object phrase without belonging to it.
+const PHRASE_STOPS: &[&str] = &[
+    "in", "at", "for", "to", "that", "which", "on", "under", "as", "and", "or", "of", "by", "so",
+    "within", "inside", "where", "when", "if", "is", "are", "will", "should", "must",
+];
+
+/// Words skipped at the start of an object phrase.
+const DETERMINERS: &[&str] = &["a", "an", "the", "new", "all", "basic", "initial", "shared"];
+
+/// Nouns that close an object phrase ("Event service", "EventCard component").
+const KINDS: &[&str] = &[
+    "service",
+    "component",
+    "hook",
+    "route",
+    "endpoint",
+    "table",
+    "model",
+    "class",
+    "module",
+    "page",
+    "controller",
+    "handler",
+    "middleware",
+    "store",
+    "schema",
+    "helper",
+    "function",
+    "enum",
+    "job",
+    "worker",
+    "command",
+    "view",
+    "screen",
+    "dialog",
+    "form",
+    "modal",
+    "provider",
+    "context",
+    "client",
+    "interface",
+    "migration",
+    "query",
+    "adapter",
+    "repository",
+    "registry",
+    "parser",
+    "validator",
+    "utility",
+    "library",
+    "script",
+];
+
+/// Words too common in plans to tie two tasks on their own (normalized: singular, lower
+/// case). A thing made only of these is no tie.
+const GENERIC: &[&str] = &[
+    "index",
+    "main",
+    "util",
+    "utility",
+    "type",
+    "test",
+    "spec",
+    "config",
+    "configuration",
+    "helper",
+    "constant",
+    "mod",
+    "lib",
+    "app",
+    "common",
+    "shared",
+    "base",
+    "core",
+    "setup",
+    "readme",
+    "layout",
+    "style",
+    "global",
+    "default",
+    "new",
+    "data",
+    "api",
+    "service",
+    "page",
+    "route",
+    "component",
+    "model",
+    "schema",
+    "file",
+    "function",
+    "module",
+    "class",
+    "table",
+    "endpoint",
+    "handler",
+    "hook",
+    "unit",
+    "integration",
+    "e2e",
+    "doc",
+    "documentation",
+    "script",
+    "update",
+    "create",
+    "get",
+    "list",
+    "use",
+    "set",
+    "add",
+    "delete",
+    "remove",
+    "basic",
+    "support",
+    "logic",
+    "code",
+    "project",
+    "feature",
+    "task",
+    "check",
+    "error",
+    "state",
+    "option",
+    "value",
+    "field",
+    "item",
+    "result",
+    "request",
+    "response",
+    "user",
+    "id",
+    "name",
+    "src",
+    "js",
+    "ts",
+    "tsx",
+    "py",
+    "rs",
+    "md",
+    "json",
+];
+
+/// A thing that more tasks than this name is a project-wide noun, not a tie.
+fn max_naming_tasks(tasks: usize) -> usize {
+    (tasks / 10).clamp(3, 12)
+}
+
+/// A word of task text: normalized for matching, with where it was written.
+#[derive(Debug, Clone)]
+struct Word {
+    norm: String,
+    /// Byte range in its text.
+    start: usize,
+    end: usize,
+    /// The word starts / ends a whole token (`EventCardSkeleton` is one token of three
+    /// words: "event card" inside it is not the thing `EventCard`).
+    token_start: bool,
+    token_end: bool,
+}
+
+/// Splits text into words: at anything not alphanumeric, and inside identifiers at
+/// `camelCase` humps and `snake_case` underscores.
+fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            // Non-ASCII letters are skipped with the rest: plans are ASCII identifiers.
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            i += 1;
+        }
+        let first = out.len();
+        split_identifier(text, start, i, &mut out);
+        if out.len() > first {
+            out[first].token_start = true;
+            if let Some(last) = out.last_mut() {
+                last.token_end = true;
+            }
+        }
+    }
+    out
+}
+
+fn split_identifier(text: &str, start: usize, end: usize, out: &mut Vec<Word>) {
+    let bytes = text.as_bytes();
+    let mut piece = start;
+    let push = |a: usize, b: usize, out: &mut Vec<Word>| {
+        if a < b {
+            out.push(Word {
+                norm: normalize(&text[a..b]),
+                start: a,
+                end: b,
+                token_start: false,
+                token_end: false,
+            });
+        }
+    };
+    let mut i = start;
+    while i < end {
+        let c = bytes[i];
+        if c == b'_' {
+            push(piece, i, out);
+            piece = i + 1;
+        } else if i > piece && c.is_ascii_uppercase() {
+            let prev = bytes[i - 1];
+            let next_lower = i + 1 < end && bytes[i + 1].is_ascii_lowercase();
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                push(piece, i, out);
+                piece = i;
+            }
+        }
+        i += 1;
+    }
+    push(piece, end, out);
+}
+
+/// Lower case, and a plural made singular, so "Cities" meets `City`.
+fn normalize(word: &str) -> String {
+    let w = word.to_ascii_lowercase();
+    if w.len() > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..w.len() - 3]);
+    }
+    if w.len() > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+    {
+        return w[..w.len() - 1].to_string();
+    }
+    w
+}
+
+/// A thing a task creates.
+#[derive(Debug, Clone)]
+struct Made {
+    /// Normalized words, or `METHOD /path` for an endpoint.
+    key: Vec<String>,
+    endpoint: bool,
+    /// As written in the creating task.
+    shown: String,
+    /// Which of the task's texts, for its line.
+    text: usize,
+}
+
+/// One task's texts with their lines: title, notes, done-when, acceptance items.
+fn texts(task: &Task) -> Vec<(&str, u32)> {
+    let line = task.line_span.line;
+    let mut out = vec![(task.title.as_str(), line)];
+    out.extend(task.notes.iter().map(|n| (n.as_str(), line)));
+    out.extend(task.done_when.iter().map(|n| (n.as_str(), line)));
+    out.extend(
+        task.acceptance
+            .iter()
+            .map(|a| (a.text.as_str(), a.span.line)),
+    );
+    out
+}
+
+fn is_generic(key: &[String]) -> bool {
+    key.iter().all(|w| GENERIC.contains(&w.as_str()))
+}
+
+/// Endpoints written `METHOD /path` in a text, as `(METHOD, /path with parameters as ":")`.
+fn endpoints(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let parts: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .collect();
+    for pair in parts.windows(2) {
+        let method = pair[0].1.trim_start_matches(['`', '(', '"']);
+        if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
+            continue;
+        }
+        let path = pair[1]
+            .1
+            .trim_end_matches(['`', ')', '"', ',', ';', '.', ':']);
+        if !path.starts_with('/') || path.len() < 2 {
+            continue;
+        }
+        let norm: Vec<String> = path
+            .trim_end_matches('/')
+            .split('/')
+            .map(|s| {
+                if s.starts_with(':') || s.starts_with('{') || s.starts_with('[') {
+                    ":".to_string()
+                } else {
+                    s.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        out.push((format!("{method} {}", norm.join("/")), pair[0].0));
+    }
+    out
+}
+
+/// What one text of a task creates: from each creation verb to the first word about use,
+/// the second dash, or the end of the sentence.
+fn made_in(text: &str, which: usize, out: &mut Vec<Made>) {
+    let ws = words(text);
+    let mut i = 0;
+    while i < ws.len() {
+        if !ws[i].token_start
+            || !CREATE_VERBS.contains(&text[ws[i].start..ws[i].end].to_ascii_lowercase().as_str())
+        {
+            i += 1;
+            continue;
+        }
+        let span_start = ws[i].end;
+        let mut span_end = text.len();
+        let mut dashes = 0;
+        let mut j = i + 1;
+        // Where the span stops: a use word, the second dash, a sentence end or `;`.
+        let mut stop_at = |from: usize, to: usize| -> bool {
+            let gap = &text[from..to];
+            dashes += gap.matches(" — ").count()
+                + gap.matches(" – ").count()
+                + gap.matches(" - ").count();
+            dashes >= 2 || gap.contains("; ") || gap.contains(". ")
+        };
+        let mut prev_end = span_start;
+        while j < ws.len() {
+            if stop_at(prev_end, ws[j].start) {
+                span_end = prev_end;
+                break;
+            }
+            let raw = text[ws[j].start..ws[j].end].to_ascii_lowercase();
+            if ws[j].token_start
+                && (USE_WORDS.contains(&raw.as_str()) || CREATE_VERBS.contains(&raw.as_str()))
+            {
+                span_end = ws[j].start;
+                break;
+            }
+            prev_end = ws[j].end;
+            j += 1;
+        }
+        if j == ws.len() && stop_at(prev_end, text.len()) {
+            span_end = prev_end;
+        }
+        collect(text, span_start, span_end, &ws[i + 1..j], which, out);
+        i = j.max(i + 1);
+    }
+}
+
+/// The things named in one creation span `text[from..to]` whose words are `ws`.
+fn collect(text: &str, from: usize, to: usize, ws: &[Word], which: usize, out: &mut Vec<Made>) {
+    let span = &text[from..to];
+    let push = |key: Vec<String>, endpoint: bool, shown: String, out: &mut Vec<Made>| {
+        if endpoint || (key.len() >= 2 && !is_generic(&key)) {
+            if !out.iter().any(|m| m.key == key && m.text == which) {
+                out.push(Made {
+                    key,
+                    endpoint,
+                    shown,
+                    text: which,
+                });
+            }
+        }
+    };
+    // The object phrase: plain words right after the verb, up to punctuation, a stop
+    // word or a kind noun (kept).
+    let mut phrase: Vec<&Word> = Vec::new();
+    let mut k = 0;
+    while k < ws.len() {
+        let w = &ws[k];
+        let before = if k == 0 {
+            &text[from..w.start]
+        } else {
+            &text[ws[k - 1].end..w.start]
+        };
+        if before.contains(|c: char| !c.is_whitespace() && c != '_')
+            || !w.token_start && phrase.is_empty()
+        {
+            break;
+        }
+        let raw = text[w.start..w.end].to_ascii_lowercase();
+        if phrase.is_empty() && DETERMINERS.contains(&raw.as_str()) {
+            k += 1;
+            continue;
+        }
+        if w.token_start && PHRASE_STOPS.contains(&raw.as_str()) {
+            break;
+        }
+        if w.token_start && !phrase.is_empty() && raw.ends_with("ing") {
+            break;
+        }
+        // Take the whole token.
+        let mut e = k;
+        while !ws[e].token_end && e + 1 < ws.len() {
+            e += 1;
+        }
+        phrase.extend(&ws[k..=e]);
+        k = e + 1;
+        if KINDS.contains(&ws[e].norm.as_str()) || phrase.len() >= 4 {
+            break;
+        }
+    }
+    if let (Some(first), Some(last)) = (phrase.first(), phrase.last()) {
+        let key: Vec<String> = phrase.iter().map(|w| w.norm.clone()).collect();
+        push(key, false, text[first.start..last.end].to_string(), out);
+    }
+    // Identifiers: tokens of two words or more (`InvoiceMailer`, `list_events()`).
+    let mut k = 0;
+    while k < ws.len() {
+        let mut e = k;
+        while !ws[e].token_end && e + 1 < ws.len() {
+            e += 1;
+        }
+        if e > k && ws[k].token_start {
+            let shown = &text[ws[k].start..ws[e].end];
+            let after = &text[ws[e].end..];
+            // Not a file name: its stem is taken below with the path.
+            if !after.starts_with('.') || after.starts_with(". ") || after.starts_with("()") {
+                push(
+                    ws[k..=e].iter().map(|w| w.norm.clone()).collect(),
+                    false,
+                    shown.to_string(),
+                    out,
+                );
+            }
+        }
+        k = e + 1;
+    }
+    // Endpoints.
+    for (endpoint, _) in endpoints(span) {
+        push(vec![endpoint.clone()], true, endpoint, out);
+    }
+    // The stems of the files the span names.
+    for path in keys::paths_in(span) {
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let stem = name.split('.').next().unwrap_or(name);
+        if stem.contains(['*', '?', '[', '{']) {
+            continue;
+        }
+        let key: Vec<String> = words(stem).into_iter().map(|w| w.norm).collect();
+        push(key, false, name.to_string(), out);
+    }
+}
+
+/// A task's words across its texts, each with the text it came from.
+struct Said<'a> {
+    texts: Vec<(&'a str, u32)>,
+    words: Vec<(usize, Word)>,
+    endpoints: Vec<(String, usize)>,
+}
+
+fn said(task: &Task) -> Said<'_> {
+    let texts = texts(task);
+    let mut all = Vec::new();
+    let mut eps = Vec::new();
+    for (n, (text, _)) in texts.iter().enumerate() {
+        all.extend(words(text).into_iter().map(|w| (n, w)));
+        eps.extend(endpoints(text).into_iter().map(|(e, _)| (e, n)));
+    }
+    Said {
+        texts,
+        words: all,
+        endpoints: eps,
+    }
+}
+
+/// Where task text holds `key` as whole tokens, in one text: `(text, first word, last word)`.
+fn find(said: &Said<'_>, key: &[String], endpoint: bool) -> Option<(usize, usize, usize)> {
+    if endpoint {
+        return said
+            .endpoints
+            .iter()
+            .find(|(e, _)| e == &key[0])
+            .map(|&(_, n)| (n, usize::MAX, usize::MAX));
+    }
+    let ws = &said.words;
+    let n = key.len();
+    (0..ws.len().saturating_sub(n - 1)).find_map(|i| {
+        let run = &ws[i..i + n];
+        let same_text = run.iter().all(|(t, _)| *t == run[0].0);
+        (same_text
+            && run[0].1.token_start
+            && run[n - 1].1.token_end
+            && run.iter().zip(key).all(|((_, w), k)| &w.norm == k))
+        .then(|| (run[0].0, i, i + n - 1))
+    })
+}
+
+/// A304 findings for tasks that use what a parallel task creates, in words. Pairs already
+/// in `out` as A304 (named by id or path) are not repeated.
+pub fn text_dependencies(plan: &Plan, flow: &Flow, scopes: &Scopes, out: &mut Vec<Finding>) {
+    let mut reported: FxHashSet<(usize, usize)> = out
+        .iter()
+        .filter(|f| f.code == "A304" && f.tasks.len() == 2)
+        .map(|f| (f.tasks[0], f.tasks[1]))
+        .collect();
+    let saids: Vec<Said<'_>> = plan.tasks.iter().map(said).collect();
+    // Who creates what.
+    let mut creators: FxHashMap<(Vec<String>, bool), Vec<(usize, Made)>> = FxHashMap::default();
+    let mut order: Vec<(Vec<String>, bool)> = Vec::new();
+    for task in &plan.tasks {
+        let mut made = Vec::new();
+        for (n, (text, _)) in saids[task.index].texts.iter().enumerate() {
+            made_in(text, n, &mut made);
+        }
+        for m in made {
+            let key = (m.key.clone(), m.endpoint);
+            let entry = creators.entry(key.clone()).or_default();
+            if entry.is_empty() {
+                order.push(key);
+            }
+            if !entry.iter().any(|(t, _)| *t == task.index) {
+                entry.push((task.index, m));
+            }
+        }
+    }
+    // Per first word, the tasks that say it: candidates for each thing's users.
+    let mut by_word: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (t, s) in saids.iter().enumerate() {
+        for (_, w) in &s.words {
+            let list = by_word.entry(w.norm.as_str()).or_default();
+            if list.last() != Some(&t) {
+                list.push(t);
+            }
+        }
+    }
+    let limit = max_naming_tasks(plan.tasks.len());
+    for key in &order {
+        let makers = &creators[key];
+        let (words, endpoint) = key;
+        let candidates: Vec<usize> = if *endpoint {
+            (0..saids.len())
+                .filter(|&t| saids[t].endpoints.iter().any(|(e, _)| e == &words[0]))
+                .collect()
+        } else {
+            by_word.get(words[0].as_str()).cloned().unwrap_or_default()
+        };
+        if candidates.len() > limit * 8 {
+            continue;
+        }
+        let naming: Vec<(usize, (usize, usize, usize))> = candidates
+            .into_iter()
+            .filter_map(|t| find(&saids[t], words, *endpoint).map(|hit| (t, hit)))
+            .collect();
+        if naming.len() > limit {
+            continue;
+        }
+        for &(b, (text_b, first, last)) in &naming {
+            if makers.iter().any(|(t, _)| *t == b) || !flow.is_work(b) {
+                continue;
+            }
+            for (a, made) in makers {
+                let a = *a;
+                let pair = (a.min(b), a.max(b));
+                if reported.contains(&pair)
+                    || !flow.is_work(a)
+                    || related(plan, a, b)
+                    || scopes.conflict(a, b).is_some()
+                    || !concurrent(flow, plan, a, b)
+                {
+                    continue;
+                }
+                let (me, other) = (plan.tasks[b].display_id(), plan.tasks[a].display_id());
+                let (btext, bline) = saids[b].texts[text_b];
+                let (atext, aline) = saids[a].texts[made.text];
+                let used = if *endpoint {
+                    made.shown.clone()
+                } else {
+                    let ws = &saids[b].words;
+                    btext[ws[first].1.start..ws[last].1.end].to_string()
+                };
+                let what = if used == made.shown {
+                    format!("`{used}`")
+                } else {
+                    format!("`{used}` (`{}`)", made.shown)
+                };
+                let mut finding = Finding::new(
+                    "A304",
+                    "hidden-dependency",
+                    Severity::Warning,
+                    format!(
+                        "{me} uses {what}, which {other} creates, but neither waits for the other"
+                    ),
+                );
+                finding.tasks = sorted(vec![a, b]);
+                finding.evidence = vec![
+                    format!("{other} (line {aline}) creates `{}`: {atext}", made.shown),
+                    format!("{me} (line {bline}) names `{used}`: {btext}"),
+                ];
+                finding.hint = Some(format!(
+                    "add `after: {other}` to {me} if it needs what {other} creates"
+                ));
+                out.push(finding);
+                reported.insert(pair);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_made(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        made_in(text, 0, &mut out);
+        out.into_iter().map(|m| m.key.join(" ")).collect()
+    }
+
+    #[test]
+    fn words_split_identifiers_and_plurals() {
+        let norms: Vec<String> =
+            words("the InvoiceMailer in app/invoice_mailer.py, HTTPServer and Cities")
+                .into_iter()
+                .map(|w| w.norm)
+                .collect();
+        assert_eq!(
+            norms,
+            [
+                "the", "invoice", "mailer", "in", "app", "invoice", "mailer", "py", "http",
+                "server", "and", "city"
+            ]
+        );
+    }
+
+    #[test]
+    fn what_a_task_creates() {
+        assert_eq!(
+            keys_made("Create the InvoiceMailer service in app/services/invoice_mailer.py"),
+            ["invoice mailer service", "invoice mailer"]
+        );
+        assert_eq!(
+            keys_made(
+                "Implement Event service — `listEvents(filters)` with pagination in `src/lib/events/service.ts` — uses `withPermission()`"
+            ),
+            ["event service", "list event"]
+        );
+        assert_eq!(
+            keys_made(
+                "Create Cities API routes — `GET /api/cities` (list) in `src/app/api/cities/route.ts`"
+            ),
+            ["city api route", "GET /api/cities"]
+        );
+        // No creation verb: nothing created.
+        assert!(keys_made("Register the invoice mailer in app/deps.py").is_empty());
+        // Generic and one-word things are no tie.
+        assert!(keys_made("Add types in src/types.ts").is_empty());
+    }
+}
