@@ -296,10 +296,15 @@ fn split_identifier(text: &str, start: usize, end: usize, out: &mut Vec<Word>) {
             piece = i + 1;
         } else if i > piece && c.is_ascii_uppercase() {
             let prev = bytes[i - 1];
-            let next_lower = i + 1 < end && bytes[i + 1].is_ascii_lowercase();
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
+            // `URLs` is one word: a plural `s` is no hump.
+            let next_lower = i + 1 < end
+                && bytes[i + 1].is_ascii_lowercase()
+                && !(i + 2 == end && bytes[i + 1] == b's');
+            // `OAuth` and `iOS` stay one word: no piece of a single letter.
+            if i - piece > 1
+                && (prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next_lower))
             {
                 push(piece, i, out);
                 piece = i;
@@ -358,7 +363,7 @@ fn is_generic(key: &[String]) -> bool {
 }
 
 /// Endpoints written `METHOD /path` in a text, as `(METHOD, /path with parameters as ":")`.
-fn endpoints(text: &str) -> Vec<(String, usize)> {
+fn endpoints(text: &str) -> Vec<(String, (usize, usize))> {
     let mut out = Vec::new();
     let parts: Vec<(usize, &str)> = text
         .split_whitespace()
@@ -371,6 +376,7 @@ fn endpoints(text: &str) -> Vec<(String, usize)> {
         }
         let path = pair[1]
             .1
+            .trim_start_matches(['`', '"'])
             .trim_end_matches(['`', ')', '"', ',', ';', '.', ':']);
         if !path.starts_with('/') || path.len() < 2 {
             continue;
@@ -386,14 +392,15 @@ fn endpoints(text: &str) -> Vec<(String, usize)> {
                 }
             })
             .collect();
-        out.push((format!("{method} {}", norm.join("/")), pair[0].0));
+        let end = pair[1].0 + pair[1].1.len();
+        out.push((format!("{method} {}", norm.join("/")), (pair[0].0, end)));
     }
     out
 }
 
 /// What one text of a task creates: from each creation verb to the first word about use,
 /// the second dash, or the end of the sentence.
-fn made_in(text: &str, which: usize, out: &mut Vec<Made>) {
+fn made_in(text: &str, which: usize, out: &mut Vec<Made>, spans: &mut Vec<(usize, usize, usize)>) {
     let ws = words(text);
     let mut i = 0;
     while i < ws.len() {
@@ -434,15 +441,39 @@ fn made_in(text: &str, which: usize, out: &mut Vec<Made>) {
         if j == ws.len() && stop_at(prev_end, text.len()) {
             span_end = prev_end;
         }
-        collect(text, span_start, span_end, &ws[i + 1..j], which, out);
+        collect(text, span_start, span_end, &ws[i + 1..j], which, out, spans);
+        // The object itself, up to the first dash, is what the task makes; what the words
+        // after the dash name may be what it uses ("Create Cities API routes — `GET
+        // /api/cities/nearest` (geolocation snap)").
+        let object = &text[span_start..span_end];
+        let object_end = [" — ", " – ", " - "]
+            .iter()
+            .filter_map(|d| object.find(d))
+            .min()
+            .map_or(span_end, |at| span_start + at);
+        spans.push((which, span_start, object_end));
         i = j.max(i + 1);
     }
 }
 
 /// The things named in one creation span `text[from..to]` whose words are `ws`.
-fn collect(text: &str, from: usize, to: usize, ws: &[Word], which: usize, out: &mut Vec<Made>) {
+fn collect(
+    text: &str,
+    from: usize,
+    to: usize,
+    ws: &[Word],
+    which: usize,
+    out: &mut Vec<Made>,
+    own: &mut Vec<(usize, usize, usize)>,
+) {
     let span = &text[from..to];
-    let push = |key: Vec<String>, endpoint: bool, shown: String, out: &mut Vec<Made>| {
+    let push = |key: Vec<String>,
+                endpoint: bool,
+                at: (usize, usize),
+                out: &mut Vec<Made>,
+                own: &mut Vec<(usize, usize, usize)>| {
+        own.push((which, at.0, at.1));
+        let shown = text[at.0..at.1].trim_matches('`').to_string();
         if endpoint || (key.len() >= 2 && !is_generic(&key)) {
             if !out.iter().any(|m| m.key == key && m.text == which) {
                 out.push(Made {
@@ -493,8 +524,12 @@ fn collect(text: &str, from: usize, to: usize, ws: &[Word], which: usize, out: &
         }
     }
     if let (Some(first), Some(last)) = (phrase.first(), phrase.last()) {
+        // A test is not what other tasks use, and what it names is what it tests.
+        if phrase.iter().any(|w| matches!(w.norm.as_str(), "test" | "e2e")) {
+            return;
+        }
         let key: Vec<String> = phrase.iter().map(|w| w.norm.clone()).collect();
-        push(key, false, text[first.start..last.end].to_string(), out);
+        push(key, false, (first.start, last.end), out, own);
     }
     // Identifiers: tokens of two words or more (`InvoiceMailer`, `list_events()`).
     let mut k = 0;
@@ -503,35 +538,83 @@ fn collect(text: &str, from: usize, to: usize, ws: &[Word], which: usize, out: &
         while !ws[e].token_end && e + 1 < ws.len() {
             e += 1;
         }
-        if e > k && ws[k].token_start {
-            let shown = &text[ws[k].start..ws[e].end];
+        if e > k && ws[k].token_start && !is_part(text, from, ws[k].start, ws[e].end) {
             let after = &text[ws[e].end..];
             // Not a file name: its stem is taken below with the path.
-            if !after.starts_with('.') || after.starts_with(". ") || after.starts_with("()") {
+            // A bare `snake_case` word is mostly a column or a field someone else owns;
+            // names with humps, and calls, are things.
+            let humped = text[ws[k].start..ws[e].end].contains(|c: char| c.is_ascii_uppercase());
+            if (humped || after.starts_with('('))
+                && (!after.starts_with('.') || after.starts_with(". ") || after.starts_with("()"))
+            {
                 push(
                     ws[k..=e].iter().map(|w| w.norm.clone()).collect(),
                     false,
-                    shown.to_string(),
+                    (ws[k].start, ws[e].end),
                     out,
+                    own,
                 );
             }
         }
         k = e + 1;
     }
     // Endpoints.
-    for (endpoint, _) in endpoints(span) {
-        push(vec![endpoint.clone()], true, endpoint, out);
+    for (endpoint, at) in endpoints(span) {
+        push(vec![endpoint], true, (from + at.0, from + at.1), out, own);
     }
     // The stems of the files the span names.
     for path in keys::paths_in(span) {
         let name = path.rsplit('/').next().unwrap_or(&path);
         let stem = name.split('.').next().unwrap_or(name);
+        // Tests are not what other tasks use (a test's own file is still its own).
+        if is_test_file(&path) {
+            if let Some(at) = span.find(path.as_str()) {
+                own.push((which, from + at, from + at + path.len()));
+            }
+            continue;
+        }
         if stem.contains(['*', '?', '[', '{']) {
             continue;
         }
         let key: Vec<String> = words(stem).into_iter().map(|w| w.norm).collect();
-        push(key, false, name.to_string(), out);
+        if let Some(at) = span.find(path.as_str()) {
+            let at = from + at + path.len() - name.len();
+            push(key, false, (at, at + name.len()), out, own);
+        }
     }
+}
+
+/// An identifier that is part of something else: a parameter or field (`cancel(rsvp_id)`,
+/// `{ mime_type }` create `cancel` and nothing), a segment of a URL or path, a setting
+/// (`is_deleted=false`).
+fn is_part(text: &str, from: usize, start: usize, end: usize) -> bool {
+    let before = &text[from..start];
+    // Open brackets: `true` for a call's (after a name), `false` for a list's.
+    let mut open: Vec<bool> = Vec::new();
+    let mut prev = ' ';
+    for c in before.chars() {
+        match c {
+            '(' => open.push(prev.is_ascii_alphanumeric() || prev == '_'),
+            '{' => open.push(true),
+            ')' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    open.contains(&true)
+        || before.ends_with(['/', ':', '[', '{', '=', '.', '-'])
+        || text[end..].starts_with(['=', '/', '-'])
+}
+
+fn is_test_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.split('/').any(|s| matches!(s, "test" | "tests" | "__tests__" | "spec" | "e2e"))
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains("_test.")
+        || name.starts_with("test_")
 }
 
 /// A task's words across its texts, each with the text it came from.
@@ -539,21 +622,49 @@ struct Said<'a> {
     texts: Vec<(&'a str, u32)>,
     words: Vec<(usize, Word)>,
     endpoints: Vec<(String, usize)>,
+    made: Vec<Made>,
+    /// Paths and URLs in the texts: `(text, start, end, where the file name starts)`.
+    paths: Vec<(usize, usize, usize, usize)>,
+    /// Where the task names what it creates itself: `(text, start, end)`. Words there are
+    /// not uses.
+    spans: Vec<(usize, usize, usize)>,
 }
 
 fn said(task: &Task) -> Said<'_> {
     let texts = texts(task);
     let mut all = Vec::new();
     let mut eps = Vec::new();
+    let (mut made, mut spans, mut paths) = (Vec::new(), Vec::new(), Vec::new());
     for (n, (text, _)) in texts.iter().enumerate() {
         all.extend(words(text).into_iter().map(|w| (n, w)));
-        eps.extend(endpoints(text).into_iter().map(|(e, _)| (e, n)));
+        made_in(text, n, &mut made, &mut spans);
+        for path in keys::paths_in(text) {
+            if let Some(at) = text.find(path.as_str()) {
+                let name = path.rfind('/').map_or(0, |s| s + 1);
+                paths.push((n, at, at + path.len(), at + name));
+            }
+        }
+        for (e, at) in endpoints(text) {
+            paths.push((n, at.0, at.1, at.1));
+            if !spans_hold(&spans, n, at.0) {
+                eps.push((e, n));
+            }
+        }
     }
     Said {
         texts,
         words: all,
         endpoints: eps,
+        made,
+        paths,
+        spans,
     }
+}
+
+fn spans_hold(spans: &[(usize, usize, usize)], text: usize, at: usize) -> bool {
+    spans
+        .iter()
+        .any(|&(n, a, b)| n == text && (a..b).contains(&at))
 }
 
 /// Where task text holds `key` as whole tokens, in one text: `(text, first word, last word)`.
@@ -570,10 +681,25 @@ fn find(said: &Said<'_>, key: &[String], endpoint: bool) -> Option<(usize, usize
     (0..ws.len().saturating_sub(n - 1)).find_map(|i| {
         let run = &ws[i..i + n];
         let same_text = run.iter().all(|(t, _)| *t == run[0].0);
+        let text = said.texts[run[0].0].0;
         (same_text
             && run[0].1.token_start
             && run[n - 1].1.token_end
-            && run.iter().zip(key).all(|((_, w), k)| &w.norm == k))
+            && run.iter().zip(key).all(|((_, w), k)| &w.norm == k)
+            // One name: words apart only by spaces, `_` or `-`, not "event + teacher".
+            && run.windows(2).all(|p| {
+                text[p[0].1.end..p[1].1.start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '_' || c == '-')
+            })
+            && !spans_hold(&said.spans, run[0].0, run[0].1.start)
+            && said.paths.iter().all(|&(t, a, b, stem)| {
+                // Inside a path or URL only a file's whole stem counts.
+                t != run[0].0
+                    || run[0].1.start >= b
+                    || run[n - 1].1.end <= a
+                    || (run[0].1.start == stem && text[run[n - 1].1.end..b].starts_with('.'))
+            }))
         .then(|| (run[0].0, i, i + n - 1))
     })
 }
@@ -591,18 +717,14 @@ pub fn text_dependencies(plan: &Plan, flow: &Flow, scopes: &Scopes, out: &mut Ve
     let mut creators: FxHashMap<(Vec<String>, bool), Vec<(usize, Made)>> = FxHashMap::default();
     let mut order: Vec<(Vec<String>, bool)> = Vec::new();
     for task in &plan.tasks {
-        let mut made = Vec::new();
-        for (n, (text, _)) in saids[task.index].texts.iter().enumerate() {
-            made_in(text, n, &mut made);
-        }
-        for m in made {
+        for m in &saids[task.index].made {
             let key = (m.key.clone(), m.endpoint);
             let entry = creators.entry(key.clone()).or_default();
             if entry.is_empty() {
                 order.push(key);
             }
             if !entry.iter().any(|(t, _)| *t == task.index) {
-                entry.push((task.index, m));
+                entry.push((task.index, m.clone()));
             }
         }
     }
@@ -661,6 +783,14 @@ pub fn text_dependencies(plan: &Plan, flow: &Flow, scopes: &Scopes, out: &mut Ve
                     let ws = &saids[b].words;
                     btext[ws[first].1.start..ws[last].1.end].to_string()
                 };
+                // `event_groups` (a table) is not a use of `EventGroup` (a type): in
+                // plans the two are written side by side, by different tasks.
+                if used.contains('_')
+                    && !used.contains(|c: char| c.is_ascii_uppercase())
+                    && made.shown.contains(|c: char| c.is_ascii_uppercase())
+                {
+                    continue;
+                }
                 let what = if used == made.shown {
                     format!("`{used}`")
                 } else {
@@ -695,7 +825,7 @@ mod tests {
 
     fn keys_made(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        made_in(text, 0, &mut out);
+        made_in(text, 0, &mut out, &mut Vec::new());
         out.into_iter().map(|m| m.key.join(" ")).collect()
     }
 
