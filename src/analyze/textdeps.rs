@@ -95,6 +95,11 @@ const PHRASE_STOPS: &[&str] = &[
 /// Words skipped at the start of an object phrase.
 const DETERMINERS: &[&str] = &["a", "an", "the", "new", "all", "basic", "initial", "shared"];
 
+/// Words before plain words that make them a name ("the invoice mailer").
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "this", "that", "it", "their", "our", "existing",
+];
+
 /// Nouns that close an object phrase ("Event service", "EventCard component").
 const KINDS: &[&str] = &[
     "service",
@@ -525,7 +530,10 @@ fn collect(
     }
     if let (Some(first), Some(last)) = (phrase.first(), phrase.last()) {
         // A test is not what other tasks use, and what it names is what it tests.
-        if phrase.iter().any(|w| matches!(w.norm.as_str(), "test" | "e2e")) {
+        if phrase
+            .iter()
+            .any(|w| matches!(w.norm.as_str(), "test" | "e2e"))
+        {
             return;
         }
         let key: Vec<String> = phrase.iter().map(|w| w.norm.clone()).collect();
@@ -610,7 +618,8 @@ fn is_part(text: &str, from: usize, start: usize, end: usize) -> bool {
 
 fn is_test_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    path.split('/').any(|s| matches!(s, "test" | "tests" | "__tests__" | "spec" | "e2e"))
+    path.split('/')
+        .any(|s| matches!(s, "test" | "tests" | "__tests__" | "spec" | "e2e"))
         || name.contains(".test.")
         || name.contains(".spec.")
         || name.contains("_test.")
@@ -643,6 +652,13 @@ fn said(task: &Task) -> Said<'_> {
                 let name = path.rfind('/').map_or(0, |s| s + 1);
                 paths.push((n, at, at + path.len(), at + name));
             }
+        }
+        // Any word with a slash is a path or URL too (`/api/event-groups/[id]`).
+        for word in text.split_whitespace().filter(|w| w.contains('/')) {
+            let at = word.as_ptr() as usize - text.as_ptr() as usize;
+            let name = word.trim_end_matches(['`', ')', ',', '.', ';', ':']);
+            let stem = name.rfind('/').map_or(0, |s| s + 1);
+            paths.push((n, at, at + word.len(), at + stem));
         }
         for (e, at) in endpoints(text) {
             paths.push((n, at.0, at.1, at.1));
@@ -783,6 +799,29 @@ pub fn text_dependencies(plan: &Plan, flow: &Flow, scopes: &Scopes, out: &mut Ve
                     let ws = &saids[b].words;
                     btext[ws[first].1.start..ws[last].1.end].to_string()
                 };
+                // Plain words name an identifier when they read as a name: "the invoice
+                // mailer", "invoice mailer service"; "returns the venue, role breakdown
+                // and attendees" is data, not the `RoleBreakdown` component.
+                if !*endpoint
+                    && used.contains(' ')
+                    && made.shown.contains(|c: char| c.is_ascii_uppercase())
+                    && !made.shown.contains(' ')
+                {
+                    let ws = &saids[b].words;
+                    let before = first
+                        .checked_sub(1)
+                        .filter(|&p| ws[p].0 == text_b)
+                        .map(|p| ws[p].1.norm.as_str());
+                    let after = ws
+                        .get(last + 1)
+                        .filter(|w| w.0 == text_b)
+                        .map(|w| w.1.norm.as_str());
+                    if !before.is_some_and(|w| ARTICLES.contains(&w))
+                        && !after.is_some_and(|w| KINDS.contains(&w))
+                    {
+                        continue;
+                    }
+                }
                 // `event_groups` (a table) is not a use of `EventGroup` (a type): in
                 // plans the two are written side by side, by different tasks.
                 if used.contains('_')
