@@ -479,15 +479,15 @@ fn collect(
                 own: &mut Vec<(usize, usize, usize)>| {
         own.push((which, at.0, at.1));
         let shown = text[at.0..at.1].trim_matches('`').to_string();
-        if endpoint || (key.len() >= 2 && !is_generic(&key)) {
-            if !out.iter().any(|m| m.key == key && m.text == which) {
-                out.push(Made {
-                    key,
-                    endpoint,
-                    shown,
-                    text: which,
-                });
-            }
+        if (endpoint || (key.len() >= 2 && !is_generic(&key)))
+            && !out.iter().any(|m| m.key == key && m.text == which)
+        {
+            out.push(Made {
+                key,
+                endpoint,
+                shown,
+                text: which,
+            });
         }
     };
     // The object phrase: plain words right after the verb, up to punctuation, a stop
@@ -720,6 +720,9 @@ fn find(said: &Said<'_>, key: &[String], endpoint: bool) -> Option<(usize, usize
     })
 }
 
+/// A thing's words, and whether it is an endpoint.
+type Key = (Vec<String>, bool);
+
 /// A304 findings for tasks that use what a parallel task creates, in words. Pairs already
 /// in `out` as A304 (named by id or path) are not repeated.
 pub fn text_dependencies(plan: &Plan, flow: &Flow, scopes: &Scopes, out: &mut Vec<Finding>) {
@@ -730,8 +733,8 @@ pub fn text_dependencies(plan: &Plan, flow: &Flow, scopes: &Scopes, out: &mut Ve
         .collect();
     let saids: Vec<Said<'_>> = plan.tasks.iter().map(said).collect();
     // Who creates what.
-    let mut creators: FxHashMap<(Vec<String>, bool), Vec<(usize, Made)>> = FxHashMap::default();
-    let mut order: Vec<(Vec<String>, bool)> = Vec::new();
+    let mut creators: FxHashMap<Key, Vec<(usize, Made)>> = FxHashMap::default();
+    let mut order: Vec<Key> = Vec::new();
     for task in &plan.tasks {
         for m in &saids[task.index].made {
             let key = (m.key.clone(), m.endpoint);

@@ -19,7 +19,9 @@ fn a304(json: &Value) -> Vec<&Value> {
         .collect()
 }
 
-fn pair(a: &str, b: &str) -> (String, String) {
+type Pair = (String, String);
+
+fn pair(a: &str, b: &str) -> Pair {
     if a < b {
         (a.to_string(), b.to_string())
     } else {
@@ -103,8 +105,7 @@ fn labelled_real_plans() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
     let labels = std::fs::read_to_string(dir.join("textdeps-labels.tsv")).expect("labels");
     // Per plan: labelled dependent and independent pairs.
-    let mut plans: BTreeMap<String, (Vec<(String, String)>, Vec<(String, String)>)> =
-        BTreeMap::new();
+    let mut plans: BTreeMap<String, (Vec<Pair>, Vec<Pair>)> = BTreeMap::new();
     for line in labels
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
