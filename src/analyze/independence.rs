@@ -7,7 +7,8 @@
 //! - A303 `hot-spot`: a manifest, lockfile, migrations folder, schema, route table or module
 //!   index in the scope of a task with parallel company: they tend to need it too;
 //! - A304 `hidden-dependency`: a task whose text names another task's id, or a path in
-//!   another task's scope, with no dependency between them;
+//!   another task's scope, or in words uses what another task creates (see
+//!   [`super::textdeps`]), with no dependency between them;
 //! - A305 `co-change`: files of two parallel tasks' scopes that changed in the same commits.
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -40,7 +41,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: &'static str, name: &'static str, severity: Severity, message: String) -> Finding {
+    pub(super) fn new(
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        message: String,
+    ) -> Finding {
         Finding {
             code,
             name,
@@ -88,6 +94,7 @@ pub fn findings(
     unscoped(plan, flow, scopes, &mut out);
     hot_spots(plan, scopes, waves, &mut out);
     hidden_dependencies(plan, index, flow, scopes, &holders, &mut out);
+    super::textdeps::text_dependencies(plan, flow, scopes, &mut out);
     out
 }
 
@@ -103,7 +110,7 @@ fn ids(plan: &Plan, tasks: &[usize]) -> String {
 }
 
 /// Two tasks can run at the same time: neither waits for the other, directly or not.
-fn concurrent(flow: &Flow, plan: &Plan, a: usize, b: usize) -> bool {
+pub(super) fn concurrent(flow: &Flow, plan: &Plan, a: usize, b: usize) -> bool {
     if a == b {
         return false;
     }
@@ -572,7 +579,7 @@ fn hidden_dependencies(
 }
 
 /// A task and its group of sub-tasks are not independent work to begin with.
-fn related(plan: &Plan, a: usize, b: usize) -> bool {
+pub(super) fn related(plan: &Plan, a: usize, b: usize) -> bool {
     let ancestor = |mut x: usize, y: usize| {
         while let Some(p) = plan.tasks[x].parent {
             if p == y {
@@ -585,7 +592,7 @@ fn related(plan: &Plan, a: usize, b: usize) -> bool {
     ancestor(a, b) || ancestor(b, a)
 }
 
-fn sorted(mut v: Vec<usize>) -> Vec<usize> {
+pub(super) fn sorted(mut v: Vec<usize>) -> Vec<usize> {
     v.sort_unstable();
     v.dedup();
     v

@@ -9,6 +9,7 @@ pub mod history;
 pub mod independence;
 pub mod scenario;
 pub mod sessions;
+pub mod textdeps;
 
 use std::path::Path;
 

@@ -26,6 +26,7 @@ mod run_status;
 mod run_units;
 mod run_view;
 mod signals;
+mod textdeps;
 mod trust;
 mod verify;
 mod writes;
