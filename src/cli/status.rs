@@ -221,9 +221,14 @@ fn run_lines(p: &mut Printer, run: &RunStatus) -> Result<(), CliError> {
             "blocked" | "failed" => printer::RED,
             _ => printer::YELLOW,
         };
+        // Why it failed or is blocked; else, while its agent works, its latest tool call.
+        let live = (s.state == "running")
+            .then(|| s.activity.as_ref()?.last_tool.as_deref())
+            .flatten();
         let why = s
             .why
             .as_deref()
+            .or(live)
             .map(|w| format!("  {}", printer::paint(printer::DIM, w)))
             .unwrap_or_default();
         p.line(format!(
