@@ -74,9 +74,8 @@ impl Project {
                 }
             }
             if let Some((shown, wrong)) = unusable {
-                return Err(Error::input(format!("plan {shown} {wrong}")).with_hint(
-                    "make it a Markdown file (or a link to one), or pass --plan FILE",
-                ));
+                return Err(Error::input(format!("plan {shown} {wrong}"))
+                    .with_hint("make it a Markdown file (or a link to one), or pass --plan FILE"));
             }
         }
         Err(Error::input(format!(

@@ -280,7 +280,35 @@ pub fn count_ids(value: &str) -> (usize, usize) {
 
 /// [`parse_id_list`] without the list: calls `found` with each id in order, and returns how
 /// many tokens were neither ids nor filler words.
-pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
+pub fn each_id<'v>(value: &'v str, found: impl FnMut(&'v str)) -> usize {
+    each_token(value, found, |_| {})
+}
+
+/// The part of a dependency value that names no task: from the first token that is neither
+/// an id nor a filler word to the last one (`the schema` in `the schema task`, `T1é`, a `T1`
+/// with a stray byte). None when every word is an id or filler.
+pub fn unread_span(value: &str) -> Option<&str> {
+    let mut first: Option<usize> = None;
+    let mut last_end = 0;
+    let base = value.as_ptr() as usize;
+    each_token(
+        value,
+        |_| {},
+        |word| {
+            let at = word.as_ptr() as usize - base;
+            first.get_or_insert(at);
+            last_end = at + word.len();
+        },
+    );
+    first.map(|at| &value[at..last_end])
+}
+
+/// [`each_id`], also calling `other` with each token that is neither an id nor filler.
+fn each_token<'v>(
+    value: &'v str,
+    mut found: impl FnMut(&'v str),
+    mut other: impl FnMut(&'v str),
+) -> usize {
     const FILLER: &[&str] = &[
         "task", "tasks", "and", "&", "on", "none", "-", "—", "n/a", "nothing", "phase",
     ];
@@ -323,6 +351,7 @@ pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
             found(token);
         } else {
             unread += 1;
+            other(token);
         }
     }
     unread
@@ -915,6 +944,11 @@ mod tests {
         assert_eq!(parse_id_list("Task 11").0, ["11"]);
         assert_eq!(parse_id_list("1.1 and 1.2").0, ["1.1", "1.2"]);
         assert_eq!(parse_id_list("the schema").1, 2);
+        assert_eq!(unread_span("the schema task"), Some("the schema"));
+        assert_eq!(unread_span("T1, T1é"), Some("T1é"));
+        assert_eq!(unread_span("T1\u{1a}"), Some("T1\u{1a}"));
+        assert_eq!(unread_span("T1 and T2"), None);
+        assert_eq!(unread_span("none"), None);
     }
 
     #[test]

@@ -55,3 +55,100 @@ fn a_plan_file_beside_a_directory_of_another_name_is_still_found() {
     p.write("tasks.md", "# P\n- [ ] T1 a\n");
     p.run(&["next"]).success();
 }
+
+// ---- (1) a dependency that names no task ----
+
+/// `after:` in free text, with a non-ASCII id, and with a byte that is not UTF-8.
+const NAMES_NO_TASK: &[u8] = b"# P\n## Phase 1\n- [ ] T1 Schema\n- [ ] T2 API\n  - after: the schema task\n- [ ] T3 Search\n  - after: T1\xc3\xa9\n- [ ] T4 Export\n  - after: T1\xff\n- [ ] T5 Docs\n  - blocks: later\n";
+
+#[test]
+fn a_dependency_that_names_no_task_is_an_error_with_its_line() {
+    let p = Project::new();
+    p.write("plan.md", NAMES_NO_TASK);
+    let run = p.run(&["lint"]);
+    assert_eq!(run.code, 1, "errors exit 1 (docs/exit-codes.md)");
+    assert_snapshot!(run.transcript());
+    let json = p.run(&["lint", "--json"]).json();
+    assert_eq!(json["errors"], 4, "{json}");
+    assert_eq!(p.read("plan.md"), NAMES_NO_TASK, "reading changes nothing");
+}
+
+#[test]
+fn next_never_calls_a_task_ready_whose_dependency_names_no_task() {
+    let p = Project::new();
+    p.write("plan.md", NAMES_NO_TASK);
+    let run = p.run(&["next"]);
+    assert_eq!(run.code, 0);
+    assert_snapshot!(run.transcript());
+    let json = p.run(&["next", "--json"]).success().json();
+    let ready: Vec<&str> = json["ready"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ready, ["T1", "T5"]);
+}
+
+#[test]
+fn next_says_deadlock_when_only_tasks_naming_no_task_are_left() {
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n- [x] T1 a\n- [ ] T2 b\n  - after: the schema\n- [ ] T3 c\n  - after: T2\n",
+    );
+    let run = p.run(&["next"]);
+    assert_eq!(run.code, 3);
+    assert_snapshot!(run.transcript());
+}
+
+// ---- (4) a dependency cycle is a deadlock ----
+
+#[test]
+fn next_on_a_cycle_says_deadlock_naming_the_tasks_and_lines() {
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n## Phase 1\n- [x] T1 a\n- [ ] T2 b\n  - after: T3\n- [ ] T3 c\n  - after: T2\n",
+    );
+    let run = p.run(&["next"]);
+    assert_eq!(run.code, 3);
+    assert_snapshot!(run.transcript());
+    assert_eq!(p.run(&["next", "--json"]).code, 3);
+}
+
+#[test]
+fn next_on_a_loop_through_phase_order_says_deadlock() {
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n## Phase 1\n- [ ] T1 a\n  - after: T2\n## Phase 2\n- [ ] T2 b\n",
+    );
+    let run = p.run(&["next"]);
+    assert_eq!(run.code, 3);
+    assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn a_cycle_beside_ready_work_leaves_that_work_ready() {
+    // Only when nothing can start is it a deadlock; lint reports the loop either way.
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n- [ ] T1 a\n  - after: T2\n- [ ] T2 b\n  - after: T1\n- [ ] T3 c\n",
+    );
+    let run = p.run(&["next"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("T3"));
+    assert_eq!(p.run(&["lint"]).code, 1);
+}
+
+#[test]
+fn claimed_work_is_not_a_deadlock() {
+    let p = Project::new();
+    p.write("plan.md", "# P\n- [ ] T1 a\n- [ ] T2 b\n  - after: T1\n");
+    p.run(&["claim", "T1", "--by", "s1"]).success();
+    let run = p.run(&["next"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stderr.contains("nothing is ready"), "{}", run.stderr);
+}

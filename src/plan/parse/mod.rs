@@ -1898,7 +1898,7 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
             if list.is_empty() {
                 list.reserve_exact(keys::count_ids(value).0);
             }
-            keys::each_id(value, |id| {
+            let unread = keys::each_id(value, |id| {
                 if !list.iter().any(|r| r.id == id) {
                     list.push(TaskRef {
                         id: id.to_string(),
@@ -1906,6 +1906,18 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
                     });
                 }
             });
+            // Words that name no task (`the schema task`, `T1é`, an id with a stray byte) are
+            // kept as one reference that resolves to nothing: lint reports it, and nothing
+            // reads the task as free to start.
+            if unread > 0
+                && let Some(words) = keys::unread_span(value)
+                && !list.iter().any(|r| r.id == words)
+            {
+                list.push(TaskRef {
+                    id: words.to_string(),
+                    span,
+                });
+            }
         }
         Key::Files => extend(&mut task.files, keys::parse_list(value)),
         Key::Reads => extend(&mut task.reads, keys::parse_list(value)),
