@@ -152,3 +152,44 @@ fn claimed_work_is_not_a_deadlock() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stderr.contains("nothing is ready"), "{}", run.stderr);
 }
+
+// ---- (2) a code fence left open ----
+
+const OPEN_FENCE: &str = "# P\n## Phase 1\n- [ ] T1 Schema\n\nRun it like this:\n\n```sh\nmake db\n- [ ] T2 API\n- [ ] T3 Search\n";
+
+#[test]
+fn an_unclosed_fence_is_a_warning_at_its_opening_line() {
+    let p = Project::new();
+    p.write("plan.md", OPEN_FENCE);
+    let run = p.run(&["lint"]);
+    assert_eq!(run.code, 0, "a warning: exit 0 without --strict");
+    assert_snapshot!(run.transcript());
+    assert_eq!(p.run(&["lint", "--strict"]).code, 1);
+    let json = p.run(&["lint", "--json"]).json();
+    assert_eq!(json["warnings"], 1, "{json}");
+}
+
+#[test]
+fn an_unclosed_comment_is_a_warning_too_and_a_closed_fence_is_not() {
+    let p = Project::new();
+    p.write("plan.md", "# P\n- [ ] T1 a\n<!-- draft\n- [ ] T2 b\n");
+    let run = p.run(&["lint"]);
+    assert!(run.stdout.contains("warning[B004]"), "{}", run.stdout);
+    assert!(run.stdout.contains("plan.md:3:1"), "{}", run.stdout);
+    p.write(
+        "plan.md",
+        "# P\n- [ ] T1 a\n\n```sh\nmake\n```\n- [ ] T2 b\n",
+    );
+    let run = p.run(&["lint"]);
+    assert!(!run.stdout.contains("B004"), "{}", run.transcript());
+}
+
+#[test]
+fn decide_refuses_naming_the_line_the_fence_opens_on() {
+    let p = Project::new();
+    p.write("plan.md", OPEN_FENCE);
+    let run = p.run(&["decide", "keep the schema small"]);
+    assert_eq!(run.code, 3);
+    assert_snapshot!(run.transcript());
+    assert_eq!(p.read_string("plan.md"), OPEN_FENCE, "nothing written");
+}
