@@ -342,7 +342,10 @@ fn each_token<'v>(
         let token_start = start + lead;
         let token = &value[token_start..token_start + raw.len() - dots];
         start = end + 1;
+        // A template's placeholder (`{{TASK_IDS}}`) is a slot to fill, not a name.
+        let placeholder = token.len() > 4 && token.starts_with("{{") && token.ends_with("}}");
         if token.is_empty()
+            || placeholder
             || (token.len() <= 7 && FILLER.iter().any(|f| f.eq_ignore_ascii_case(token)))
         {
             continue;
@@ -949,6 +952,7 @@ mod tests {
         assert_eq!(unread_span("T1\u{1a}"), Some("T1\u{1a}"));
         assert_eq!(unread_span("T1 and T2"), None);
         assert_eq!(unread_span("none"), None);
+        assert_eq!(unread_span("{{TASK_IDS}}"), None);
     }
 
     #[test]

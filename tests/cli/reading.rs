@@ -193,3 +193,67 @@ fn decide_refuses_naming_the_line_the_fence_opens_on() {
     assert_snapshot!(run.transcript());
     assert_eq!(p.read_string("plan.md"), OPEN_FENCE, "nothing written");
 }
+
+// ---- (3) tasks that name no files: scenario, recommendation and lanes agree ----
+
+/// What `analyze --json` says: the scenario, the recommended sessions, and how many
+/// sessions the lanes put work on.
+fn story(json: &serde_json::Value) -> (String, u64, usize) {
+    let mut sessions: Vec<u64> = json["lanes"]["lanes"]
+        .as_array()
+        .map(|lanes| lanes.iter().filter_map(|l| l["session"].as_u64()).collect())
+        .unwrap_or_default();
+    sessions.sort_unstable();
+    sessions.dedup();
+    (
+        json["scenario"]["overall"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string(),
+        json["recommended_sessions"].as_u64().unwrap_or(0),
+        sessions.len(),
+    )
+}
+
+#[test]
+fn tasks_that_name_no_files_run_one_at_a_time_in_every_part_of_analyze() {
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n## Phase 1\n- [ ] T1 Schema\n- [ ] T2 API\n- [ ] T3 UI\n- [ ] T4 Docs\n",
+    );
+    let run = p.run(&["analyze"]);
+    assert_eq!(run.code, 0);
+    assert_snapshot!(run.transcript());
+    let json = p.run(&["analyze", "--json"]).success().json();
+    assert_eq!(story(&json), ("relay race".to_string(), 1, 1), "{json}");
+}
+
+#[test]
+fn with_assume_independent_the_graph_story_holds_everywhere() {
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n## Phase 1\n- [ ] T1 Schema\n- [ ] T2 API\n- [ ] T3 UI\n- [ ] T4 Docs\n",
+    );
+    let json = p
+        .run(&["analyze", "--json", "--assume-independent"])
+        .success()
+        .json();
+    assert_eq!(story(&json), ("true parallel".to_string(), 4, 4), "{json}");
+}
+
+#[test]
+fn one_task_without_files_lowers_the_recommendation_to_what_the_lanes_use() {
+    // T1–T3 write disjoint files, T4 names none and so runs alone: three sessions are busy
+    // at once at most, and three are recommended.
+    let p = Project::new();
+    p.write(
+        "plan.md",
+        "# P\n## Phase 1\n- [ ] T1 a\n  - files: a/**\n- [ ] T2 b\n  - files: b/**\n- [ ] T3 c\n  - files: c/**\n- [ ] T4 d\n",
+    );
+    let json = p.run(&["analyze", "--json"]).success().json();
+    let (_, recommended, lanes) = story(&json);
+    assert_eq!(recommended, 3, "{json}");
+    assert_eq!(lanes, 3, "{json}");
+}
