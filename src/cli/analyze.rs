@@ -629,6 +629,16 @@ impl AnalyzeView {
     }
 }
 
+/// Whether `rec` is below what the dependencies alone recommend: the lanes lowered it
+/// ([`crate::analyze::sessions::busy_at_once`]).
+fn lanes_lowered(a: &crate::analyze::Analysis, rec: u32) -> bool {
+    crate::graph::flow::recommended_sessions(
+        a.total_minutes,
+        a.critical_minutes,
+        crate::analyze::MAX_SESSIONS,
+    ) > rec
+}
+
 #[cfg(test)]
 mod tests {
     use super::hours;
@@ -640,14 +650,4 @@ mod tests {
         assert_eq!(hours(15), "0.25 h");
         assert_eq!(hours(0), "0 h");
     }
-}
-
-/// Whether `rec` is below what the dependencies alone recommend: the lanes lowered it
-/// ([`crate::analyze::sessions::busy_at_once`]).
-fn lanes_lowered(a: &crate::analyze::Analysis, rec: u32) -> bool {
-    crate::graph::flow::recommended_sessions(
-        a.total_minutes,
-        a.critical_minutes,
-        crate::analyze::MAX_SESSIONS,
-    ) > rec
 }

@@ -56,7 +56,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         && graph::current_phase(&plan).is_some()
         && let Some(err) = stuck::deadlock(&plan, &file, &unresolved)
     {
-        return Err(err.into());
+        return Err(err);
     }
     for u in unresolved
         .iter()
