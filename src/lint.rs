@@ -308,6 +308,28 @@ mod tests {
     }
 
     #[test]
+    fn words_that_name_no_task_are_unknown_dependencies() {
+        let src =
+            "# P\n- [ ] T1 a\n- [ ] T2 b\n  - after: T1, the schema task\n  - blocks: later\n";
+        let findings = lint(&parse(src.as_bytes()));
+        let messages: Vec<(&str, u32, &str)> = findings
+            .iter()
+            .map(|d| (d.code, d.span.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "E102",
+                    4,
+                    "T2 depends on `the schema`, which is not a task id"
+                ),
+                ("E102", 5, "T2 blocks `later`, which is not a task id"),
+            ]
+        );
+    }
+
+    #[test]
     fn a_clean_plan_has_no_findings() {
         assert!(
             codes("# P\n## Phase 1\n- [ ] T1 a\n## Phase 2\n- [ ] T2 b\n  - after: T1\n")

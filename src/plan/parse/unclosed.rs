@@ -119,6 +119,39 @@ mod tests {
     }
 
     #[test]
+    fn every_reader_reports_the_block_at_its_opening_line() {
+        use super::super::{Blocks, Split, parse_with_blocks};
+        let mut src = String::from("# P\n## Phase 1\n");
+        for i in 1..40 {
+            src.push_str(&format!("- [ ] T{i} task {i}\n  - files: src/t{i}.rs\n"));
+        }
+        src.push_str("\n```sh\nmake\n- [ ] T99 hidden\n");
+        let opening = src.lines().position(|l| l == "```sh").unwrap() as u32 + 1;
+        for (split, blocks) in [
+            (Split::Never, Blocks::Auto),
+            (Split::Never, Blocks::Pulldown),
+            (Split::Every(64), Blocks::Auto),
+            (Split::From(200), Blocks::Pulldown),
+        ] {
+            let plan = parse_with_blocks(src.as_bytes(), split, blocks);
+            let found: Vec<_> = plan
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "B004")
+                .map(|d| (d.span.line, d.message.clone()))
+                .collect();
+            assert_eq!(found.len(), 1, "{split:?} {blocks:?}");
+            assert_eq!(found[0].0, opening, "{split:?} {blocks:?}");
+            assert!(
+                found[0].1.contains("1 of them looks like a task"),
+                "{}",
+                found[0].1
+            );
+            assert_eq!(plan.tasks.len(), 39);
+        }
+    }
+
+    #[test]
     fn task_lines() {
         assert!(looks_like_task("- [ ] T2 b"));
         assert!(looks_like_task("12. [x] done"));
