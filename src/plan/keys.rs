@@ -286,16 +286,35 @@ pub fn each_id<'v>(value: &'v str, found: impl FnMut(&'v str)) -> usize {
 
 /// The part of a dependency value that names no task: from the first token that is neither
 /// an id nor a filler word to the last one (`the schema` in `the schema task`, `T1é`, a `T1`
-/// with a stray byte). None when every word is an id or filler.
+/// with a stray byte). A remark in parentheses after an id (`T1 (needs the schema)`) is not
+/// part of it. None when every word is an id, filler or such a remark.
 pub fn unread_span(value: &str) -> Option<&str> {
+    // Byte ranges of parenthesised stretches: remarks, once an id has been named.
+    let mut remarks = Vec::new();
+    let mut open = None;
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            b'(' if open.is_none() => open = Some(i),
+            b')' => {
+                if let Some(start) = open.take() {
+                    remarks.push(start..i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
     let mut first: Option<usize> = None;
     let mut last_end = 0;
+    let ids = std::cell::Cell::new(0usize);
     let base = value.as_ptr() as usize;
     each_token(
         value,
-        |_| {},
+        |_| ids.set(ids.get() + 1),
         |word| {
             let at = word.as_ptr() as usize - base;
+            if ids.get() > 0 && remarks.iter().any(|r| r.contains(&at)) {
+                return;
+            }
             first.get_or_insert(at);
             last_end = at + word.len();
         },
@@ -953,6 +972,8 @@ mod tests {
         assert_eq!(unread_span("T1 and T2"), None);
         assert_eq!(unread_span("none"), None);
         assert_eq!(unread_span("{{TASK_IDS}}"), None);
+        assert_eq!(unread_span("T1 (needs the schema)"), None);
+        assert_eq!(unread_span("(the schema) T1"), Some("the schema"));
     }
 
     #[test]
