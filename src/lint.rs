@@ -106,6 +106,7 @@ fn task_findings(plan: &Plan, phase_of: &[u32], out: &mut Vec<Diagnostic>) -> Da
     offsets.push(0);
     // Only consulted when a dependency is unknown, so built lazily.
     let mut sorted_ids: Option<Vec<&str>> = None;
+    let mut known_ids: Option<rustc_hash::FxHashSet<&str>> = None;
     for task in &plan.tasks {
         let start = edges.len();
         // The references themselves are read only for a finding: on a large plan each list
@@ -116,7 +117,13 @@ fn task_findings(plan: &Plan, phase_of: &[u32], out: &mut Vec<Diagnostic>) -> Da
                 None => {
                     let dep = dep();
                     let ids = sorted_ids.get_or_insert_with(|| plan.ids().collect());
-                    out.push(unknown_dependency(task, &dep.id, dep.span, ids));
+                    out.push(unknown_dependency(
+                        task,
+                        "depends on",
+                        &dep.id,
+                        dep.span,
+                        ids,
+                    ));
                 }
                 Some(target) => {
                     edges.push(target);
@@ -142,6 +149,21 @@ fn task_findings(plan: &Plan, phase_of: &[u32], out: &mut Vec<Diagnostic>) -> Da
                         });
                     }
                 }
+            }
+        }
+        // `blocks` that names a task became an `after` of that task; one that names none is
+        // only here.
+        for blocked in &task.blocks {
+            let known = known_ids.get_or_insert_with(|| plan.ids().collect());
+            if !known.contains(blocked.id.as_str()) {
+                let ids = sorted_ids.get_or_insert_with(|| plan.ids().collect());
+                out.push(unknown_dependency(
+                    task,
+                    "blocks",
+                    &blocked.id,
+                    blocked.span,
+                    ids,
+                ));
             }
         }
         Dag::close_node(&mut edges, start);
@@ -194,17 +216,38 @@ fn task_findings(plan: &Plan, phase_of: &[u32], out: &mut Vec<Diagnostic>) -> Da
     Dag::from_parts(offsets, edges)
 }
 
-fn unknown_dependency(task: &Task, dep: &str, span: crate::plan::Span, ids: &[&str]) -> Diagnostic {
-    let hint = nearest_id(ids, dep)
-        .map(|near| format!("did you mean {near}?"))
-        .or_else(|| Some("no task has this id".to_string()));
+/// E102 for a reference that names no task: `verb` is "depends on" (`after`) or "blocks".
+fn unknown_dependency(
+    task: &Task,
+    verb: &str,
+    dep: &str,
+    span: crate::plan::Span,
+    ids: &[&str],
+) -> Diagnostic {
+    // Control characters (an invalid byte reads as U+001A) are shown escaped.
+    let shown = dep.escape_debug().to_string();
+    let near = nearest_id(ids, dep).map(|near| format!("did you mean {near}?"));
+    let (message, hint) = if keys::is_id(dep) {
+        (
+            format!("{} {verb} unknown task {shown}", task.display_id()),
+            near.unwrap_or_else(|| "no task has this id".to_string()),
+        )
+    } else {
+        (
+            format!(
+                "{} {verb} `{shown}`, which is not a task id",
+                task.display_id()
+            ),
+            near.unwrap_or_else(|| "name tasks by their ids (`after: T1, T3`)".to_string()),
+        )
+    };
     Diagnostic {
         code: "E102",
         name: "unknown-dependency",
         severity: Severity::Error,
-        message: format!("{} depends on unknown task {}", task.display_id(), dep),
+        message,
         span,
-        hint,
+        hint: Some(hint),
     }
 }
 
@@ -262,6 +305,28 @@ mod tests {
         assert_eq!(cycle.message, "dependency cycle: T2 → T3 → T2");
         let key = findings.iter().find(|d| d.code == "W202").unwrap();
         assert_eq!(key.hint.as_deref(), Some("did you mean `files`?"));
+    }
+
+    #[test]
+    fn words_that_name_no_task_are_unknown_dependencies() {
+        let src =
+            "# P\n- [ ] T1 a\n- [ ] T2 b\n  - after: T1, the schema task\n  - blocks: later\n";
+        let findings = lint(&parse(src.as_bytes()));
+        let messages: Vec<(&str, u32, &str)> = findings
+            .iter()
+            .map(|d| (d.code, d.span.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "E102",
+                    4,
+                    "T2 depends on `the schema`, which is not a task id"
+                ),
+                ("E102", 5, "T2 blocks `later`, which is not a task id"),
+            ]
+        );
     }
 
     #[test]

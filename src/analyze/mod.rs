@@ -157,11 +157,20 @@ pub fn analyze_with_index(
     let speedup = (1..=MAX_SESSIONS)
         .map(|n| (n, flow::speedup_bound(total_minutes, critical_minutes, n)))
         .collect();
-    let recommended_sessions =
+    let mut recommended_sessions =
         flow::recommended_sessions(total_minutes, critical_minutes, MAX_SESSIONS);
-    let sessions = options.sessions.unwrap_or(recommended_sessions).max(1);
+    let mut sessions = options.sessions.unwrap_or(recommended_sessions).max(1);
     let phase_of: Vec<usize> = plan.tasks.iter().map(|t| t.phase).collect();
-    let schedule = schedule::schedule(&flow, &scopes, &phase_of, sessions);
+    let mut schedule = schedule::schedule(&flow, &scopes, &phase_of, sessions);
+    // The recommendation follows the lanes: sessions they leave idle (tasks that must run
+    // alone) are not recommended.
+    let busy = sessions::busy_at_once(&schedule);
+    if options.sessions.is_none() && busy < sessions {
+        let fewer = schedule::schedule(&flow, &scopes, &phase_of, busy);
+        if fewer.makespan <= schedule.makespan {
+            (recommended_sessions, sessions, schedule) = (busy, busy, fewer);
+        }
+    }
     let lower_bound = (critical_minutes as f64).max(total_minutes as f64 / f64::from(sessions));
     let scenario = scenario::classify(plan, &flow, &scopes);
     let mut findings = independence::findings(plan, index, &flow, &scopes, &wave_of, &waves);

@@ -284,7 +284,14 @@ fn overall_shape(
         );
     }
     if real.iter().all(|p| p.shape.is_chain()) {
-        let reason = if real.len() == 1 {
+        let reason = if real.len() == 1 && real[0].depth < real[0].tasks {
+            // Not a chain: its tasks could start together but must not (shared or unknown
+            // files), which the lanes and the recommendation follow too.
+            format!(
+                "{} runs one task at a time (its tasks share files or name none): one session at a time",
+                name(real[0])
+            )
+        } else if real.len() == 1 {
             format!("{} is a single chain: one session at a time", name(real[0]))
         } else {
             format!(

@@ -1,12 +1,39 @@
-//! A306 `lane-over-budget`: lanes that hold more work than one agent session is given (the
-//! default session budget, [`budget::DEFAULT`]). What looks like one phase for one session
-//! may need several: `baton run` splits such a lane at task boundaries, and a single task
-//! over the budget is better split in the plan.
+//! How many sessions the lanes really use, and A306 `lane-over-budget`.
+//!
+//! The recommended number of sessions starts from the dependency graph alone; the lanes also
+//! keep tasks whose files overlap (or are unknown) apart, and may then keep sessions idle.
+//! [`busy_at_once`] says how many the lanes use, so the recommendation follows the lanes.
+//!
+//! A306: lanes that hold more work than one agent session is given (the default session
+//! budget, [`budget::DEFAULT`]). What looks like one phase for one session may need several:
+//! `baton run` splits such a lane at task boundaries, and a single task over the budget is
+//! better split in the plan.
 
 use super::independence::Finding;
 use crate::graph::schedule::Schedule;
 use crate::plan::{Plan, Severity};
 use crate::run::budget::{self, Budget};
+
+/// The most sessions that work at the same moment in `schedule` (at least 1): what running
+/// more than this many buys nothing.
+pub fn busy_at_once(schedule: &Schedule) -> u32 {
+    // (time, +1 when a task starts / -1 when one ends); ends sort before starts at the same
+    // minute, so back-to-back tasks on one session count once.
+    let mut events: Vec<(u64, i32)> = schedule
+        .lanes
+        .iter()
+        .flat_map(|lane| lane.slots.iter())
+        .filter(|slot| slot.end > slot.start)
+        .flat_map(|slot| [(slot.start, 1), (slot.end, -1)])
+        .collect();
+    events.sort_unstable();
+    let (mut now, mut most) = (0i32, 1i32);
+    for (_, step) in events {
+        now += step;
+        most = most.max(now);
+    }
+    most as u32
+}
 
 pub const CODE: &str = "A306";
 pub const NAME: &str = "lane-over-budget";
@@ -118,6 +145,20 @@ mod tests {
             .into_iter()
             .filter(|f| f.code == CODE)
             .collect()
+    }
+
+    #[test]
+    fn the_lanes_of_tasks_that_name_no_files_use_one_session() {
+        let plan = parse(b"# P\n- [ ] T1 a\n- [ ] T2 b\n- [ ] T3 c\n");
+        let analysis = analyze(&plan, &Options::default()).expect("no cycle");
+        assert_eq!(busy_at_once(&analysis.schedule), 1);
+        assert_eq!(analysis.recommended_sessions, 1);
+        let plan = parse(
+            b"# P\n- [ ] T1 a\n  - files: a/**\n- [ ] T2 b\n  - files: b/**\n- [ ] T3 c\n  - files: c/**\n",
+        );
+        let analysis = analyze(&plan, &Options::default()).expect("no cycle");
+        assert_eq!(busy_at_once(&analysis.schedule), 3);
+        assert_eq!(analysis.recommended_sessions, 3);
     }
 
     #[test]

@@ -146,10 +146,18 @@ fn report(p: &mut Printer, file: &Project, plan: &Plan, a: &Analysis) -> Result<
         ),
         (
             "sessions",
-            format!(
-                "{rec} recommended: at most {:.2}x faster than one session (the best any number can do: {best:.2}x)",
-                rec_bound
-            ),
+            if lanes_lowered(a, rec) {
+                // The lanes keep sessions idle (tasks that run alone): the recommendation
+                // follows them, and the graph's bound is only what the graph would allow.
+                format!(
+                    "{rec} recommended: the lanes never keep more than {rec} busy at once, because tasks that name no files or share files run alone (the dependencies alone would allow {best:.2}x)"
+                )
+            } else {
+                format!(
+                    "{rec} recommended: at most {:.2}x faster than one session (the best any number can do: {best:.2}x)",
+                    rec_bound
+                )
+            },
         ),
     ];
     for (label, value) in rows {
@@ -619,6 +627,16 @@ impl AnalyzeView {
             },
         }
     }
+}
+
+/// Whether `rec` is below what the dependencies alone recommend: the lanes lowered it
+/// ([`crate::analyze::sessions::busy_at_once`]).
+fn lanes_lowered(a: &crate::analyze::Analysis, rec: u32) -> bool {
+    crate::graph::flow::recommended_sessions(
+        a.total_minutes,
+        a.critical_minutes,
+        crate::analyze::MAX_SESSIONS,
+    ) > rec
 }
 
 #[cfg(test)]

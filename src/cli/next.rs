@@ -10,6 +10,7 @@ use super::list::task_line;
 use super::printer::Printer;
 use crate::graph::{self, Readiness};
 use crate::ops::project::Project;
+use crate::ops::stuck;
 use crate::ops::views::{Envelope, TaskView};
 
 #[derive(Debug, clap::Args)]
@@ -32,13 +33,40 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let file = Project::locate(g.plan.as_deref())?;
     let (_, plan, lagging) = file.load_shared()?;
     let (_, readiness) = file.readiness(&plan)?;
+    // A task whose dependency names no task is never ready: the graph cannot tell whether
+    // what it waits for is done.
+    let unresolved = stuck::unresolved(&plan);
+    let mut held = vec![false; plan.tasks.len()];
+    for u in &unresolved {
+        held[u.task] = true;
+    }
     let ready: Vec<usize> = plan
         .tasks
         .iter()
-        .filter(|t| readiness[t.index] == Readiness::Ready)
+        .filter(|t| readiness[t.index] == Readiness::Ready && !held[t.index])
         .map(|t| t.index)
         .take(args.limit.unwrap_or(usize::MAX))
         .collect();
+    let busy = readiness
+        .iter()
+        .filter(|r| matches!(r, Readiness::Claimed(_) | Readiness::InProgress))
+        .count();
+    if ready.is_empty()
+        && busy == 0
+        && graph::current_phase(&plan).is_some()
+        && let Some(err) = stuck::deadlock(&plan, &file, &unresolved)
+    {
+        return Err(err);
+    }
+    for u in unresolved
+        .iter()
+        .filter(|u| readiness[u.task] == Readiness::Ready)
+    {
+        p.status(format!(
+            "warning: {}; it is not listed as ready (`baton lint` shows why)",
+            stuck::describe(&plan, &file, u)
+        ))?;
+    }
     let current = graph::current_phase(&plan);
     if args.json {
         let view = NextView {

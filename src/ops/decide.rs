@@ -25,9 +25,25 @@ pub fn log_decision(file: &Project, text: &str, task: Option<&str>) -> Result<St
             find_task(plan, file, id)?;
         }
         let Some(append) = edit::append_decision(plan, snap.bytes, &line) else {
-            return Err(Error::input(
-                "the decision cannot be appended safely: the plan ends inside an unclosed block",
-            )
+            // The parser names the block that runs to the end (B004), with its line.
+            let opened = plan
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "B004")
+                .map_or_else(String::new, |d| {
+                    let what = if d.message.starts_with("this HTML comment") {
+                        "an HTML comment"
+                    } else {
+                        "a code fence"
+                    };
+                    format!(
+                        " ({what} opened on {}:{} is never closed)",
+                        file.shown, d.span.line
+                    )
+                });
+            return Err(Error::input(format!(
+                "the decision cannot be appended safely: the plan ends inside an unclosed block{opened}"
+            ))
             .with_hint(
                 "close the code block or HTML comment at the end of the plan, or add a \
                  `## Decisions` section; nothing was written",

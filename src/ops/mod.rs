@@ -12,6 +12,7 @@
 //! - [`session`]: a session's own tasks; a session's prompt.
 //! - [`gate`]: what a stopping session is judged on; the block cap.
 //! - [`resume`]: the brief a session needs back after a compaction.
+//! - [`stuck`]: why open tasks can never start (a dependency naming no task, a deadlock).
 //! - [`overview`]: the plan at a glance, filters.
 //! - [`views`]: the JSON shapes front ends share.
 
@@ -26,6 +27,7 @@ pub mod overview;
 pub mod project;
 pub mod resume;
 pub mod session;
+pub mod stuck;
 pub mod tick;
 pub mod views;
 

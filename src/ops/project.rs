@@ -35,18 +35,17 @@ pub struct Project {
 
 impl Project {
     /// `--plan FILE`, else the first of [`PLAN_NAMES`] found upwards from the current directory.
+    ///
+    /// Upwards, the nearest directory holding any of the names decides: a file there is the
+    /// plan, and a directory or a broken link there is reported as such (never skipped for a
+    /// plan further up, which the user did not mean).
     pub fn locate(given: Option<&Path>) -> Result<Project, Error> {
         if let Some(project) = given.and_then(Project::source_dir) {
             return Ok(project);
         }
         if let Some(path) = given {
-            if !path.is_file() {
-                let what = if path.exists() {
-                    "is not a file"
-                } else {
-                    "does not exist"
-                };
-                return Err(Error::input(format!("plan {} {what}", path.display()))
+            if let Some(wrong) = not_a_plan_file(path) {
+                return Err(Error::input(format!("plan {} {wrong}", path.display()))
                     .with_hint("pass an existing Markdown file with --plan, or run `baton init`"));
             }
             return Ok(Project {
@@ -57,18 +56,29 @@ impl Project {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::input(format!("cannot read the current directory: {e}")))?;
         for dir in cwd.ancestors() {
+            let mut unusable = None;
             for name in PLAN_NAMES {
                 let candidate = dir.join(name);
-                if candidate.is_file() {
-                    let shown = candidate.strip_prefix(&cwd).map_or_else(
-                        |_| candidate.display().to_string(),
-                        |p| p.display().to_string(),
-                    );
-                    return Ok(Project {
-                        path: candidate,
-                        shown,
-                    });
+                let shown = candidate.strip_prefix(&cwd).map_or_else(
+                    |_| candidate.display().to_string(),
+                    |p| p.display().to_string(),
+                );
+                match not_a_plan_file(&candidate) {
+                    None => {
+                        return Ok(Project {
+                            path: candidate,
+                            shown,
+                        });
+                    }
+                    Some(wrong) if candidate.symlink_metadata().is_ok() => {
+                        unusable.get_or_insert((shown, wrong));
+                    }
+                    Some(_) => {}
                 }
+            }
+            if let Some((shown, wrong)) = unusable {
+                return Err(Error::input(format!("plan {shown} {wrong}"))
+                    .with_hint("make it a Markdown file (or a link to one), or pass --plan FILE"));
             }
         }
         Err(Error::input(format!(
@@ -233,6 +243,32 @@ pub fn read_only(shown: &str, format: formats::Format) -> Error {
         "change it with {} itself; lint, status, next, analyze, prompts and verify read it as it is",
         format.tool()
     ))
+}
+
+/// What keeps `path` from being read as a plan: None for a file (or a link to one), else
+/// what it is instead, in words for a message.
+fn not_a_plan_file(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => None,
+        Ok(meta) if meta.is_dir() => Some("is not a file: it is a directory".to_string()),
+        Ok(_) => Some("is not a regular file".to_string()),
+        Err(err) => match std::fs::symlink_metadata(path) {
+            Ok(link) if link.file_type().is_symlink() => {
+                let target = std::fs::read_link(path)
+                    .map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+                Some(if err.kind() == std::io::ErrorKind::NotFound {
+                    format!("is a broken symbolic link: its target {target} does not exist")
+                } else {
+                    format!("is a symbolic link to {target}, which cannot be read: {err}")
+                })
+            }
+            Ok(_) => Some(format!("cannot be read: {err}")),
+            Err(_) if err.kind() == std::io::ErrorKind::NotFound => {
+                Some("does not exist".to_string())
+            }
+            Err(_) => Some(format!("cannot be read: {err}")),
+        },
+    }
 }
 
 /// Leaves a plan for the operating system to reclaim when the process exits, instead of

@@ -280,7 +280,54 @@ pub fn count_ids(value: &str) -> (usize, usize) {
 
 /// [`parse_id_list`] without the list: calls `found` with each id in order, and returns how
 /// many tokens were neither ids nor filler words.
-pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
+pub fn each_id<'v>(value: &'v str, found: impl FnMut(&'v str)) -> usize {
+    each_token(value, found, |_| {})
+}
+
+/// The part of a dependency value that names no task: from the first token that is neither
+/// an id nor a filler word to the last one (`the schema` in `the schema task`, `T1é`, a `T1`
+/// with a stray byte). A remark in parentheses after an id (`T1 (needs the schema)`) is not
+/// part of it. None when every word is an id, filler or such a remark.
+pub fn unread_span(value: &str) -> Option<&str> {
+    // Byte ranges of parenthesised stretches: remarks, once an id has been named.
+    let mut remarks = Vec::new();
+    let mut open = None;
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            b'(' if open.is_none() => open = Some(i),
+            b')' => {
+                if let Some(start) = open.take() {
+                    remarks.push(start..i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut first: Option<usize> = None;
+    let mut last_end = 0;
+    let ids = std::cell::Cell::new(0usize);
+    let base = value.as_ptr() as usize;
+    each_token(
+        value,
+        |_| ids.set(ids.get() + 1),
+        |word| {
+            let at = word.as_ptr() as usize - base;
+            if ids.get() > 0 && remarks.iter().any(|r| r.contains(&at)) {
+                return;
+            }
+            first.get_or_insert(at);
+            last_end = at + word.len();
+        },
+    );
+    first.map(|at| &value[at..last_end])
+}
+
+/// [`each_id`], also calling `other` with each token that is neither an id nor filler.
+fn each_token<'v>(
+    value: &'v str,
+    mut found: impl FnMut(&'v str),
+    mut other: impl FnMut(&'v str),
+) -> usize {
     const FILLER: &[&str] = &[
         "task", "tasks", "and", "&", "on", "none", "-", "—", "n/a", "nothing", "phase",
     ];
@@ -314,7 +361,10 @@ pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
         let token_start = start + lead;
         let token = &value[token_start..token_start + raw.len() - dots];
         start = end + 1;
+        // A template's placeholder (`{{TASK_IDS}}`) is a slot to fill, not a name.
+        let placeholder = token.len() > 4 && token.starts_with("{{") && token.ends_with("}}");
         if token.is_empty()
+            || placeholder
             || (token.len() <= 7 && FILLER.iter().any(|f| f.eq_ignore_ascii_case(token)))
         {
             continue;
@@ -323,6 +373,7 @@ pub fn each_id<'v>(value: &'v str, mut found: impl FnMut(&'v str)) -> usize {
             found(token);
         } else {
             unread += 1;
+            other(token);
         }
     }
     unread
@@ -915,6 +966,14 @@ mod tests {
         assert_eq!(parse_id_list("Task 11").0, ["11"]);
         assert_eq!(parse_id_list("1.1 and 1.2").0, ["1.1", "1.2"]);
         assert_eq!(parse_id_list("the schema").1, 2);
+        assert_eq!(unread_span("the schema task"), Some("the schema"));
+        assert_eq!(unread_span("T1, T1é"), Some("T1é"));
+        assert_eq!(unread_span("T1\u{1a}"), Some("T1\u{1a}"));
+        assert_eq!(unread_span("T1 and T2"), None);
+        assert_eq!(unread_span("none"), None);
+        assert_eq!(unread_span("{{TASK_IDS}}"), None);
+        assert_eq!(unread_span("T1 (needs the schema)"), None);
+        assert_eq!(unread_span("(the schema) T1"), Some("the schema"));
     }
 
     #[test]

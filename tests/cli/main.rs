@@ -20,6 +20,7 @@ mod lock;
 mod mcp;
 mod merge_driver;
 mod prompts;
+mod reading;
 mod run;
 mod run_pool;
 mod run_status;

@@ -27,6 +27,7 @@ use super::model::*;
 mod simple;
 #[cfg(test)]
 mod simple_tests;
+mod unclosed;
 
 /// Parses a plan. Bytes that are not UTF-8 are read as [`SUBSTITUTE`] (one for one, so every offset
 /// still points into the original bytes) and reported.
@@ -751,6 +752,8 @@ struct Part<'a> {
     shapes: Vec<TaskShape>,
     /// The keys of every task's `after` references, task after task.
     dep_keys: Vec<u128>,
+    /// A block that opens and never closes: it runs to the end of the text.
+    unclosed: Option<(unclosed::Open, usize)>,
 }
 
 impl<'a> Part<'a> {
@@ -772,6 +775,7 @@ impl<'a> Part<'a> {
             id_keys: Vec::new(),
             shapes: Vec::new(),
             dep_keys: Vec::new(),
+            unclosed: None,
         }
     }
 
@@ -881,9 +885,24 @@ impl<'a> Part<'a> {
                     self.finish_head();
                     self.open.pop();
                 }
-                Event::Start(Tag::CodeBlock(_)) => {
+                Event::Start(Tag::CodeBlock(kind)) => {
                     self.finish_open_heads();
                     in_code += 1;
+                    if matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(_))
+                        && range.end == text.len()
+                        && self.unclosed.is_none()
+                        && unclosed::fence_is_open(&text[range.clone()])
+                    {
+                        self.unclosed = Some((unclosed::Open::Fence, range.start));
+                    }
+                }
+                Event::Start(Tag::HtmlBlock)
+                    if range.end == text.len()
+                        && self.unclosed.is_none()
+                        && unclosed::comment_is_open(&text[range.clone()]) =>
+                {
+                    self.finish_open_heads();
+                    self.unclosed = Some((unclosed::Open::Comment, range.start));
                 }
                 Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
                 Event::Start(Tag::Paragraph) => {
@@ -1281,6 +1300,7 @@ struct Joined {
     id_keys: Vec<u128>,
     shapes: Vec<TaskShape>,
     dep_keys: Vec<u128>,
+    unclosed: Option<(unclosed::Open, usize)>,
     parts: usize,
 }
 
@@ -1297,6 +1317,7 @@ impl Joined {
             id_keys: Vec::with_capacity(tasks),
             shapes: Vec::with_capacity(tasks),
             dep_keys: Vec::new(),
+            unclosed: None,
             parts: 0,
         }
     }
@@ -1316,6 +1337,7 @@ impl Joined {
         self.id_keys.extend(part.id_keys);
         self.shapes.extend(part.shapes);
         self.dep_keys.extend(part.dep_keys);
+        self.unclosed = self.unclosed.or(part.unclosed);
         // The tasks keep their indices within the part until [`assemble`] walks them.
         let mut tasks = part.tasks;
         if self.tasks.is_empty() && self.tasks.capacity() < tasks.len() {
@@ -1348,8 +1370,14 @@ fn assemble(
         id_keys,
         shapes,
         dep_keys,
+        unclosed,
         parts: _,
     } = joined;
+    if let Some((kind, start)) = unclosed {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let span = span(start, line_end(text, start));
+        diagnostics.push(unclosed::diagnostic(kind, span, &text[line_start..]));
+    }
 
     let title_idx = headings
         .first()
@@ -1898,7 +1926,7 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
             if list.is_empty() {
                 list.reserve_exact(keys::count_ids(value).0);
             }
-            keys::each_id(value, |id| {
+            let unread = keys::each_id(value, |id| {
                 if !list.iter().any(|r| r.id == id) {
                     list.push(TaskRef {
                         id: id.to_string(),
@@ -1906,6 +1934,18 @@ fn apply_key(task: &mut Task, key: Key, value: &str, span: Span) {
                     });
                 }
             });
+            // Words that name no task (`the schema task`, `T1é`, an id with a stray byte) are
+            // kept as one reference that resolves to nothing: lint reports it, and nothing
+            // reads the task as free to start.
+            if unread > 0
+                && let Some(words) = keys::unread_span(value)
+                && !list.iter().any(|r| r.id == words)
+            {
+                list.push(TaskRef {
+                    id: words.to_string(),
+                    span,
+                });
+            }
         }
         Key::Files => extend(&mut task.files, keys::parse_list(value)),
         Key::Reads => extend(&mut task.reads, keys::parse_list(value)),
