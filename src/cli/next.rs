@@ -33,17 +33,13 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     let file = Project::locate(g.plan.as_deref())?;
     let (_, plan, lagging) = file.load_shared()?;
     let (_, readiness) = file.readiness(&plan)?;
-    // A task whose dependency names no task is never ready: the graph cannot tell whether
-    // what it waits for is done.
+    // A task whose dependency names no task is never ready (`Readiness::Unresolved`): the
+    // graph cannot tell whether what it waits for is done.
     let unresolved = stuck::unresolved(&plan);
-    let mut held = vec![false; plan.tasks.len()];
-    for u in &unresolved {
-        held[u.task] = true;
-    }
     let ready: Vec<usize> = plan
         .tasks
         .iter()
-        .filter(|t| readiness[t.index] == Readiness::Ready && !held[t.index])
+        .filter(|t| readiness[t.index] == Readiness::Ready)
         .map(|t| t.index)
         .take(args.limit.unwrap_or(usize::MAX))
         .collect();
@@ -60,7 +56,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
     }
     for u in unresolved
         .iter()
-        .filter(|u| readiness[u.task] == Readiness::Ready)
+        .filter(|u| matches!(readiness[u.task], Readiness::Unresolved(_)))
     {
         p.status(format!(
             "warning: {}; it is not listed as ready (`baton lint` shows why)",

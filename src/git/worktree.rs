@@ -244,9 +244,15 @@ mod tests {
         assert!(!lane.join("a.txt").exists(), "no files yet");
         let wt = Git::new(&lane);
         wt.populate().expect("populate");
-        assert_eq!(std::fs::read_to_string(lane.join("sub/b.txt")).expect("b"), "b\n");
+        assert_eq!(
+            std::fs::read_to_string(lane.join("sub/b.txt")).expect("b"),
+            "b\n"
+        );
         assert_eq!(wt.current_branch().expect("b").as_deref(), Some("lane-1"));
-        assert_eq!(wt.read_text(&["status", "--porcelain"]).expect("status"), "");
+        assert_eq!(
+            wt.read_text(&["status", "--porcelain"]).expect("status"),
+            ""
+        );
     }
 
     #[test]

@@ -203,6 +203,10 @@ pub enum Readiness {
     LaterPhase(usize),
     /// A parent whose sub-tasks are still open.
     HasOpenSubtasks,
+    /// Would be ready, but waits for something that names no task (`after: the schema
+    /// task`), as written: never ready, since nothing can tell whether that is done (`lint`
+    /// reports it as E102).
+    Unresolved(String),
 }
 
 /// The first phase that still has an open task, if any.
@@ -252,6 +256,10 @@ pub fn readiness(plan: &Plan, dag: &Dag, claims: &HashMap<String, String>) -> Ve
             }
             if open_children[task.index] {
                 return Readiness::HasOpenSubtasks;
+            }
+            if let Some(i) = plan.dep_targets.of(task.index).position(|t| t.is_none()) {
+                let named = task.deps.get(i).map_or_else(String::new, |d| d.id.clone());
+                return Readiness::Unresolved(named);
             }
             Readiness::Ready
         })

@@ -75,7 +75,13 @@ impl ReadyIndex {
             }
             u32::try_from(task.phase).ok()?;
             marks.push(task.status_span.start);
-            let deps: Vec<String> = dag.deps(task.index).iter().map(|d| d.to_string()).collect();
+            let mut deps: Vec<String> =
+                dag.deps(task.index).iter().map(|d| d.to_string()).collect();
+            // A dependency that names no task: a mark no index reads as done, so the fast
+            // path never finds the task claimable and the full one words the refusal.
+            if plan.dep_targets.of(task.index).any(|t| t.is_none()) {
+                deps.push("?".to_string());
+            }
             let parent = task.parent.map_or(String::new(), |p| p.to_string());
             body.push_str(&format!(
                 "{id}\t{}\t{}\t{parent}\t{}\t{}\n",
@@ -369,7 +375,10 @@ mod tests {
             }
             let passes = !matches!(
                 full[task.index],
-                Readiness::Closed | Readiness::Waiting(_) | Readiness::LaterPhase(_)
+                Readiness::Closed
+                    | Readiness::Waiting(_)
+                    | Readiness::LaterPhase(_)
+                    | Readiness::Unresolved(_)
             );
             let fast = index.claimable(bytes, id, &|_| false, &|_| false).is_some();
             assert_eq!(fast, passes, "{id}: {:?}\n{text}", full[task.index]);

@@ -64,6 +64,12 @@ pub fn claim_task(project: &Project, plan: &Plan, req: ClaimRequest<'_>) -> Resu
                 let ids: Vec<String> = deps.iter().map(|&d| plan.tasks[d].display_id()).collect();
                 return Err(not_ready(format!("it waits for {}", ids.join(", "))));
             }
+            Readiness::Unresolved(named) => {
+                return Err(not_ready(format!(
+                    "it waits for `{}`, which names no task (`baton lint` shows where)",
+                    named.escape_debug()
+                )));
+            }
             Readiness::LaterPhase(current) => {
                 return Err(not_ready(format!(
                     "phase {} \"{}\" is not finished",

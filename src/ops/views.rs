@@ -127,6 +127,7 @@ pub fn readiness_name(r: &Readiness) -> &'static str {
         Readiness::Waiting(_) => "waiting",
         Readiness::LaterPhase(_) => "later-phase",
         Readiness::HasOpenSubtasks => "open-subtasks",
+        Readiness::Unresolved(_) => "unresolved",
     }
 }
 

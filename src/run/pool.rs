@@ -407,7 +407,10 @@ mod tests {
             Source::Pool
         );
         assert_eq!(head(&s2), start);
-        assert_eq!(std::fs::read_to_string(s2.join("a.txt")).expect("a"), "a2\n");
+        assert_eq!(
+            std::fs::read_to_string(s2.join("a.txt")).expect("a"),
+            "a2\n"
+        );
         assert!(s2.join("c.txt").is_file());
         let status = Git::new(&s2)
             .read_text(&["status", "--porcelain"])

@@ -91,6 +91,39 @@ fn next_never_calls_a_task_ready_whose_dependency_names_no_task() {
 }
 
 #[test]
+fn no_reader_calls_a_task_ready_whose_dependency_names_no_task() {
+    let p = Project::new();
+    p.write("plan.md", NAMES_NO_TASK);
+    let ids = |json: &serde_json::Value| -> Vec<String> {
+        json["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let listed = p.run(&["list", "--ready", "--json"]).success().json();
+    assert_eq!(ids(&listed), ["T1", "T5"]);
+    let all = p.run(&["list", "--json"]).success().json();
+    let t2 = &all["tasks"].as_array().unwrap()[1];
+    assert_eq!(t2["readiness"], "unresolved", "{t2}");
+    let status = p.run(&["status", "--json"]).success().json();
+    assert_eq!(status["ready"], 2, "{status}");
+    // A claim is refused, by the fast path as by the full one; T1 is claimable.
+    p.run(&["claim", "T1", "--by", "s1"]).success();
+    let refused = p.run(&["claim", "T2", "--by", "s2"]);
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("T2 is not ready: it waits for `the schema`, which names no task"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(p.read("plan.md"), NAMES_NO_TASK);
+}
+
+#[test]
 fn next_says_deadlock_when_only_tasks_naming_no_task_are_left() {
     let p = Project::new();
     p.write(
