@@ -637,8 +637,27 @@ impl<'p> Verifier<'p> {
             };
             Finding::new(Layer::History, weight, "untouched", "", what)
         };
+        // Nothing done at all: the task entered the plan after its files and names were
+        // already there, and nothing touched them since. What the code holds is then no
+        // evidence of this task's work.
+        if task.status == Status::Done && ev.anchor.is_some() && !ev.touched() {
+            predates_the_task(&mut report.findings);
+        }
         report.findings.push(finding);
         report.git = Some(ev);
+    }
+}
+
+/// Turns the code layers' positive findings into notes: they describe what was there
+/// before the task entered the plan, which proves nothing about the task.
+fn predates_the_task(findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| {
+        f.weight == Weight::Positive
+            && matches!(f.layer, Layer::Paths | Layer::Identifiers | Layer::Wiring)
+    }) {
+        f.weight = Weight::Note;
+        f.message
+            .push_str(", but it was already so before the task entered the plan");
     }
 }
 

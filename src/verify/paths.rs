@@ -20,7 +20,7 @@ use rustc_hash::FxHashSet;
 
 use super::PathCheck;
 use super::finding::{Finding, Layer, Weight};
-use super::mentions::{Mentions, PathRole};
+use super::mentions::{Mentions, PathRole, Place};
 use crate::graph::scope::Pattern;
 use crate::plan::{ScopeSource, Task, keys};
 
@@ -45,6 +45,44 @@ const RUNTIME_DIRS: &[&str] = &[
 /// Extensions of files that programs write while they run.
 const RUNTIME_EXTENSIONS: &[&str] = &[
     "log", "pid", "sock", "sqlite", "sqlite3", "db", "tmp", "swp", "cache",
+];
+
+/// Dotfiles that configure the repository or its tools: files of the repository, never
+/// state a program writes, even when git has not tracked them yet.
+const REPO_DOTFILES: &[&str] = &[
+    ".git",
+    ".docker",
+    ".editorconfig",
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".eslint",
+    ".prettier",
+    ".stylelint",
+    ".markdownlint",
+    ".babelrc",
+    ".browserslist",
+    ".npmrc",
+    ".nvmrc",
+    ".node-version",
+    ".python-version",
+    ".ruby-version",
+    ".tool-versions",
+    ".pre-commit",
+    ".golangci",
+    ".clang-format",
+    ".rustfmt",
+    ".swcrc",
+    ".mocharc",
+    ".lintstagedrc",
+    ".husky",
+    ".vscode",
+    ".github",
+    ".devcontainer",
+    ".cargo",
+    ".flake8",
+    ".pylintrc",
+    ".coveragerc",
 ];
 
 /// Extensions common enough that a dotted name ending in one is a file, not a module.
@@ -133,6 +171,37 @@ impl Workspace {
 
     pub fn exists(&self, rel: &str) -> bool {
         !rel.is_empty() && self.root.join(rel).exists()
+    }
+
+    /// Whether `rel` sits in a folder git lists files in (the root counts only for a path
+    /// written with a folder): a file missing there is missing from the project, not a
+    /// path of some other machine.
+    pub fn in_tracked_dir(&self, rel: &str) -> bool {
+        match rel.trim_end_matches('/').rsplit_once('/') {
+            Some((dir, _)) => self.listed_under(dir),
+            None => false,
+        }
+    }
+
+    /// Why a missing dotfile (`.settings.json`) is a mention: git has never tracked it, so
+    /// it is state a program writes, not a file of the repository. None for other paths,
+    /// outside git, or for a dotfile some commit once held (deleted since: missing).
+    pub fn untracked_dotfile(&self, rel: &str) -> Option<String> {
+        let last = rel.trim_end_matches('/').rsplit('/').next().unwrap_or(rel);
+        if !self.in_git
+            || !last.starts_with('.')
+            || last.len() < 2
+            || REPO_DOTFILES.iter().any(|d| last.starts_with(d))
+        {
+            return None;
+        }
+        let log = super::git::output(
+            &self.root,
+            &["log", "--all", "-1", "--format=%h", "--", rel],
+        )?;
+        log.iter()
+            .all(u8::is_ascii_whitespace)
+            .then(|| format!("`{last}` is a dotfile git has never tracked: written at run time"))
     }
 
     /// Whether git lists any file at or below `rel`.
@@ -336,6 +405,13 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
             }
         }
     }
+    // What the title names as the work: a single one is the task's only deliverable.
+    let only = mentions
+        .paths
+        .iter()
+        .filter(|m| m.deliverable || (m.role == PathRole::Creates && m.place == Place::Title))
+        .count()
+        == 1;
     for m in &mentions.paths {
         if declared.contains(&m.path) {
             continue;
@@ -370,11 +446,32 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
             });
             continue;
         }
+        if m.role == PathRole::Runtime {
+            out.findings.push(Finding::new(
+                Layer::Paths,
+                Weight::Note,
+                "mention",
+                &m.path,
+                format!(
+                    "`{}` is a mention, not evidence: the task's code writes it when it \
+                     runs{verb}",
+                    m.path
+                ),
+            ));
+            continue;
+        }
         let located = ws.locate(&m.path);
         let rel = located.clone().unwrap_or_else(|| ws.reading(&m.path));
-        if (located.is_none() || !ws.listed_under(&rel))
-            && let Some(why) = ws.mention(&m.path, &rel, m.after_http_method)
-        {
+        let why = if located.is_none() || !ws.listed_under(&rel) {
+            ws.mention(&m.path, &rel, m.after_http_method).or_else(|| {
+                (located.is_none() && m.role != PathRole::Removes)
+                    .then(|| ws.untracked_dotfile(&rel))
+                    .flatten()
+            })
+        } else {
+            None
+        };
+        if let Some(why) = why {
             out.findings.push(Finding::new(
                 Layer::Paths,
                 Weight::Note,
@@ -427,6 +524,25 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
                 &m.path,
                 format!("{shown} exists"),
             ),
+            (PathRole::Names, false)
+                if m.deliverable && (only || m.verb.is_none()) && ws.in_tracked_dir(&rel) =>
+            {
+                Finding::new(
+                    Layer::Paths,
+                    Weight::Hard,
+                    "named-missing",
+                    &m.path,
+                    format!(
+                        "{shown} does not exist, though it is {} in a folder \
+                         the repository tracks",
+                        if only {
+                            "the only file the task names"
+                        } else {
+                            "what the task is about"
+                        }
+                    ),
+                )
+            }
             (PathRole::Names, false) => Finding::new(
                 Layer::Paths,
                 Weight::Warning,
@@ -434,7 +550,7 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
                 &m.path,
                 format!("{shown} is named but does not exist"),
             ),
-            (PathRole::Neutral, _) => Finding::new(
+            (PathRole::Neutral | PathRole::Runtime, _) => Finding::new(
                 Layer::Paths,
                 Weight::Note,
                 "not-judged",

@@ -27,4 +27,5 @@ mod run_view;
 mod signals;
 mod trust;
 mod verify;
+mod verify_truth;
 mod writes;
