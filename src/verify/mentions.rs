@@ -830,6 +830,13 @@ fn read_text(
                     || FILLERS.contains(&lower.as_str())
                 {
                     // a list goes on, or an article: the object phase holds
+                } else if matches!(verb, Some((VerbClass::Remove, _)))
+                    && matches!(prev, Some(Tok::Word(_)))
+                    && lower.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                {
+                    // "Delete stacked PR command `x.ts`": words naming what is removed,
+                    // before the path, keep it the direct object; a preposition ("the flag
+                    // from `x.py`") or a code span ends it.
                 } else {
                     object_phase = false;
                 }
@@ -1171,6 +1178,15 @@ mod tests {
         assert_eq!(
             roles("- [x] T1 Remove the debug flag from `src/app.py`\n"),
             pairs(&[("src/app.py", "names")])
+        );
+        // Words saying what is removed stand before its path (a real spec-kit task).
+        assert_eq!(
+            roles("- [X] T002 [P] Delete stacked PR command `.speck/scripts/branch.ts` (if exists)\n"),
+            pairs(&[(".speck/scripts/branch.ts", "removes")])
+        );
+        assert_eq!(
+            roles("- [x] T1 Remove the `legacy/` directory after migrating callers\n"),
+            pairs(&[("legacy/", "removes")])
         );
         // A noun, not a verb: "the delete endpoint", and HTTP's DELETE.
         assert_eq!(

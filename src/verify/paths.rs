@@ -173,14 +173,18 @@ impl Workspace {
         !rel.is_empty() && self.root.join(rel).exists()
     }
 
-    /// Whether `rel` sits in a folder git lists files in (the root counts only for a path
-    /// written with a folder): a file missing there is missing from the project, not a
-    /// path of some other machine.
+    /// Whether `rel` is written with a folder and its top folder is one git lists files in
+    /// (`src/` of `src/app/page.tsx`, even when the file was the last one of its own
+    /// folder): a file missing there is missing from the project, not a path of some other
+    /// machine.
     pub fn in_tracked_dir(&self, rel: &str) -> bool {
-        match rel.trim_end_matches('/').rsplit_once('/') {
-            Some((dir, _)) => self.listed_under(dir),
-            None => false,
-        }
+        let rel = rel.trim_end_matches('/');
+        let tail = rel.strip_prefix(self.prefix.as_str()).unwrap_or(rel);
+        let top = match tail.split_once('/') {
+            Some((top, _)) => &rel[..rel.len() - tail.len() + top.len()],
+            None => return false,
+        };
+        self.listed_under(top)
     }
 
     /// Why a missing dotfile (`.settings.json`) is a mention: git has never tracked it, so
