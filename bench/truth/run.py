@@ -2,7 +2,7 @@
 """The truth benchmark: plants lies in copies of real spec-kit projects and counts how
 many `baton verify` catches, and how many honest ticks it accuses.
 
-    run.py BATON [PROJECT ...] [--max N] [--check]
+    run.py BATON [PROJECT ...] [--max N] [--jobs J] [--check]
 
 Each PROJECT is a folder beside this script holding `tree/` (the plan at its path in the
 repository, and the files its tasks name, at a commit where every task is ticked and the
@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CODE = (".ts", ".tsx", ".js", ".jsx", ".mjs")
@@ -76,6 +77,16 @@ class Project:
         self.dir = os.path.join(HERE, name)
         self.tree = os.path.join(self.dir, "tree")
         self.removed = os.path.join(self.dir, "removed")
+        # Ticks the source repository itself got wrong, checked by hand: not honest, so
+        # neither counted as honest nor planted on.
+        self.known_false = {}
+        known = os.path.join(self.dir, "KNOWN_FALSE")
+        if os.path.exists(known):
+            with open(known) as f:
+                for line in f:
+                    if line.strip() and not line.startswith("#"):
+                        tid, _, why = line.strip().partition(" ")
+                        self.known_false[tid] = why
         plans = [f for f in files_under(self.tree) if f.endswith("tasks.md")]
         self.plan = plans[0]
         with open(os.path.join(self.tree, self.plan)) as f:
@@ -197,6 +208,7 @@ def main():
     limit = 25
     if "--max" in args:
         limit = int(args[args.index("--max") + 1])
+    jobs = int(args[args.index("--jobs") + 1]) if "--jobs" in args else 2
     names = [a for a in args[1:] if not a.startswith("--") and not a.isdigit()]
     baton = os.path.abspath(args[0])
     names = names or sorted(d for d in os.listdir(HERE) if os.path.isdir(os.path.join(HERE, d, "tree")))
@@ -219,7 +231,10 @@ def main():
             repo = fresh("honest")
             p.build(repo)
             honest = verify(baton, repo, p.plan)
-            ticked = [t for t in honest.values() if t["status"] == "done"]
+            ticked = [t for t in honest.values() if t["status"] == "done"
+                      and t["id"] not in p.known_false]
+            for tid in p.known_false:
+                count("known false ticks of the source", honest[tid]["verdict"] == "false-done")
             accused = [t["id"] for t in ticked if t["verdict"] == "false-done"]
             for t in ticked:
                 count("honest: plain", t["verdict"] != "false-done")
@@ -277,7 +292,7 @@ def main():
                                  {"words": (line, line.rstrip() + f": write canonical `.{slug}-state.json` sorted by key")},
                                  False))
 
-            for i, (cls, tid, how, lie) in enumerate(runs):
+            def one(i, cls, tid, how, lie):
                 repo = fresh(f"run{i}")
                 text = p.plan_text
                 if "words" in how:
@@ -303,9 +318,17 @@ def main():
                         with open(os.path.join(repo, how["restore"]), "a") as f:
                             f.write("\n")
                 if not done:
-                    continue
+                    return None
                 commit(repo, "lie" if lie else "honest change")
                 got = verify(baton, repo, p.plan)[tid]
+                shutil.rmtree(repo, ignore_errors=True)
+                return got
+
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(lambda r: one(r[0], *r[1]), enumerate(runs)))
+            for (cls, tid, how, lie), got in zip(runs, results):
+                if got is None:
+                    continue
                 if cls.startswith("5"):
                     caught = got["verdict"] not in ("verified", "verified-with-warnings")
                 else:
@@ -315,6 +338,7 @@ def main():
                     lines.append(f"{name}: {cls}: {tid} {got['verdict']}: "
                                  + "; ".join(e["message"] for e in evidence(got, "hard") or evidence(got, "warning")))
 
+    known = totals.pop("known false ticks of the source", None)
     lies = [(c, n, k) for c, (n, k) in sorted(totals.items()) if not c.startswith("honest")]
     honest = [(c, n, k) for c, (n, k) in sorted(totals.items()) if c.startswith("honest")]
     planted = sum(n for _, n, _ in lies)
@@ -332,6 +356,9 @@ def main():
     for c, n, k in honest:
         print(f"| {c[len('honest: '):]} | {n} | {n - k} ({100 * (n - k) / max(n, 1):.1f}%) |")
     print(f"| **all honest** | {checked} | {alarms} ({100 * alarms / max(checked, 1):.1f}%) |")
+    if known:
+        print(f"\nFalse ticks already in the source repositories (checked by hand): {known[0]}, "
+              f"called false-done: {known[1]}")
     for line in lines:
         print("  " + line, file=sys.stderr)
     if check:

@@ -29,7 +29,7 @@ def main():
     files = set(git(gd, "ls-tree", "-r", "--name-only", commit).decode().splitlines())
     old = set(git(gd, "ls-tree", "-r", "--name-only", before).decode().splitlines()) if before else set()
     text = git(gd, "show", f"{commit}:{plan}").decode()
-    wanted = {plan}
+    wanted = {plan} | ({".gitignore"} & files)
     tokens = set(re.findall(r"`([^`\s]+)`", text)) | set(re.findall(r"[\w@.\[\]-]+(?:/[\w@.\[\]-]+)+", text))
     tokens |= set(re.findall(r"\b[\w.-]+\.[a-z]{2,4}\b", text))
     removed = set()
@@ -49,7 +49,8 @@ def main():
                 wanted.add(cand)
             elif cand and any(f.startswith(cand.rstrip("/") + "/") for f in files):
                 # A folder: its code files, few enough to keep the copy small.
-                under = sorted(f for f in files if f.startswith(cand.rstrip("/") + "/") and f.endswith(CODE))
+                inside = sorted(f for f in files if f.startswith(cand.rstrip("/") + "/"))
+                under = [f for f in inside if f.endswith(CODE)] or inside
                 wanted.update(under[:12])
             elif "/" in cand:
                 # A path from the repository root written from a sub-project.

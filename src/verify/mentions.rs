@@ -775,9 +775,10 @@ fn read_text(
                 // "…: write `x`" after another verb, or "the store writes `x`": behaviour.
                 if RUNTIME_WRITES.contains(&lower.as_str())
                     && !is_past(w)
-                    && ((first_verb.is_some()
-                        && imperative
-                        && !is_word(prev, &["and", "then", "also"]))
+                    && (is_word(prev, &["always", "automatically"])
+                        || (first_verb.is_some()
+                            && imperative
+                            && !is_word(prev, &["and", "then", "also"]))
                         || (!imperative
                             && lower.ends_with('s')
                             && matches!(prev, Some(Tok::Word(_)) | Some(Tok::Code(_)))))
@@ -940,14 +941,23 @@ fn push_path(out: &mut Mentions, toks: &[Tok<'_>], i: usize, path: String, r: &R
         )
     };
     let class = r.verb.or(r.inherited).map(|v| v.0);
+    // Where the work lands: "… in `x.ts`" whatever the verb ("verify month rendering in
+    // `x.test.tsx`"), the file a removal takes something out of ("remove the hook from
+    // `settings.json`"), or the object of a verb that changes it ("Update `x.ts`"); not a
+    // reference ("see `docs/x.md`", "based on `y.md`").
+    let place = matches!(
+        r.prep,
+        Some("in" | "into" | "at" | "under" | "inside" | "within")
+    );
+    let lands = match class {
+        Some(VerbClass::Use) => place,
+        Some(VerbClass::Remove) => place || r.prep == Some("from"),
+        _ => place || r.prep.is_none(),
+    };
     let deliverable = role == PathRole::Names
         && !r.negated
         && r.place == Place::Title
-        && matches!(
-            r.prep,
-            None | Some("in" | "into" | "at" | "under" | "inside" | "within")
-        )
-        && !matches!(class, Some(VerbClass::Use | VerbClass::Remove))
+        && lands
         && !qualifies_a_noun(toks, i);
     let verb = r.verb.or(r.inherited).map(|(_, w)| w.clone());
     if let Some(existing) = out.paths.iter_mut().find(|m| m.path == path) {
@@ -1181,7 +1191,9 @@ mod tests {
         );
         // Words saying what is removed stand before its path (a real spec-kit task).
         assert_eq!(
-            roles("- [X] T002 [P] Delete stacked PR command `.speck/scripts/branch.ts` (if exists)\n"),
+            roles(
+                "- [X] T002 [P] Delete stacked PR command `.speck/scripts/branch.ts` (if exists)\n"
+            ),
             pairs(&[(".speck/scripts/branch.ts", "removes")])
         );
         assert_eq!(

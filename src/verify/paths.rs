@@ -187,25 +187,39 @@ impl Workspace {
         self.listed_under(top)
     }
 
-    /// Why a missing dotfile (`.settings.json`) is a mention: git has never tracked it, so
-    /// it is state a program writes, not a file of the repository. None for other paths,
-    /// outside git, or for a dotfile some commit once held (deleted since: missing).
+    /// Why a missing dotfile or a missing path under a dot-directory (`.settings.json`,
+    /// `.speck/config.json`) is a mention: git has never tracked it, so it is state a
+    /// program writes, not a file of the repository. None for other paths, outside git,
+    /// for the repository's own configuration (`.gitignore`, `.github/…`), or for a path
+    /// some commit once held (deleted since: missing).
     pub fn untracked_dotfile(&self, rel: &str) -> Option<String> {
-        let last = rel.trim_end_matches('/').rsplit('/').next().unwrap_or(rel);
-        if !self.in_git
-            || !last.starts_with('.')
-            || last.len() < 2
-            || REPO_DOTFILES.iter().any(|d| last.starts_with(d))
-        {
+        let rel = rel.trim_end_matches('/');
+        let hidden = rel
+            .split('/')
+            .find(|part| part.starts_with('.') && part.len() > 1 && *part != "..")?;
+        if !self.in_git || REPO_DOTFILES.iter().any(|d| hidden.starts_with(d)) {
             return None;
         }
-        let log = super::git::output(
-            &self.root,
-            &["log", "--all", "-1", "--format=%h", "--", rel],
-        )?;
-        log.iter()
-            .all(u8::is_ascii_whitespace)
-            .then(|| format!("`{last}` is a dotfile git has never tracked: written at run time"))
+        let last = rel.rsplit('/').next().unwrap_or(rel);
+        (!self.ever_tracked(rel)).then(|| {
+            if last == hidden {
+                format!("`{last}` is a dotfile git has never tracked: written at run time")
+            } else {
+                format!("under `{hidden}/`, and git has never tracked it: written at run time")
+            }
+        })
+    }
+
+    /// Whether some commit held `rel` (or a file below it): a path deleted since is
+    /// missing, not state a program writes. One `git log` per path asked; only missing
+    /// hidden paths are asked about.
+    fn ever_tracked(&self, rel: &str) -> bool {
+        self.in_git
+            && super::git::output(
+                &self.root,
+                &["log", "--all", "-1", "--format=%h", "--", rel],
+            )
+            .is_some_and(|log| !log.iter().all(u8::is_ascii_whitespace))
     }
 
     /// Whether git lists any file at or below `rel`.
@@ -290,7 +304,11 @@ impl Workspace {
                 dir.push('/');
             }
             dir.push_str(part);
-            if part.starts_with('.') && part.len() > 1 && !self.listed_under(&dir) {
+            if part.starts_with('.')
+                && part.len() > 1
+                && !self.listed_under(&dir)
+                && !self.ever_tracked(rel)
+            {
                 return Some(format!(
                     "under `{dir}/`, which git tracks nothing in: written at run time"
                 ));

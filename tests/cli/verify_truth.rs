@@ -220,3 +220,33 @@ fn a_task_with_nothing_done_is_never_verified() {
         "{json:#}"
     );
 }
+
+/// The truth benchmark's planter on one real project copy, a few runs per class, so the
+/// figures in docs/verify.md cannot rot: recall of lies >= 95%, false alarms <= 2%.
+#[test]
+fn planted_lies_in_a_real_project_are_caught() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = std::process::Command::new("python3")
+        .arg(root.join("bench/truth/run.py"))
+        .args([
+            crate::harness::BIN,
+            "ms-community-007",
+            "--max",
+            "3",
+            "--jobs",
+            "2",
+            "--check",
+        ])
+        .output()
+        .expect("python3 runs the planter (bench/truth/run.py)");
+    let out = String::from_utf8_lossy(&run.stdout);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{out}\n{err}");
+    for class in [
+        "1 named without a creation verb",
+        "5 nothing done",
+        "deleted: a created file",
+    ] {
+        assert!(out.contains(class), "no run of {class}:\n{out}");
+    }
+}
