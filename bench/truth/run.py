@@ -91,6 +91,23 @@ class Project:
         self.plan = plans[0]
         with open(os.path.join(self.tree, self.plan)) as f:
             self.plan_text = f.read()
+        # Few real plans name the functions they implement in backticks where the code
+        # index reads them, so for class 2 and stubs each project gets tasks written the
+        # spec-kit way over functions its real code defines (honest until a lie is planted).
+        found = []
+        for rel in files_under(self.tree):
+            if rel.endswith(CODE) and not re.search(r"(^|/)\.|test|^specs/", rel):
+                with open(os.path.join(self.tree, rel)) as f:
+                    for m in re.finditer(r"^export (?:default )?(?:async )?function (\w{6,})\s*\(", f.read(), re.M):
+                        found.append((rel, m.group(1)))
+        seen = set()
+        extra = []
+        for rel, name in found:
+            if name not in seen and "use" not in name[:3]:
+                seen.add(name)
+                extra.append(f"- [X] B{len(extra) + 1:03} [P] Implement `{name}` in {rel}\n")
+        if extra:
+            self.plan_text = self.plan_text.rstrip("\n") + "\n\n## Phase B: Named functions\n\n" + "".join(extra[:12])
 
     def build(self, repo, plan_text=None, hide_line=None):
         """The honest history; `hide_line` (a task's line) enters the plan only after the

@@ -659,7 +659,11 @@ fn judge_missing(
         );
         return;
     }
-    let variants = index.close_variants(ident);
+    // Drift is the task's own work under another name: with files, in them.
+    let mut variants = index.close_variants(ident);
+    if let Some(files) = scope_files.filter(|f| !f.is_empty()) {
+        variants.retain(|d| files.contains(&d.file.as_str()));
+    }
     if !variants.is_empty() {
         let names: Vec<String> = variants
             .iter()

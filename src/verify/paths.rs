@@ -177,14 +177,22 @@ impl Workspace {
     /// (`src/` of `src/app/page.tsx`, even when the file was the last one of its own
     /// folder): a file missing there is missing from the project, not a path of some other
     /// machine.
+    ///
+    /// Or some commit held it: a file deleted since is missing from the project, even the
+    /// last of its folder, or a bare name (`create-new-feature.ts`) wherever it was.
     pub fn in_tracked_dir(&self, rel: &str) -> bool {
         let rel = rel.trim_end_matches('/');
         let tail = rel.strip_prefix(self.prefix.as_str()).unwrap_or(rel);
-        let top = match tail.split_once('/') {
-            Some((top, _)) => &rel[..rel.len() - tail.len() + top.len()],
-            None => return false,
+        let listed = match tail.split_once('/') {
+            Some((top, _)) => self.listed_under(&rel[..rel.len() - tail.len() + top.len()]),
+            None => false,
         };
-        self.listed_under(top)
+        listed
+            || if tail.contains('/') {
+                self.ever_tracked(rel)
+            } else {
+                self.ever_tracked(&format!(":(glob)**/{tail}"))
+            }
     }
 
     /// Why a missing dotfile or a missing path under a dot-directory (`.settings.json`,
@@ -314,14 +322,23 @@ impl Workspace {
                 ));
             }
         }
-        if let Some(first) = parts.first()
-            && parts.len() > 1
-            && RUNTIME_DIRS.contains(first)
-            && !self.listed_under(first)
-        {
-            return Some(format!(
-                "under `{first}/`, a build or run-time output folder git tracks nothing in"
-            ));
+        // A build or run-time output folder anywhere (`packages/tokens/build/`).
+        let mut dir = String::new();
+        let folders = if written_as_dir(path) {
+            parts.len()
+        } else {
+            parts.len().saturating_sub(1)
+        };
+        for part in parts.iter().take(folders) {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(part);
+            if RUNTIME_DIRS.contains(part) && !self.listed_under(&dir) {
+                return Some(format!(
+                    "under `{part}/`, a build or run-time output folder git tracks nothing in"
+                ));
+            }
         }
         let last = parts.last().copied().unwrap_or("");
         if !listed
@@ -372,6 +389,10 @@ impl Workspace {
         }
         None
     }
+}
+
+fn written_as_dir(path: &str) -> bool {
+    path.ends_with('/')
 }
 
 /// A path of the task's scope as the other layers need it.

@@ -501,6 +501,13 @@ fn split_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Last words of a type that goes with a name rather than renaming it: `CalendarPanelProps`
+/// is the props of `CalendarPanel`, `OpenLedgerOptions` the options of `openLedger`.
+const COMPANIONS: &[&str] = &[
+    "props", "options", "opts", "config", "params", "args", "state", "type", "types", "schema",
+    "input", "output", "result", "response", "request", "error", "context", "data",
+];
+
 /// Whether a definition is of the kind the plan's name says it is: a name written as a
 /// call (`openLedger(path)`) is no type or module, and the case of its first letter is the
 /// case of the definition's (`openLedger` is no variant of the type `OpenLedgerOptions`;
@@ -518,8 +525,9 @@ fn same_kind(ident: &Ident, def: &Definition) -> bool {
 }
 
 /// Lower is closer; `None` is not a variant. A close variant is close as a whole name:
-/// the same name in another style, one word more or less at an end of a name of two words
-/// or more, one word of three or more renamed, or a slip of a letter or two.
+/// the same name in another style, one word more at an end of a name of two words or more
+/// (not a fragment of the name, and not a companion type such as `…Props`), one word of
+/// four or more renamed, or a slip of a letter or two.
 fn variant_score(wanted: &VariantKey, candidate: &VariantKey) -> Option<u32> {
     if candidate.normalized == wanted.normalized {
         return Some(0);
@@ -533,13 +541,19 @@ fn variant_score(wanted: &VariantKey, candidate: &VariantKey) -> Option<u32> {
     // (`parseConfig` → `parseConfigFile`): a single shared word is a fragment
     // (`saveSettings` is no variant of `settings`).
     if short.words.len() >= 2
+        && std::ptr::eq(short, wanted)
         && long.words.len() == short.words.len() + 1
         && (long.words.starts_with(&short.words) || long.words.ends_with(&short.words))
+        && !(long.words.starts_with(&short.words)
+            && long
+                .words
+                .last()
+                .is_some_and(|w| COMPANIONS.contains(&w.as_str())))
     {
         return Some(11);
     }
-    // One word of three or more renamed (`parseUserConfig` → `parseAppConfig`).
-    if short.words.len() >= 3 && long.words.len() == short.words.len() {
+    // One word of four or more renamed (`parseUserConfigFile` → `parseAppConfigFile`).
+    if short.words.len() >= 4 && long.words.len() == short.words.len() {
         let differ = short
             .words
             .iter()
