@@ -12,7 +12,9 @@
 //! `.`, `;`, `!` or `?`; a verb counts only where an imperative can stand (the start of a
 //! clause, after a comma, a conjunction, a negation or `to`), so "add a soft-delete flag" or
 //! "the delete endpoint" contain no removal; a removal applies only to its direct object,
-//! so "remove the flag from `src/user.py`" removes nothing but the flag.
+//! so "remove the flag from `src/user.py`" removes nothing but the flag; and the object of
+//! *write*, *save*, *persist* in a clause about what the code does ("Add `saveSettings`:
+//! write canonical `.settings.json`") is a run-time path, not a deliverable.
 
 use crate::plan::{Task, keys};
 

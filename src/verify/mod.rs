@@ -13,6 +13,7 @@
 //!   read from one index of the repository ([`code`]), built once per run and only when a
 //!   task needs it;
 //! - **history** ([`git`]): the commits that touched its files since it entered the plan;
+//!   a ticked task nothing touched since is not verified by what was there before it;
 //! - and whether its criteria changed since they were locked ([`lock`]).
 //!
 //! The verdict follows from the weights of the findings and the box, conservatively: only

@@ -7,7 +7,11 @@
 //! that git does not know is checked against the kinds of mention documented in
 //! docs/verify.md ("Mentions"): ignored by git, written at run time (under a dot-directory
 //! or a build-output directory git tracks nothing in, or a log or database file), a URL
-//! route (`users/`, `api/users/:id`), a dotted module name, a template placeholder.
+//! route (`users/`, `api/users/:id`), a dotted module name, a template placeholder, a
+//! missing dotfile or path under a dot-directory that no commit ever held, a path the
+//! task's code writes when it runs. The other way round, a path the title names as the
+//! task's only deliverable, without a creation verb ("Parser tests in `x.test.ts`"), must
+//! exist like a created one: missing from a folder of the project, it is hard evidence.
 //!
 //! Paths are relative to the plan's directory, as everywhere in baton; a path that does not
 //! exist there is also tried from the repository root, because spec-kit and Kiro keep their
