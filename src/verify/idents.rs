@@ -71,6 +71,12 @@ const CODE_EXTENSIONS: &[&str] = &[
     "rb", "php", "swift", "scala", "dart",
 ];
 
+/// Code the index reads no definitions from: a shell function (`find_bun() {`) spelled
+/// out there is not a name that was never written.
+const UNINDEXED_CODE: &[&str] = &[
+    "sh", "bash", "zsh", "fish", "ps1", "lua", "pl", "c", "h", "cc", "cpp", "hpp", "ex", "exs",
+];
+
 /// What an import line starts with, in the indexed languages.
 const IMPORT_WORDS: &[&str] = &[
     "import ",
@@ -149,7 +155,7 @@ impl Externals {
         let finder = memchr::memmem::Finder::new(name.as_bytes());
         for file in files {
             let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
-            if !CODE_EXTENSIONS.contains(&ext) {
+            if !CODE_EXTENSIONS.contains(&ext) && !UNINDEXED_CODE.contains(&ext) {
                 continue;
             }
             let Ok(bytes) = std::fs::read(self.root.join(file)) else {
@@ -361,6 +367,14 @@ pub fn judge(
         .iter()
         .flat_map(|sp| files_of(sp, index.files()))
         .collect();
+    // Where a name may be spelled out: the scope's files, with those the index does not
+    // read (a hidden folder git tracks, a shell script) too.
+    let mut spelled_files = scope_files.clone();
+    for sp in &live {
+        if !sp.glob && !spelled_files.contains(&sp.rel.as_str()) {
+            spelled_files.push(sp.rel.as_str());
+        }
+    }
     let mut stub_findings = Vec::new();
     let mut sink = StubSink {
         findings: &mut stub_findings,
@@ -420,7 +434,7 @@ pub fn judge(
                 role,
                 not_code,
                 loose: &loose,
-                scope_files: (!live.is_empty()).then_some(scope_files.as_slice()),
+                scope_files: (!live.is_empty()).then_some(spelled_files.as_slice()),
             };
             judge_missing(&missing, index, externals, findings);
             continue;
@@ -645,7 +659,11 @@ fn judge_missing(
         );
         return;
     }
-    let variants = index.close_variants(ident);
+    // Drift is the task's own work under another name: with files, in them.
+    let mut variants = index.close_variants(ident);
+    if let Some(files) = scope_files.filter(|f| !f.is_empty()) {
+        variants.retain(|d| files.contains(&d.file.as_str()));
+    }
     if !variants.is_empty() {
         let names: Vec<String> = variants
             .iter()

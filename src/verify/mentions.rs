@@ -12,7 +12,9 @@
 //! `.`, `;`, `!` or `?`; a verb counts only where an imperative can stand (the start of a
 //! clause, after a comma, a conjunction, a negation or `to`), so "add a soft-delete flag" or
 //! "the delete endpoint" contain no removal; a removal applies only to its direct object,
-//! so "remove the flag from `src/user.py`" removes nothing but the flag.
+//! so "remove the flag from `src/user.py`" removes nothing but the flag; and the object of
+//! *write*, *save*, *persist* in a clause about what the code does ("Add `saveSettings`:
+//! write canonical `.settings.json`") is a run-time path, not a deliverable.
 
 use crate::plan::{Task, keys};
 
@@ -219,6 +221,46 @@ const USE: &[&str] = &[
     "refer",
     "mirror",
     "consult",
+];
+
+/// Verbs whose object a program writes when it runs: in a clause about what the task's
+/// code does ("Add `saveSettings`: write canonical `.settings.json`", "persist to
+/// `state.json` on exit") their object is a run-time path, not a file the task delivers.
+const RUNTIME_WRITES: &[&str] = &[
+    "write",
+    "writes",
+    "save",
+    "saves",
+    "persist",
+    "persists",
+    "store",
+    "stores",
+    "dump",
+    "dumps",
+    "emit",
+    "emits",
+    "output",
+    "outputs",
+    "serialize",
+    "serializes",
+    "serialise",
+    "serialises",
+    "flush",
+    "flushes",
+    "append",
+    "appends",
+    "log",
+    "logs",
+    "cache",
+    "caches",
+    "export",
+    "exports",
+];
+
+/// Extensions of source code: a program does not write its own code when it runs.
+const CODE_EXTENSIONS: &[&str] = &[
+    "rs", "py", "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "java", "kt", "rb", "php", "cs",
+    "vue", "svelte", "swift", "c", "h", "cpp", "hpp", "sh",
 ];
 
 /// Words after which a verb is an imperative: "and delete", "then add", "to remove".
@@ -459,6 +501,9 @@ pub enum PathRole {
     /// Named in a way that promises nothing (the source of a move, a path standing as an
     /// adjective of what is removed).
     Neutral,
+    /// What the task's code writes when it runs ("… : write canonical `.settings.json`"):
+    /// a mention, never evidence.
+    Runtime,
 }
 
 impl PathRole {
@@ -468,6 +513,7 @@ impl PathRole {
             PathRole::Removes => "removes",
             PathRole::Names => "names",
             PathRole::Neutral => "neutral",
+            PathRole::Runtime => "runtime",
         }
     }
 }
@@ -517,6 +563,11 @@ pub struct PathMention {
     pub place: Place,
     /// Written after an HTTP method (`GET users/`): a route, not a file.
     pub after_http_method: bool,
+    /// What the task delivers though no creation verb says so: named in the title, not
+    /// negated, not for reference (*for*, *from*, *with*, a *use* verb), not qualifying a
+    /// noun ("Parser tests in `src/parser.test.ts`", "Update `src/app.ts`"). Missing, it is
+    /// hard when it is the task's only deliverable or its subject (no verb before it).
+    pub deliverable: bool,
 }
 
 /// An identifier candidate: a code span that is not a path.
@@ -641,9 +692,23 @@ fn removal_object_ends(toks: &[Tok<'_>], i: usize) -> bool {
                     continue;
                 }
                 // A reason, or the next verb: the object ended.
-                if ["since", "because", "as", "so"]
-                    .iter()
-                    .any(|x| x.eq_ignore_ascii_case(w))
+                if [
+                    "since",
+                    "because",
+                    "as",
+                    "so",
+                    "after",
+                    "once",
+                    "now",
+                    "instead",
+                    "which",
+                    "that",
+                    "no",
+                    "superseded",
+                    "replaced",
+                ]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(w))
                     || class_of(w).is_some()
                 {
                     return true;
@@ -679,10 +744,13 @@ fn read_text(
     let mut object_phase = false;
     let mut prep: Option<String> = None;
     let mut after_http = false;
+    // In a clause about what the task's code does at run time (see RUNTIME_WRITES).
+    let mut runtime = false;
     let mut prev: Option<&Tok<'_>> = None;
     for (i, tok) in toks.iter().enumerate() {
         match tok {
             Tok::Break => {
+                runtime = false;
                 verb = None;
                 negated = false;
                 pending_negation = false;
@@ -706,6 +774,25 @@ fn read_text(
                 };
                 // "get rid of": the removal is "rid", led by "get".
                 let rid = lower == "rid" && is_word(prev, &["get", "got"]);
+                // "…: write `x`" after another verb, or "the store writes `x`": behaviour.
+                if RUNTIME_WRITES.contains(&lower.as_str())
+                    && !is_past(w)
+                    && (is_word(prev, &["always", "automatically"])
+                        || (first_verb.is_some()
+                            && imperative
+                            && !is_word(prev, &["and", "then", "also"]))
+                        || (!imperative
+                            && lower.ends_with('s')
+                            && matches!(prev, Some(Tok::Word(_)) | Some(Tok::Code(_)))))
+                {
+                    runtime = true;
+                    verb = None;
+                    negated = false;
+                    object_phase = true;
+                    prep = None;
+                    prev = Some(tok);
+                    continue;
+                }
                 // "set up": a creation, though "set" alone modifies.
                 let set_up = lower == "set" && is_word(toks.get(i + 1), &["up"]);
                 // A past form before a plain noun is an adjective: "Generated types".
@@ -722,6 +809,7 @@ fn read_text(
                     None
                 };
                 if let Some(class) = class {
+                    runtime = false;
                     verb = Some((class, w.to_string()));
                     if first_verb.is_none() {
                         first_verb = verb.clone();
@@ -745,6 +833,13 @@ fn read_text(
                     || FILLERS.contains(&lower.as_str())
                 {
                     // a list goes on, or an article: the object phase holds
+                } else if matches!(verb, Some((VerbClass::Remove, _)))
+                    && matches!(prev, Some(Tok::Word(_)))
+                    && lower.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                {
+                    // "Delete stacked PR command `x.ts`": words naming what is removed,
+                    // before the path, keep it the direct object; a preposition ("the flag
+                    // from `x.py`") or a code span ends it.
                 } else {
                     object_phase = false;
                 }
@@ -752,17 +847,17 @@ fn read_text(
             Tok::Code(code) if keys::code_span_is_path(code) => {
                 let candidate = code.strip_prefix("./").unwrap_or(code);
                 for path in keys::expand_braces(candidate) {
-                    let role = path_role(
-                        &toks,
-                        i,
-                        verb.as_ref(),
+                    let read = Reading {
+                        verb: verb.as_ref(),
                         negated,
                         object_phase,
-                        prep.as_deref(),
+                        prep: prep.as_deref(),
                         place,
-                        inherited.as_ref(),
-                    );
-                    push_path(out, path, role, &verb, &inherited, &prep, place, after_http);
+                        inherited: inherited.as_ref(),
+                        runtime,
+                        after_http,
+                    };
+                    push_path(out, &toks, i, path, &read);
                 }
             }
             Tok::PlainPath(word) => {
@@ -771,17 +866,17 @@ fn read_text(
                     if !paths.contains(&path) {
                         continue;
                     }
-                    let role = path_role(
-                        &toks,
-                        i,
-                        verb.as_ref(),
+                    let read = Reading {
+                        verb: verb.as_ref(),
                         negated,
                         object_phase,
-                        prep.as_deref(),
+                        prep: prep.as_deref(),
                         place,
-                        inherited.as_ref(),
-                    );
-                    push_path(out, path, role, &verb, &inherited, &prep, place, after_http);
+                        inherited: inherited.as_ref(),
+                        runtime,
+                        after_http,
+                    };
+                    push_path(out, &toks, i, path, &read);
                 }
             }
             Tok::Code(code) => {
@@ -811,17 +906,62 @@ fn read_text(
     first_verb
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push_path(
-    out: &mut Mentions,
-    path: String,
-    role: PathRole,
-    verb: &Option<(VerbClass, String)>,
-    inherited: &Option<(VerbClass, String)>,
-    prep: &Option<String>,
+/// Where a path stands in its clause: what [`push_path`] needs to read its role.
+struct Reading<'r> {
+    verb: Option<&'r (VerbClass, String)>,
+    negated: bool,
+    object_phase: bool,
+    prep: Option<&'r str>,
     place: Place,
+    inherited: Option<&'r (VerbClass, String)>,
+    runtime: bool,
     after_http: bool,
-) {
+}
+
+fn is_code_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.rsplit_once('.')
+        .is_some_and(|(_, ext)| CODE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+fn push_path(out: &mut Mentions, toks: &[Tok<'_>], i: usize, path: String, r: &Reading<'_>) {
+    let runtime = r.runtime
+        && matches!(r.prep, None | Some("to" | "into" | "in" | "under" | "at"))
+        && !is_code_file(&path);
+    let role = if runtime {
+        PathRole::Runtime
+    } else {
+        path_role(
+            toks,
+            i,
+            r.verb,
+            r.negated,
+            r.object_phase,
+            r.prep,
+            r.place,
+            r.inherited,
+        )
+    };
+    let class = r.verb.or(r.inherited).map(|v| v.0);
+    // Where the work lands: "… in `x.ts`" whatever the verb ("verify month rendering in
+    // `x.test.tsx`"), the file a removal takes something out of ("remove the hook from
+    // `settings.json`"), or the object of a verb that changes it ("Update `x.ts`"); not a
+    // reference ("see `docs/x.md`", "based on `y.md`").
+    let place = matches!(
+        r.prep,
+        Some("in" | "into" | "at" | "under" | "inside" | "within")
+    );
+    let lands = match class {
+        Some(VerbClass::Use) => place,
+        Some(VerbClass::Remove) => place || r.prep == Some("from"),
+        _ => place || r.prep.is_none(),
+    };
+    let deliverable = role == PathRole::Names
+        && !r.negated
+        && r.place == Place::Title
+        && lands
+        && !qualifies_a_noun(toks, i);
+    let verb = r.verb.or(r.inherited).map(|(_, w)| w.clone());
     if let Some(existing) = out.paths.iter_mut().find(|m| m.path == path) {
         // Named twice: the strongest promise counts (a removal over anything else, a
         // creation over a plain mention).
@@ -829,21 +969,23 @@ fn push_path(
             PathRole::Removes => 3,
             PathRole::Creates => 2,
             PathRole::Names => 1,
-            PathRole::Neutral => 0,
+            PathRole::Neutral | PathRole::Runtime => 0,
         };
         if rank(role) > rank(existing.role) {
             existing.role = role;
-            existing.verb = verb.as_ref().or(inherited.as_ref()).map(|(_, w)| w.clone());
+            existing.verb = verb;
         }
+        existing.deliverable = existing.deliverable || deliverable;
         return;
     }
     out.paths.push(PathMention {
         path,
         role,
-        verb: verb.as_ref().or(inherited.as_ref()).map(|(_, w)| w.clone()),
-        prep: prep.clone(),
-        place,
-        after_http_method: after_http,
+        verb,
+        prep: r.prep.map(str::to_string),
+        place: r.place,
+        after_http_method: r.after_http,
+        deliverable,
     });
 }
 
@@ -1048,6 +1190,17 @@ mod tests {
         assert_eq!(
             roles("- [x] T1 Remove the debug flag from `src/app.py`\n"),
             pairs(&[("src/app.py", "names")])
+        );
+        // Words saying what is removed stand before its path (a real spec-kit task).
+        assert_eq!(
+            roles(
+                "- [X] T002 [P] Delete stacked PR command `.speck/scripts/branch.ts` (if exists)\n"
+            ),
+            pairs(&[(".speck/scripts/branch.ts", "removes")])
+        );
+        assert_eq!(
+            roles("- [x] T1 Remove the `legacy/` directory after migrating callers\n"),
+            pairs(&[("legacy/", "removes")])
         );
         // A noun, not a verb: "the delete endpoint", and HTTP's DELETE.
         assert_eq!(

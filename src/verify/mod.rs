@@ -13,6 +13,7 @@
 //!   read from one index of the repository ([`code`]), built once per run and only when a
 //!   task needs it;
 //! - **history** ([`git`]): the commits that touched its files since it entered the plan;
+//!   a ticked task nothing touched since is not verified by what was there before it;
 //! - and whether its criteria changed since they were locked ([`lock`]).
 //!
 //! The verdict follows from the weights of the findings and the box, conservatively: only
@@ -637,8 +638,27 @@ impl<'p> Verifier<'p> {
             };
             Finding::new(Layer::History, weight, "untouched", "", what)
         };
+        // Nothing done at all: the task entered the plan after its files and names were
+        // already there, and nothing touched them since. What the code holds is then no
+        // evidence of this task's work.
+        if task.status == Status::Done && ev.anchor.is_some() && !ev.touched() {
+            predates_the_task(&mut report.findings);
+        }
         report.findings.push(finding);
         report.git = Some(ev);
+    }
+}
+
+/// Turns the code layers' positive findings into notes: they describe what was there
+/// before the task entered the plan, which proves nothing about the task.
+fn predates_the_task(findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| {
+        f.weight == Weight::Positive
+            && matches!(f.layer, Layer::Paths | Layer::Identifiers | Layer::Wiring)
+    }) {
+        f.weight = Weight::Note;
+        f.message
+            .push_str(", but it was already so before the task entered the plan");
     }
 }
 

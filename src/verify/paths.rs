@@ -7,7 +7,11 @@
 //! that git does not know is checked against the kinds of mention documented in
 //! docs/verify.md ("Mentions"): ignored by git, written at run time (under a dot-directory
 //! or a build-output directory git tracks nothing in, or a log or database file), a URL
-//! route (`users/`, `api/users/:id`), a dotted module name, a template placeholder.
+//! route (`users/`, `api/users/:id`), a dotted module name, a template placeholder, a
+//! missing dotfile or path under a dot-directory that no commit ever held, a path the
+//! task's code writes when it runs. The other way round, a path the title names as the
+//! task's only deliverable, without a creation verb ("Parser tests in `x.test.ts`"), must
+//! exist like a created one: missing from a folder of the project, it is hard evidence.
 //!
 //! Paths are relative to the plan's directory, as everywhere in baton; a path that does not
 //! exist there is also tried from the repository root, because spec-kit and Kiro keep their
@@ -20,7 +24,7 @@ use rustc_hash::FxHashSet;
 
 use super::PathCheck;
 use super::finding::{Finding, Layer, Weight};
-use super::mentions::{Mentions, PathRole};
+use super::mentions::{Mentions, PathRole, Place};
 use crate::graph::scope::Pattern;
 use crate::plan::{ScopeSource, Task, keys};
 
@@ -45,6 +49,44 @@ const RUNTIME_DIRS: &[&str] = &[
 /// Extensions of files that programs write while they run.
 const RUNTIME_EXTENSIONS: &[&str] = &[
     "log", "pid", "sock", "sqlite", "sqlite3", "db", "tmp", "swp", "cache",
+];
+
+/// Dotfiles that configure the repository or its tools: files of the repository, never
+/// state a program writes, even when git has not tracked them yet.
+const REPO_DOTFILES: &[&str] = &[
+    ".git",
+    ".docker",
+    ".editorconfig",
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".eslint",
+    ".prettier",
+    ".stylelint",
+    ".markdownlint",
+    ".babelrc",
+    ".browserslist",
+    ".npmrc",
+    ".nvmrc",
+    ".node-version",
+    ".python-version",
+    ".ruby-version",
+    ".tool-versions",
+    ".pre-commit",
+    ".golangci",
+    ".clang-format",
+    ".rustfmt",
+    ".swcrc",
+    ".mocharc",
+    ".lintstagedrc",
+    ".husky",
+    ".vscode",
+    ".github",
+    ".devcontainer",
+    ".cargo",
+    ".flake8",
+    ".pylintrc",
+    ".coveragerc",
 ];
 
 /// Extensions common enough that a dotted name ending in one is a file, not a module.
@@ -135,6 +177,63 @@ impl Workspace {
         !rel.is_empty() && self.root.join(rel).exists()
     }
 
+    /// Whether `rel` is written with a folder and its top folder is one git lists files in
+    /// (`src/` of `src/app/page.tsx`, even when the file was the last one of its own
+    /// folder): a file missing there is missing from the project, not a path of some other
+    /// machine.
+    ///
+    /// Or some commit held it: a file deleted since is missing from the project, even the
+    /// last of its folder, or a bare name (`create-new-feature.ts`) wherever it was.
+    pub fn in_tracked_dir(&self, rel: &str) -> bool {
+        let rel = rel.trim_end_matches('/');
+        let tail = rel.strip_prefix(self.prefix.as_str()).unwrap_or(rel);
+        let listed = match tail.split_once('/') {
+            Some((top, _)) => self.listed_under(&rel[..rel.len() - tail.len() + top.len()]),
+            None => false,
+        };
+        listed
+            || if tail.contains('/') {
+                self.ever_tracked(rel)
+            } else {
+                self.ever_tracked(&format!(":(glob)**/{tail}"))
+            }
+    }
+
+    /// Why a missing dotfile or a missing path under a dot-directory (`.settings.json`,
+    /// `.speck/config.json`) is a mention: git has never tracked it, so it is state a
+    /// program writes, not a file of the repository. None for other paths, outside git,
+    /// for the repository's own configuration (`.gitignore`, `.github/…`), or for a path
+    /// some commit once held (deleted since: missing).
+    pub fn untracked_dotfile(&self, rel: &str) -> Option<String> {
+        let rel = rel.trim_end_matches('/');
+        let hidden = rel
+            .split('/')
+            .find(|part| part.starts_with('.') && part.len() > 1 && *part != "..")?;
+        if !self.in_git || REPO_DOTFILES.iter().any(|d| hidden.starts_with(d)) {
+            return None;
+        }
+        let last = rel.rsplit('/').next().unwrap_or(rel);
+        (!self.ever_tracked(rel)).then(|| {
+            if last == hidden {
+                format!("`{last}` is a dotfile git has never tracked: written at run time")
+            } else {
+                format!("under `{hidden}/`, and git has never tracked it: written at run time")
+            }
+        })
+    }
+
+    /// Whether some commit held `rel` (or a file below it): a path deleted since is
+    /// missing, not state a program writes. One `git log` per path asked; only missing
+    /// hidden paths are asked about.
+    fn ever_tracked(&self, rel: &str) -> bool {
+        self.in_git
+            && super::git::output(
+                &self.root,
+                &["log", "--all", "-1", "--format=%h", "--", rel],
+            )
+            .is_some_and(|log| !log.iter().all(u8::is_ascii_whitespace))
+    }
+
     /// Whether git lists any file at or below `rel`.
     pub fn listed_under(&self, rel: &str) -> bool {
         let rel = rel.trim_end_matches('/');
@@ -217,20 +316,33 @@ impl Workspace {
                 dir.push('/');
             }
             dir.push_str(part);
-            if part.starts_with('.') && part.len() > 1 && !self.listed_under(&dir) {
+            if part.starts_with('.')
+                && part.len() > 1
+                && !self.listed_under(&dir)
+                && !self.ever_tracked(rel)
+            {
                 return Some(format!(
                     "under `{dir}/`, which git tracks nothing in: written at run time"
                 ));
             }
         }
-        if let Some(first) = parts.first()
-            && parts.len() > 1
-            && RUNTIME_DIRS.contains(first)
-            && !self.listed_under(first)
-        {
-            return Some(format!(
-                "under `{first}/`, a build or run-time output folder git tracks nothing in"
-            ));
+        // A build or run-time output folder anywhere (`packages/tokens/build/`).
+        let mut dir = String::new();
+        let folders = if written_as_dir(path) {
+            parts.len()
+        } else {
+            parts.len().saturating_sub(1)
+        };
+        for part in parts.iter().take(folders) {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(part);
+            if RUNTIME_DIRS.contains(part) && !self.listed_under(&dir) {
+                return Some(format!(
+                    "under `{part}/`, a build or run-time output folder git tracks nothing in"
+                ));
+            }
         }
         let last = parts.last().copied().unwrap_or("");
         if !listed
@@ -281,6 +393,10 @@ impl Workspace {
         }
         None
     }
+}
+
+fn written_as_dir(path: &str) -> bool {
+    path.ends_with('/')
 }
 
 /// A path of the task's scope as the other layers need it.
@@ -336,6 +452,13 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
             }
         }
     }
+    // What the title names as the work: a single one is the task's only deliverable.
+    let only = mentions
+        .paths
+        .iter()
+        .filter(|m| m.deliverable || (m.role == PathRole::Creates && m.place == Place::Title))
+        .count()
+        == 1;
     for m in &mentions.paths {
         if declared.contains(&m.path) {
             continue;
@@ -370,11 +493,32 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
             });
             continue;
         }
+        if m.role == PathRole::Runtime {
+            out.findings.push(Finding::new(
+                Layer::Paths,
+                Weight::Note,
+                "mention",
+                &m.path,
+                format!(
+                    "`{}` is a mention, not evidence: the task's code writes it when it \
+                     runs{verb}",
+                    m.path
+                ),
+            ));
+            continue;
+        }
         let located = ws.locate(&m.path);
         let rel = located.clone().unwrap_or_else(|| ws.reading(&m.path));
-        if (located.is_none() || !ws.listed_under(&rel))
-            && let Some(why) = ws.mention(&m.path, &rel, m.after_http_method)
-        {
+        let why = if located.is_none() || !ws.listed_under(&rel) {
+            ws.mention(&m.path, &rel, m.after_http_method).or_else(|| {
+                (located.is_none() && m.role != PathRole::Removes)
+                    .then(|| ws.untracked_dotfile(&rel))
+                    .flatten()
+            })
+        } else {
+            None
+        };
+        if let Some(why) = why {
             out.findings.push(Finding::new(
                 Layer::Paths,
                 Weight::Note,
@@ -427,6 +571,25 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
                 &m.path,
                 format!("{shown} exists"),
             ),
+            (PathRole::Names, false)
+                if m.deliverable && (only || m.verb.is_none()) && ws.in_tracked_dir(&rel) =>
+            {
+                Finding::new(
+                    Layer::Paths,
+                    Weight::Hard,
+                    "named-missing",
+                    &m.path,
+                    format!(
+                        "{shown} does not exist, though it is {} in a folder \
+                         the repository tracks",
+                        if only {
+                            "the only file the task names"
+                        } else {
+                            "what the task is about"
+                        }
+                    ),
+                )
+            }
             (PathRole::Names, false) => Finding::new(
                 Layer::Paths,
                 Weight::Warning,
@@ -434,7 +597,7 @@ pub fn judge(task: &Task, mentions: &Mentions, ws: &Workspace) -> PathsOutcome {
                 &m.path,
                 format!("{shown} is named but does not exist"),
             ),
-            (PathRole::Neutral, _) => Finding::new(
+            (PathRole::Neutral | PathRole::Runtime, _) => Finding::new(
                 Layer::Paths,
                 Weight::Note,
                 "not-judged",

@@ -30,4 +30,5 @@ mod signals;
 mod textdeps;
 mod trust;
 mod verify;
+mod verify_truth;
 mod writes;

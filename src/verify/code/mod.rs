@@ -281,9 +281,13 @@ impl CodeIndex {
         });
         let mut scored: Vec<(u32, &str, usize)> = Vec::new();
         for (normalized, i) in distinct {
-            let candidate = self.defs[*i as usize].name.as_str();
+            let def = &self.defs[*i as usize];
+            let candidate = def.name.as_str();
             // Most names fail this cheap test; only the rest are split into words.
-            if candidate == name || !could_be_variant(&wanted.normalized, normalized) {
+            if candidate == name
+                || !could_be_variant(&wanted.normalized, normalized)
+                || !same_kind(ident, def)
+            {
                 continue;
             }
             let key = VariantKey {
@@ -378,6 +382,19 @@ fn could_be_variant(wanted: &str, candidate: &str) -> bool {
             || (long[long.len() - 1] == short[short.len() - 1] && long.ends_with(short)))
     {
         return true;
+    }
+    // One word of several renamed: what is left of both ends is shared.
+    if short.len() >= 8 && (long[0] == short[0] || long[long.len() - 1] == short[short.len() - 1]) {
+        let prefix = short.iter().zip(long).take_while(|(a, b)| a == b).count();
+        let suffix = short
+            .iter()
+            .rev()
+            .zip(long.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if (prefix + suffix).min(short.len()) >= 6 {
+            return true;
+        }
     }
     let max = if wanted.len() >= 9 { 2 } else { 1 };
     wanted.len() >= 6
@@ -484,7 +501,33 @@ fn split_words(name: &str) -> Vec<String> {
     words
 }
 
-/// Lower is closer; `None` is not a variant.
+/// Last words of a type that goes with a name rather than renaming it: `CalendarPanelProps`
+/// is the props of `CalendarPanel`, `OpenLedgerOptions` the options of `openLedger`.
+const COMPANIONS: &[&str] = &[
+    "props", "options", "opts", "config", "params", "args", "state", "type", "types", "schema",
+    "input", "output", "result", "response", "request", "error", "context", "data",
+];
+
+/// Whether a definition is of the kind the plan's name says it is: a name written as a
+/// call (`openLedger(path)`) is no type or module, and the case of its first letter is the
+/// case of the definition's (`openLedger` is no variant of the type `OpenLedgerOptions`;
+/// `parse_config` and `parseConfig` are one name in two styles).
+fn same_kind(ident: &Ident, def: &Definition) -> bool {
+    let called = ident.text.contains('(');
+    if called && matches!(def.kind, DefKind::Type | DefKind::Module) {
+        return false;
+    }
+    let upper = |s: &str| {
+        s.trim_start_matches('_')
+            .starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    upper(ident.name()) == upper(&def.name)
+}
+
+/// Lower is closer; `None` is not a variant. A close variant is close as a whole name:
+/// the same name in another style, one word more at an end of a name of two words or more
+/// (not a fragment of the name, and not a companion type such as `…Props`), one word of
+/// four or more renamed, or a slip of a letter or two.
 fn variant_score(wanted: &VariantKey, candidate: &VariantKey) -> Option<u32> {
     if candidate.normalized == wanted.normalized {
         return Some(0);
@@ -494,11 +537,32 @@ fn variant_score(wanted: &VariantKey, candidate: &VariantKey) -> Option<u32> {
     } else {
         (candidate, wanted)
     };
-    if short.normalized.len() >= 4
-        && long.words.len() > short.words.len()
+    // One word more or less, at either end, of a name of two words or more
+    // (`parseConfig` → `parseConfigFile`): a single shared word is a fragment
+    // (`saveSettings` is no variant of `settings`).
+    if short.words.len() >= 2
+        && std::ptr::eq(short, wanted)
+        && long.words.len() == short.words.len() + 1
         && (long.words.starts_with(&short.words) || long.words.ends_with(&short.words))
+        && !(long.words.starts_with(&short.words)
+            && long
+                .words
+                .last()
+                .is_some_and(|w| COMPANIONS.contains(&w.as_str())))
     {
-        return Some(10 + (long.words.len() - short.words.len()) as u32);
+        return Some(11);
+    }
+    // One word of four or more renamed (`parseUserConfigFile` → `parseAppConfigFile`).
+    if short.words.len() >= 4 && long.words.len() == short.words.len() {
+        let differ = short
+            .words
+            .iter()
+            .zip(&long.words)
+            .filter(|(a, b)| a != b)
+            .count();
+        if differ == 1 {
+            return Some(12);
+        }
     }
     let len = wanted.normalized.len();
     if len >= 6 && candidate.normalized.len() >= 6 {

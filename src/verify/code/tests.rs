@@ -1015,12 +1015,12 @@ fn close_variants_rank_style_then_extension_then_spelling() {
     assert_eq!(
         names,
         vec![
-            "ParseConfig",
             "parse_config",
             "loadParseConfig",
             "parseConfigFile",
             "parseConfigs",
-        ]
+        ],
+        "a class is no variant of a function; two words more is another name"
     );
     // A misspelling.
     let names: Vec<&str> = index
@@ -1030,6 +1030,56 @@ fn close_variants_rank_style_then_extension_then_spelling() {
         .collect();
     assert_eq!(names.first(), Some(&"parseConfigFile"));
     assert!(index.close_variants(&ident("renderInvoice")).is_empty());
+}
+
+#[test]
+fn close_variants_are_the_same_kind_and_close_as_a_whole_name() {
+    let (_dir, index) = build(&[(
+        "s.ts",
+        "export interface OpenLedgerOptions { path: string }\n\
+export const settings = {};\n\
+export function saveSettings() {}\n\
+export function parseAppConfig() {}\n\
+export class UserStore {}\n\
+export interface UserStoreProps {}\n",
+    )]);
+    let names = |wanted: &str| -> Vec<String> {
+        index
+            .close_variants(&ident(wanted))
+            .iter()
+            .map(|d| d.name.clone())
+            .collect()
+    };
+    // The other way round: a type, a fragment, a longer name holding it.
+    assert!(names("openLedger(path)").is_empty());
+    assert!(names("openLedger").is_empty());
+    assert!(names("loadSettings").is_empty());
+    assert!(names("settings_store").is_empty());
+    assert!(names("saveSettingsToDiskNow").is_empty());
+    assert!(names("UserStore()").is_empty(), "a call is no type");
+    // Close: one word more, a slip, another style.
+    assert!(
+        names("saveSettingsNow").is_empty(),
+        "a fragment of the name"
+    );
+    assert_eq!(names("save"), Vec::<String>::new());
+    assert_eq!(names("saveAll"), Vec::<String>::new());
+    assert_eq!(names("parseAppConfigFileNow"), Vec::<String>::new());
+    assert!(
+        names("parseApp").is_empty(),
+        "parseAppConfig may be its config type"
+    );
+    assert!(
+        names("parseUserConfig").is_empty(),
+        "one word of three is another name"
+    );
+    assert_eq!(names("saveSetting"), ["saveSettings"]);
+    assert_eq!(names("save_settings"), ["saveSettings"]);
+    assert!(
+        names("OpenLedger").is_empty(),
+        "the options of a name are not the name"
+    );
+    assert!(names("UserStoreView").is_empty(), "a fragment: UserStore");
 }
 
 #[test]

@@ -1,0 +1,1 @@
+export { CategoryLegend } from "./index.web.js";

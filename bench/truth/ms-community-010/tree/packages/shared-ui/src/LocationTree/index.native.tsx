@@ -1,0 +1,1 @@
+export { LocationTree } from "./index.web.js";

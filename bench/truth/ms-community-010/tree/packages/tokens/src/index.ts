@@ -1,0 +1,2 @@
+// @acroyoga/tokens - design token pipeline
+export {};
