@@ -34,7 +34,9 @@ pub fn discover(start: &Path) -> Option<RepoLocation> {
     while let Some(d) = dir {
         let dot_git = d.join(".git");
         match fs::metadata(&dot_git) {
-            Ok(meta) if meta.is_dir() => {
+            // A `.git` folder without a HEAD (a stray one, or what is left of a repository
+            // removed by hand) is no repository: git itself walks past it.
+            Ok(meta) if meta.is_dir() && dot_git.join("HEAD").is_file() => {
                 let git_dir = fs::canonicalize(&dot_git).ok()?;
                 return Some(RepoLocation {
                     worktree_root: fs::canonicalize(d).ok()?,
@@ -225,6 +227,18 @@ pub(crate) mod tests {
         assert!(discover(&missing).is_some());
         assert_eq!(plan_key(&missing), "new/dir/plan.md");
         assert_eq!(plan_key(&wt.join("new/./dir/plan.md")), "new/dir/plan.md");
+    }
+
+    #[test]
+    fn a_stray_git_folder_without_head_is_no_repository() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        fs::create_dir_all(tmp.path().join(".git/baton")).expect("mkdir");
+        let plan = tmp.path().join("plan.md");
+        assert!(discover(&plan).is_none());
+        assert_eq!(
+            state_dir(&plan),
+            fs::canonicalize(tmp.path()).expect("canon").join(".baton")
+        );
     }
 
     #[test]

@@ -177,15 +177,19 @@ fn take(main: &Git, root: &Path, path: &Path) -> bool {
 /// Switches a worktree just taken from the pool to a new branch at `start`, then checks it
 /// is on that branch at `start` with nothing under way.
 ///
-/// The tree is not read again: it was clean when it went to the pool ([`make_clean`]). An
-/// entry already at `start` (the common case: the integration branch has not moved) only
-/// gets its branch, and no file is touched; one elsewhere is forced to `start`, which
-/// rewrites the files that differ and drops any change to a tracked file. Whatever else a
-/// tree might hold reaches the integration branch only through a commit, which the gate
-/// audits against the unit's scope.
+/// It was clean when it went to the pool ([`make_clean`]); that its tracked files still
+/// are is checked by their stat data alone (`git diff-index --quiet HEAD`, no untracked
+/// scan), and an entry changed since is not used. An entry already at `start` (the common
+/// case: the integration branch has not moved) then only gets its branch, and no file is
+/// written; one elsewhere is checked out at `start`, which rewrites the files that differ.
+/// An untracked file dropped into a pooled tree by hand would reach the integration branch
+/// only through a commit, which the gate audits against the unit's scope.
 fn reuse(path: &Path, branch: &str, start: &str) -> bool {
     let wt = Git::new(path);
-    if !own_worktree(&wt) || under_way(&wt) {
+    if !own_worktree(&wt)
+        || under_way(&wt)
+        || wt.write(&["diff-index", "--quiet", "HEAD", "--"]).is_err()
+    {
         return false;
     }
     let switched = if wt.rev_parse("HEAD").is_ok_and(|h| h == start) {
@@ -393,14 +397,12 @@ mod tests {
         let s1 = root.join(WORKTREES).join("1").join("s1");
         checkout(&main, &root, 2, &s1, "s1", &old).expect("add");
         assert!(give_back(&main, &root, 2, &s1));
-        // The integration branch moves on; someone scribbles on the pooled tree.
+        // The integration branch moves on.
         write(&root, "a.txt", "a2\n");
         write(&root, "c.txt", "c\n");
         git(&root, &["add", "a.txt", "c.txt"]);
         git(&root, &["commit", "-qm", "more"]);
         let start = head(&root);
-        let pooled = entries(&main, &root).remove(0);
-        write(&pooled, "a.txt", "scribble\n");
         let s2 = root.join(WORKTREES).join("2").join("s2");
         assert_eq!(
             checkout(&main, &root, 2, &s2, "s2", &start).expect("take"),
