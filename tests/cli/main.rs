@@ -21,6 +21,7 @@ mod mcp;
 mod merge_driver;
 mod prompts;
 mod run;
+mod run_fixture;
 mod run_pool;
 mod run_status;
 mod run_units;
