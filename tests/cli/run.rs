@@ -380,7 +380,7 @@ fn start_until_one_waits(
 }
 
 fn starts_of(s: &RunRepo, task: &str) -> usize {
-    runs(&s)
+    runs(s)
         .iter()
         .filter(|l| l.split_whitespace().any(|w| w == task))
         .count()

@@ -237,9 +237,10 @@ impl RunRepo {
             let done = until(&event);
             events.push(event);
             if done {
-                return (child, events);
+                break;
             }
         }
+        (child, events)
     }
 
     /// Waits (at most 30 s) for a file outside the repository, such as the marker an agent
