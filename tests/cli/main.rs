@@ -22,6 +22,7 @@ mod merge_driver;
 mod prompts;
 mod reading;
 mod run;
+mod run_fixture;
 mod run_pool;
 mod run_status;
 mod run_units;

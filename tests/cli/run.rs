@@ -1,9 +1,7 @@
 //! `baton run`: fake agents (sh scripts doing real git work in their worktrees) run a phase
 //! through the real binary; what merged, what was blocked, and what the agents were given.
 
-use std::path::PathBuf;
-
-use crate::harness::{BIN, Project};
+use crate::run_fixture::{FakeAgent, RunRepo, json_lines, kinds};
 
 const PLAN: &str = "# Demo\n\n## Overview\nTwo files.\n\n## Phase 1: Build\n\n\
 - [ ] T1 Write a\n  - files: src/a.txt\n  - verify: grep -q real src/a.txt\n\
@@ -38,69 +36,28 @@ g add -A
 g commit -qm "work on $BATON_TASKS"
 "#;
 
-struct Setup {
-    project: Project,
-    outside: tempfile::TempDir,
+const RUNS_LOG: &str = "runs.log";
+
+/// The fake agent in `mode`, logging its starts in `runs.log` outside the repository.
+fn fake(mode: &str) -> FakeAgent {
+    FakeAgent::new(AGENT)
+        .argv_tail(&["{prompt_file}"])
+        .env("MODE", mode)
+        .env_outside("RUNS_LOG", RUNS_LOG)
 }
 
-impl Setup {
-    fn runs_log(&self) -> PathBuf {
-        self.outside.path().join("runs.log")
-    }
-
-    fn runs(&self) -> Vec<String> {
-        std::fs::read_to_string(self.runs_log())
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
-    }
-
-    fn git_out(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(self.project.dir.path())
-            .output()
-            .expect("git");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
+/// A repository with the plan committed and locked, and the fake agent in `mode`.
+fn setup(plan: &str, mode: &str) -> RunRepo {
+    fake(mode).plan(plan).build()
 }
 
-/// A repository with the plan committed and locked, and the fake agent configured with
-/// `mode` (and `extra` lines in its section).
-fn setup(plan: &str, mode: &str, extra: &str) -> Setup {
-    setup_with(plan, mode, extra, "")
-}
-
-fn setup_with(plan: &str, mode: &str, extra: &str, top: &str) -> Setup {
-    let outside = tempfile::tempdir().expect("tmp");
-    let script = outside.path().join("agent.sh");
-    std::fs::write(&script, AGENT).expect("write agent");
-    let log = outside.path().join("runs.log");
-    let project = Project::new();
-    project.git_init();
-    project
-        .git(&["config", "user.email", "person@example.com"])
-        .git(&["config", "user.name", "person"]);
-    project.write("plan.md", plan);
-    project.write(
-        "baton.toml",
-        format!(
-            "{top}\n[agents.fake]\nargv = [\"sh\", \"{}\", \"{{prompt_file}}\"]\n{extra}\n\
-             [agents.fake.env]\nMODE = \"{mode}\"\nBATON = \"{BIN}\"\nRUNS_LOG = \"{}\"\n",
-            script.display(),
-            log.display()
-        ),
-    );
-    project
-        .git(&["add", "-A"])
-        .git(&["commit", "-q", "-m", "plan"]);
-    project.trust_commands();
-    Setup { project, outside }
+/// Every start of the agent: `SESSION TASKS pid=PID`.
+fn runs(s: &RunRepo) -> Vec<String> {
+    s.log_lines(RUNS_LOG)
 }
 
 /// Worktrees other than the main one and the pool's (`.baton/worktrees/pool/<n>`).
-fn session_worktrees(s: &Setup) -> usize {
+fn session_worktrees(s: &RunRepo) -> usize {
     s.git_out(&["worktree", "list"])
         .lines()
         .skip(1)
@@ -108,26 +65,12 @@ fn session_worktrees(s: &Setup) -> usize {
         .count()
 }
 
-fn lines_of(run: &crate::harness::Run) -> Vec<serde_json::Value> {
-    run.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
-
-fn kinds(events: &[serde_json::Value]) -> Vec<String> {
-    events
-        .iter()
-        .map(|e| e["event"].as_str().unwrap_or("?").to_string())
-        .collect()
-}
-
 #[test]
 fn honest_lanes_are_merged_and_the_phase_verified() {
-    let s = setup(PLAN, "honest", "");
+    let s = setup(PLAN, "honest");
     let run = s.project.run(&["run", "--sessions", "2", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     let kinds = kinds(&events);
     assert_eq!(kinds.first().map(String::as_str), Some("run_started"));
     assert_eq!(
@@ -153,7 +96,7 @@ fn honest_lanes_are_merged_and_the_phase_verified() {
     );
     // Each session ran once, with its own tasks, and its worktree went to the pool (the
     // default `[run] pool`): nothing else is left.
-    let mut runs = s.runs();
+    let mut runs = runs(&s);
     runs.sort();
     assert_eq!(runs.len(), 2, "{runs:?}");
     assert!(runs[0].starts_with("run-1/session-1 T"), "{runs:?}");
@@ -177,7 +120,7 @@ fn honest_lanes_are_merged_and_the_phase_verified() {
 
 #[test]
 fn dry_run_prints_each_argv_and_creates_nothing() {
-    let s = setup(PLAN, "honest", "");
+    let s = setup(PLAN, "honest");
     let head = s.git_out(&["rev-parse", "HEAD"]);
     let run = s.project.run(&["run", "--sessions", "2", "--dry-run"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
@@ -187,7 +130,7 @@ fn dry_run_prints_each_argv_and_creates_nothing() {
         "{}",
         run.stdout
     );
-    let script = s.outside.path().join("agent.sh");
+    let script = s.script();
     assert!(
         run.stdout
             .contains(&format!("argv     sh {} ", script.display())),
@@ -200,7 +143,7 @@ fn dry_run_prints_each_argv_and_creates_nothing() {
         "{}",
         run.stdout
     );
-    assert!(s.runs().is_empty());
+    assert!(runs(&s).is_empty());
     assert_eq!(s.git_out(&["rev-parse", "HEAD"]), head);
     assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
     assert!(s.git_out(&["branch", "--list", "baton/*"]).is_empty());
@@ -210,7 +153,7 @@ fn dry_run_prints_each_argv_and_creates_nothing() {
 
 #[test]
 fn a_preset_agent_needs_no_configuration_and_runs_through_argv() {
-    let s = setup(PLAN, "honest", "");
+    let s = setup(PLAN, "honest");
     let run = s
         .project
         .run(&["run", "--sessions", "1", "--agent", "claude", "--dry-run"]);
@@ -222,12 +165,12 @@ fn a_preset_agent_needs_no_configuration_and_runs_through_argv() {
         "{}",
         run.stdout
     );
-    assert!(s.runs().is_empty());
+    assert!(runs(&s).is_empty());
 }
 
 #[test]
 fn an_unknown_agent_is_a_usage_error_naming_the_known_ones() {
-    let s = setup(PLAN, "honest", "");
+    let s = setup(PLAN, "honest");
     let run = s.project.run(&["run", "--agent", "nope", "--dry-run"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(
@@ -240,7 +183,7 @@ fn an_unknown_agent_is_a_usage_error_naming_the_known_ones() {
 
 #[test]
 fn a_dirty_tree_or_a_detached_head_is_refused() {
-    let s = setup(PLAN, "honest", "");
+    let s = setup(PLAN, "honest");
     s.project.write("plan.md", format!("{PLAN}\n"));
     let run = s.project.run(&["run", "--dry-run"]);
     assert_eq!(run.code, 3, "{}", run.transcript());
@@ -259,12 +202,12 @@ fn a_dirty_tree_or_a_detached_head_is_refused() {
 
 #[test]
 fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
-    let s = setup(PLAN, "liar", "");
+    let s = setup(PLAN, "liar");
     let run = s
         .project
         .run(&["run", "--sessions", "2", "--keep", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     let failed: Vec<&serde_json::Value> = events
         .iter()
         .filter(|e| e["event"] == "gate_failed")
@@ -291,12 +234,12 @@ fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
     assert!(!prompt.contains("--by session-1"), "{prompt}");
     assert_eq!(s.project.read_string("src/a.txt"), "real\n");
     // Two attempts per session, no more.
-    assert_eq!(s.runs().len(), 4, "{:?}", s.runs());
+    assert_eq!(runs(&s).len(), 4, "{:?}", runs(&s));
 }
 
 #[test]
 fn an_edit_outside_scope_is_blocked() {
-    let s = setup(PLAN, "stray", "");
+    let s = setup(PLAN, "stray");
     let run = s.project.run(&["run", "--sessions", "1", "--retries", "0"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stderr.contains("gate failed"), "{}", run.stderr);
@@ -305,15 +248,18 @@ fn an_edit_outside_scope_is_blocked() {
     assert!(run.stderr.contains("blocked T1 T2"), "{}", run.stderr);
     assert!(!s.project.path("src/other.txt").exists());
     assert!(s.project.read_string("plan.md").contains("- [ ] T1"));
-    assert_eq!(s.runs().len(), 1);
+    assert_eq!(runs(&s).len(), 1);
 }
 
 #[test]
 fn two_sessions_editing_one_file_take_the_conflict_path() {
-    let s = setup_with(PLAN, "same", "", "[audit]\npolicy = \"warn\"\n");
+    let s = fake("same")
+        .toml_top("[audit]\npolicy = \"warn\"")
+        .plan(PLAN)
+        .build();
     let run = s.project.run(&["run", "--sessions", "2", "--json"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     let conflict = events
         .iter()
         .find(|e| e["event"] == "conflict")
@@ -343,12 +289,15 @@ fn two_sessions_editing_one_file_take_the_conflict_path() {
 
 #[test]
 fn a_hung_agent_is_killed_at_its_timeout_with_its_whole_group() {
-    let s = setup(PLAN, "hang", "timeout = \"2s\"");
+    let s = fake("hang")
+        .agent_line("timeout = \"2s\"")
+        .plan(PLAN)
+        .build();
     let run = s
         .project
         .run(&["run", "--sessions", "1", "--retries", "0", "--json"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     let exited = events
         .iter()
         .find(|e| e["event"] == "session_exited")
@@ -365,8 +314,7 @@ fn a_hung_agent_is_killed_at_its_timeout_with_its_whole_group() {
         .find(|e| e["event"] == "session_started")
         .expect("started");
     let pid = started["pid"].as_u64().expect("pid").to_string();
-    let child =
-        std::fs::read_to_string(s.outside.path().join("runs.log.child")).expect("child pid");
+    let child = std::fs::read_to_string(s.outside_file("runs.log.child")).expect("child pid");
     // A killed process may stay a zombie for a moment until its new parent reaps it.
     let alive = |pid: &str| {
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -408,33 +356,11 @@ fn gone(pid: u64) -> bool {
 /// one with T2 is running (waiting): returns the child, the events so far and the waiting
 /// agent's pid.
 fn start_until_one_waits(
-    s: &Setup,
+    s: &RunRepo,
     until: &str,
 ) -> (std::process::Child, Vec<serde_json::Value>, u64) {
-    use std::io::BufRead;
-    let mut child = s
-        .project
-        .command(&["run", "--sessions", "2", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(s.outside.path().join("stderr")).expect("stderr"))
-        .spawn()
-        .expect("start baton run");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            // Read to the end even when nobody listens: baton's stdout must not break.
-            let _ = tx.send(line);
-        }
-    });
-    let mut events = Vec::new();
     let (mut passed, mut waiting) = (false, None);
-    while !(passed && waiting.is_some()) {
-        let line = rx
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .unwrap_or_else(|e| panic!("{e}; events so far: {events:?}"));
-        let event: serde_json::Value = serde_json::from_str(&line).expect("json");
+    let (child, events) = s.start_until(&["run", "--sessions", "2", "--json"], |event| {
         let has = |t: &str| {
             event["tasks"]
                 .as_array()
@@ -446,20 +372,15 @@ fn start_until_one_waits(
         if event["event"] == until {
             passed = true;
         }
-        assert_ne!(event["event"], "run_finished", "{events:?}");
-        events.push(event);
-    }
+        passed && waiting.is_some()
+    });
     // The waiting agent is in its loop (it marks that before waiting).
-    let marker = PathBuf::from(format!("{}.waited", s.runs_log().display()));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !marker.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    s.wait_for_file(&format!("{RUNS_LOG}.waited"));
     (child, events, waiting.expect("pid"))
 }
 
-fn starts_of(s: &Setup, task: &str) -> usize {
-    s.runs()
+fn starts_of(s: &RunRepo, task: &str) -> usize {
+    runs(s)
         .iter()
         .filter(|l| l.split_whitespace().any(|w| w == task))
         .count()
@@ -467,7 +388,7 @@ fn starts_of(s: &Setup, task: &str) -> usize {
 
 #[test]
 fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
-    let s = setup(PLAN, "wait", "");
+    let s = setup(PLAN, "wait");
     let (mut child, _, orphan) = start_until_one_waits(&s, "gate_passed");
     child.kill().expect("kill -9");
     child.wait().expect("reap");
@@ -481,7 +402,7 @@ fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
 
     let run = s.project.run(&["run", "--resume", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     let first = &events[0];
     assert_eq!(first["event"], "run_resumed", "{first}");
     assert_eq!(first["run"], 1);
@@ -490,8 +411,8 @@ fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
     assert_eq!(first["stopped"], serde_json::json!([orphan]), "{first}");
     // The orphan and its whole group are gone; T1's agent never ran again.
     assert!(gone(orphan), "orphan {orphan} outlived --resume");
-    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
-    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", runs(&s));
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", runs(&s));
     assert_eq!(
         kinds(&events).iter().filter(|k| *k == "merged").count(),
         2,
@@ -524,7 +445,7 @@ fn kill_9_mid_wave_then_resume_runs_no_finished_session_twice() {
 
 #[test]
 fn ctrl_c_stops_every_agent_exits_130_and_resume_completes() {
-    let s = setup(PLAN, "wait", "");
+    let s = setup(PLAN, "wait");
     let (mut child, _, waiting) = start_until_one_waits(&s, "gate_passed");
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -532,17 +453,17 @@ fn ctrl_c_stops_every_agent_exits_130_and_resume_completes() {
         .expect("kill -INT");
     assert!(status.success());
     let code = child.wait().expect("wait").code();
-    let stderr = std::fs::read_to_string(s.outside.path().join("stderr")).unwrap_or_default();
+    let stderr = std::fs::read_to_string(s.outside_file("stderr")).unwrap_or_default();
     assert_eq!(code, Some(130), "{stderr}");
     assert!(gone(waiting), "agent {waiting} outlived Ctrl-C");
 
     let run = s.project.run(&["run", "--resume", "1", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     assert_eq!(events[0]["event"], "run_resumed", "{}", run.stdout);
     assert_eq!(events[0]["stopped"], serde_json::json!([]));
-    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
-    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", runs(&s));
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", runs(&s));
     assert_eq!(events.last().expect("events")["outcome"], "success");
     let plan = s.project.read_string("plan.md");
     assert!(
@@ -565,7 +486,7 @@ fn a_session_whose_agent_exited_is_gated_on_resume_without_starting_it_again() {
         "verify: grep -q real src/a.txt",
         "verify: sleep 3 && grep -q real src/a.txt",
     );
-    let s = setup(&plan, "wait", "");
+    let s = setup(&plan, "wait");
     let (mut child, events, orphan) = start_until_one_waits(&s, "session_exited");
     child.kill().expect("kill -9");
     child.wait().expect("reap");
@@ -576,7 +497,7 @@ fn a_session_whose_agent_exited_is_gated_on_resume_without_starting_it_again() {
 
     let run = s.project.run(&["run", "--resume", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = lines_of(&run);
+    let events = json_lines(&run);
     assert_eq!(events[0]["event"], "run_resumed", "{}", run.stdout);
     assert_eq!(
         events[0]["gate"],
@@ -597,7 +518,7 @@ fn a_session_whose_agent_exited_is_gated_on_resume_without_starting_it_again() {
         .filter(|e| e["event"] == "gate_passed")
         .collect();
     assert_eq!(passed.len(), 2, "{}", run.stdout);
-    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", s.runs());
-    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", s.runs());
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", runs(&s));
+    assert_eq!(starts_of(&s, "T2"), 2, "{:?}", runs(&s));
     assert_eq!(events.last().expect("events")["outcome"], "success");
 }

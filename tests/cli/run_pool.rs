@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::harness::{BIN, Project};
+use crate::run_fixture::{FakeAgent, RunRepo};
 
 /// Phase 1: T1 and T2, independent; phase 2: T3.
 const PLAN: &str = "# Pool\n\n## Phase 1: Build\n\n\
@@ -33,11 +33,6 @@ g add -A src plan.md
 g commit -qm "work on $BATON_TASKS"
 "#;
 
-struct Setup {
-    project: Project,
-    outside: tempfile::TempDir,
-}
-
 /// What one session logged when it started.
 #[derive(Debug)]
 struct Seen {
@@ -50,113 +45,82 @@ struct Seen {
     readme: String,
 }
 
-impl Setup {
-    fn seen(&self) -> Vec<Seen> {
-        let text =
-            std::fs::read_to_string(self.outside.path().join("runs.log")).unwrap_or_default();
-        text.lines()
-            .map(|line| {
-                let field = |key: &str| {
-                    line.split('|')
-                        .find_map(|f| f.strip_prefix(&format!("{key}=")))
-                        .unwrap_or("")
-                        .trim()
-                        .to_string()
-                };
-                Seen {
-                    session: field("session"),
-                    tasks: field("tasks"),
-                    warm: field("warm"),
-                    inode: field("inode"),
-                    head: field("head"),
-                    status: field("status"),
-                    readme: field("readme"),
-                }
-            })
-            .collect()
-    }
+const RUNS_LOG: &str = "runs.log";
 
-    fn git_out(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(self.project.dir.path())
-            .output()
-            .expect("git");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
+/// How each test runs baton: no retries, two sessions.
+const RUN: &[&str] = &["run", "--retries", "0", "--sessions", "2"];
 
-    /// The pool's entries, `git worktree list` lines under `.baton/worktrees/pool/`.
-    fn pooled(&self) -> Vec<String> {
-        self.git_out(&["worktree", "list"])
-            .lines()
-            .filter(|l| l.contains("/.baton/worktrees/pool/"))
-            .map(String::from)
-            .collect()
-    }
+fn sessions_seen(s: &RunRepo) -> Vec<Seen> {
+    s.log_lines(RUNS_LOG)
+        .iter()
+        .map(|line| {
+            let field = |key: &str| {
+                line.split('|')
+                    .find_map(|f| f.strip_prefix(&format!("{key}=")))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            Seen {
+                session: field("session"),
+                tasks: field("tasks"),
+                warm: field("warm"),
+                inode: field("inode"),
+                head: field("head"),
+                status: field("status"),
+                readme: field("readme"),
+            }
+        })
+        .collect()
+}
 
-    fn pool_dirs(&self) -> Vec<PathBuf> {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(self.project.path(".baton/worktrees/pool"))
-            .map(|r| r.map(|e| e.expect("entry").path()).collect())
-            .unwrap_or_default();
-        dirs.sort();
-        dirs
-    }
+/// The pool's entries, `git worktree list` lines under `.baton/worktrees/pool/`.
+fn pooled(s: &RunRepo) -> Vec<String> {
+    s.git_out(&["worktree", "list"])
+        .lines()
+        .filter(|l| l.contains("/.baton/worktrees/pool/"))
+        .map(String::from)
+        .collect()
+}
 
-    fn run(&self) -> crate::harness::Run {
-        self.project
-            .run(&["run", "--retries", "0", "--sessions", "2"])
-    }
+fn pool_dirs(s: &RunRepo) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(s.project.path(".baton/worktrees/pool"))
+        .map(|r| r.map(|e| e.expect("entry").path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
 }
 
 /// A repository with the plan committed and locked, `cache/` ignored, the fake agent, and
 /// `run` as the `[run]` section of baton.toml.
-fn setup(run: &str) -> Setup {
-    let outside = tempfile::tempdir().expect("tmp");
-    let script = outside.path().join("agent.sh");
-    std::fs::write(&script, AGENT).expect("write agent");
-    let log = outside.path().join("runs.log");
-    let project = Project::new();
-    project.git_init();
-    project
-        .git(&["config", "user.email", "person@example.com"])
-        .git(&["config", "user.name", "person"]);
-    project.write("plan.md", PLAN);
-    project.write("README.md", "start\n");
-    project.write(".gitignore", "cache/\n");
-    project.write(
-        "baton.toml",
-        format!(
-            "[run]\n{run}\n\n[agents.fake]\nargv = [\"sh\", \"{}\"]\n\n\
-             [agents.fake.env]\nBATON = \"{BIN}\"\nRUNS_LOG = \"{}\"\n",
-            script.display(),
-            log.display()
-        ),
-    );
-    project
-        .git(&["add", "-A"])
-        .git(&["commit", "-q", "-m", "plan"]);
-    project.trust_commands();
-    Setup { project, outside }
+fn setup(run: &str) -> RunRepo {
+    FakeAgent::new(AGENT)
+        .env_outside("RUNS_LOG", RUNS_LOG)
+        .toml_top(&format!("[run]\n{run}"))
+        .file("README.md", "start\n")
+        .file(".gitignore", "cache/\n")
+        .plan(PLAN)
+        .build()
 }
 
 #[test]
 fn a_second_run_takes_the_first_runs_worktrees_clean_and_warm() {
     let s = setup("pool = 4");
-    let first = s.run();
+    let first = s.run(RUN);
     // T2's session left an untracked file: blocked, its worktree pooled all the same.
     assert_eq!(first.code, 1, "{}", first.transcript());
     assert!(s.project.read_string("plan.md").contains("- [x] T1"));
-    assert_eq!(s.pooled().len(), 2, "{}", s.git_out(&["worktree", "list"]));
-    let seen = s.seen();
+    assert_eq!(pooled(&s).len(), 2, "{}", s.git_out(&["worktree", "list"]));
+    let seen = sessions_seen(&s);
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(seen.iter().all(|x| x.warm.is_empty()), "fresh: {seen:?}");
     let inodes: Vec<&str> = seen.iter().map(|x| x.inode.as_str()).collect();
 
     // The second run (T2 again): its session takes a pooled worktree.
     let head = s.git_out(&["rev-parse", "HEAD"]).trim().to_string();
-    let second = s.run();
+    let second = s.run(RUN);
     assert_eq!(second.code, 0, "{}", second.transcript());
-    let seen = s.seen();
+    let seen = sessions_seen(&s);
     assert_eq!(seen.len(), 3, "{seen:?}");
     let again = &seen[2];
     assert!(again.session.starts_with("run-2/"), "{again:?}");
@@ -176,9 +140,9 @@ fn a_second_run_takes_the_first_runs_worktrees_clean_and_warm() {
     assert!(wt.is_dir());
     assert_eq!(s.project.read_string("src/b.txt"), "real\n");
     // Both worktrees are back in the pool; the run's own folder is gone.
-    assert_eq!(s.pooled().len(), 2, "{}", s.git_out(&["worktree", "list"]));
+    assert_eq!(pooled(&s).len(), 2, "{}", s.git_out(&["worktree", "list"]));
     assert!(!s.project.path(".baton/worktrees/2").exists());
-    for dir in s.pool_dirs() {
+    for dir in pool_dirs(&s) {
         assert!(!dir.join("loose.txt").exists(), "{}", dir.display());
         let branch = std::process::Command::new("git")
             .args(["symbolic-ref", "-q", "HEAD"])
@@ -188,9 +152,9 @@ fn a_second_run_takes_the_first_runs_worktrees_clean_and_warm() {
         assert!(!branch.success(), "a pooled worktree is detached");
     }
     // Phase 2 (T3) runs in a pooled worktree too.
-    let third = s.run();
+    let third = s.run(RUN);
     assert_eq!(third.code, 0, "{}", third.transcript());
-    let seen = s.seen();
+    let seen = sessions_seen(&s);
     assert!(seen[3].warm.starts_with("run-"), "{:?}", seen[3]);
     assert_eq!(seen[3].status, "");
 }
@@ -198,22 +162,21 @@ fn a_second_run_takes_the_first_runs_worktrees_clean_and_warm() {
 #[test]
 fn a_dirty_pooled_worktree_is_never_handed_out() {
     let s = setup("pool = 4");
-    assert_eq!(s.run().code, 1);
-    let pool = s.pool_dirs();
+    assert_eq!(s.run(RUN).code, 1);
+    let pool = pool_dirs(&s);
     assert_eq!(pool.len(), 2, "{pool:?}");
     for dir in &pool {
         std::fs::write(dir.join("README.md"), "dirty\n").expect("write");
     }
-    let second = s.run();
+    let second = s.run(RUN);
     assert_eq!(second.code, 0, "{}", second.transcript());
-    let seen = s.seen();
+    let seen = sessions_seen(&s);
     let again = &seen[2];
     assert_eq!(again.readme, "start", "{again:?}");
     assert_eq!(again.status, "", "{again:?}");
     assert!(again.warm.is_empty(), "a fresh worktree: {again:?}");
     // The dirty entry taken was removed; the clean session's worktree joined the pool.
-    let readmes: Vec<String> = s
-        .pool_dirs()
+    let readmes: Vec<String> = pool_dirs(&s)
         .iter()
         .map(|d| std::fs::read_to_string(d.join("README.md")).expect("readme"))
         .collect();
@@ -228,20 +191,20 @@ fn a_dirty_pooled_worktree_is_never_handed_out() {
 #[test]
 fn the_pool_holds_at_most_its_cap() {
     let s = setup("pool = 1");
-    assert_eq!(s.run().code, 1);
-    assert_eq!(s.pooled().len(), 1, "{}", s.git_out(&["worktree", "list"]));
-    assert_eq!(s.pool_dirs().len(), 1);
+    assert_eq!(s.run(RUN).code, 1);
+    assert_eq!(pooled(&s).len(), 1, "{}", s.git_out(&["worktree", "list"]));
+    assert_eq!(pool_dirs(&s).len(), 1);
     assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 2);
 }
 
 #[test]
 fn pool_0_adds_and_removes_every_worktree_as_before() {
     let s = setup("pool = 0");
-    assert_eq!(s.run().code, 1);
+    assert_eq!(s.run(RUN).code, 1);
     assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
     assert!(!s.project.path(".baton/worktrees/pool").exists());
-    assert_eq!(s.run().code, 0);
-    let seen = s.seen();
+    assert_eq!(s.run(RUN).code, 0);
+    let seen = sessions_seen(&s);
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert!(seen[2].warm.is_empty(), "fresh: {:?}", seen[2]);
     assert!(
@@ -255,21 +218,21 @@ fn pool_0_adds_and_removes_every_worktree_as_before() {
 #[test]
 fn a_broken_pool_left_by_a_crash_does_not_break_the_next_run() {
     let s = setup("pool = 4");
-    assert_eq!(s.run().code, 1);
-    let pool = s.pool_dirs();
+    assert_eq!(s.run(RUN).code, 1);
+    let pool = pool_dirs(&s);
     assert_eq!(pool.len(), 2, "{pool:?}");
     // A move cut short: one entry's folder gone (git still lists it), a stray folder beside.
     std::fs::remove_dir_all(&pool[0]).expect("rm entry");
     let stray = s.project.path(".baton/worktrees/pool/9");
     std::fs::create_dir_all(stray.join("src")).expect("mkdir");
     std::fs::write(stray.join("src/junk.txt"), "x\n").expect("write");
-    let second = s.run();
+    let second = s.run(RUN);
     assert_eq!(second.code, 0, "{}", second.transcript());
-    let seen = s.seen();
+    let seen = sessions_seen(&s);
     assert_eq!(seen[2].status, "", "{:?}", seen[2]);
     assert!(seen[2].warm.starts_with("run-1/"), "{:?}", seen[2]);
     assert!(!stray.exists(), "not a worktree: dropped");
     let list = s.git_out(&["worktree", "list"]);
     assert!(!list.contains("prunable"), "{list}");
-    assert_eq!(s.pooled().len(), 1, "{list}");
+    assert_eq!(pooled(&s).len(), 1, "{list}");
 }

@@ -2,14 +2,13 @@
 //! `run_status` tool read a real `baton run` from the state store, while its fake agents wait
 //! on a marker file and after the run ended.
 
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::harness::{BIN, Project};
 use crate::mcp;
+use crate::run_fixture::{FakeAgent, RunRepo};
 
 const PLAN: &str = "# Demo\n\n## Phase 1: Build\n\n\
 - [ ] T1 Write a\n  - files: src/a.txt\n  - verify: grep -q real src/a.txt\n\
@@ -32,65 +31,40 @@ g add -A
 g commit -qm "work on $BATON_TASKS"
 "#;
 
-struct Setup {
-    project: Project,
-    outside: tempfile::TempDir,
+/// The marker file the agents wait for, outside the repository.
+const MARKER: &str = "go";
+
+fn setup(word: &str) -> RunRepo {
+    FakeAgent::new(AGENT)
+        .env("WORD", word)
+        .env_outside("MARKER", MARKER)
+        .plan(PLAN)
+        .build()
 }
 
-impl Setup {
-    fn marker(&self) -> PathBuf {
-        self.outside.path().join("go")
-    }
-
-    fn status_json(&self) -> Value {
-        let run = self.project.run(&["status", "--json"]);
-        assert_eq!(run.code, 0, "{}", run.transcript());
-        run.json()
-    }
-
-    fn start_run(&self, args: &[&str]) -> Child {
-        let mut all = vec!["run", "--json"];
-        all.extend_from_slice(args);
-        self.project
-            .command(&all)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start baton run")
-    }
+fn status_json(s: &RunRepo) -> Value {
+    let run = s.project.run(&["status", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    run.json()
 }
 
-fn setup(word: &str) -> Setup {
-    let outside = tempfile::tempdir().expect("tmp");
-    let script = outside.path().join("agent.sh");
-    std::fs::write(&script, AGENT).expect("write agent");
-    let project = Project::new();
-    project.git_init();
-    project
-        .git(&["config", "user.email", "person@example.com"])
-        .git(&["config", "user.name", "person"]);
-    project.write("plan.md", PLAN);
-    project.write(
-        "baton.toml",
-        format!(
-            "[agents.fake]\nargv = [\"sh\", \"{}\"]\n\n[agents.fake.env]\nWORD = \"{word}\"\n\
-             BATON = \"{BIN}\"\nMARKER = \"{}\"\n",
-            script.display(),
-            outside.path().join("go").display()
-        ),
-    );
-    project
-        .git(&["add", "-A"])
-        .git(&["commit", "-q", "-m", "plan"]);
-    project.trust_commands();
-    Setup { project, outside }
+/// `baton run --json ARGS` in the background, its stderr piped.
+fn start_run(s: &RunRepo, args: &[&str]) -> Child {
+    let mut all = vec!["run", "--json"];
+    all.extend_from_slice(args);
+    s.project
+        .command(&all)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start baton run")
 }
 
 /// Polls `baton status --json` until `done` holds of its `run`; panics after 60 s.
-fn wait_for(s: &Setup, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+fn wait_for(s: &RunRepo, what: &str, done: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();
     loop {
-        let status = s.status_json();
+        let status = status_json(s);
         if done(&status["run"]) {
             return status["run"].clone();
         }
@@ -116,8 +90,8 @@ fn session_states(run: &Value) -> Vec<String> {
 #[test]
 fn status_and_run_status_show_a_live_run_then_its_end() {
     let s = setup("real");
-    assert_eq!(s.status_json()["run"], Value::Null, "no run yet");
-    let child = s.start_run(&["--sessions", "2"]);
+    assert_eq!(status_json(&s)["run"], Value::Null, "no run yet");
+    let child = start_run(&s, &["--sessions", "2"]);
 
     let live = wait_for(&s, "two running sessions", |run| {
         session_states(run) == ["running", "running"]
@@ -176,7 +150,7 @@ fn status_and_run_status_show_a_live_run_then_its_end() {
         );
     }
 
-    std::fs::write(s.marker(), "").expect("marker");
+    std::fs::write(s.outside_file(MARKER), "").expect("marker");
     let out = child.wait_with_output().expect("wait for the run");
     assert!(
         out.status.success(),
@@ -184,7 +158,7 @@ fn status_and_run_status_show_a_live_run_then_its_end() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let after = s.status_json()["run"].clone();
+    let after = status_json(&s)["run"].clone();
     assert_eq!(after["state"], "finished", "{after:#}");
     assert_eq!(after["outcome"], "success");
     assert!(after["finished_at"].is_string());
@@ -208,12 +182,12 @@ fn status_and_run_status_show_a_live_run_then_its_end() {
 #[test]
 fn a_blocked_session_shows_the_first_line_of_why() {
     let s = setup("fake");
-    std::fs::write(s.marker(), "").expect("marker");
+    std::fs::write(s.outside_file(MARKER), "").expect("marker");
     let run = s
         .project
         .run(&["run", "--sessions", "1", "--retries", "0", "--json"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    let status = s.status_json()["run"].clone();
+    let status = status_json(&s)["run"].clone();
     assert_eq!(status["state"], "finished");
     assert_eq!(status["outcome"], "blocked");
     let session = &status["sessions"][0];
@@ -235,14 +209,14 @@ fn a_blocked_session_shows_the_first_line_of_why() {
 #[test]
 fn a_run_whose_baton_was_killed_shows_as_interrupted_at_once() {
     let s = setup("real");
-    let mut child = s.start_run(&["--sessions", "2"]);
+    let mut child = start_run(&s, &["--sessions", "2"]);
     wait_for(&s, "two running sessions", |run| {
         session_states(run) == ["running", "running"]
     });
     // SIGKILL: baton records nothing more; its agents still wait on the marker.
     child.kill().expect("kill -9 baton");
     child.wait().expect("reap baton");
-    let run = s.status_json()["run"].clone();
+    let run = status_json(&s)["run"].clone();
     assert_eq!(run["state"], "interrupted", "{run:#}");
     assert_eq!(run["outcome"], Value::Null);
     assert_eq!(session_states(&run), ["interrupted", "interrupted"]);
@@ -253,5 +227,5 @@ fn a_run_whose_baton_was_killed_shows_as_interrupted_at_once() {
         text.stdout
     );
     // Let the orphaned agents finish.
-    std::fs::write(s.marker(), "").expect("marker");
+    std::fs::write(s.outside_file(MARKER), "").expect("marker");
 }

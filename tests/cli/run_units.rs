@@ -3,10 +3,7 @@
 //! while a session runs. The fake agents are sh scripts doing real git work; what they saw
 //! and when they ran is logged outside the repository.
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-use crate::harness::{BIN, Project};
+use crate::run_fixture::{FakeAgent, RunRepo, json_lines};
 
 /// T2 waits for T1; T3 is independent; T4 is in phase 2.
 const PLAN: &str = "# Units\n\n## Phase 1: Build\n\n\
@@ -57,44 +54,31 @@ g commit -qm "work on $BATON_TASKS"
 echo "end $BATON_SESSION $(now)" >> "$LOG"
 "#;
 
-struct Setup {
-    project: Project,
-    outside: tempfile::TempDir,
+const LOG: &str = "agents.log";
+
+/// The logged lines of `kind` (`start`, `saw`, `end`, `intruder`), without it.
+fn lines(s: &RunRepo, kind: &str) -> Vec<String> {
+    s.log_lines(LOG)
+        .iter()
+        .filter(|l| l.starts_with(&format!("{kind} ")))
+        .map(|l| l[kind.len() + 1..].to_string())
+        .collect()
 }
 
-impl Setup {
-    fn log(&self) -> PathBuf {
-        self.outside.path().join("agents.log")
-    }
+/// How many times the session started.
+fn starts_of(s: &RunRepo, session: &str) -> usize {
+    lines(s, "start")
+        .iter()
+        .filter(|l| unit_of(l) == Some(session))
+        .count()
+}
 
-    fn lines(&self, kind: &str) -> Vec<String> {
-        std::fs::read_to_string(self.log())
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| l.starts_with(&format!("{kind} ")))
-            .map(|l| l[kind.len() + 1..].to_string())
-            .collect()
-    }
-
-    /// How many times the session started.
-    fn starts(&self, session: &str) -> usize {
-        self.lines("start")
-            .iter()
-            .filter(|l| unit_of(l) == Some(session))
-            .count()
-    }
-
-    /// What `src/` held when the session (last) started.
-    fn saw(&self, session: &str) -> String {
-        self.lines("saw")
-            .into_iter()
-            .rfind(|l| unit_of(l) == Some(session))
-            .unwrap_or_default()
-    }
-
-    fn run(&self, args: &[&str]) -> crate::harness::Run {
-        self.project.run(args)
-    }
+/// What `src/` held when the session (last) started.
+fn saw(s: &RunRepo, session: &str) -> String {
+    lines(s, "saw")
+        .into_iter()
+        .rfind(|l| unit_of(l) == Some(session))
+        .unwrap_or_default()
 }
 
 /// The unit a log line is about: its first word is `run-<run>/<session>`.
@@ -103,42 +87,12 @@ fn unit_of(line: &str) -> Option<&str> {
 }
 
 /// A repository with `plan` committed and locked, and the fake agent with `env`.
-fn setup(plan: &str, env: &[(&str, &str)]) -> Setup {
-    let outside = tempfile::tempdir().expect("tmp");
-    let script = outside.path().join("agent.sh");
-    std::fs::write(&script, AGENT).expect("write agent");
-    let log = outside.path().join("agents.log");
-    let project = Project::new();
-    project.git_init();
-    project
-        .git(&["config", "user.email", "person@example.com"])
-        .git(&["config", "user.name", "person"]);
-    project.write("plan.md", plan);
-    let mut extra = String::new();
-    for (k, v) in env {
-        extra.push_str(&format!("{k} = \"{v}\"\n"));
-    }
-    project.write(
-        "baton.toml",
-        format!(
-            "[agents.fake]\nargv = [\"sh\", \"{}\"]\n\n[agents.fake.env]\nBATON = \"{BIN}\"\n\
-             LOG = \"{}\"\n{extra}",
-            script.display(),
-            log.display()
-        ),
-    );
-    project
-        .git(&["add", "-A"])
-        .git(&["commit", "-q", "-m", "plan"]);
-    project.trust_commands();
-    Setup { project, outside }
-}
-
-fn events(run: &crate::harness::Run) -> Vec<serde_json::Value> {
-    run.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
+fn setup(plan: &str, env: &[(&str, &str)]) -> RunRepo {
+    FakeAgent::new(AGENT)
+        .env_outside("LOG", LOG)
+        .envs(env)
+        .plan(plan)
+        .build()
 }
 
 /// Index of the first event of `kind` about `session`.
@@ -158,12 +112,16 @@ fn a_task_unit_starts_after_its_dependency_merged_and_sees_its_work() {
     let s = setup(PLAN, &[]);
     let run = s.run(&["run", "--unit", "task", "--sessions", "3", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     assert!(
         position(&events, "merged", "task-T1") < position(&events, "session_started", "task-T2"),
         "{events:#?}"
     );
-    assert!(s.saw("task-T2").contains("t1.txt"), "{:?}", s.lines("saw"));
+    assert!(
+        saw(&s, "task-T2").contains("t1.txt"),
+        "{:?}",
+        lines(&s, "saw")
+    );
     // T1 and T3 wait for nothing: both start before either merges.
     let first_merge = events
         .iter()
@@ -216,15 +174,15 @@ fn a_lane_over_the_session_budget_runs_as_chained_sessions() {
         "--json",
     ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     assert!(
         position(&events, "merged", "session-1a")
             < position(&events, "session_started", "session-1b")
     );
     assert!(
-        s.saw("session-1b").contains("t1.txt"),
+        saw(&s, "session-1b").contains("t1.txt"),
         "{:?}",
-        s.lines("saw")
+        lines(&s, "saw")
     );
     let prompt = s
         .project
@@ -243,7 +201,7 @@ fn sessions_caps_the_agents_alive_at_once() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     let mut edges: Vec<(u128, i32)> = Vec::new();
     for (kind, step) in [("start", 1), ("end", -1)] {
-        for line in s.lines(kind) {
+        for line in lines(&s, kind) {
             let at: u128 = line
                 .rsplit(' ')
                 .next()
@@ -268,7 +226,7 @@ fn a_blocked_unit_blocks_what_waits_for_it_and_the_rest_merges() {
     let s = setup(PLAN, &[("LIARS", "T1")]);
     let run = s.run(&["run", "--unit", "task", "--retries", "0", "--json"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     let blocked: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["event"] == "blocked").collect();
     assert_eq!(blocked.len(), 2, "{events:#?}");
@@ -277,7 +235,7 @@ fn a_blocked_unit_blocks_what_waits_for_it_and_the_rest_merges() {
         .find(|e| e["session"] == "task-T2")
         .expect("T2 blocked");
     assert_eq!(t2["reason"], "it waits for blocked task-T1 (T1)", "{t2}");
-    assert_eq!(s.starts("task-T2"), 0, "T2 never started");
+    assert_eq!(starts_of(&s, "task-T2"), 0, "T2 never started");
     assert_eq!(count(&events, "merged"), 1);
     assert_eq!(s.project.read_string("src/t3.txt"), "real\n");
     let last = events.last().expect("events");
@@ -289,7 +247,7 @@ fn all_runs_the_phases_in_order() {
     let s = setup(PLAN, &[]);
     let run = s.run(&["run", "--all", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     let phases: Vec<(i64, i64)> = events
         .iter()
         .filter(|e| e["event"] == "run_started")
@@ -332,58 +290,26 @@ fn all_stops_before_the_next_phase_when_the_check_fails() {
         "--json",
     ]);
     assert_eq!(run.code, 4, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     let verified = events
         .iter()
         .find(|e| e["event"] == "phase_verified")
         .expect("verified");
     assert_eq!(verified["passed"], false, "{verified}");
     assert_eq!(count(&events, "run_started"), 1, "{events:#?}");
-    assert_eq!(s.starts("task-T4"), 0);
+    assert_eq!(starts_of(&s, "task-T4"), 0);
     assert_eq!(events.last().expect("events")["outcome"], "phase_failed");
 }
 
-/// `baton run ARGS --json` in the background, read until `until` says so; returns the child.
+/// `baton run ARGS --json` in the background, read until `until` says so and the waiting
+/// agent is in its loop; returns the child.
 fn start_until(
-    s: &Setup,
+    s: &RunRepo,
     args: &[&str],
     until: impl Fn(&serde_json::Value) -> bool,
 ) -> std::process::Child {
-    use std::io::BufRead;
-    let mut child = s
-        .project
-        .command(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(s.outside.path().join("stderr")).expect("stderr"))
-        .spawn()
-        .expect("start baton run");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let _ = tx.send(line);
-        }
-    });
-    let mut seen = Vec::new();
-    loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|e| panic!("{e}; events so far: {seen:?}"));
-        let event: serde_json::Value = serde_json::from_str(&line).expect("json");
-        assert_ne!(event["event"], "run_finished", "{seen:?}");
-        let done = until(&event);
-        seen.push(event);
-        if done {
-            break;
-        }
-    }
-    // The waiting agent is in its loop.
-    let marker = PathBuf::from(format!("{}.waited", s.log().display()));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !marker.exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (child, _) = s.start_until(args, until);
+    s.wait_for_file(&format!("{LOG}.waited"));
     child
 }
 
@@ -399,7 +325,7 @@ fn kill_9_then_resume_of_task_units_runs_no_finished_unit_twice() {
     child.wait().expect("reap");
     let run = s.run(&["run", "--resume", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     assert_eq!(events[0]["event"], "run_resumed");
     assert_eq!(
         events[0]["merged"],
@@ -407,9 +333,9 @@ fn kill_9_then_resume_of_task_units_runs_no_finished_unit_twice() {
         "{}",
         run.stdout
     );
-    assert_eq!(s.starts("task-T1"), 1, "{:?}", s.lines("start"));
-    assert_eq!(s.starts("task-T2"), 1, "{:?}", s.lines("start"));
-    assert_eq!(s.starts("task-T3"), 2, "{:?}", s.lines("start"));
+    assert_eq!(starts_of(&s, "task-T1"), 1, "{:?}", lines(&s, "start"));
+    assert_eq!(starts_of(&s, "task-T2"), 1, "{:?}", lines(&s, "start"));
+    assert_eq!(starts_of(&s, "task-T3"), 2, "{:?}", lines(&s, "start"));
     assert_eq!(events.last().expect("events")["outcome"], "success");
 }
 
@@ -423,7 +349,7 @@ fn kill_9_then_resume_of_all_goes_on_into_the_next_phase() {
     child.wait().expect("reap");
     let run = s.run(&["run", "--resume", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     assert_eq!(events[0]["event"], "run_resumed");
     assert_eq!(events[0]["phase"], 1);
     let next = events
@@ -438,10 +364,10 @@ fn kill_9_then_resume_of_all_goes_on_into_the_next_phase() {
         ("task-T4", 1),
     ] {
         assert_eq!(
-            s.starts(session),
+            starts_of(&s, session),
             starts,
             "{session}: {:?}",
-            s.lines("start")
+            lines(&s, "start")
         );
     }
     assert!(s.project.read_string("plan.md").contains("- [x] T4"));
@@ -466,7 +392,7 @@ fn claims_are_renewed_while_a_session_outlives_its_lease() {
         String::from_utf8_lossy(&run.stderr)
     );
     // Two seconds of lease, four of work: still the session's, so the intruder is refused.
-    assert_eq!(s.lines("intruder"), ["4"], "{:?}", s.lines("intruder"));
+    assert_eq!(lines(&s, "intruder"), ["4"], "{:?}", lines(&s, "intruder"));
 }
 
 #[test]
@@ -488,9 +414,9 @@ fn resume_after_an_all_run_between_two_phases_starts_the_next_one() {
     s.project.trust_commands();
     let run = s.run(&["run", "--resume", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events = events(&run);
+    let events = json_lines(&run);
     assert_eq!(events[0]["event"], "run_started", "{}", run.stdout);
     assert_eq!(events[0]["phase"], 2);
-    assert_eq!(s.starts("session-1"), 2, "{:?}", s.lines("start"));
+    assert_eq!(starts_of(&s, "session-1"), 2, "{:?}", lines(&s, "start"));
     assert_eq!(s.project.read_string("src/t4.txt"), "real\n");
 }

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::harness::{BIN, Project};
+use crate::harness::BIN;
+use crate::run_fixture::{FakeAgent, RunRepo, json_lines, kinds};
 
 const PLAN: &str = "# Demo\n\n## Phase 1: Build\n\n\
 - [ ] T1 Write a\n  - files: src/a.txt\n  - verify: grep -q real src/a.txt\n";
@@ -32,39 +33,12 @@ g commit -qm "work on $BATON_TASKS"
 echo '{"type":"result","subtype":"success","is_error":false,"total_cost_usd":0.02,"usage":{"input_tokens":200,"output_tokens":10}}'
 "#;
 
-struct Setup {
-    project: Project,
-    _outside: tempfile::TempDir,
-    outside: PathBuf,
-}
-
-fn setup(pause: &str) -> Setup {
-    let outside = tempfile::tempdir().expect("tmp");
-    let script = outside.path().join("agent.sh");
-    std::fs::write(&script, AGENT).expect("write agent");
-    let project = Project::new();
-    project.git_init();
-    project
-        .git(&["config", "user.email", "person@example.com"])
-        .git(&["config", "user.name", "person"]);
-    project.write("plan.md", PLAN);
-    project.write(
-        "baton.toml",
-        format!(
-            "[agents.fake]\nargv = [\"sh\", \"{}\"]\nstream = \"claude\"\n\n[agents.fake.env]\n\
-             PAUSE = \"{pause}\"\nBATON = \"{BIN}\"\n",
-            script.display(),
-        ),
-    );
-    project
-        .git(&["add", "-A"])
-        .git(&["commit", "-q", "-m", "plan"]);
-    project.trust_commands();
-    Setup {
-        project,
-        outside: outside.path().to_path_buf(),
-        _outside: outside,
-    }
+fn setup(pause: &str) -> RunRepo {
+    FakeAgent::new(AGENT)
+        .agent_line("stream = \"claude\"")
+        .env("PAUSE", pause)
+        .plan(PLAN)
+        .build()
 }
 
 #[test]
@@ -72,12 +46,8 @@ fn activity_is_an_event_a_status_field_and_a_total() {
     let s = setup("0");
     let run = s.project.run(&["run", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let events: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    let events = json_lines(&run);
+    let kinds = kinds(&events);
     let activity = kinds
         .iter()
         .rposition(|k| *k == "session_activity")
@@ -212,7 +182,7 @@ fn a_terminal_shows_a_live_line_per_session_then_the_summary() {
     let s = setup("4");
     // The same environment the harness gives baton (NO_COLOR included), in a script tmux
     // runs; the pane stays after baton exits, with its exit code.
-    let wrapper = s.outside.join("run.sh");
+    let wrapper = s.outside_file("run.sh");
     std::fs::write(
         &wrapper,
         format!(
@@ -224,7 +194,7 @@ fn a_terminal_shows_a_live_line_per_session_then_the_summary() {
     )
     .expect("wrapper");
     let tmux = Tmux {
-        socket: s.outside.join("tmux.sock"),
+        socket: s.outside_file("tmux.sock"),
     };
     let started = tmux.command(&[
         "-f",

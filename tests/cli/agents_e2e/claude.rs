@@ -4,30 +4,21 @@
 //! after a resume and after an auto-compaction.
 //! Run with `cargo test --test cli agents_e2e::claude -- --nocapture` to see the steps.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::install::{Cli, agent_cli};
+use super::install::Cli;
 use super::{
-    AgentRun, Conversation, GATE_PLAN, RESUME_PROMPT, Script, StandIn, Step, TOOLS_PLAN,
-    TOOLS_SESSION, anthropic, check_compact_brief, check_gate, check_resume_brief, check_tools,
-    clean_command, compact_script, continued, fills_context, gate_script, project, resume_script,
-    run_bounded, say, temp_home, tools_script,
+    AgentRun, Conversation, GATE_PLAN, RESUME_PROMPT, Rig, Script, StandIn, Step, TOOLS_PLAN,
+    TOOLS_SESSION, anthropic, assert_exited_0, check_compact_brief, check_gate, check_resume_brief,
+    check_tools, compact_script, continued, fills_context, gate_script, resume_script, rig,
+    run_bounded, say, tools_script, trace,
 };
-use crate::harness::Project;
 
 /// `claude -p PROMPT` in the project against the stand-in, with a throwaway HOME.
-fn run_claude(
-    claude: &Path,
-    p: &Project,
-    home: &Path,
-    api: &StandIn,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> AgentRun {
-    let mut cmd = clean_command(claude, p, home);
+fn run_claude(s: &Rig, args: &[&str], env: &[(&str, &str)]) -> AgentRun {
+    let mut cmd = s.command();
     cmd.args(args)
         .args([
             "--output-format",
@@ -36,29 +27,18 @@ fn run_claude(
             "--max-turns",
             "12",
         ])
-        .env("CLAUDE_CONFIG_DIR", home.join(".claude"))
-        .env("ANTHROPIC_BASE_URL", api.url())
+        .env("CLAUDE_CONFIG_DIR", s.home.path().join(".claude"))
+        .env("ANTHROPIC_BASE_URL", s.api.url())
         .env("ANTHROPIC_API_KEY", "sk-ant-test-stand-in")
         .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-        .env("DISABLE_AUTOUPDATER", "1");
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
+        .env("DISABLE_AUTOUPDATER", "1")
+        .envs(env.iter().copied());
     run_bounded(cmd)
-}
-
-fn trace(run: &AgentRun, api: &StandIn) -> String {
-    format!(
-        "{}\n--- stand-in requests\n{}",
-        run.describe(),
-        api.server.trace()
-    )
 }
 
 /// The run ended by itself, successfully, with a `result` event that is no error.
 fn assert_clean_end(run: &AgentRun, api: &StandIn) {
-    assert!(!run.timed_out, "claude hung\n{}", trace(run, api));
-    assert_eq!(run.code, Some(0), "{}", trace(run, api));
+    assert_exited_0("claude", run, api);
     let result = run
         .events
         .iter()
@@ -101,14 +81,15 @@ fn fix_script() -> Script {
 
 #[test]
 fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
-    let Some(claude) = agent_cli(Cli::Claude, "claude stop hook") else {
+    // Locked and committed: the hook runs only verify commands a person trusted.
+    let Some(s) = rig(Cli::Claude, "claude stop hook", GATE_PLAN, || {
+        anthropic::start(fix_script())
+    }) else {
         return;
     };
-    // Locked and committed: the hook runs only verify commands a person trusted.
-    let p = project(GATE_PLAN, "claude");
-    p.run(&["claim", "T1", "--by", SESSION]).success();
+    s.p.run(&["claim", "T1", "--by", SESSION]).success();
     let settings: Value =
-        serde_json::from_str(&p.read_string(".claude/settings.json")).expect("settings JSON");
+        serde_json::from_str(&s.p.read_string(".claude/settings.json")).expect("settings JSON");
     let stop = &settings["hooks"]["Stop"][0]["hooks"][0]["command"];
     assert!(
         stop.as_str()
@@ -116,13 +97,8 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
         "{settings:#}"
     );
 
-    let home = temp_home();
-    let api = anthropic::start(fix_script());
     let run = run_claude(
-        &claude,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &[
             "-p",
             "Finish task T1 of plan.md, then stop.",
@@ -131,8 +107,8 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
         ],
         &[("BATON_SESSION", SESSION)],
     );
-    assert_clean_end(&run, &api);
-    let trace = || trace(&run, &api);
+    assert_clean_end(&run, &s.api);
+    let trace = || s.trace(&run);
 
     // claude's side: the stop was refused once, with the evidence.
     let feedback: Vec<String> = run
@@ -157,7 +133,7 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
 
     // The stand-in's side: the model got the feedback exactly once, and the script took the
     // path it should.
-    let conversations = api.conversations();
+    let conversations = s.api.conversations();
     let last = conversations.last().expect("a model request");
     assert_eq!(last.notes_with(FEEDBACK).len(), 1, "{}", trace());
     let steps: Vec<Step> = conversations.iter().map(|c| fix_script()(c)).collect();
@@ -174,9 +150,9 @@ fn stop_hook_blocks_a_false_tick_until_the_work_is_fixed() {
     );
 
     // The project: the work is really done now, and baton agrees.
-    assert_eq!(p.read_string("done.txt"), "ok\n");
-    assert!(p.read_string("plan.md").contains("- [x] T1"));
-    p.run(&["verify", "--task", "T1"]).success();
+    assert_eq!(s.p.read_string("done.txt"), "ok\n");
+    assert!(s.p.read_string("plan.md").contains("- [x] T1"));
+    s.p.run(&["verify", "--task", "T1"]).success();
 }
 
 /// The text of a stream-json `user` event's message, however its content is shaped.
@@ -198,23 +174,19 @@ fn event_text(event: &Value) -> String {
 
 #[test]
 fn claude_code_uses_batons_mcp_tools_and_reads_a_refused_completion() {
-    let Some(claude) = agent_cli(Cli::Claude, "claude MCP tools") else {
+    let Some(s) = rig(Cli::Claude, "claude MCP tools", TOOLS_PLAN, || {
+        anthropic::start(tools_script())
+    }) else {
         return;
     };
-    let p = project(TOOLS_PLAN, "claude");
-    let config: Value = serde_json::from_str(&p.read_string(".mcp.json")).expect(".mcp.json");
+    let config: Value = serde_json::from_str(&s.p.read_string(".mcp.json")).expect(".mcp.json");
     assert_eq!(
         config["mcpServers"]["baton"]["command"], "baton",
         "{config:#}"
     );
 
-    let home = temp_home();
-    let api = anthropic::start(tools_script());
     let run = run_claude(
-        &claude,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &[
             "-p",
             "Work on the plan with baton's tools.",
@@ -223,14 +195,14 @@ fn claude_code_uses_batons_mcp_tools_and_reads_a_refused_completion() {
         ],
         &[],
     );
-    assert_clean_end(&run, &api);
+    assert_clean_end(&run, &s.api);
 
     // The session's init: baton's server connected, its tools offered.
     let init = run
         .events
         .iter()
         .find(|e| e["type"] == "system" && e["subtype"] == "init")
-        .unwrap_or_else(|| panic!("no system/init event\n{}", trace(&run, &api)));
+        .unwrap_or_else(|| panic!("no system/init event\n{}", s.trace(&run)));
     let baton = init["mcp_servers"]
         .as_array()
         .into_iter()
@@ -255,23 +227,19 @@ fn claude_code_uses_batons_mcp_tools_and_reads_a_refused_completion() {
             "{name} missing from {tools:?}"
         );
     }
-    check_tools(&p, &api, &|| trace(&run, &api));
+    check_tools(&s.p, &s.api, &|| s.trace(&run));
 }
 
 #[test]
 fn claude_code_stop_gate_holds_under_a_session_name_the_model_chose() {
-    let Some(claude) = agent_cli(Cli::Claude, "claude gate") else {
+    let Some(s) = rig(Cli::Claude, "claude gate", GATE_PLAN, || {
+        anthropic::start(gate_script(true))
+    }) else {
         return;
     };
-    let p = project(GATE_PLAN, "claude");
-    let home = temp_home();
-    let api = anthropic::start(gate_script(true));
     // No BATON_SESSION: the model's own name is all baton's MCP server hears.
     let run = run_claude(
-        &claude,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &[
             "-p",
             "Finish the plan, then stop.",
@@ -280,24 +248,20 @@ fn claude_code_stop_gate_holds_under_a_session_name_the_model_chose() {
         ],
         &[],
     );
-    assert_clean_end(&run, &api);
-    check_gate(&p, &api, &|| trace(&run, &api));
+    assert_clean_end(&run, &s.api);
+    check_gate(&s.p, &s.api, &|| s.trace(&run));
 }
 
 #[test]
 fn claude_code_resumed_session_gets_the_resume_brief() {
-    let Some(claude) = agent_cli(Cli::Claude, "claude resume brief") else {
+    let Some(s) = rig(Cli::Claude, "claude resume brief", TOOLS_PLAN, || {
+        anthropic::start(resume_script())
+    }) else {
         return;
     };
-    let p = project(TOOLS_PLAN, "claude");
-    let home = temp_home();
-    let api = anthropic::start(resume_script());
     let env = [("BATON_SESSION", super::TOOLS_SESSION)];
     let first = run_claude(
-        &claude,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &[
             "-p",
             "Work on the plan with baton's tools.",
@@ -306,18 +270,15 @@ fn claude_code_resumed_session_gets_the_resume_brief() {
         ],
         &env,
     );
-    assert_clean_end(&first, &api);
+    assert_clean_end(&first, &s.api);
     let id = first
         .events
         .iter()
         .find_map(|e| e["session_id"].as_str())
-        .unwrap_or_else(|| panic!("no session id\n{}", trace(&first, &api)))
+        .unwrap_or_else(|| panic!("no session id\n{}", s.trace(&first)))
         .to_string();
     let second = run_claude(
-        &claude,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &[
             "-p",
             RESUME_PROMPT,
@@ -328,8 +289,8 @@ fn claude_code_resumed_session_gets_the_resume_brief() {
         ],
         &env,
     );
-    assert_clean_end(&second, &api);
-    check_resume_brief(&p, &api, &|| trace(&second, &api));
+    assert_clean_end(&second, &s.api);
+    check_resume_brief(&s.p, &s.api, &|| s.trace(&second));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -343,17 +304,13 @@ const COMPACT_WINDOW: &str = "100000";
 
 #[test]
 fn claude_code_auto_compaction_puts_the_resume_brief_back() {
-    let Some(claude) = agent_cli(Cli::Claude, "claude compaction brief") else {
+    let Some(s) = rig(Cli::Claude, "claude compaction brief", TOOLS_PLAN, || {
+        anthropic::start_filling(compact_script(), Arc::new(fills_context))
+    }) else {
         return;
     };
-    let p = project(TOOLS_PLAN, "claude");
-    let home = temp_home();
-    let api = anthropic::start_filling(compact_script(), Arc::new(fills_context));
     let run = run_claude(
-        &claude,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &[
             "-p",
             "Work on the plan with baton's tools.",
@@ -365,7 +322,7 @@ fn claude_code_auto_compaction_puts_the_resume_brief_back() {
             ("CLAUDE_CODE_AUTO_COMPACT_WINDOW", COMPACT_WINDOW),
         ],
     );
-    let trace = || trace(&run, &api);
+    let trace = || s.trace(&run);
     assert!(!run.timed_out, "claude hung\n{}", trace());
 
     // claude's side: one automatic compaction, and baton's hook printed the brief for it.
@@ -394,10 +351,11 @@ fn claude_code_auto_compaction_puts_the_resume_brief_back() {
 
     // The model's side: the brief, as the hook printed it, added for the compaction; the
     // start's context is gone.
-    let brief = check_compact_brief(&p, &api, &trace);
+    let brief = check_compact_brief(&s.p, &s.api, &trace);
     assert!(brief.contains(COMPACT_HOOK), "{brief}");
     assert!(brief.contains(printed), "{brief}");
-    let after = api
+    let after = s
+        .api
         .conversations()
         .into_iter()
         .find(continued)
@@ -407,5 +365,5 @@ fn claude_code_auto_compaction_puts_the_resume_brief_back() {
         "the start's context survived the compaction\n{}",
         trace()
     );
-    assert_clean_end(&run, &api);
+    assert_clean_end(&run, &s.api);
 }

@@ -12,14 +12,13 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::install::{Cli, agent_cli};
+use super::install::Cli;
 use super::{
-    AgentRun, GATE_EVIDENCE, GATE_PLAN, RESUME_PROMPT, StandIn, TOOLS_PLAN, TOOLS_SESSION,
-    check_compact_brief, check_gate, check_resume_brief, check_tools, clean_command,
-    compact_script, fills_context, gate_blocks, gate_script, home_dir, openai, project,
-    resume_script, run_bounded, temp_home, tools_script,
+    AgentRun, GATE_EVIDENCE, GATE_PLAN, RESUME_PROMPT, Rig, StandIn, TOOLS_PLAN, TOOLS_SESSION,
+    assert_exited_0, check_compact_brief, check_gate, check_resume_brief, check_tools,
+    compact_script, fills_context, gate_blocks, gate_script, home_dir, openai, resume_script, rig,
+    run_bounded, tools_script, trace,
 };
-use crate::harness::Project;
 
 /// Writes `$CODEX_HOME/config.toml` pointing Codex at the stand-in (`extra` lines first);
 /// returns CODEX_HOME.
@@ -36,36 +35,18 @@ pub(super) fn codex_home(home: &Path, api: &StandIn, extra: &str) -> std::path::
 }
 
 /// `codex exec --json [ARGS…]` in the project against the stand-in.
-fn run_codex(
-    codex: &Path,
-    p: &Project,
-    home: &Path,
-    api: &StandIn,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> AgentRun {
-    run_codex_configured(codex, p, home, api, args, env, "")
+fn run_codex(s: &Rig, args: &[&str], env: &[(&str, &str)]) -> AgentRun {
+    run_codex_configured(s, args, env, "")
 }
 
 /// [`run_codex`] with `config` lines atop `$CODEX_HOME/config.toml`.
-fn run_codex_configured(
-    codex: &Path,
-    p: &Project,
-    home: &Path,
-    api: &StandIn,
-    args: &[&str],
-    env: &[(&str, &str)],
-    config: &str,
-) -> AgentRun {
-    let codex_home = codex_home(home, api, config);
-    let mut cmd = clean_command(codex, p, home);
+fn run_codex_configured(s: &Rig, args: &[&str], env: &[(&str, &str)], config: &str) -> AgentRun {
+    let mut cmd = s.command();
     cmd.arg("exec")
         .args(args)
-        .env("CODEX_HOME", codex_home)
-        .env("STANDIN_API_KEY", "sk-test-stand-in");
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
+        .env("CODEX_HOME", codex_home(s.home.path(), &s.api, config))
+        .env("STANDIN_API_KEY", "sk-test-stand-in")
+        .envs(env.iter().copied());
     run_bounded(cmd)
 }
 
@@ -84,18 +65,9 @@ fn exec(prompt: &str) -> Vec<&str> {
     args
 }
 
-fn trace(run: &AgentRun, api: &StandIn) -> String {
-    format!(
-        "{}\n--- stand-in requests\n{}",
-        run.describe(),
-        api.server.trace()
-    )
-}
-
 /// The run ended by itself with exit 0 and a completed turn.
 fn assert_clean_end(run: &AgentRun, api: &StandIn) {
-    assert!(!run.timed_out, "codex hung\n{}", trace(run, api));
-    assert_eq!(run.code, Some(0), "{}", trace(run, api));
+    assert_exited_0("codex", run, api);
     assert!(
         run.events.iter().any(|e| e["type"] == "turn.completed"),
         "no completed turn\n{}",
@@ -105,21 +77,13 @@ fn assert_clean_end(run: &AgentRun, api: &StandIn) {
 
 #[test]
 fn codex_uses_batons_mcp_tools_and_reads_a_refused_completion() {
-    let Some(codex) = agent_cli(Cli::Codex, "codex MCP tools") else {
+    let Some(s) = rig(Cli::Codex, "codex MCP tools", TOOLS_PLAN, || {
+        openai::start(tools_script())
+    }) else {
         return;
     };
-    let p = project(TOOLS_PLAN, "codex");
-    let home = temp_home();
-    let api = openai::start(tools_script());
-    let run = run_codex(
-        &codex,
-        &p,
-        home.path(),
-        &api,
-        &exec("Work on the plan with baton's tools."),
-        &[],
-    );
-    assert_clean_end(&run, &api);
+    let run = run_codex(&s, &exec("Work on the plan with baton's tools."), &[]);
+    assert_clean_end(&run, &s.api);
     // Codex's side: six calls of baton's tools, the fifth one refused.
     let calls: Vec<&Value> = run
         .events
@@ -139,55 +103,39 @@ fn codex_uses_batons_mcp_tools_and_reads_a_refused_completion() {
             "release_task"
         ],
         "{}",
-        trace(&run, &api)
+        s.trace(&run)
     );
     assert!(calls.iter().all(|c| c["server"] == "baton"));
-    check_tools(&p, &api, &|| trace(&run, &api));
+    check_tools(&s.p, &s.api, &|| s.trace(&run));
 }
 
 #[test]
 fn codex_stop_gate_holds_under_a_session_name_the_model_chose() {
-    let Some(codex) = agent_cli(Cli::Codex, "codex gate") else {
+    let Some(s) = rig(Cli::Codex, "codex gate", GATE_PLAN, || {
+        openai::start(gate_script(true))
+    }) else {
         return;
     };
-    let p = project(GATE_PLAN, "codex");
-    let home = temp_home();
-    let api = openai::start(gate_script(true));
-    let run = run_codex(
-        &codex,
-        &p,
-        home.path(),
-        &api,
-        &exec("Finish the plan, then stop."),
-        &[],
-    );
-    assert_clean_end(&run, &api);
-    check_gate(&p, &api, &|| trace(&run, &api));
+    let run = run_codex(&s, &exec("Finish the plan, then stop."), &[]);
+    assert_clean_end(&run, &s.api);
+    check_gate(&s.p, &s.api, &|| s.trace(&run));
 }
 
 #[test]
 fn codex_stop_gate_lets_the_session_stop_after_its_cap_and_says_why() {
-    let Some(codex) = agent_cli(Cli::Codex, "codex gate cap") else {
+    let Some(s) = rig(Cli::Codex, "codex gate cap", GATE_PLAN, || {
+        openai::start(gate_script(false))
+    }) else {
         return;
     };
-    let p = project(GATE_PLAN, "codex");
-    let home = temp_home();
     // The model never undoes its false tick: only the hook's cap can end the turn.
-    let api = openai::start(gate_script(false));
-    let run = run_codex(
-        &codex,
-        &p,
-        home.path(),
-        &api,
-        &exec("Finish the plan, then stop."),
-        &[],
-    );
-    assert_clean_end(&run, &api);
-    let blocks = gate_blocks(&api);
+    let run = run_codex(&s, &exec("Finish the plan, then stop."), &[]);
+    assert_clean_end(&run, &s.api);
+    let blocks = gate_blocks(&s.api);
     assert!(
         (2..=20).contains(&blocks),
         "the gate should block a few times, then give up; it blocked {blocks} times\n{}",
-        trace(&run, &api)
+        s.trace(&run)
     );
     // Why the session may stop after all is said where someone sees it: in Codex's output
     // (besides baton's own tool calls), or in the last reason the model got. Codex 0.171's
@@ -199,8 +147,9 @@ fn codex_stop_gate_lets_the_session_stop_after_its_cap_and_says_why() {
         .map(Value::to_string)
         .chain(run.stderr.lines().map(str::to_string))
         .any(|l| l.contains("baton"));
-    let feedback = api.last().notes_with(GATE_EVIDENCE).len();
-    let reasons: Vec<String> = api
+    let feedback = s.api.last().notes_with(GATE_EVIDENCE).len();
+    let reasons: Vec<String> = s
+        .api
         .last()
         .notes
         .into_iter()
@@ -210,36 +159,28 @@ fn codex_stop_gate_lets_the_session_stop_after_its_cap_and_says_why() {
     assert!(
         output_names_baton || last_reason_differs,
         "nothing says why the session may stop after {feedback} blocks\n{}",
-        trace(&run, &api)
+        s.trace(&run)
     );
     // The tick is still false: the cap lets the session go, it does not bless the work.
-    assert!(p.read_string("plan.md").contains("- [x] T1"));
-    assert_eq!(p.run(&["verify", "--task", "T1"]).code, 6);
+    assert!(s.p.read_string("plan.md").contains("- [x] T1"));
+    assert_eq!(s.p.run(&["verify", "--task", "T1"]).code, 6);
 }
 
 #[test]
 fn codex_resumed_session_gets_the_resume_brief() {
-    let Some(codex) = agent_cli(Cli::Codex, "codex resume brief") else {
+    let Some(s) = rig(Cli::Codex, "codex resume brief", TOOLS_PLAN, || {
+        openai::start(resume_script())
+    }) else {
         return;
     };
-    let p = project(TOOLS_PLAN, "codex");
-    let home = temp_home();
-    let api = openai::start(resume_script());
     let env = [("BATON_SESSION", super::TOOLS_SESSION)];
-    let first = run_codex(
-        &codex,
-        &p,
-        home.path(),
-        &api,
-        &exec("Work on the plan with baton's tools."),
-        &env,
-    );
-    assert_clean_end(&first, &api);
+    let first = run_codex(&s, &exec("Work on the plan with baton's tools."), &env);
+    assert_clean_end(&first, &s.api);
     let thread = first
         .events
         .iter()
         .find_map(|e| e["thread_id"].as_str())
-        .unwrap_or_else(|| panic!("no thread id\n{}", trace(&first, &api)))
+        .unwrap_or_else(|| panic!("no thread id\n{}", s.trace(&first)))
         .to_string();
     let mut args = vec!["resume"];
     args.extend(
@@ -248,9 +189,9 @@ fn codex_resumed_session_gets_the_resume_brief() {
             .filter(|o| !["-s", "workspace-write"].contains(o)),
     );
     args.extend([thread.as_str(), RESUME_PROMPT]);
-    let second = run_codex(&codex, &p, home.path(), &api, &args, &env);
-    assert_clean_end(&second, &api);
-    check_resume_brief(&p, &api, &|| trace(&second, &api));
+    let second = run_codex(&s, &args, &env);
+    assert_clean_end(&second, &s.api);
+    check_resume_brief(&s.p, &s.api, &|| s.trace(&second));
 }
 
 /// Codex compacts once a response's total tokens reach this; the stand-in's full context
@@ -259,30 +200,27 @@ const AUTO_COMPACT_LIMIT: &str = "model_auto_compact_token_limit = 50000\n";
 
 #[test]
 fn codex_auto_compaction_puts_the_resume_brief_back() {
-    let Some(codex) = agent_cli(Cli::Codex, "codex compaction brief") else {
+    let Some(s) = rig(Cli::Codex, "codex compaction brief", TOOLS_PLAN, || {
+        openai::start_filling(compact_script(), std::sync::Arc::new(fills_context))
+    }) else {
         return;
     };
-    let p = project(TOOLS_PLAN, "codex");
-    let home = temp_home();
-    let api = openai::start_filling(compact_script(), std::sync::Arc::new(fills_context));
     let run = run_codex_configured(
-        &codex,
-        &p,
-        home.path(),
-        &api,
+        &s,
         &exec("Work on the plan with baton's tools."),
         &[("BATON_SESSION", TOOLS_SESSION)],
         AUTO_COMPACT_LIMIT,
     );
-    let trace = || trace(&run, &api);
+    let trace = || s.trace(&run);
     assert!(!run.timed_out, "codex hung\n{}", trace());
-    let summaries = api
+    let summaries = s
+        .api
         .server
         .requests()
         .iter()
         .filter(|r| r.body.to_string().contains(openai::SUMMARY_REQUEST))
         .count();
     assert_eq!(summaries, 1, "one compaction expected\n{}", trace());
-    check_compact_brief(&p, &api, &trace);
-    assert_clean_end(&run, &api);
+    check_compact_brief(&s.p, &s.api, &trace);
+    assert_clean_end(&run, &s.api);
 }

@@ -40,7 +40,8 @@ impl Cli {
         }
     }
 
-    fn bin(self) -> &'static str {
+    /// The executable's name, which is also the agent's for `baton init --agents NAME`.
+    pub fn bin(self) -> &'static str {
         match self {
             Cli::Claude => "claude",
             Cli::Codex => "codex",

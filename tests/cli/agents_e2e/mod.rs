@@ -247,6 +247,21 @@ pub fn clean_command(program: &Path, project: &Project, home: &Path) -> Command 
     cmd
 }
 
+/// A run's output and the stand-in's requests, for a failing assertion's message.
+pub fn trace(run: &AgentRun, api: &StandIn) -> String {
+    format!(
+        "{}\n--- stand-in requests\n{}",
+        run.describe(),
+        api.server.trace()
+    )
+}
+
+/// The CLI (`name` in messages) ended by itself with exit 0.
+pub fn assert_exited_0(name: &str, run: &AgentRun, api: &StandIn) {
+    assert!(!run.timed_out, "{name} hung\n{}", trace(run, api));
+    assert_eq!(run.code, Some(0), "{}", trace(run, api));
+}
+
 // ---------------------------------------------------------------------------------------
 // The project and the scenarios every CLI plays.
 
@@ -261,6 +276,47 @@ pub fn project(plan: &str, agent: &str) -> Project {
     p.run(&["lock"]).success();
     p.git(&["add", "-A"]).git(&["commit", "-q", "-m", "plan"]);
     p
+}
+
+/// What a test of one CLI works with.
+pub struct Rig {
+    /// The CLI's executable.
+    pub cli: PathBuf,
+    /// The project, set up by `baton init --agents` for the CLI ([`project`]).
+    pub p: Project,
+    /// The CLI's throwaway HOME.
+    pub home: tempfile::TempDir,
+    pub api: StandIn,
+}
+
+/// The CLI installed (`None`, having said why: the test skips), the project holding
+/// `plan`, a HOME, and the stand-in `start` starts.
+pub fn rig(
+    cli: install::Cli,
+    test: &str,
+    plan: &str,
+    start: impl FnOnce() -> StandIn,
+) -> Option<Rig> {
+    let bin = install::agent_cli(cli, test)?;
+    let p = project(plan, cli.bin());
+    Some(Rig {
+        cli: bin,
+        p,
+        home: temp_home(),
+        api: start(),
+    })
+}
+
+impl Rig {
+    /// A command running the CLI in the project with the HOME ([`clean_command`]).
+    pub fn command(&self) -> Command {
+        clean_command(&self.cli, &self.p, self.home.path())
+    }
+
+    /// [`trace`] of `run` against this stand-in.
+    pub fn trace(&self, run: &AgentRun) -> String {
+        trace(run, &self.api)
+    }
 }
 
 /// T1's evidence holds from the start; T2's does not (`published.txt` is never written).
