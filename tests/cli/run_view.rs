@@ -42,6 +42,30 @@ fn setup(pause: &str) -> RunRepo {
 }
 
 #[test]
+fn status_text_ends_a_running_sessions_line_with_its_last_tool_call() {
+    let s = setup("4");
+    let (mut child, _) = s.start_until(&["run", "--json"], |e| {
+        e["event"] == "session_activity" && e["last_tool"] == "Bash: make a --fast"
+    });
+    let status = s.project.run(&["status"]);
+    assert_eq!(status.code, 0, "{}", status.transcript());
+    let line = status
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("session-1 "))
+        .unwrap_or_else(|| panic!("{}", status.stdout));
+    assert!(line.contains("running"), "{line}");
+    assert!(line.ends_with("Bash: make a --fast"), "{line}");
+    assert!(child.wait().expect("wait").success());
+    let after = s.project.run(&["status"]);
+    assert!(
+        !after.stdout.contains("Bash: make a --fast"),
+        "{}",
+        after.stdout
+    );
+}
+
+#[test]
 fn activity_is_an_event_a_status_field_and_a_total() {
     let s = setup("0");
     let run = s.project.run(&["run", "--json"]);
