@@ -257,9 +257,8 @@ pub fn readiness(plan: &Plan, dag: &Dag, claims: &HashMap<String, String>) -> Ve
             if open_children[task.index] {
                 return Readiness::HasOpenSubtasks;
             }
-            if let Some(i) = plan.dep_targets.of(task.index).position(|t| t.is_none()) {
-                let named = task.deps.get(i).map_or_else(String::new, |d| d.id.clone());
-                return Readiness::Unresolved(named);
+            if let Some(dep) = plan.unresolved_dep(task.index) {
+                return Readiness::Unresolved(dep.id.clone());
             }
             Readiness::Ready
         })

@@ -79,7 +79,7 @@ impl ReadyIndex {
                 dag.deps(task.index).iter().map(|d| d.to_string()).collect();
             // A dependency that names no task: a mark no index reads as done, so the fast
             // path never finds the task claimable and the full one words the refusal.
-            if plan.dep_targets.of(task.index).any(|t| t.is_none()) {
+            if plan.unresolved_dep(task.index).is_some() {
                 deps.push("?".to_string());
             }
             let parent = task.parent.map_or(String::new(), |p| p.to_string());

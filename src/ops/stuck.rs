@@ -23,8 +23,7 @@ pub struct Unresolved {
 pub fn unresolved(plan: &Plan) -> Vec<Unresolved> {
     let mut out = Vec::new();
     for task in plan.tasks.iter().filter(|t| !t.status.is_closed()) {
-        let missing = plan.dep_targets.of(task.index).position(|t| t.is_none());
-        if let Some(dep) = missing.and_then(|i| task.deps.get(i)) {
+        if let Some(dep) = plan.unresolved_dep(task.index) {
             out.push(Unresolved {
                 task: task.index,
                 named: dep.id.clone(),

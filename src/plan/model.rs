@@ -409,4 +409,11 @@ impl Plan {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.tasks.iter().filter_map(|t| t.id.as_deref())
     }
+
+    /// Task `task`'s first dependency that names no task (`after: the schema task`), as
+    /// written: the task can never be ready while it stands.
+    pub fn unresolved_dep(&self, task: usize) -> Option<&TaskRef> {
+        let i = self.dep_targets.of(task).position(|t| t.is_none())?;
+        self.tasks.get(task)?.deps.get(i)
+    }
 }
