@@ -5,6 +5,7 @@ mod add;
 mod analyze;
 mod audit;
 pub(crate) mod claim;
+mod completions;
 pub(crate) mod decide;
 pub(crate) mod done;
 pub mod error;
@@ -15,6 +16,7 @@ mod init;
 mod lint;
 pub(crate) mod list;
 mod lock;
+mod man;
 mod mcp;
 mod merge_driver;
 mod next;
@@ -43,8 +45,8 @@ use printer::Printer;
     long_about = "baton reads a Markdown plan (overview, phases, checkbox tasks), tells which tasks \
 are ready, lets sessions claim and check off tasks without colliding on the plan file, and \
 lints the plan. Run `baton init` to start a plan.",
-    after_help = "Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input, 4 conflict, 5 busy, 70 internal \
-(see docs/exit-codes.md)."
+    after_help = "Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input, 4 conflict, 5 busy, 6 false-done, \
+7 tampered, 70 internal (see docs/exit-codes.md)."
 )]
 pub struct Cli {
     /// The plan file (default: plan.md, PLAN.md or tasks.md here or in a parent directory).
@@ -120,6 +122,10 @@ pub enum Command {
     Mcp(mcp::Args),
     /// git's merge driver for the plan: keeps both sides' ticks, decisions and tasks.
     MergeDriver(merge_driver::Args),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print baton's manual page (roff), or write one page per command with --dir.
+    Man(man::Args),
 }
 
 /// Everything a command needs from the global options.
@@ -184,5 +190,7 @@ pub fn run(
         Command::Hook(args) => hook::run(p, g, args),
         Command::Mcp(args) => mcp::run(p, g, args),
         Command::MergeDriver(args) => merge_driver::run(p, g, args),
+        Command::Completions(args) => completions::run(p, g, args),
+        Command::Man(args) => man::run(p, g, args),
     }
 }

@@ -62,6 +62,12 @@ impl Printer {
         writeln!(self.out, "{}", text.as_ref())
     }
 
+    /// Bytes of data on stdout as they are (a generated script or page).
+    pub fn data(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.out.flush()
+    }
+
     /// A JSON document on stdout, pretty-printed, ending with a newline.
     pub fn json(&mut self, value: &impl Serialize) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| {

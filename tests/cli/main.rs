@@ -6,6 +6,7 @@ mod analyze;
 mod audit;
 mod claims;
 mod commands;
+mod completions;
 mod concurrency;
 mod corpus;
 mod errors;
