@@ -20,6 +20,7 @@ mod man;
 mod mcp;
 mod merge_driver;
 mod next;
+mod pool;
 pub mod printer;
 pub(crate) mod prompts;
 mod run;
@@ -102,6 +103,8 @@ pub enum Command {
     Prompts(prompts::Args),
     /// Run a phase: an agent session per lane in its own worktree, gated, merged back.
     Run(run::Args),
+    /// The worktree pool of `baton run`: status, fill it ahead of a run, drop it.
+    Pool(pool::Args),
     /// Draw the dependency graph (Mermaid or DOT), by waves or lanes.
     Graph(graph::Args),
     /// Record each task's acceptance criteria; report and accept changes.
@@ -183,6 +186,7 @@ pub fn run(
         Command::Analyze(args) => analyze::run(p, g, args),
         Command::Prompts(args) => prompts::run(p, g, args),
         Command::Run(args) => run::run(p, g, args),
+        Command::Pool(args) => pool::run(p, g, args),
         Command::Graph(args) => graph::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),

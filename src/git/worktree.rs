@@ -76,6 +76,23 @@ impl Git {
         .map(drop)
     }
 
+    /// Adds a worktree at `path` with a detached HEAD at `start`, without writing its files
+    /// (as [`Git::worktree_add_empty`], on no branch: a pooled worktree holds none).
+    pub fn worktree_add_detached_empty(&self, path: &Path, start: &str) -> Result<(), GitError> {
+        let path = path.to_string_lossy();
+        self.write(&[
+            "worktree",
+            "add",
+            "--quiet",
+            "--no-checkout",
+            "--detach",
+            "--end-of-options",
+            &path,
+            start,
+        ])
+        .map(drop)
+    }
+
     /// Writes every file of this worktree's HEAD and its index (after
     /// [`Git::worktree_add_empty`]); what the worktree held is overwritten.
     pub fn populate(&self) -> Result<(), GitError> {

@@ -12,7 +12,7 @@
 //! or tasks) that wait for each other; `dispatch` starts each unit once what it waits for is
 //! merged, merges passing units at once and blocks what fails; `attempt` runs one unit's
 //! sessions on a worker thread; `gate` judges a finished session; `repo` checks and prepares
-//! the repository; `pool` recycles finished sessions' worktrees for the next ones; [`lease`] keeps the run's claims alive while it runs.
+//! the repository; `pool` recycles finished sessions' worktrees for the next ones, and [`pool_admin`] fills and drops the pool by hand (`baton pool`); [`lease`] keeps the run's claims alive while it runs.
 //!
 //! This module is the orchestrator, a layer over the use cases of [`crate::ops`]: it prints
 //! nothing and knows no terminal; the CLI turns its events into lines. Beside the engine
@@ -30,6 +30,7 @@ pub mod events;
 mod gate;
 pub mod lease;
 mod pool;
+pub mod pool_admin;
 pub mod presets;
 mod repo;
 pub mod resume;

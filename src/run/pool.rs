@@ -265,7 +265,7 @@ fn under_way(wt: &Git) -> bool {
 }
 
 /// Removes the worktree at `path` (its uncommitted changes too), and whatever is left of it.
-fn remove(main: &Git, path: &Path) {
+pub(super) fn remove(main: &Git, path: &Path) {
     let _ = main.worktree_remove(path, true);
     drop_path(path);
     let _ = main.write(&["worktree", "prune"]);

@@ -236,3 +236,87 @@ fn a_broken_pool_left_by_a_crash_does_not_break_the_next_run() {
     assert!(!list.contains("prunable"), "{list}");
     assert_eq!(pooled(&s).len(), 1, "{list}");
 }
+
+#[test]
+fn a_pool_filled_ahead_makes_the_first_run_warm_and_drop_empties_it() {
+    let s = setup("pool = 4");
+    let status = s.run(&["pool", "status", "--json"]);
+    assert_eq!(status.code, 0, "{}", status.transcript());
+    assert_eq!(status.json()["worktrees"], serde_json::json!([]));
+    let fill = s.run(&["pool", "fill", "--count", "2"]);
+    assert_eq!(fill.code, 0, "{}", fill.transcript());
+    assert!(
+        fill.stderr.contains("pool: 2 added, 2 held"),
+        "{}",
+        fill.stderr
+    );
+    let head = s.git_out(&["rev-parse", "HEAD"]).trim().to_string();
+    let listed = s.run(&["pool", "status", "--json"]).json();
+    assert_eq!(listed["size"], 4);
+    let entries = listed["worktrees"].as_array().expect("array").clone();
+    assert_eq!(entries.len(), 2, "{listed}");
+    assert!(
+        entries.iter().all(|e| e["commit"] == head.as_str()),
+        "{listed}"
+    );
+    // Each pooled worktree is complete; a mark in its ignored cache shows who takes it.
+    let mut inodes = Vec::new();
+    for dir in pool_dirs(&s) {
+        assert_eq!(
+            std::fs::read_to_string(dir.join("README.md")).expect("readme"),
+            "start\n"
+        );
+        std::fs::create_dir_all(dir.join("cache")).expect("mkdir");
+        std::fs::write(dir.join("cache/marker"), "filled\n").expect("mark");
+        let meta = std::fs::metadata(&dir).expect("meta");
+        inodes.push(std::os::unix::fs::MetadataExt::ino(&meta).to_string());
+    }
+    // Filling again to what it holds adds nothing.
+    let again = s.run(&["pool", "fill", "--count", "2"]);
+    assert!(
+        again.stderr.contains("pool: 0 added, 2 held"),
+        "{}",
+        again.stderr
+    );
+
+    let first = s.run(RUN);
+    assert_eq!(
+        first.code,
+        1,
+        "T2's session leaves a stray file: {}",
+        first.transcript()
+    );
+    let seen = sessions_seen(&s);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for x in &seen {
+        assert_eq!(x.warm, "filled", "taken from the filled pool: {x:?}");
+        assert!(inodes.contains(&x.inode), "{inodes:?} {x:?}");
+        assert_eq!(x.head, head);
+        assert_eq!(x.status, "");
+    }
+    let dropped = s.run(&["pool", "drop"]);
+    assert_eq!(dropped.code, 0, "{}", dropped.transcript());
+    assert!(
+        dropped.stderr.contains("pool: 2 worktrees removed"),
+        "{}",
+        dropped.stderr
+    );
+    assert!(pooled(&s).is_empty());
+    assert_eq!(s.git_out(&["worktree", "list"]).lines().count(), 1);
+    let text = s.run(&["pool"]);
+    assert_eq!(
+        text.stdout,
+        "pool: 0 of 4 worktrees\n",
+        "{}",
+        text.transcript()
+    );
+}
+
+#[test]
+fn filling_a_pool_that_is_off_needs_a_count() {
+    let s = setup("pool = 0");
+    let fill = s.run(&["pool", "fill"]);
+    assert_eq!(fill.code, 2, "{}", fill.transcript());
+    assert!(fill.stderr.contains("the pool is off"), "{}", fill.stderr);
+    assert!(pool_dirs(&s).is_empty());
+}
