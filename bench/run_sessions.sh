@@ -9,6 +9,7 @@
 #      nothing, so their tasks are blocked and the second run dispatches them again), then
 #      the second run is measured: each session takes a pooled worktree (`git worktree
 #      move` + `git checkout -b`, only the files that differ) instead of `git worktree add`.
+#   1c. the same, first run, the pool filled ahead with `baton pool fill` (timed apart).
 #   2. 32 concurrent sessions to completion (`--sessions` is 1 to 64), honest agents (write
 #      their file, `baton done`, commit), small repository: wall time of the whole run, gates,
 #      32 merges and the phase check included.
@@ -164,6 +165,17 @@ scenario_warm() {
   done
 }
 
+# scenario_filled NAME TEMPLATE SESSIONS: like scenario, the pool filled ahead (`baton pool
+# fill --count SESSIONS`, timed into NAME-fill.txt) before the measured first run.
+scenario_filled() {
+  local name=$1 tpl=$2 sessions=$3
+  for r in $(seq 1 "$RUNS"); do
+    fresh_copy "$tpl"
+    (cd "$TMP/work" && time_ms "$BIN" pool fill --count "$sessions") >> "$TMP/$name-fill.txt"
+    python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$sessions" | tee -a "$TMP/$name.jsonl" >&2
+  done
+}
+
 # med NAME FIELD: the median of FIELD over NAME's runs.
 med() {
   python3 -c 'import json,sys
@@ -193,6 +205,9 @@ scenario dispatch8 "$TMP/big8" 8
 echo "dispatch, second run, warm pool, 1 and 8 sessions, 10k files..." >&2
 scenario_warm warm1 "$TMP/big1" 1
 scenario_warm warm8 "$TMP/big8" 8
+echo "dispatch, first run, pool filled ahead, 1 and 8 sessions, 10k files..." >&2
+scenario_filled filled1 "$TMP/big1" 1
+scenario_filled filled8 "$TMP/big8" 8
 if [ "${ONLY:-}" != dispatch ]; then
 echo "32 sessions to completion..." >&2
 scenario complete32 "$TMP/small32" 32
@@ -210,6 +225,10 @@ printf '%-62s %s\n' \
   "second run, warm pool, 1 session: start to session_started" "$(med warm1 first_start_ms) ms" \
   "second run, warm pool, 8 sessions: start to the 8th start" "$(med warm8 last_start_ms) ms" \
   "  per session (8th start / 8)" "$(med warm8 per_session_ms) ms" \
+  "first run, pool filled ahead, 1 session: start to session_started" "$(med filled1 first_start_ms) ms" \
+  "first run, pool filled ahead, 8 sessions: per session" "$(med filled8 per_session_ms) ms" \
+  "  baton pool fill --count 1 (before the run)" "$(median < "$TMP/filled1-fill.txt") ms" \
+  "  baton pool fill --count 8 (before the run)" "$(median < "$TMP/filled8-fill.txt") ms" \
   "32 sessions to completion (run wall time)" "$(med complete32 total_ms) ms" \
   "  of which until the 32nd start" "$(med complete32 last_start_ms) ms" \
   "baton's CPU while 8 agents sleep" "$(med sleep8 cpu_pct) % of a core" \
