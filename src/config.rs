@@ -33,7 +33,7 @@ const SECTIONS: &[&str] = &["agents", "audit", "hooks", "run"];
 const AGENT_KEYS: &[&str] = &["argv", "env", "timeout", "stream"];
 
 /// The keys of `[run]`.
-const RUN_KEYS: &[&str] = &["pool"];
+const RUN_KEYS: &[&str] = &["pool", "executor", "slurm_partition"];
 
 /// The keys of `[hooks]`.
 const HOOKS_KEYS: &[&str] = &["block_cap"];
@@ -101,6 +101,34 @@ pub struct RunConfig {
     /// Finished sessions' worktrees kept for the next sessions at most (docs/run.md,
     /// "The worktree pool"); 0: each worktree is added and removed.
     pub pool: u32,
+    /// Where sessions' agents run (docs/run.md, "Executors").
+    pub executor: ExecutorKind,
+    /// `--partition` of every Slurm job; None: the cluster's default partition.
+    pub slurm_partition: Option<String>,
+}
+
+/// Where `baton run` starts its sessions' agents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExecutorKind {
+    /// Child processes of baton, on this machine.
+    #[default]
+    Local,
+    /// Batch jobs of a Slurm cluster (`sbatch`), on whichever node it picks.
+    Slurm,
+}
+
+impl ExecutorKind {
+    /// The names `[run] executor` and `--executor` accept.
+    pub const NAMES: [&str; 2] = ["local", "slurm"];
+
+    pub fn from_name(name: &str) -> Option<ExecutorKind> {
+        match name {
+            "local" => Some(ExecutorKind::Local),
+            "slurm" => Some(ExecutorKind::Slurm),
+            _ => None,
+        }
+    }
 }
 
 /// Worktrees pooled at most when `[run] pool` is not set.
@@ -108,7 +136,11 @@ pub const DEFAULT_POOL: u32 = 8;
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig { pool: DEFAULT_POOL }
+        RunConfig {
+            pool: DEFAULT_POOL,
+            executor: ExecutorKind::Local,
+            slurm_partition: None,
+        }
     }
 }
 
@@ -354,6 +386,32 @@ fn read_run(r: &mut Reader<'_>, table: &dyn TableLike, run: &mut RunConfig) {
                 Some("a number of worktrees from 0 (no pool) to 256".into()),
             ),
             None => r.wrong_type(item, "`[run] pool`", "an integer"),
+        }
+    }
+    if let Some(item) = table.get("executor") {
+        match item.as_str() {
+            Some(name) => match ExecutorKind::from_name(name) {
+                Some(kind) => run.executor = kind,
+                None => r.error(
+                    item.span(),
+                    format!("`[run] executor` cannot be `{name}`"),
+                    Some(format!("one of {}", ExecutorKind::NAMES.join(", "))),
+                ),
+            },
+            None => r.wrong_type(item, "`[run] executor`", "a string"),
+        }
+    }
+    if let Some(item) = table.get("slurm_partition") {
+        match item.as_str() {
+            Some(name) if !name.is_empty() && !name.starts_with('-') => {
+                run.slurm_partition = Some(name.to_string());
+            }
+            Some(name) => r.error(
+                item.span(),
+                format!("`[run] slurm_partition` cannot be `{name}`"),
+                Some("a partition's name, as `sinfo` lists it".into()),
+            ),
+            None => r.wrong_type(item, "`[run] slurm_partition`", "a string"),
         }
     }
 }
@@ -788,6 +846,20 @@ mod tests {
         assert_eq!(
             errors,
             ["baton.toml:2:13: `[hooks] block_cap` must be an integer, not a string"]
+        );
+    }
+
+    #[test]
+    fn the_run_executor() {
+        assert_eq!(parse("").expect("empty").run.executor, ExecutorKind::Local);
+        let slurm =
+            parse("[run]\nexecutor = \"slurm\"\nslurm_partition = \"gpu\"\n").expect("valid");
+        assert_eq!(slurm.run.executor, ExecutorKind::Slurm);
+        assert_eq!(slurm.run.slurm_partition.as_deref(), Some("gpu"));
+        let errors = parse("[run]\nexecutor = \"k8s\"\n").expect_err("bad");
+        assert!(
+            format!("{errors:?}").contains("`[run] executor` cannot be `k8s`"),
+            "{errors:?}"
         );
     }
 

@@ -23,6 +23,15 @@ enum UnitArg {
     Task,
 }
 
+/// Where the agents run, as `--executor` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExecutorArg {
+    /// Child processes of baton, on this machine.
+    Local,
+    /// Slurm batch jobs (`sbatch`); the repository must be on a path every node sees.
+    Slurm,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The phase to run (its number, as `baton status` shows); default: the current one.
@@ -50,6 +59,10 @@ pub struct Args {
     /// Keep the worktrees of merged sessions.
     #[arg(long)]
     keep: bool,
+    /// Where the agents run: `local` processes or `slurm` batch jobs (default: `[run]
+    /// executor` in baton.toml, else local; docs/run.md "Executors").
+    #[arg(long, value_name = "NAME", value_enum)]
+    executor: Option<ExecutorArg>,
     /// Print the schedule and each session's exact argv; start nothing.
     #[arg(long)]
     dry_run: bool,
@@ -64,7 +77,7 @@ pub struct Args {
         num_args = 0..=1,
         conflicts_with_all = [
             "phase", "sessions", "agent", "retries", "keep", "dry_run", "all", "unit",
-            "session_budget"
+            "session_budget", "executor"
         ]
     )]
     resume: Option<Option<i64>>,
@@ -84,6 +97,10 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
         },
         budget: args.session_budget,
         all: args.all,
+        executor: args.executor.map(|e| match e {
+            ExecutorArg::Local => crate::config::ExecutorKind::Local,
+            ExecutorArg::Slurm => crate::config::ExecutorKind::Slurm,
+        }),
     };
     let resumed = match args.resume {
         Some(wanted) => Some(run::plan_resume(&file, wanted)?),

@@ -15,6 +15,7 @@ use super::agent::{self, Session};
 use super::dispatch::{Begin, Msg, UnitResult, take_claims};
 use super::engine::{EXITED_OK, INTERRUPTED, PROMPT_FILE, Planned, Request};
 use super::events::Event;
+use super::executor::StartError;
 use super::gate::gate;
 use super::repo::{discard, git_error, worktrees_lock};
 
@@ -172,10 +173,20 @@ fn start_attempt(
         .join(format!("{}.log", planned.attempt_name(index, attempt)));
     let watch = super::watch::Watch::new(&planned.agent, &log);
     let spec = agent::spec(&planned.agent, &session, log);
-    let running = match supervisor.spawn(&spec) {
+    let executor = super::executor::for_kind(
+        planned.config.run.executor,
+        supervisor,
+        planned.config.run.slurm_partition.as_deref(),
+    );
+    let job_name = format!(
+        "baton-run-{}-{}",
+        planned.run,
+        planned.attempt_name(index, attempt)
+    );
+    let running = match executor.start(&spec, &job_name) {
         Ok(r) => r,
-        Err(crate::process::SpawnError::Cancelled(_)) => return Ok(None),
-        Err(e) => {
+        Err(StartError::Cancelled) => return Ok(None),
+        Err(StartError::Failed(e)) => {
             return Err(Error::input(format!(
                 "cannot start agent `{}` ({}): {e}",
                 planned.agent_name, planned.agent.argv[0]
@@ -188,7 +199,7 @@ fn start_attempt(
         tasks: unit.tasks.clone(),
         branch,
         worktree: worktree.display().to_string(),
-        pid: running.pid(),
+        pid: running.id(),
     }));
     let activity = tx.clone();
     let watcher = watch.start(&unit.session, attempt, move |event| {

@@ -48,6 +48,8 @@ pub struct Request {
     pub budget: Option<Budget>,
     /// Every phase from the current one, each after the last one's check passed.
     pub all: bool,
+    /// Where the sessions' agents run; None: `[run] executor` of baton.toml (local).
+    pub executor: Option<crate::config::ExecutorKind>,
 }
 
 impl Request {
@@ -159,7 +161,10 @@ pub struct Outcome {
 
 /// Checks the repository and lays the phase out, touching nothing.
 pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
-    let config = crate::ops::audit::config(project)?;
+    let mut config = crate::ops::audit::config(project)?;
+    if let Some(executor) = req.executor {
+        config.run.executor = executor;
+    }
     let (agent_name, agent) = choose_agent(&config, req.agent.as_deref())?;
     let Checked {
         root,
@@ -283,6 +288,9 @@ pub(super) struct Layout {
     pub budget: Option<String>,
     #[serde(default)]
     pub all: bool,
+    /// Where the sessions ran (local when recorded before executors).
+    #[serde(default)]
+    pub executor: crate::config::ExecutorKind,
 }
 
 impl Layout {
@@ -297,6 +305,7 @@ impl Layout {
             unit: self.unit,
             budget: self.budget.as_deref().and_then(|b| b.parse().ok()),
             all: self.all,
+            executor: Some(self.executor),
         }
     }
 }
@@ -368,6 +377,7 @@ fn run_phase(
         unit: req.unit,
         budget: req.budget.map(|b| b.to_string()),
         all: req.all,
+        executor: planned.config.run.executor,
     })?;
     let run = state.start_run(
         planned.phase + 1,

@@ -11,7 +11,8 @@
 //! [`units`] cuts the phase's lanes into units (lanes, parts of lanes by the session budget,
 //! or tasks) that wait for each other; `dispatch` starts each unit once what it waits for is
 //! merged, merges passing units at once and blocks what fails; `attempt` runs one unit's
-//! sessions on a worker thread; `gate` judges a finished session; `repo` checks and prepares
+//! sessions on a worker thread, each started by an [`executor`] (a local process, or a
+//! [`slurm`] batch job); `gate` judges a finished session; `repo` checks and prepares
 //! the repository; `pool` recycles finished sessions' worktrees for the next ones, and [`pool_admin`] fills and drops the pool by hand (`baton pool`); [`lease`] keeps the run's claims alive while it runs.
 //!
 //! This module is the orchestrator, a layer over the use cases of [`crate::ops`]: it prints
@@ -27,6 +28,7 @@ pub mod budget;
 mod dispatch;
 pub mod engine;
 pub mod events;
+pub mod executor;
 mod gate;
 pub mod lease;
 mod pool;
@@ -34,6 +36,7 @@ pub mod pool_admin;
 pub mod presets;
 mod repo;
 pub mod resume;
+pub mod slurm;
 pub mod stream;
 pub mod units;
 pub mod watch;

@@ -94,8 +94,14 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         )
         .with_hint("wait for it, or stop it (Ctrl-C), then resume"));
     }
-    let config = crate::ops::audit::config(project)?;
+    let mut config = crate::ops::audit::config(project)?;
+    // The run's sessions run where they started: a Slurm run resumes as one.
+    config.run.executor = layout.executor;
     let (agent_name, agent) = choose_agent(&config, Some(&record.agent))?;
+    if layout.executor == crate::config::ExecutorKind::Slurm {
+        // Jobs a killed baton left in the queue would work beside the resumed sessions.
+        super::slurm::cancel_run_jobs(id);
+    }
     let Checked {
         root,
         integration,

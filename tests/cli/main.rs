@@ -25,6 +25,7 @@ mod reading;
 mod run;
 mod run_fixture;
 mod run_pool;
+mod run_slurm;
 mod run_status;
 mod run_units;
 mod run_view;
