@@ -66,6 +66,12 @@ pub enum AuditError {
     NoForkPoint { head: String, branch: String },
     #[error("no task {id} in the plan")]
     UnknownTask { id: String },
+    /// The plan is another tool's format and its content at a commit does not read.
+    #[error("the plan at {rev}: {source}")]
+    Format {
+        rev: String,
+        source: crate::plan::formats::FormatError,
+    },
 }
 
 /// Which rule a finding broke (docs/audit.md lists them).
@@ -495,24 +501,39 @@ fn read_plans(
         };
         let at_base = join(at_base);
         let (now, at_base) = (now?, at_base?);
+        // Another tool's format (a Taskmaster tasks.json...) is converted, never read as
+        // Markdown: that would be a plan of no tasks, and an audit of nothing.
+        let format = crate::plan::formats::read_only_format(input.plan_path);
+        let parse = move |rev: &str, bytes: &[u8]| match format {
+            None => Ok(crate::plan::parse(bytes)),
+            Some(format) => crate::plan::formats::parse_source(input.plan_path, format, bytes)
+                .map_err(|source| AuditError::Format {
+                    rev: rev.to_string(),
+                    source,
+                }),
+        };
         let base_plan = match at_base {
-            None => return Ok((head_plan(head, now.as_deref()), AtBase::Missing)),
+            None => return Ok((head_plan(head, now.as_deref(), &parse)?, AtBase::Missing)),
             Some(bytes) if now.as_ref() == Some(&bytes) => {
-                return Ok((head_plan(head, now.as_deref()), AtBase::Same));
+                return Ok((head_plan(head, now.as_deref(), &parse)?, AtBase::Same));
             }
             Some(bytes) => bytes,
         };
-        let parsed = s.spawn(move || crate::plan::parse(&base_plan));
-        let at_head = head_plan(head, now.as_deref());
-        Ok((at_head, AtBase::Plan(Box::new(join(parsed)))))
+        let parsed = s.spawn(move || parse(base, &base_plan));
+        let at_head = head_plan(head, now.as_deref(), &parse)?;
+        Ok((at_head, AtBase::Plan(Box::new(join(parsed)?))))
     })
 }
 
 /// The head's plan parsed, when a head commit is audited and holds one.
-fn head_plan(head: Option<&str>, bytes: Option<&[u8]>) -> Option<Plan> {
+fn head_plan(
+    head: Option<&str>,
+    bytes: Option<&[u8]>,
+    parse: &impl Fn(&str, &[u8]) -> Result<Plan, AuditError>,
+) -> Result<Option<Plan>, AuditError> {
     match (head, bytes) {
-        (Some(_), Some(bytes)) => Some(crate::plan::parse(bytes)),
-        _ => None,
+        (Some(h), Some(bytes)) => parse(h, bytes).map(Some),
+        _ => Ok(None),
     }
 }
 

@@ -258,5 +258,6 @@ fn error(err: AuditError) -> CliError {
         AuditError::UnknownTask { .. } => {
             CliError::input(message).with_hint("`baton list` shows every task and its id")
         }
+        AuditError::Format { .. } => CliError::input(message),
     }
 }

@@ -100,6 +100,7 @@ pub fn gate(
             | AuditError::NoIntegrationBranch { .. }
             | AuditError::NoForkPoint { .. },
         ) => Ok(None),
+        Err(err @ AuditError::Format { .. }) => Err(Error::input(format!("audit: {err}"))),
         Err(
             err @ (AuditError::UnknownIntegrationBranch { .. } | AuditError::UnknownTask { .. }),
         ) => Err(Error::input(format!("audit: {err}"))

@@ -267,3 +267,67 @@ fn writing_commands_refuse_every_format_and_change_nothing() {
         "no claim was taken: {list}"
     );
 }
+
+/// The audit reads another tool's plan at the base commit through its reader: a task a
+/// branch marked done in tasks.json is audited (read as Markdown, the file would be a plan of
+/// no tasks, and the audit would look at nothing).
+#[test]
+fn audit_reads_a_taskmaster_plan_at_its_base_commit() {
+    let project = project();
+    project
+        .git(&["config", "user.email", "p@example.com"])
+        .git(&["config", "user.name", "p"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "plans"])
+        .git(&["switch", "-qc", "work"]);
+    let plan = "taskmaster/tasks.json";
+    let pending: Vec<String> = tasks(&project, plan)
+        .iter()
+        .filter(|t| t["status"] == "todo")
+        .map(|t| t["id"].as_str().expect("id").to_string())
+        .collect();
+    assert!(!pending.is_empty());
+    let text = project.read_string(plan);
+    let ticked = text.replacen("\"status\": \"pending\"", "\"status\": \"done\"", 1);
+    project.write(plan, &ticked);
+    project.git(&["commit", "-qam", "tick one"]);
+    let now_done: Vec<String> = tasks(&project, plan)
+        .iter()
+        .filter(|t| {
+            t["status"] == "done" && pending.contains(&t["id"].as_str().unwrap_or("").to_string())
+        })
+        .map(|t| t["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(now_done.len(), 1, "{now_done:?}");
+    let report = json(
+        &project,
+        &["audit", "--json", "--plan", plan, "--base", "main"],
+    );
+    let audited: Vec<&str> = report["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(audited, [now_done[0].as_str()], "{report}");
+    assert_eq!(
+        report["tasks"][0]["why"],
+        serde_json::json!(["ticked"]),
+        "{report}"
+    );
+
+    // A base whose tasks.json does not read is bad input naming the commit and the line.
+    project
+        .git(&["switch", "-q", "main"])
+        .write(plan, "{\n  \"master\": [\n");
+    project
+        .git(&["commit", "-qam", "break"])
+        .git(&["switch", "-q", "work"]);
+    let broken = project.run(&["audit", "--json", "--plan", plan, "--base", "main"]);
+    assert_eq!(broken.code, 3, "{}", broken.transcript());
+    assert!(
+        broken.stderr.contains("the plan at ") && broken.stderr.contains("tasks.json:"),
+        "{}",
+        broken.stderr
+    );
+}

@@ -171,6 +171,34 @@ pub fn load(path: &Path, sniffed: Sniffed) -> Result<(Vec<u8>, Plan), FormatErro
     Ok((bytes, plan))
 }
 
+/// Converts `bytes`, the content `path` of a single-file `format` had at some revision (the
+/// audit reads the plan at its base commit from git): the plan, lines pointing into that
+/// content. A Backlog.md folder is many files and is not read this way: an error says so.
+pub fn parse_source(path: &Path, format: Format, bytes: &[u8]) -> Result<Plan, FormatError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        FormatError::at(path, line, "the file is not valid UTF-8")
+    })?;
+    let converted = match format {
+        Format::GsdPlan => gsd_plan::convert(path, text)?,
+        Format::GsdRoadmap => gsd_roadmap::convert(path, text)?,
+        Format::Taskmaster => taskmaster::convert(path, text)?,
+        Format::Backlog => {
+            return Err(FormatError::at(
+                path,
+                1,
+                "a Backlog.md folder cannot be read at another commit (one file per task); \
+                 audit with --task IDS against the working tree",
+            ));
+        }
+    };
+    let bytes = converted.text.into_bytes();
+    let mut plan = super::parse(&bytes);
+    remap(&mut plan, &converted.lines);
+    Ok(plan)
+}
+
 /// The format of `path` when baton must not write it, for the commands that write.
 pub fn read_only_format(path: &Path) -> Option<Format> {
     match sniff(path)? {
