@@ -493,6 +493,19 @@ fn read_plans(
     base: &str,
     plan_rel: &str,
 ) -> Result<(Option<Plan>, AtBase), AuditError> {
+    if crate::plan::formats::read_only_format(input.plan_path)
+        == Some(crate::plan::formats::Format::Backlog)
+    {
+        let at_head = match head {
+            Some(h) => folder_plan_at(git, h, plan_rel, input.plan_path)?,
+            None => None,
+        };
+        let at_base = match folder_plan_at(git, base, plan_rel, input.plan_path)? {
+            Some(plan) => AtBase::Plan(Box::new(plan)),
+            None => AtBase::Missing,
+        };
+        return Ok((at_head, at_base));
+    }
     std::thread::scope(|s| {
         let at_base = s.spawn(|| git.show_file(base, plan_rel));
         let now = match head {
@@ -523,6 +536,61 @@ fn read_plans(
         let at_head = head_plan(head, now.as_deref(), &parse)?;
         Ok((at_head, AtBase::Plan(Box::new(join(parsed)?))))
     })
+}
+
+/// A Backlog.md folder as it was at `rev`: its files copied out of git into a temp dir and
+/// read there (None when the folder did not exist at `rev`).
+fn folder_plan_at(
+    git: &Git,
+    rev: &str,
+    plan_rel: &str,
+    plan_path: &Path,
+) -> Result<Option<Plan>, AuditError> {
+    let folder = plan_rel.trim_end_matches('/');
+    let listed = git.read(&[
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        rev,
+        "--",
+        &format!("{folder}/"),
+    ])?;
+    let files: Vec<&str> = listed
+        .split(|&b| b == 0)
+        .filter_map(|f| std::str::from_utf8(f).ok())
+        .filter(|f| !f.is_empty())
+        .collect();
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let format_error = |message: String| AuditError::Format {
+        rev: rev.to_string(),
+        source: crate::plan::formats::FormatError::at(plan_path, 1, message),
+    };
+    let tmp =
+        tempfile::tempdir().map_err(|e| format_error(format!("cannot make a temp dir: {e}")))?;
+    let copy = tmp.path().join("plan");
+    for file in files {
+        let Some(rel) = file.strip_prefix(folder).map(|r| r.trim_start_matches('/')) else {
+            continue;
+        };
+        let Some(bytes) = git.show_file(rev, file)? else {
+            continue;
+        };
+        let to = copy.join(rel);
+        to.parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&to, bytes))
+            .map_err(|e| format_error(format!("cannot copy {file}: {e}")))?;
+    }
+    let sniffed = crate::plan::formats::Sniffed::Format(crate::plan::formats::Format::Backlog);
+    crate::plan::formats::load(&copy, sniffed)
+        .map(|(_, plan)| Some(plan))
+        .map_err(|source| AuditError::Format {
+            rev: rev.to_string(),
+            source,
+        })
 }
 
 /// The head's plan parsed, when a head commit is audited and holds one.

@@ -331,3 +331,31 @@ fn audit_reads_a_taskmaster_plan_at_its_base_commit() {
         broken.stderr
     );
 }
+
+/// A Backlog.md folder at the base commit is copied out of git and read: only the task the
+/// branch marked done is "ticked", not every task done before it.
+#[test]
+fn audit_reads_a_backlog_folder_at_its_base_commit() {
+    let project = project();
+    project
+        .git(&["config", "user.email", "p@example.com"])
+        .git(&["config", "user.name", "p"])
+        .git(&["add", "-A"])
+        .git(&["commit", "-qm", "plans"])
+        .git(&["switch", "-qc", "work"]);
+    let file = "backlog/tasks/back-548 - Expose-bidirectional-dependency-graphs-in-task-details.md";
+    let text = project.read_string(file);
+    project.write(file, text.replacen("status: To Do", "status: Done", 1));
+    project.git(&["commit", "-qam", "tick one"]);
+    let report = json(
+        &project,
+        &["audit", "--json", "--plan", "backlog", "--base", "main"],
+    );
+    let audited: Vec<&str> = report["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(audited, ["BACK-548"], "{report}");
+}

@@ -173,7 +173,8 @@ pub fn load(path: &Path, sniffed: Sniffed) -> Result<(Vec<u8>, Plan), FormatErro
 
 /// Converts `bytes`, the content `path` of a single-file `format` had at some revision (the
 /// audit reads the plan at its base commit from git): the plan, lines pointing into that
-/// content. A Backlog.md folder is many files and is not read this way: an error says so.
+/// content. A Backlog.md folder is many files and is not read this way (the audit copies the
+/// folder out of git and [`load`]s the copy).
 pub fn parse_source(path: &Path, format: Format, bytes: &[u8]) -> Result<Plan, FormatError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
@@ -188,8 +189,7 @@ pub fn parse_source(path: &Path, format: Format, bytes: &[u8]) -> Result<Plan, F
             return Err(FormatError::at(
                 path,
                 1,
-                "a Backlog.md folder cannot be read at another commit (one file per task); \
-                 audit with --task IDS against the working tree",
+                "a Backlog.md folder is many files: read it with `load` from a folder",
             ));
         }
     };
