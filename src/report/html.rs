@@ -30,9 +30,9 @@ pub fn render(r: &Report) -> String {
     escape_into(&mut s, &r.title);
     s.push_str("</h1>\n<p class=\"meta\">");
     escape_into(&mut s, &r.plan);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        " · generated {} by baton {}</p>\n",
+        " · generated {} by baton {}</p>",
         escape(&r.generated_at),
         env!("CARGO_PKG_VERSION")
     );
@@ -441,7 +441,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
