@@ -19,7 +19,9 @@ cd "$TMP"
 git init -q -b main repo
 cd repo
 g() { git -c user.email=doc@example.com -c user.name=doc "$@"; }
-cp "$ROOT/examples/client-portal.md" plan.md
+# The example's verify commands are cargo tests of a project that is not here: the
+# sessions' gate checks that each lane's directory exists instead, so the lanes merge.
+sed -E 's/`cargo test --test ([a-z_]+)`/`test -d src`/' "$ROOT/examples/client-portal.md" > plan.md
 # A fake agent: does each task of its lane (creates what the task names, ticks it), reports
 # tokens and a cost the way Claude Code's stream-json does, and commits.
 cat > "$TMP/agent.sh" <<'AGENT'
