@@ -26,6 +26,7 @@
 //! - [`ops`]: the use cases every front end calls (find the project, claim, tick, complete,
 //!   decide, a session's tasks and prompt, the overview), with one typed error.
 //! - [`mcp`]: `baton mcp`, the plan as MCP tools and resources for agent sessions.
+//! - [`report`]: `baton report`, the plan, schedule, verdicts and run as one HTML page.
 //! - [`cli`]: the command line — one file per command and the only code that prints.
 
 pub mod agents;
@@ -42,6 +43,7 @@ pub mod plan;
 pub mod process;
 pub mod prompts;
 pub mod repo;
+pub mod report;
 pub mod run;
 pub mod state;
 pub mod verify;

@@ -23,6 +23,7 @@ mod next;
 mod pool;
 pub mod printer;
 pub(crate) mod prompts;
+mod report;
 mod run;
 mod run_view;
 mod show;
@@ -107,6 +108,8 @@ pub enum Command {
     Pool(pool::Args),
     /// Draw the dependency graph (Mermaid or DOT), by waves or lanes.
     Graph(graph::Args),
+    /// One self-contained HTML page: graph, lanes planned and actual, verdicts, decisions, run.
+    Report(report::Args),
     /// Record each task's acceptance criteria; report and accept changes.
     Lock(lock::Args),
     /// Check every ticked box against evidence: verify commands, files, acceptance items.
@@ -188,6 +191,7 @@ pub fn run(
         Command::Run(args) => run::run(p, g, args),
         Command::Pool(args) => pool::run(p, g, args),
         Command::Graph(args) => graph::run(p, g, args),
+        Command::Report(args) => report::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),
         Command::Audit(args) => audit::run(p, g, args),

@@ -14,6 +14,7 @@
 //! - [`resume`]: the brief a session needs back after a compaction.
 //! - [`stuck`]: why open tasks can never start (a dependency naming no task, a deadlock).
 //! - [`overview`]: the plan at a glance, filters.
+//! - [`report`]: the model of `baton report`'s HTML page.
 //! - [`views`]: the JSON shapes front ends share.
 
 pub mod add;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod gate;
 pub mod overview;
 pub mod project;
+pub mod report;
 pub mod resume;
 pub mod session;
 pub mod stuck;

@@ -22,6 +22,7 @@ mod mcp;
 mod merge_driver;
 mod prompts;
 mod reading;
+mod report;
 mod run;
 mod run_fixture;
 mod run_pool;
