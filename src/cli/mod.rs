@@ -5,6 +5,7 @@ mod add;
 mod analyze;
 mod audit;
 pub(crate) mod claim;
+mod dash;
 pub(crate) mod decide;
 pub(crate) mod done;
 pub mod error;
@@ -102,6 +103,8 @@ pub enum Command {
     Run(run::Args),
     /// Draw the dependency graph (Mermaid or DOT), by waves or lanes.
     Graph(graph::Args),
+    /// A live full-screen view of the plan and any run: phases, sessions, findings, logs.
+    Dash(dash::Args),
     /// Record each task's acceptance criteria; report and accept changes.
     Lock(lock::Args),
     /// Check every ticked box against evidence: verify commands, files, acceptance items.
@@ -178,6 +181,7 @@ pub fn run(
         Command::Prompts(args) => prompts::run(p, g, args),
         Command::Run(args) => run::run(p, g, args),
         Command::Graph(args) => graph::run(p, g, args),
+        Command::Dash(args) => dash::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),
         Command::Audit(args) => audit::run(p, g, args),
