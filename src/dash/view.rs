@@ -220,7 +220,7 @@ fn draw_phases(frame: &mut Frame, area: Rect, phases: &[PhaseRow], pal: &Palette
         .unwrap_or(0)
         .min(inner_w / 3);
     let counts_w = 28.min(inner_w / 3);
-    let bar_w = inner_w.saturating_sub(name_w + counts_w + 6).max(4);
+    let bar_w = inner_w.saturating_sub(name_w + counts_w + 6).clamp(4, 60);
     // Keep the current phase in view when there are more phases than lines.
     let rows = area.height.saturating_sub(2) as usize;
     let current = phases.iter().position(|p| p.current).unwrap_or(0);
@@ -356,6 +356,7 @@ fn draw_lanes(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i64
     };
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(bold()))
+        .highlight_symbol(if ui.focus == Focus::Sessions { "▶" } else { " " })
         .block(block)
         .row_highlight_style(if ui.focus == Focus::Sessions {
             Style::default().add_modifier(Modifier::REVERSED)
@@ -396,6 +397,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, pal: &Pa
         .collect();
     let list = List::new(items)
         .block(block)
+        .highlight_symbol(if ui.focus == Focus::Findings { "▶" } else { " " })
         .highlight_style(if ui.focus == Focus::Findings {
             Style::default().add_modifier(Modifier::REVERSED)
         } else {
