@@ -42,8 +42,11 @@ const LOG_LINES: usize = 200;
 /// Runs the dashboard until q, Ctrl-C, a hangup or SIGTERM.
 pub fn run(file: &Project) -> Result<(), Error> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(Error::usage("baton dash draws on a terminal: stdin and stdout must be one")
-            .with_hint("run it in a terminal; for text use `baton status`, for data `baton status --json`"));
+        return Err(
+            Error::usage("baton dash draws on a terminal: stdin and stdout must be one").with_hint(
+                "run it in a terminal; for text use `baton status`, for data `baton status --json`",
+            ),
+        );
     }
     let mut loader = Loader::default();
     let mut model = loader.load(file)?;
@@ -56,12 +59,23 @@ pub fn run(file: &Project) -> Result<(), Error> {
         ..Ui::default()
     };
     let screen = Screen::enter().map_err(|e| terminal_error(&e))?;
-    let result = event_loop(screen, file, &mut loader, &mut model, &mut ui, &rx, &mut watch);
+    let result = event_loop(
+        screen,
+        file,
+        &mut loader,
+        &mut model,
+        &mut ui,
+        &rx,
+        &mut watch,
+    );
     result.map_err(|e| terminal_error(&e))
 }
 
 fn terminal_error(e: &io::Error) -> Error {
-    Error::new(crate::ops::error::Kind::Internal, format!("the terminal failed: {e}"))
+    Error::new(
+        crate::ops::error::Kind::Internal,
+        format!("the terminal failed: {e}"),
+    )
 }
 
 fn event_loop(
@@ -75,9 +89,15 @@ fn event_loop(
 ) -> io::Result<()> {
     let mut built = Instant::now();
     let mut log = read_log(model, ui);
+    // A pinned clock (`BATON_NOW`, for tests) does not tick.
+    let frozen = std::env::var_os(crate::state::NOW_ENV).is_some_and(|v| !v.is_empty());
     loop {
         ui.clamp(model);
-        let ticked = built.elapsed().as_secs() as i64;
+        let ticked = if frozen {
+            0
+        } else {
+            built.elapsed().as_secs() as i64
+        };
         screen
             .terminal
             .draw(|frame| view::draw(frame, model, ui, ticked, &log))?;
@@ -102,6 +122,8 @@ fn event_loop(
                 while let Some(left) = until.checked_duration_since(Instant::now()) {
                     match rx.recv_timeout(left) {
                         Ok(Msg::Quit) => return Ok(()),
+                        Ok(Msg::Key(key)) if !handle_key(ui, model, key) => return Ok(()),
+                        Ok(Msg::Resize) => screen.terminal.autoresize()?,
                         Ok(_) | Err(RecvTimeoutError::Timeout) => {}
                         Err(RecvTimeoutError::Disconnected) => return Ok(()),
                     }
@@ -254,7 +276,10 @@ struct Watch {
 impl Watch {
     fn new(file: &Project, tx: Sender<Msg>) -> Result<Watch, Error> {
         let plan = std::path::absolute(&file.path).unwrap_or_else(|_| file.path.clone());
-        let plan_name = plan.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        let plan_name = plan
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
         let state_dir = crate::repo::state_dir(&file.path);
         let state_name = state_dir.file_name().map(|n| n.to_os_string());
         let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -278,7 +303,9 @@ impl Watch {
             state_dir,
             state_watched: false,
         };
-        let plan_dir = plan.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let plan_dir = plan
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         watch
             .watcher
             .watch(&plan_dir, RecursiveMode::NonRecursive)
@@ -306,16 +333,17 @@ impl Watch {
     }
 }
 
-/// A write, a creation, a removal or a rename; not a read (opening the database to read it
-/// must not wake the loop again).
+/// A write of data, a creation, a removal or a rename. Not an open, a close or a change of
+/// metadata: reading the database opens its files read-write (a close that "wrote") and,
+/// as root, SQLite hands the WAL its owner again (an attribute change); waking on those would
+/// make every read wake the loop again.
 fn changes(kind: &notify::EventKind) -> bool {
     use notify::EventKind;
-    use notify::event::{AccessKind, AccessMode};
+    use notify::event::ModifyKind;
     matches!(
         kind,
         EventKind::Create(_)
-            | EventKind::Modify(_)
             | EventKind::Remove(_)
-            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
     )
 }

@@ -51,8 +51,8 @@ impl Loader {
                 .gate_records()?
                 .into_iter()
                 .filter_map(|(session, record)| {
-                    let mut result: GateResult = serde_json::from_str(record.result.as_deref()?)
-                        .ok()?;
+                    let mut result: GateResult =
+                        serde_json::from_str(record.result.as_deref()?).ok()?;
                     result.outcome = record.outcome;
                     result.at = record.at;
                     Some((session, result))

@@ -259,7 +259,8 @@ fn the_model_counts_phases_names_lanes_by_claim_and_lists_findings() {
         b"# Shop\n\n## Phase 1: Base\n\n- [x] T1 One\n- [-] T2 Two\n- [ ] T3 Three\n\
           \n## Phase 2: More\n\n- [ ] T4 Four\n- [ ] T5 Five\n",
     );
-    let readiness = crate::graph::readiness(&plan, &crate::graph::Dag::build(&plan), &HashMap::new());
+    let readiness =
+        crate::graph::readiness(&plan, &crate::graph::Dag::build(&plan), &HashMap::new());
     let claim = |task: &str, owner: &str, at: &str, expires: &str| Claim {
         task_id: task.into(),
         owner: owner.into(),

@@ -313,7 +313,9 @@ fn draw_lanes(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i64
             ]);
             if wide {
                 cells.push(Cell::from(
-                    l.cost.map(|c| format!("${c:.2}")).unwrap_or_else(|| "-".into()),
+                    l.cost
+                        .map(|c| format!("${c:.2}"))
+                        .unwrap_or_else(|| "-".into()),
                 ));
             }
             cells.push(Cell::from(lease));
@@ -323,7 +325,14 @@ fn draw_lanes(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i64
     let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
         (
             vec![
-                "session", "state", "agent", "task", "elapsed", "last tool", "tokens", "cost",
+                "session",
+                "state",
+                "agent",
+                "task",
+                "elapsed",
+                "last tool",
+                "tokens",
+                "cost",
                 "lease",
             ],
             vec![
@@ -341,7 +350,13 @@ fn draw_lanes(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i64
     } else {
         (
             vec![
-                "session", "state", "task", "elapsed", "last tool", "tokens", "lease",
+                "session",
+                "state",
+                "task",
+                "elapsed",
+                "last tool",
+                "tokens",
+                "lease",
             ],
             vec![
                 Constraint::Length(10),
@@ -356,7 +371,11 @@ fn draw_lanes(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i64
     };
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(bold()))
-        .highlight_symbol(if ui.focus == Focus::Sessions { "▶" } else { " " })
+        .highlight_symbol(if ui.focus == Focus::Sessions {
+            "▶"
+        } else {
+            " "
+        })
         .block(block)
         .row_highlight_style(if ui.focus == Focus::Sessions {
             Style::default().add_modifier(Modifier::REVERSED)
@@ -397,7 +416,11 @@ fn draw_findings(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, pal: &Pa
         .collect();
     let list = List::new(items)
         .block(block)
-        .highlight_symbol(if ui.focus == Focus::Findings { "▶" } else { " " })
+        .highlight_symbol(if ui.focus == Focus::Findings {
+            "▶"
+        } else {
+            " "
+        })
         .highlight_style(if ui.focus == Focus::Findings {
             Style::default().add_modifier(Modifier::REVERSED)
         } else {
@@ -426,7 +449,10 @@ fn draw_log(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, log: &[String
         Some(_) => vec![Line::raw("(no log: this session is not part of a run)")],
         None => vec![Line::raw("(no session selected)")],
     };
-    frame.render_widget(Paragraph::new(body).block(Block::bordered().title(title)), area);
+    frame.render_widget(
+        Paragraph::new(body).block(Block::bordered().title(title)),
+        area,
+    );
 }
 
 /// The selection's whole story, over the middle of the screen.
@@ -444,15 +470,25 @@ fn draw_detail(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i6
             Some(f) => {
                 let mut lines = vec![
                     Line::from(vec![
-                        Span::styled(f.kind.as_str(), pal.finding(f.kind).add_modifier(Modifier::BOLD)),
+                        Span::styled(
+                            f.kind.as_str(),
+                            pal.finding(f.kind).add_modifier(Modifier::BOLD),
+                        ),
                         Span::raw(format!(" {}", clean(&f.subject))),
                     ]),
                     Line::raw(clean(&f.summary)),
-                    Line::styled(format!("from {}", clean(&f.source)), pal.fg(Color::DarkGray)),
+                    Line::styled(
+                        format!("from {}", clean(&f.source)),
+                        pal.fg(Color::DarkGray),
+                    ),
                     Line::raw(""),
                     Line::styled("Evidence:", bold()),
                 ];
-                lines.extend(f.evidence.iter().map(|e| Line::raw(format!("  {}", clean(e)))));
+                lines.extend(
+                    f.evidence
+                        .iter()
+                        .map(|e| Line::raw(format!("  {}", clean(e)))),
+                );
                 (" Finding ", lines)
             }
             None => (" Finding ", vec![Line::raw("no finding selected")]),
@@ -476,12 +512,17 @@ fn draw_detail(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, ticked: i6
                     ),
                     field(
                         "last tool",
-                        l.last_tool.as_deref().map(clean).unwrap_or_else(|| "-".into()),
+                        l.last_tool
+                            .as_deref()
+                            .map(clean)
+                            .unwrap_or_else(|| "-".into()),
                     ),
                     field("tokens", l.tokens.map(amount).unwrap_or_else(|| "-".into())),
                     field(
                         "cost",
-                        l.cost.map(|c| format!("${c:.2}")).unwrap_or_else(|| "-".into()),
+                        l.cost
+                            .map(|c| format!("${c:.2}"))
+                            .unwrap_or_else(|| "-".into()),
                     ),
                     field(
                         "lease age",

@@ -8,6 +8,7 @@ mod claims;
 mod commands;
 mod concurrency;
 mod corpus;
+mod dash;
 mod errors;
 mod evidence;
 mod formats;
