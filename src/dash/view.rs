@@ -446,6 +446,7 @@ fn draw_log(frame: &mut Frame, area: Rect, model: &Model, ui: &Ui, log: &[String
                 .collect()
         }
         Some(l) if l.log.is_some() => vec![Line::raw("(the log is empty)")],
+        Some(_) if model.run.is_some() => vec![Line::raw("(no log yet: not started)")],
         Some(_) => vec![Line::raw("(no log: this session is not part of a run)")],
         None => vec![Line::raw("(no session selected)")],
     };
