@@ -74,3 +74,11 @@ sleep 1
 tmux -S "$SOCK" capture-pane -e -p -t dash > "$ROOT/docs/dash.ansi"
 tmux -S "$SOCK" send-keys -t dash q
 echo "wrote docs/dash.ansi" >&2
+
+# The PNG, when headless chromium is there: ANSI to HTML, then a screenshot.
+if command -v chromium >/dev/null; then
+  python3 "$ROOT/bench/ansi_html.py" "$ROOT/docs/dash.ansi" > "$TMP/dash.html"
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --window-size=1050,590 --screenshot="$ROOT/docs/dash.png" "file://$TMP/dash.html" \
+    >/dev/null 2>&1 && echo "wrote docs/dash.png" >&2
+fi
