@@ -34,6 +34,7 @@ pub mod analyze;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod dash;
 pub mod git;
 pub mod graph;
 pub mod lint;

@@ -6,6 +6,7 @@ mod analyze;
 mod audit;
 pub(crate) mod claim;
 mod completions;
+mod dash;
 pub(crate) mod decide;
 pub(crate) mod done;
 pub mod error;
@@ -110,6 +111,8 @@ pub enum Command {
     Graph(graph::Args),
     /// One self-contained HTML page: graph, lanes planned and actual, verdicts, decisions, run.
     Report(report::Args),
+    /// A live full-screen view of the plan and any run: phases, sessions, findings, logs.
+    Dash(dash::Args),
     /// Record each task's acceptance criteria; report and accept changes.
     Lock(lock::Args),
     /// Check every ticked box against evidence: verify commands, files, acceptance items.
@@ -192,6 +195,7 @@ pub fn run(
         Command::Pool(args) => pool::run(p, g, args),
         Command::Graph(args) => graph::run(p, g, args),
         Command::Report(args) => report::run(p, g, args),
+        Command::Dash(args) => dash::run(p, g, args),
         Command::Lock(args) => lock::run(p, g, args),
         Command::Verify(args) => verify::run(p, g, args),
         Command::Audit(args) => audit::run(p, g, args),

@@ -237,6 +237,33 @@ impl StateStore {
         Ok(out)
     }
 
+    /// Every session's last recorded stop gate, `(session, gate)`, by session: what a
+    /// dashboard shows of the verdicts and audit findings agents' hooks judged.
+    pub fn gate_records(&self) -> Result<Vec<(String, super::GateRecord)>, StateError> {
+        let err = |e| self.err("read stop gates", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT session_id, blocks, at, outcome, result FROM session_gates
+                 WHERE plan_key = ?1 ORDER BY session_id",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([&self.plan_key], |r| {
+                Ok((
+                    r.get(0)?,
+                    super::GateRecord {
+                        blocks: r.get(1)?,
+                        at: r.get(2)?,
+                        outcome: r.get(3)?,
+                        result: r.get(4)?,
+                    },
+                ))
+            })
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
     /// Per session, its latest event that says why it did not merge.
     fn why_events(&self, run: i64) -> Result<BTreeMap<String, (String, Value)>, StateError> {
         let err = |e| self.err("read run events", e);

@@ -9,6 +9,7 @@ mod commands;
 mod completions;
 mod concurrency;
 mod corpus;
+mod dash;
 mod errors;
 mod evidence;
 mod formats;

@@ -134,7 +134,7 @@ fn plain_status_lines_fold_activity_into_the_exit_and_the_summary() {
 
 /// tmux, or None (the test is skipped) unless `BATON_REQUIRE_TMUX` is set.
 #[allow(clippy::print_stderr)]
-fn tmux() -> Option<&'static str> {
+pub(crate) fn tmux() -> Option<&'static str> {
     let found = Command::new("tmux")
         .arg("-V")
         .output()
@@ -151,12 +151,12 @@ fn tmux() -> Option<&'static str> {
 }
 
 /// A tmux server of the test's own, killed when dropped.
-struct Tmux {
-    socket: PathBuf,
+pub(crate) struct Tmux {
+    pub(crate) socket: PathBuf,
 }
 
 impl Tmux {
-    fn command(&self, args: &[&str]) -> std::process::Output {
+    pub(crate) fn command(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
             .arg("-S")
             .arg(&self.socket)
@@ -194,7 +194,7 @@ impl Drop for Tmux {
     }
 }
 
-fn shell_quote(path: &Path) -> String {
+pub(crate) fn shell_quote(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', "'\\''"))
 }
 
