@@ -22,9 +22,11 @@
 //! own message.
 
 mod diff;
+mod refs;
 mod worktree;
 
 pub use diff::{Change, ChangeKind, StatusEntry, StatusKind, with_untracked};
+pub use refs::{PushOutcome, RefEntry};
 pub use worktree::{MergeOutcome, Worktree};
 
 use std::io::Write;
