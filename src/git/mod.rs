@@ -26,7 +26,7 @@ mod refs;
 mod worktree;
 
 pub use diff::{Change, ChangeKind, StatusEntry, StatusKind, with_untracked};
-pub use refs::{PushOutcome, RefEntry};
+pub use refs::{EMPTY_TREE_SHA1, EMPTY_TREE_SHA256, PushOutcome, RefEntry};
 pub use worktree::{MergeOutcome, Worktree};
 
 use std::io::Write;

@@ -10,8 +10,8 @@
 //! or updated (they lost inside the remote). [`PushOutcome`] tells those apart from a remote
 //! that refuses the push (a hook, a host that forbids custom refs).
 //!
-//! Nothing here touches a working tree or an index: objects are written with `git mktree`
-//! and `git commit-tree`, refs are read with `git for-each-ref`.
+//! Nothing here touches a working tree or an index: objects are written with
+//! `git commit-tree`, refs are read with `git for-each-ref`.
 
 use super::{Git, GitError};
 
@@ -36,6 +36,13 @@ pub struct RefEntry {
     pub message: String,
 }
 
+/// The empty tree's id in a repository of SHA-1 object names.
+pub const EMPTY_TREE_SHA1: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/// The empty tree's id in a repository of SHA-256 object names.
+pub const EMPTY_TREE_SHA256: &str =
+    "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321";
+
 /// Identity written into commits baton makes itself (the claim's holder is in the message).
 const IDENTITY: &[(&str, &str)] = &[
     ("GIT_AUTHOR_NAME", "baton"),
@@ -45,13 +52,11 @@ const IDENTITY: &[(&str, &str)] = &[
 ];
 
 impl Git {
-    /// Writes a commit of the empty tree with `message` and no parent, touching no working
-    /// tree, index or ref; returns its id.
-    pub fn commit_empty(&self, message: &str) -> Result<String, GitError> {
-        let tree = String::from_utf8_lossy(&self.write(&["mktree"])?)
-            .trim()
-            .to_string();
-        let args = ["commit-tree", tree.as_str(), "-m", message];
+    /// Writes a commit of the empty tree (`empty_tree`: [`EMPTY_TREE_SHA1`] or
+    /// [`EMPTY_TREE_SHA256`], which git knows without storing them) with `message` and no
+    /// parent, touching no working tree, index or ref; returns its id.
+    pub fn commit_empty(&self, empty_tree: &str, message: &str) -> Result<String, GitError> {
+        let args = ["commit-tree", empty_tree, "-m", message];
         let mut cmd = self.base_command(&args);
         cmd.envs(IDENTITY.iter().copied());
         let out = self.output(cmd, &args)?;

@@ -57,6 +57,8 @@ struct Held {
 #[derive(Debug)]
 pub struct GitClaims {
     git: Git,
+    /// The empty tree's id in this repository's object format.
+    empty_tree: &'static str,
     remote: String,
     plan_key: String,
     /// The plan file, for the local history.
@@ -73,7 +75,18 @@ impl GitClaims {
                 plan: plan_path.display().to_string(),
             });
         };
+        // A SHA-256 repository says so in its config; reading it saves running git.
+        let sha256 = std::fs::read_to_string(repo.common_dir.join("config")).is_ok_and(|c| {
+            c.to_ascii_lowercase()
+                .lines()
+                .any(|l| l.trim().replace(' ', "") == "objectformat=sha256")
+        });
         Ok(GitClaims {
+            empty_tree: if sha256 {
+                crate::git::EMPTY_TREE_SHA256
+            } else {
+                crate::git::EMPTY_TREE_SHA1
+            },
             git: Git::new(repo.worktree_root),
             remote: remote.to_string(),
             plan_key: crate::repo::plan_key(plan_path),
@@ -174,7 +187,7 @@ impl GitClaims {
     /// Writes the commit of a claim (no working tree touched).
     fn commit(&self, claim: &Claim) -> Result<Held, ClaimsError> {
         let message = format_message(&self.plan_key, claim);
-        let oid = self.git.commit_empty(&message)?;
+        let oid = self.git.commit_empty(self.empty_tree, &message)?;
         Ok(Held {
             oid,
             claim: claim.clone(),
