@@ -22,12 +22,19 @@ use serde::Serialize;
 use toml_edit::{Item, TableLike};
 
 use crate::run::stream::StreamFormat;
+use crate::state::Backend;
 
 /// The file's name; it sits in the plan's directory.
 pub const FILE_NAME: &str = "baton.toml";
 
 /// The top-level sections baton knows.
 const SECTIONS: &[&str] = &["agents", "audit", "hooks", "run"];
+
+/// The keys outside any section (they go before the first `[section]`).
+const TOP_KEYS: &[&str] = &["claims", "claims_remote"];
+
+/// Everything allowed at the top level: sections and top-level keys.
+const ROOT_KEYS: &[&str] = &["agents", "audit", "hooks", "run", "claims", "claims_remote"];
 
 /// The keys of one `[agents.NAME]` entry.
 const AGENT_KEYS: &[&str] = &["argv", "env", "timeout", "stream"];
@@ -54,6 +61,8 @@ pub struct Config {
     pub audit: AuditConfig,
     pub hooks: HooksConfig,
     pub run: RunConfig,
+    /// `claims`, `claims_remote`: where claims are decided (docs/scaling.md).
+    pub claims: ClaimsConfig,
     /// `[agents.NAME]`: the agents `baton run` can start, by name.
     pub agents: std::collections::BTreeMap<String, AgentConfig>,
 }
@@ -78,6 +87,24 @@ impl AgentConfig {
         self.stream.unwrap_or_else(|| {
             StreamFormat::of_program(self.argv.first().map_or("", String::as_str))
         })
+    }
+}
+
+/// `claims` and `claims_remote`: which backend decides claims, and the git remote the git
+/// backend uses. `BATON_CLAIMS` overrides the backend (resolved by the caller).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimsConfig {
+    pub backend: Backend,
+    /// The git remote the git backend pushes claims to (`origin` unless set).
+    pub remote: String,
+}
+
+impl Default for ClaimsConfig {
+    fn default() -> Self {
+        ClaimsConfig {
+            backend: Backend::Local,
+            remote: crate::state::DEFAULT_REMOTE.to_string(),
+        }
     }
 }
 
@@ -257,30 +284,64 @@ impl Config {
 
     /// Reads `path`; the defaults when it does not exist.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|e| {
-                    let at = e.utf8_error().valid_up_to();
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    ConfigError::Invalid {
-                        path: path.to_path_buf(),
-                        diagnostics: vec![Reader::new(&lossy).diagnostic(
-                            at,
-                            "the file is not valid UTF-8".into(),
-                            None,
-                        )],
-                    }
-                })?;
-                Config::parse(&text, path)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(source) => Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
+        match read_text(path)? {
+            Some(text) => Config::parse(&text, path),
+            None => Ok(Config::default()),
         }
     }
 
+    /// Only the claims settings of the plan at `plan_path` (`claims`, `claims_remote`):
+    /// problems elsewhere in the file are left to the commands that read those parts, so a
+    /// typo in `[audit]` does not stop `baton claim`. A file that is not TOML is reported.
+    pub fn claims_for_plan(plan_path: &Path) -> Result<ClaimsConfig, ConfigError> {
+        let path = Config::path_for(plan_path);
+        let Some(text) = read_text(&path)? else {
+            return Ok(ClaimsConfig::default());
+        };
+        let mut reader = Reader::new(&text);
+        let mut claims = ClaimsConfig::default();
+        match toml_edit::Document::parse(text.as_str()) {
+            Err(e) => reader.syntax_error(&e),
+            Ok(doc) => read_claims(&mut reader, doc.as_table(), &mut claims),
+        }
+        if reader.diagnostics.is_empty() {
+            Ok(claims)
+        } else {
+            Err(ConfigError::Invalid {
+                path,
+                diagnostics: reader.diagnostics,
+            })
+        }
+    }
+}
+
+/// The text of `path`; None when it does not exist.
+fn read_text(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    diagnostics: vec![Reader::new(&lossy).diagnostic(
+                        at,
+                        "the file is not valid UTF-8".into(),
+                        None,
+                    )],
+                }
+            })?;
+            Ok(Some(text))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+impl Config {
     /// Parses the text of the file at `path` (named in diagnostics).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let mut reader = Reader::new(text);
@@ -289,15 +350,11 @@ impl Config {
             ..Config::default()
         };
         match toml_edit::Document::parse(text) {
-            Err(e) => {
-                let at = e.span().map_or(0, |s| s.start);
-                let message = e.message().trim().to_string();
-                let d = reader.diagnostic(at, format!("invalid TOML: {message}"), None);
-                reader.diagnostics.push(d);
-            }
+            Err(e) => reader.syntax_error(&e),
             Ok(doc) => {
                 let root = doc.as_table();
-                reader.unknown_keys(root, SECTIONS, None);
+                reader.unknown_keys(root, ROOT_KEYS, None);
+                read_claims(&mut reader, root, &mut config.claims);
                 if let Some(audit) = reader.section(root, "audit") {
                     read_audit(&mut reader, audit, &mut config.audit);
                 }
@@ -356,6 +413,47 @@ fn read_audit(r: &mut Reader<'_>, table: &dyn TableLike, audit: &mut AuditConfig
             );
         } else {
             audit.integration_branch = Some(text);
+        }
+    }
+}
+
+fn read_claims(r: &mut Reader<'_>, root: &toml_edit::Table, claims: &mut ClaimsConfig) {
+    if let Some(item) = root.get("claims") {
+        match item.as_str() {
+            Some(text) => match Backend::parse(text) {
+                Some(backend) => claims.backend = backend,
+                None => {
+                    let hint = match nearest(text, Backend::NAMES) {
+                        Some(near) => format!("did you mean \"{near}\"?"),
+                        None => "one of \"local\", \"git\"".to_string(),
+                    };
+                    r.error(
+                        item.span(),
+                        format!("`claims` cannot be \"{text}\""),
+                        Some(hint),
+                    );
+                }
+            },
+            None if item.is_table_like() => r.error(
+                item.span()
+                    .or_else(|| root.key("claims").and_then(|k| k.span())),
+                "`claims` is a top-level key, not a section".into(),
+                Some("write claims = \"git\" before the first [section]".into()),
+            ),
+            None => r.wrong_type(item, "`claims`", "a string"),
+        }
+    }
+    if let Some(item) = root.get("claims_remote") {
+        match item.as_str() {
+            Some(text) if !text.trim().is_empty() && !text.starts_with('-') => {
+                claims.remote = text.to_string();
+            }
+            Some(text) => r.error(
+                item.span(),
+                format!("`claims_remote` cannot be \"{text}\""),
+                Some("name a git remote, such as \"origin\"".into()),
+            ),
+            None => r.wrong_type(item, "`claims_remote`", "a string"),
         }
     }
 }
@@ -541,6 +639,13 @@ impl<'t> Reader<'t> {
         }
     }
 
+    fn syntax_error(&mut self, e: &toml_edit::TomlError) {
+        let at = e.span().map_or(0, |s| s.start);
+        let message = e.message().trim().to_string();
+        let d = self.diagnostic(at, format!("invalid TOML: {message}"), None);
+        self.diagnostics.push(d);
+    }
+
     fn error(&mut self, span: Option<Range<usize>>, message: String, hint: Option<String>) {
         let d = self.diagnostic(span.map_or(0, |s| s.start), message, hint);
         self.diagnostics.push(d);
@@ -557,6 +662,9 @@ impl<'t> Reader<'t> {
                 None => {
                     let hint = match nearest(name, SECTIONS) {
                         Some(near) => Some(format!("did you mean `[{near}]`?")),
+                        None if nearest(name, TOP_KEYS).is_some() => {
+                            nearest(name, TOP_KEYS).map(|near| format!("did you mean `{near}`?"))
+                        }
                         // A section's key written at the top level.
                         None if AUDIT_KEYS.contains(&name) => {
                             Some(format!("did you mean `[audit] {name}`?"))
@@ -571,6 +679,9 @@ impl<'t> Reader<'t> {
                 Some(section) => {
                     let hint = match nearest(name, known) {
                         Some(near) => Some(format!("did you mean `{near}`?")),
+                        None if TOP_KEYS.contains(&name) => Some(format!(
+                            "`{name}` is a top-level key: move it before the first [section]"
+                        )),
                         None => Some(format!("`[{section}]` keys: {}", list(known, "", ""))),
                     };
                     (format!("unknown key `{name}` in `[{section}]`"), hint)
@@ -683,6 +794,53 @@ mod tests {
             ConfigError::Invalid { .. } => e.to_string().lines().map(String::from).collect(),
             other => vec![other.to_string()],
         })
+    }
+
+    #[test]
+    fn the_claims_backend_and_remote_are_top_level_keys() {
+        let config = parse("claims = \"git\"\nclaims_remote = \"team\"\n[audit]\n").expect("valid");
+        assert_eq!(config.claims.backend, Backend::Git);
+        assert_eq!(config.claims.remote, "team");
+        assert_eq!(parse("").expect("empty").claims, ClaimsConfig::default());
+        assert_eq!(
+            parse("claims = \"gti\"\n").expect_err("unknown"),
+            ["baton.toml:1:10: `claims` cannot be \"gti\" (did you mean \"git\"?)"]
+        );
+        assert_eq!(
+            parse("[audit]\nclaims = \"git\"\n").expect_err("in a section"),
+            [
+                "baton.toml:2:1: unknown key `claims` in `[audit]` (`claims` is a top-level key: move it before the first [section])"
+            ]
+        );
+        assert_eq!(
+            parse("claims_remote = \"\"\n").expect_err("empty"),
+            [
+                "baton.toml:1:17: `claims_remote` cannot be \"\" (name a git remote, such as \"origin\")"
+            ]
+        );
+    }
+
+    #[test]
+    fn claims_settings_ignore_problems_elsewhere_in_the_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let plan = dir.path().join("plan.md");
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "claims = \"git\"\n[audit]\npolcy = 1\n",
+        )
+        .expect("write");
+        assert_eq!(
+            Config::claims_for_plan(&plan).expect("read").backend,
+            Backend::Git
+        );
+        std::fs::write(dir.path().join(FILE_NAME), "\n\nclaims = \"sql\"\n").expect("write");
+        let err = Config::claims_for_plan(&plan)
+            .expect_err("unknown")
+            .to_string();
+        assert!(
+            err.contains("baton.toml:3:10: `claims` cannot be \"sql\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -22,9 +22,11 @@
 //! own message.
 
 mod diff;
+mod refs;
 mod worktree;
 
 pub use diff::{Change, ChangeKind, StatusEntry, StatusKind, with_untracked};
+pub use refs::{EMPTY_TREE_SHA1, EMPTY_TREE_SHA256, PushOutcome, RefEntry};
 pub use worktree::{MergeOutcome, Worktree};
 
 use std::io::Write;

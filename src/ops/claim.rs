@@ -1,15 +1,17 @@
-//! Claims: one session per task, decided atomically in the shared state database so that
-//! sessions in other worktrees see it. `baton claim`/`release` and the MCP tools call these.
+//! Claims: one session per task, decided atomically by the claims backend
+//! ([`crate::state::ClaimStore`]: the state database every worktree shares, or the team's git
+//! remote) so that sessions elsewhere see it. `baton claim`/`release` and the MCP tools call
+//! these.
 
 use std::time::Duration;
 
 use super::error::{Error, Kind};
-use super::project::{Project, find_task};
+use super::project::{Project, by_task, find_task, readiness_given};
 use crate::graph::Readiness;
 use crate::graph::ready_index::ReadyIndex;
 use crate::graph::scope::{self, Pattern};
 use crate::plan::Plan;
-use crate::state::{Claim, ClaimOutcome, Lease};
+use crate::state::{Backend, Claim, ClaimOutcome, ClaimStore, Lease};
 
 /// How long a claim holds unless renewed, when the caller does not say.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(2 * 3600);
@@ -46,9 +48,10 @@ pub fn claim_task(project: &Project, plan: &Plan, req: ClaimRequest<'_>) -> Resu
     project.check_writable()?;
     let id = req.id;
     let task = find_task(plan, project, id)?;
-    let state = project.state()?;
+    let store = project.claim_store()?;
     if !req.force {
-        let (_, readiness) = project.readiness(plan)?;
+        // The git backend fetches the claims here, once: the claim below decides on them.
+        let (_, readiness) = readiness_given(plan, by_task(store.claims()?));
         let not_ready = |why: String| {
             Error::new(Kind::Conflict, format!("{id} is not ready: {why}"))
                 .with_hint("`baton next` lists ready tasks; --force claims anyway")
@@ -81,7 +84,7 @@ pub fn claim_task(project: &Project, plan: &Plan, req: ClaimRequest<'_>) -> Resu
         }
     }
     let mine = scope::task_patterns(task);
-    let claimed = take(&state, req, &mine, &|other: &str| {
+    let claimed = take(store.as_ref(), req, &mine, &|other: &str| {
         plan.task(other)
             .map(scope::task_patterns)
             .unwrap_or_default()
@@ -104,16 +107,19 @@ pub fn claim_fast(project: &Project, req: ClaimRequest<'_>) -> Result<Option<Cla
     if !index.describes(&bytes) {
         return Ok(None);
     }
-    let state = project.state()?;
+    let store = project.claim_store()?;
     let now = crate::state::now_rfc3339();
-    let held: std::collections::HashSet<String> = state
+    let held: std::collections::HashSet<String> = store
         .claims()?
         .into_iter()
         .filter(|c| c.is_live(&now))
         .map(|c| c.task_id)
         .collect();
-    let ticked: std::collections::HashSet<String> =
-        state.ticks()?.into_iter().map(|t| t.0).collect();
+    let ticked: std::collections::HashSet<String> = if project.has_state() {
+        project.state()?.ticks()?.into_iter().map(|t| t.0).collect()
+    } else {
+        std::collections::HashSet::new()
+    };
     let Some(found) = index.claimable(
         &bytes,
         req.id,
@@ -123,7 +129,7 @@ pub fn claim_fast(project: &Project, req: ClaimRequest<'_>) -> Result<Option<Cla
         return Ok(None);
     };
     let mine = scope::patterns_of(&found.files);
-    let claimed = take(&state, req, &mine, &|other: &str| {
+    let claimed = take(store.as_ref(), req, &mine, &|other: &str| {
         index
             .files_of(other)
             .map(|files| scope::patterns_of(&files))
@@ -161,26 +167,30 @@ fn save_ready_index(project: &Project, plan: &Plan) {
     }
 }
 
-/// Takes the claim in the state database, with the file-overlap check inside its transaction,
-/// and records it.
+/// Takes the claim through the claims backend, with the file-overlap check inside its
+/// decision (the local store: inside its transaction), and records it.
 fn take(
-    state: &crate::state::StateStore,
+    store: &dyn ClaimStore,
     req: ClaimRequest<'_>,
     mine: &[Pattern],
     theirs: &dyn Fn(&str) -> Vec<Pattern>,
 ) -> Result<Claimed, Error> {
     let id = req.id;
     let lease = Lease::from_now(req.ttl);
-    let outcome = state.claim_checked(id, req.by, &lease, |others| {
+    let mut refusal = None;
+    let outcome = store.claim_checked(id, req.by, &lease, &mut |others| {
         if req.force || mine.is_empty() {
-            return Ok(());
+            return true;
         }
-        match overlap(mine, others, theirs) {
-            Some(found) => Err(Box::new(found)),
-            None => Ok(()),
-        }
+        refusal = overlap(mine, others, theirs);
+        refusal.is_none()
     })?;
-    let outcome = outcome.map_err(|found| found.into_error(id))?;
+    let Some(outcome) = outcome else {
+        return Err(match refusal {
+            Some(found) => found.into_error(id),
+            None => Error::internal(format!("the claim of {id} was refused without a reason")),
+        });
+    };
     Ok(match outcome {
         // `claim_checked` wrote the history line in the claim's transaction.
         ClaimOutcome::Claimed => Claimed::New,
@@ -245,10 +255,13 @@ pub fn renew(
     id: Option<&str>,
     ttl: Duration,
 ) -> Result<Vec<Claim>, Error> {
-    if !project.has_state() {
+    let settings = project.claims_settings()?;
+    if settings.backend == Backend::Local && !project.has_state() {
         return Ok(Vec::new());
     }
-    Ok(project.state()?.renew(by, id, &Lease::from_now(ttl))?)
+    Ok(project
+        .claim_store()?
+        .renew(by, id, &Lease::from_now(ttl))?)
 }
 
 /// The error for a task another session holds: it names the holder.
@@ -281,8 +294,8 @@ pub fn release_task(
 ) -> Result<Released, Error> {
     let (_, plan) = file.load()?;
     find_task(&plan, file, id)?;
-    let state = file.state()?;
-    let Some(current) = state.claim_of(id)? else {
+    let store = file.claim_store()?;
+    let Some(current) = store.claim_of(id)? else {
         return Ok(Released::NotClaimed);
     };
     let live = current.is_live(&crate::state::now_rfc3339());
@@ -295,8 +308,8 @@ pub fn release_task(
         .with_hint("release only tasks you hold (--by NAME); --force releases it anyway")
         .with_details(serde_json::json!({ "holder": current.owner })));
     }
-    state.release(id)?;
-    state.record(Some(id), "release", by, None)?;
+    store.release(id)?;
+    file.state()?.record(Some(id), "release", by, None)?;
     Ok(Released::Was(current))
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::plan::store::StoreError;
 use crate::process::Cancel;
-use crate::state::StateError;
+use crate::state::{ClaimsError, StateError};
 
 /// What went wrong, in the terms a caller acts on. Each front end maps kinds in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +192,38 @@ impl From<StateError> for Error {
                     .with_hint("another baton may hold the database; try again")
                     .with_source(err)
             }
+        }
+    }
+}
+
+impl From<ClaimsError> for Error {
+    fn from(err: ClaimsError) -> Error {
+        let message = err.to_string();
+        match err {
+            ClaimsError::State(e) => Error::from(e),
+            ClaimsError::NotARepository { .. } => Error::input(message).with_hint(
+                "run baton inside a clone of the team's repository, or set claims = \"local\"",
+            ),
+            ClaimsError::Unreachable { ref remote, .. } => {
+                let hint = format!(
+                    "check that `git fetch {remote}` works here (or set claims_remote in \
+                     baton.toml); claims are never taken locally instead; nothing was claimed"
+                );
+                Error::new(Kind::Busy, message)
+                    .with_hint(hint)
+                    .with_source(err)
+            }
+            ClaimsError::Refused { .. } => Error::input(message)
+                .with_hint(
+                    "the remote must accept refs under refs/baton/claims/ (a hook or the host's \
+                     rules refused it): allow them there, or use claims = \"local\" \
+                     (docs/scaling.md)",
+                )
+                .with_source(err),
+            ClaimsError::Contended { .. } => Error::new(Kind::Busy, message)
+                .with_hint("many sessions are racing for it; try again")
+                .with_source(err),
+            ClaimsError::Git(_) => Error::internal(message).with_source(err),
         }
     }
 }

@@ -271,7 +271,8 @@ pub fn snapshot(
     name: Option<&str>,
 ) -> Result<SessionStart, Error> {
     let state = file.state()?;
-    let claims = state
+    let claims = file
+        .claim_store()?
         .claims()?
         .into_iter()
         .map(|c| (c.task_id, c.owner))

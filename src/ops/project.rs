@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::error::Error;
+use crate::config::{ClaimsConfig, Config};
 use crate::graph::{self, Dag, Readiness};
 use crate::plan::{Plan, Task, formats, store};
-use crate::state::StateStore;
+use crate::state::{Backend, CLAIMS_ENV, ClaimStore, GitClaims, StateStore};
 use crate::verify::lock;
 
 /// File names searched for, in this order, in the current directory and its parents.
@@ -130,6 +131,36 @@ impl Project {
         Ok(StateStore::open(&self.path)?)
     }
 
+    /// Where claims are decided: `BATON_CLAIMS` when set, else `claims` in baton.toml
+    /// (with `claims_remote`). An unknown backend is refused, never replaced by the default.
+    pub fn claims_settings(&self) -> Result<ClaimsConfig, Error> {
+        let mut settings = Config::claims_for_plan(&self.path).map_err(|e| {
+            Error::input(e.to_string())
+                .with_hint("fix baton.toml (docs/config.md); nothing was done")
+        })?;
+        if let Some(value) = std::env::var_os(CLAIMS_ENV) {
+            let value = value.to_string_lossy();
+            settings.backend = Backend::parse(value.trim()).ok_or_else(|| {
+                Error::usage(format!("{CLAIMS_ENV}={value} names no claims backend"))
+                    .with_hint(format!("one of: {}", Backend::NAMES.join(", ")))
+            })?;
+        }
+        Ok(settings)
+    }
+
+    /// The store that decides this plan's claims ([`crate::state::ClaimStore`]): the local
+    /// SQLite state, or the git remote. Opening it reads nothing remote yet.
+    pub fn claim_store(&self) -> Result<Box<dyn ClaimStore>, Error> {
+        self.claim_store_with(&self.claims_settings()?)
+    }
+
+    fn claim_store_with(&self, settings: &ClaimsConfig) -> Result<Box<dyn ClaimStore>, Error> {
+        Ok(match settings.backend {
+            Backend::Local => Box::new(self.state()?),
+            Backend::Git => Box::new(GitClaims::open(&self.path, &settings.remote)?),
+        })
+    }
+
     /// The claims by task id (live and stale), and each task's readiness given the live ones
     /// (indexed like `plan.tasks`).
     pub fn readiness(
@@ -137,14 +168,7 @@ impl Project {
         plan: &Plan,
     ) -> Result<(HashMap<String, crate::state::Claim>, Vec<Readiness>), Error> {
         let claims = self.claims()?;
-        let now = crate::state::now_rfc3339();
-        let owners = claims
-            .iter()
-            .filter(|(_, c)| c.is_live(&now))
-            .map(|(id, c)| (id.clone(), c.owner.clone()))
-            .collect();
-        let readiness = graph::readiness(plan, &Dag::build(plan), &owners);
-        Ok((claims, readiness))
+        Ok(readiness_given(plan, claims))
     }
 
     /// How `verify` runs for this plan: commands in the repository's root, scope paths
@@ -222,15 +246,35 @@ impl Project {
         Ok((bytes, plan, lagging))
     }
 
-    /// Claims by task id, live and stale. Reading never creates the database: with none,
-    /// nothing is claimed.
+    /// Claims by task id, live and stale, from the claims backend (the git backend fetches
+    /// them first). Reading never creates the local database: with none, nothing is claimed.
     pub fn claims(&self) -> Result<HashMap<String, crate::state::Claim>, Error> {
-        if !self.has_state() {
+        let settings = self.claims_settings()?;
+        if settings.backend == Backend::Local && !self.has_state() {
             return Ok(HashMap::new());
         }
-        let claims = self.state()?.claims()?;
-        Ok(claims.into_iter().map(|c| (c.task_id.clone(), c)).collect())
+        Ok(by_task(self.claim_store_with(&settings)?.claims()?))
     }
+}
+
+/// Each task's readiness given `claims` (by task id; only live ones hold a task).
+pub fn readiness_given(
+    plan: &Plan,
+    claims: HashMap<String, crate::state::Claim>,
+) -> (HashMap<String, crate::state::Claim>, Vec<Readiness>) {
+    let now = crate::state::now_rfc3339();
+    let owners = claims
+        .iter()
+        .filter(|(_, c)| c.is_live(&now))
+        .map(|(id, c)| (id.clone(), c.owner.clone()))
+        .collect();
+    let readiness = graph::readiness(plan, &Dag::build(plan), &owners);
+    (claims, readiness)
+}
+
+/// Claims by task id.
+pub fn by_task(claims: Vec<crate::state::Claim>) -> HashMap<String, crate::state::Claim> {
+    claims.into_iter().map(|c| (c.task_id.clone(), c)).collect()
 }
 
 /// The refusal of a write to a plan in another tool's format.

@@ -157,12 +157,11 @@ pub enum Held {
 /// of a task counts for whoever held the claim then (or did the ticking, unclaimed); a later
 /// `undo`, `release` or another claim ends that.
 pub fn session_tasks(file: &Project, owner: &str) -> Result<Vec<(String, Held)>, Error> {
-    let db = crate::repo::state_dir(&file.path).join(crate::state::DB_FILE);
-    if !db.exists() {
+    if file.claims_settings()?.backend == crate::state::Backend::Local && !file.has_state() {
         return Ok(Vec::new());
     }
+    let claims = file.claim_store()?.claims()?;
     let state = file.state()?;
-    let claims = state.claims()?;
     let mut held: Vec<(String, Held)> = claims
         .iter()
         .filter(|c| c.owner == owner)

@@ -10,6 +10,7 @@ use super::project::{Project, find_task};
 use crate::plan::index::{CheckboxIndex, Lookup};
 use crate::plan::store::{self, Snapshot};
 use crate::plan::{Status, edit};
+use crate::state::{Backend, ClaimStore};
 
 /// Who ticks, and whether the safety checks are overridden.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,10 +50,23 @@ pub fn set_status(
     } else {
         None
     };
+    // Claims decided on the git remote are checked (and released) there.
+    let remote = match file.claims_settings()?.backend {
+        Backend::Git if to == Status::Done => Some(file.claim_store()?),
+        _ => None,
+    };
+    if to == Status::Done
+        && !options.force
+        && let Some(remote) = &remote
+    {
+        for id in ids {
+            super::claim::refuse_holder(id, remote.claim_of(id)?, by, "finish")?;
+        }
+    }
     if to == Status::Done
         && let Some(state) = &state
     {
-        if !options.force {
+        if !options.force && remote.is_none() {
             for id in ids {
                 super::claim::refuse_holder(id, state.claim_of(id)?, by, "finish")?;
             }
@@ -106,7 +120,7 @@ pub fn set_status(
     let mut outcome = updated.into_value();
     if !outcome.changed.is_empty() {
         // The tick is written; claims and history are bookkeeping and must not undo it.
-        if let Err(err) = record(file, state, &outcome.changed, to, by) {
+        if let Err(err) = record(file, state, remote.as_deref(), &outcome.changed, to, by) {
             outcome.bookkeeping_failed = Some(err.message);
         }
     }
@@ -224,6 +238,7 @@ fn with_parse(
 fn record(
     file: &Project,
     state: Option<crate::state::StateStore>,
+    remote: Option<&dyn ClaimStore>,
     ids: &[String],
     to: Status,
     by: Option<&str>,
@@ -234,5 +249,10 @@ fn record(
         None => file.state()?,
     };
     state.record_status(ids, action, by, to == Status::Done)?;
+    if let Some(remote) = remote {
+        for id in ids {
+            remote.release(id)?;
+        }
+    }
     Ok(())
 }

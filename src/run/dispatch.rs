@@ -562,7 +562,7 @@ pub(super) fn take_claims(
 }
 
 fn release(project: &Project, tasks: &[String], owner: &str) -> Result<(), Error> {
-    let state = project.state()?;
+    let state = project.claim_store()?;
     for id in tasks {
         if state.claim_of(id)?.is_some_and(|c| c.owner == owner) {
             state.release(id)?;

@@ -4,7 +4,8 @@
 //! lease is short ([`DEFAULT_LEASE`]): a baton that dies leaves claims that soon expire, so
 //! nothing stays locked for hours. While the run goes on, a renewer thread extends every
 //! claim the run's sessions still hold every third of the lease, so a session running far
-//! longer than the lease never loses its tasks to an expiry.
+//! longer than the lease never loses its tasks to an expiry. Renewals go through the claims
+//! backend ([`crate::state::ClaimStore`]), so they reach the git remote under `claims = "git"`.
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -38,17 +39,18 @@ pub fn renew_until(
     stop: &mpsc::Receiver<()>,
 ) {
     let period = (lease / 3).max(Duration::from_millis(100));
-    let Ok(state) = project.state() else {
-        return;
-    };
     loop {
         match stop.recv_timeout(period) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             _ => return,
         }
+        // Opened afresh each time: the git backend then renews on the claims as they are now.
+        let Ok(store) = project.claim_store() else {
+            continue;
+        };
         let fresh = Lease::from_now(lease);
         for owner in owners {
-            let _ = state.renew(owner, None, &fresh);
+            let _ = store.renew(owner, None, &fresh);
         }
     }
 }

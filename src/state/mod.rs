@@ -18,11 +18,15 @@
 //! one repository do not. History is append-only; `claim` and `release` do not write it,
 //! the caller records what it did with [`StateStore::record`].
 
+mod claims;
+mod git_claims;
 mod run_queries;
 mod runs;
 mod sessions;
 mod time;
 
+pub use claims::{Backend, CLAIMS_ENV, ClaimStore, ClaimsError, DEFAULT_REMOTE};
+pub use git_claims::{CLAIMS_NAMESPACE, FETCHED_NAMESPACE, GitClaims, ref_component};
 pub use run_queries::{ActivityTotals, RunSessionStatus, RunStatus, SessionActivity};
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
 pub use sessions::{GateCount, GateRecord, SessionStart};

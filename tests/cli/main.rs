@@ -14,6 +14,7 @@ mod errors;
 mod evidence;
 mod formats;
 mod gates;
+mod git_claims;
 mod graph;
 mod harness;
 mod hook;
