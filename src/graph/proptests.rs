@@ -13,7 +13,7 @@
 use proptest::prelude::*;
 
 use super::flow::{self, Flow};
-use super::schedule::{Slot, schedule};
+use super::schedule::{Slot, list_schedule as schedule};
 use super::scope::Scopes;
 use crate::plan::parse;
 
