@@ -88,8 +88,8 @@ pub fn plan(
     }
     let mut budget = search::Budget::new(effort);
     let found = search::improve(flow, scopes, sessions, list_makespan, simple, &mut budget);
-    let mut best = found.unwrap_or_default();
-    let mut upper = best.makespan.min(list_makespan);
+    let mut upper = found.as_ref().map_or(list_makespan, |t| t.makespan);
+    let mut best = found;
     let mut lower = simple;
     if upper > lower {
         lower = bounds::energetic(flow, sessions, &scopes.exclusive, lower, upper, effort);
@@ -98,15 +98,16 @@ pub fn plan(
     if !proven && let Some(result) = exact::solve(flow, scopes, sessions, lower, upper, effort) {
         if let Some(times) = result.better {
             upper = times.makespan;
-            best = times;
+            best = Some(times);
         }
         lower = upper;
         proven = true;
     }
-    let schedule = if best.makespan > 0 && best.makespan < list_makespan {
-        lanes_from_times(flow, phase_of, sessions, &best)
-    } else {
-        list
+    let schedule = match best {
+        Some(times) if times.makespan < list_makespan => {
+            lanes_from_times(flow, phase_of, sessions, &times)
+        }
+        _ => list,
     };
     Planned {
         lower_bound: lower.min(schedule.makespan),

@@ -73,9 +73,10 @@ fn run(size: usize, sessions: u32, every: usize) -> Tally {
             m >= lower,
             "{name} P={sessions}: {m} below the optimum {lower}"
         );
+        // Unproven rows give the best known bounds: ours may be higher than theirs.
         assert!(
-            planned.lower_bound <= lower,
-            "{name} P={sessions}: bound {} above the optimum {lower}",
+            planned.lower_bound <= upper,
+            "{name} P={sessions}: bound {} above a known makespan {upper}",
             planned.lower_bound
         );
         if planned.proven_optimal {
