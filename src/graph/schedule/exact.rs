@@ -193,12 +193,11 @@ impl Search {
                 head[i] = self.start[i];
                 continue;
             }
-            let mut h = 0;
-            for j in 0..i {
-                if self.direct[i] & (1 << j) != 0 {
-                    h = h.max(head[j] + self.minutes[j]);
-                }
-            }
+            let h = (0..i)
+                .filter(|&j| self.direct[i] & (1 << j) != 0)
+                .map(|j| head[j] + self.minutes[j])
+                .max()
+                .unwrap_or(0);
             head[i] = h;
             bound = bound.max(h + self.level[i]);
         }

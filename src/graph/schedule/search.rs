@@ -90,8 +90,8 @@ pub(super) fn improve(
         let mut idle = 0;
         while idle < PATIENCE && best_makespan > bound {
             // Backward: latest end first.
-            for v in 0..nodes {
-                priority[v] = (forward.start[v] + flow.minutes[v]) as i64;
+            for (v, key) in priority.iter_mut().enumerate() {
+                *key = (forward.start[v] + flow.minutes[v]) as i64;
             }
             if !budget.spend(nodes) {
                 break;
@@ -101,8 +101,8 @@ pub(super) fn improve(
             let mirrored = mirror(flow, &backward);
             keep(&mirrored, &mut best, &mut best_makespan);
             // Forward again: earliest start (in the mirrored schedule) first.
-            for v in 0..nodes {
-                priority[v] = -(mirrored.start[v] as i64);
+            for (key, &start) in priority.iter_mut().zip(&mirrored.start) {
+                *key = -(start as i64);
             }
             if !budget.spend(nodes) {
                 break;
@@ -121,9 +121,9 @@ pub(super) fn improve(
         // Bottom levels, each scaled by a random factor in [1, 1.5) (the first restart
         // also breaks ties at random).
         let spread = if restart == 1 { 64 } else { 512 };
-        for v in 0..nodes {
+        for (key, &level) in priority.iter_mut().zip(&levels) {
             let noise = (rng.next() % spread) as i64;
-            priority[v] = levels[v] as i64 * (1024 + noise);
+            *key = level as i64 * (1024 + noise);
         }
     }
     best
