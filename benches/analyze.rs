@@ -76,7 +76,7 @@ fn quality() {
                 let Ok(a) = analyze(&parsed, &options(sessions)) else {
                     continue;
                 };
-                let ratio = a.schedule.makespan as f64 / a.lower_bound;
+                let ratio = a.schedule.makespan as f64 / a.lower_bound as f64;
                 sum += ratio;
                 worst = worst.max(ratio);
             }

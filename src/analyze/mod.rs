@@ -37,6 +37,8 @@ pub struct Options {
     pub co_change_min: u32,
     /// How many recent commits to read.
     pub history_depth: usize,
+    /// How hard the lane scheduler searches (1 = the default budget; linear in it).
+    pub effort: u32,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             history_from: None,
             co_change_min: 3,
             history_depth: 1000,
+            effort: schedule::DEFAULT_EFFORT,
         }
     }
 }
@@ -82,8 +85,14 @@ pub struct Analysis {
     pub recommended_sessions: u32,
     pub scenario: Scenario,
     pub schedule: Schedule,
-    /// max(T∞, T1 / N) for the schedule's N.
-    pub lower_bound: f64,
+    /// No schedule on the schedule's N sessions ends sooner (minutes): the tightest of the
+    /// bounds in [`schedule::bounds`].
+    pub lower_bound: u64,
+    /// The lanes' makespan is proven optimal (it meets the lower bound, or the exact search
+    /// closed the gap).
+    pub proven_optimal: bool,
+    /// The makespan of plain critical-path list scheduling, which the lanes never exceed.
+    pub list_makespan: u64,
     pub findings: Vec<Finding>,
     pub history: HistoryStatus,
 }
@@ -161,17 +170,23 @@ pub fn analyze_with_index(
         flow::recommended_sessions(total_minutes, critical_minutes, MAX_SESSIONS);
     let mut sessions = options.sessions.unwrap_or(recommended_sessions).max(1);
     let phase_of: Vec<usize> = plan.tasks.iter().map(|t| t.phase).collect();
-    let mut schedule = schedule::schedule(&flow, &scopes, &phase_of, sessions);
+    let mut planned = schedule::plan(&flow, &scopes, &phase_of, sessions, options.effort);
     // The recommendation follows the lanes: sessions they leave idle (tasks that must run
     // alone) are not recommended.
-    let busy = sessions::busy_at_once(&schedule);
+    let busy = sessions::busy_at_once(&planned.schedule);
     if options.sessions.is_none() && busy < sessions {
-        let fewer = schedule::schedule(&flow, &scopes, &phase_of, busy);
-        if fewer.makespan <= schedule.makespan {
-            (recommended_sessions, sessions, schedule) = (busy, busy, fewer);
+        let fewer = schedule::plan(&flow, &scopes, &phase_of, busy, options.effort);
+        if fewer.schedule.makespan <= planned.schedule.makespan {
+            (recommended_sessions, sessions, planned) = (busy, busy, fewer);
         }
     }
-    let lower_bound = (critical_minutes as f64).max(total_minutes as f64 / f64::from(sessions));
+    let _ = sessions;
+    let schedule::Planned {
+        schedule,
+        lower_bound,
+        proven_optimal,
+        list_makespan,
+    } = planned;
     let scenario = scenario::classify(plan, &flow, &scopes);
     let mut findings = independence::findings(plan, index, &flow, &scopes, &wave_of, &waves);
     findings.extend(sessions::over_budget(
@@ -197,6 +212,8 @@ pub fn analyze_with_index(
         scenario,
         schedule,
         lower_bound,
+        proven_optimal,
+        list_makespan,
         findings,
         history,
     })

@@ -8,12 +8,15 @@
 //! - no task starts before what it waits for has ended (dependencies, `blocks`, phase order);
 //! - no two tasks whose scopes overlap, and no task without a scope and any other task,
 //!   run at the same time; a session runs one task at a time;
-//! - the makespan is never below the lower bound max(T∞, T1/N).
+//! - the makespan is never below the lower bound max(T∞, T1/N), nor below the bound the
+//!   scheduler reports;
+//! - the searched lanes ([`plan`]) keep all of the above, are never longer than the
+//!   critical-path list schedule, and are the same lanes when computed twice.
 
 use proptest::prelude::*;
 
 use super::flow::{self, Flow};
-use super::schedule::{Slot, schedule};
+use super::schedule::{Schedule, Slot, list_schedule, plan as search};
 use super::scope::Scopes;
 use crate::plan::parse;
 
@@ -123,83 +126,152 @@ proptest! {
         let flow = Flow::build(&plan, &index).map_err(|e| TestCaseError::fail(format!("{e:?}\n{src}")))?;
         let scopes = Scopes::build(&plan, false);
         let phase_of: Vec<usize> = plan.tasks.iter().map(|t| t.phase).collect();
-        let s = schedule(&flow, &scopes, &phase_of, sessions);
-
-        let mut placed: Vec<Option<Slot>> = vec![None; plan.tasks.len()];
-        for lane in &s.lanes {
-            prop_assert!(lane.session >= 1 && lane.session <= sessions);
-            for slot in &lane.slots {
-                prop_assert_eq!(phase_of[slot.task], lane.phase, "lane crosses a phase\n{}", src);
-                prop_assert!(placed[slot.task].is_none(), "placed twice\n{}", src);
-                placed[slot.task] = Some(*slot);
-            }
-        }
-        // Finish time of every node (tasks placed; others finish when their inputs do).
-        let mut finish = vec![0u64; flow.nodes()];
-        for &v in &flow.order {
-            let v = v as usize;
-            let ready = flow.preds(v).iter().map(|&p| finish[p as usize]).max().unwrap_or(0);
-            if flow.is_work(v) {
-                let slot = placed[v].ok_or_else(|| TestCaseError::fail(format!("T{} not placed\n{src}", v + 1)))?;
-                prop_assert!(slot.start >= ready, "T{} starts before its inputs end\n{}", v + 1, src);
-                prop_assert_eq!(slot.end - slot.start, flow.minutes[v]);
-                finish[v] = slot.end;
-            } else {
-                prop_assert!(v >= plan.tasks.len() || placed[v].is_none(), "non-work placed");
-                finish[v] = ready;
-            }
-        }
-        // Phase order, checked from the plan rather than from the graph: a phase starts when
-        // every earlier phase is done, or, marked (P), when its predecessor may start.
-        let phases = plan.phases.len();
-        let mut done_by = vec![0u64; phases];
-        for t in 0..plan.tasks.len() {
-            let k = phase_of[t];
-            done_by[k] = done_by[k].max(finish[t]);
-        }
-        for k in 1..phases {
-            done_by[k] = done_by[k].max(done_by[k - 1]);
-        }
-        let mut gate = vec![0u64; phases];
-        for k in 1..phases {
-            gate[k] = if flow.overlaps_previous[k] { gate[k - 1] } else { done_by[k - 1] };
-        }
-        for (t, slot) in placed.iter().enumerate() {
-            if let Some(slot) = slot {
-                prop_assert!(slot.start >= gate[phase_of[t]], "T{} starts before its phase may\n{}", t + 1, src);
-            }
-        }
-        // Nothing conflicting at the same time; one task per session at a time.
-        let slots: Vec<(usize, Slot)> = placed.iter().enumerate().filter_map(|(t, s)| s.map(|s| (t, s))).collect();
-        for (i, &(a, sa)) in slots.iter().enumerate() {
-            for &(b, sb) in &slots[i + 1..] {
-                let overlap_in_time = sa.start < sb.end && sb.start < sa.end;
-                if overlap_in_time {
-                    prop_assert!(scopes.conflict(a, b).is_none(), "T{} and T{} conflict but overlap in time\n{}", a + 1, b + 1, src);
-                }
-            }
-        }
-        for lane in &s.lanes {
-            for pair in lane.slots.windows(2) {
-                prop_assert!(pair[0].end <= pair[1].start);
-            }
-        }
-        let same_session: Vec<Vec<Slot>> = (1..=sessions)
-            .map(|n| {
-                let mut v: Vec<Slot> = s.lanes.iter().filter(|l| l.session == n).flat_map(|l| l.slots.clone()).collect();
-                v.sort_by_key(|x| x.start);
-                v
-            })
-            .collect();
-        for v in &same_session {
-            for pair in v.windows(2) {
-                prop_assert!(pair[0].end <= pair[1].start, "a session runs two tasks at once\n{}", src);
-            }
+        let list = list_schedule(&flow, &scopes, &phase_of, sessions);
+        let planned = search(&flow, &scopes, &phase_of, sessions, 1);
+        prop_assert!(planned.schedule.makespan <= list.makespan, "searched lanes longer than the list\n{}", src);
+        prop_assert!(planned.lower_bound <= planned.schedule.makespan);
+        prop_assert_eq!(planned.list_makespan, list.makespan);
+        let again = search(&flow, &scopes, &phase_of, sessions, 1);
+        prop_assert_eq!(&again.schedule, &planned.schedule, "not deterministic\n{}", src);
+        for s in [&list, &planned.schedule] {
+            check(s, &plan, &flow, &scopes, &phase_of, sessions, &src)?;
         }
         let total = flow.total_minutes();
         let (_, critical) = flow.critical_path();
         let bound = (critical as f64).max(total as f64 / f64::from(sessions));
-        prop_assert!(s.makespan as f64 >= bound - 1e-9, "makespan {} below bound {}\n{}", s.makespan, bound, src);
+        for s in [&list, &planned.schedule] {
+            prop_assert!(s.makespan as f64 >= bound - 1e-9, "makespan {} below bound {}\n{}", s.makespan, bound, src);
+        }
         prop_assert!(flow::speedup_bound(total, critical, sessions) <= f64::from(sessions) + 1e-9);
     }
+}
+
+fn check(
+    s: &Schedule,
+    plan: &crate::plan::Plan,
+    flow: &Flow,
+    scopes: &Scopes,
+    phase_of: &[usize],
+    sessions: u32,
+    src: &str,
+) -> Result<(), TestCaseError> {
+    let mut placed: Vec<Option<Slot>> = vec![None; plan.tasks.len()];
+    for lane in &s.lanes {
+        prop_assert!(lane.session >= 1 && lane.session <= sessions);
+        for slot in &lane.slots {
+            prop_assert_eq!(
+                phase_of[slot.task],
+                lane.phase,
+                "lane crosses a phase\n{}",
+                src
+            );
+            prop_assert!(placed[slot.task].is_none(), "placed twice\n{}", src);
+            placed[slot.task] = Some(*slot);
+        }
+    }
+    // Finish time of every node (tasks placed; others finish when their inputs do).
+    let mut finish = vec![0u64; flow.nodes()];
+    for &v in &flow.order {
+        let v = v as usize;
+        let ready = flow
+            .preds(v)
+            .iter()
+            .map(|&p| finish[p as usize])
+            .max()
+            .unwrap_or(0);
+        if flow.is_work(v) {
+            let slot = placed[v]
+                .ok_or_else(|| TestCaseError::fail(format!("T{} not placed\n{src}", v + 1)))?;
+            prop_assert!(
+                slot.start >= ready,
+                "T{} starts before its inputs end\n{}",
+                v + 1,
+                src
+            );
+            prop_assert_eq!(slot.end - slot.start, flow.minutes[v]);
+            finish[v] = slot.end;
+        } else {
+            prop_assert!(
+                v >= plan.tasks.len() || placed[v].is_none(),
+                "non-work placed"
+            );
+            finish[v] = ready;
+        }
+    }
+    // Phase order, checked from the plan rather than from the graph: a phase starts when
+    // every earlier phase is done, or, marked (P), when its predecessor may start.
+    let phases = plan.phases.len();
+    let mut done_by = vec![0u64; phases];
+    for t in 0..plan.tasks.len() {
+        let k = phase_of[t];
+        done_by[k] = done_by[k].max(finish[t]);
+    }
+    for k in 1..phases {
+        done_by[k] = done_by[k].max(done_by[k - 1]);
+    }
+    let mut gate = vec![0u64; phases];
+    for k in 1..phases {
+        gate[k] = if flow.overlaps_previous[k] {
+            gate[k - 1]
+        } else {
+            done_by[k - 1]
+        };
+    }
+    for (t, slot) in placed.iter().enumerate() {
+        if let Some(slot) = slot {
+            prop_assert!(
+                slot.start >= gate[phase_of[t]],
+                "T{} starts before its phase may\n{}",
+                t + 1,
+                src
+            );
+        }
+    }
+    // Nothing conflicting at the same time; one task per session at a time.
+    let slots: Vec<(usize, Slot)> = placed
+        .iter()
+        .enumerate()
+        .filter_map(|(t, s)| s.map(|s| (t, s)))
+        .collect();
+    for (i, &(a, sa)) in slots.iter().enumerate() {
+        for &(b, sb) in &slots[i + 1..] {
+            let overlap_in_time = sa.start < sb.end && sb.start < sa.end;
+            if overlap_in_time {
+                prop_assert!(
+                    scopes.conflict(a, b).is_none(),
+                    "T{} and T{} conflict but overlap in time\n{}",
+                    a + 1,
+                    b + 1,
+                    src
+                );
+            }
+        }
+    }
+    for lane in &s.lanes {
+        for pair in lane.slots.windows(2) {
+            prop_assert!(pair[0].end <= pair[1].start);
+        }
+    }
+    let same_session: Vec<Vec<Slot>> = (1..=sessions)
+        .map(|n| {
+            let mut v: Vec<Slot> = s
+                .lanes
+                .iter()
+                .filter(|l| l.session == n)
+                .flat_map(|l| l.slots.clone())
+                .collect();
+            v.sort_by_key(|x| x.start);
+            v
+        })
+        .collect();
+    for v in &same_session {
+        for pair in v.windows(2) {
+            prop_assert!(
+                pair[0].end <= pair[1].start,
+                "a session runs two tasks at once\n{}",
+                src
+            );
+        }
+    }
+    Ok(())
 }

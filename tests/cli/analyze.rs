@@ -79,7 +79,8 @@ fn client_portal_figures() {
     assert_eq!(json["speedup"][1]["bound"], 2.0);
     assert_eq!(json["speedup"][2]["bound"], 2.75);
     // Two sessions: the 4h tasks first, the 3h one after the shorter... both are 4h, so
-    // T2 waits and the makespan is 7h against a bound of max(4, 11/2) = 5.5h.
+    // T2 waits and the makespan is 7h. max(4, 11/2) = 5.5h says less, but two of the three
+    // tasks share a session whatever the order: the exact search proves 7h optimal.
     assert_eq!(
         lanes(&json),
         [
@@ -88,7 +89,10 @@ fn client_portal_figures() {
         ]
     );
     assert_eq!(json["lanes"]["makespan_hours"], 7.0);
-    assert_eq!(json["lanes"]["lower_bound_hours"], 5.5);
+    assert_eq!(json["lanes"]["lower_bound_hours"], 7.0);
+    assert_eq!(json["lanes"]["makespan_minutes"], 420);
+    assert_eq!(json["lanes"]["list_makespan_minutes"], 420);
+    assert_eq!(json["lanes"]["proven_optimal"], true);
     // Session 1's lane holds 7 h: more than the default 4 h session budget.
     assert_eq!(codes(&json), ["A306"]);
     let finding = &json["findings"][0];

@@ -1,50 +1,24 @@
-//! Lanes: the plan's open work laid out on N sessions.
+//! Critical-path list scheduling: the schedule every other one must beat.
 //!
-//! A list scheduler: whenever a session is free, it starts the ready task with the longest
-//! stretch of work still behind it (its bottom level; ties in plan order) that conflicts
-//! with nothing running. Dependencies and phase order come from [`Flow`], conflicts from
-//! [`Scopes`]. A session's run of tasks within one phase is a lane; when the session moves
-//! on to another phase it starts a new lane, so no session's context outlives a phase.
+//! Whenever a session is free, it starts the ready task with the longest stretch of work
+//! still behind it (its bottom level; ties in plan order) that conflicts with nothing
+//! running. Dependencies and phase order come from [`Flow`], conflicts from [`Scopes`]. A
+//! session's run of tasks within one phase is a lane; when the session moves on to another
+//! phase it starts a new lane, so no session's context outlives a phase.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::flow::Flow;
-use super::scope::Scopes;
-
-/// One task placed on a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Slot {
-    pub task: usize,
-    /// Minutes from the start of the plan's remaining work.
-    pub start: u64,
-    pub end: u64,
-}
-
-/// The tasks one session does in one phase, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lane {
-    pub phase: usize,
-    /// 1-based session number within the schedule.
-    pub session: u32,
-    pub slots: Vec<Slot>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Schedule {
-    pub sessions: u32,
-    /// Ordered by phase, then session.
-    pub lanes: Vec<Lane>,
-    /// Minutes until the last task ends.
-    pub makespan: u64,
-}
+use super::{Lane, Schedule, Slot};
+use crate::graph::flow::Flow;
+use crate::graph::scope::Scopes;
 
 /// How many blocked tasks a free session looks past before it waits: bounds the work per
 /// event when many ready tasks conflict with what is running.
 const LOOKAHEAD: usize = 256;
 
 /// Lays the open tasks of `flow` onto `sessions` sessions. `phase_of[t]` is task `t`'s phase.
-pub fn schedule(flow: &Flow, scopes: &Scopes, phase_of: &[usize], sessions: u32) -> Schedule {
+pub fn list_schedule(flow: &Flow, scopes: &Scopes, phase_of: &[usize], sessions: u32) -> Schedule {
     let sessions = sessions.max(1);
     let nodes = flow.nodes();
     let priority = flow.bottom_levels();
@@ -162,7 +136,7 @@ fn release_successors(flow: &Flow, v: u32, waiting: &mut [u32], mut on_free: imp
     }
 }
 
-fn can_start(
+pub(super) fn can_start(
     t: usize,
     scopes: &Scopes,
     busy: &[u32],
@@ -205,7 +179,7 @@ mod tests {
         let flow = Flow::build(&plan, &id_index(&plan)).expect("no cycle");
         let scopes = Scopes::build(&plan, false);
         let phase_of: Vec<usize> = plan.tasks.iter().map(|t| t.phase).collect();
-        let s = schedule(&flow, &scopes, &phase_of, sessions);
+        let s = list_schedule(&flow, &scopes, &phase_of, sessions);
         (plan, s)
     }
 
