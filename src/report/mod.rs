@@ -469,7 +469,7 @@ fn planned(plan: &Plan, analysis: &Analysis, critical: &[bool]) -> Planned {
     let bound = if analysis.total_minutes == 0 {
         1.0
     } else {
-        analysis.total_minutes as f64 / analysis.lower_bound.max(1.0)
+        analysis.total_minutes as f64 / analysis.lower_bound.max(1) as f64
     };
     Planned {
         sessions,
