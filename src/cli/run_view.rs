@@ -19,7 +19,6 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, P
 
 use super::printer::Printer;
 use super::run::describe;
-use crate::plan::Status;
 use crate::run::Event;
 
 /// How often a live line's spinner and elapsed time are redrawn.
@@ -250,7 +249,7 @@ impl Row {
             .ok();
         if modified.is_some() && modified != self.seen {
             self.seen = modified;
-            if let Some(task) = current_task(&self.plan, &self.tasks) {
+            if let Some(task) = crate::ops::session::current_task(&self.plan, &self.tasks) {
                 self.task = task;
             }
         }
@@ -262,46 +261,9 @@ impl Row {
     }
 }
 
-/// The first of `tasks` not ticked (nor skipped) in the plan at `plan`, with its title; None
-/// when the plan cannot be read.
-fn current_task(plan: &Path, tasks: &[String]) -> Option<String> {
-    let bytes = std::fs::read(plan).ok()?;
-    let parsed = crate::plan::parse(&bytes);
-    let open = tasks.iter().find(|id| {
-        parsed
-            .task(id)
-            .is_none_or(|t| !matches!(t.status, Status::Done | Status::Skipped))
-    });
-    Some(match open {
-        Some(id) => match parsed.task(id) {
-            Some(t) => format!("{id} {}", t.title),
-            None => id.clone(),
-        },
-        None => format!("{} ticked", tasks.join(" ")),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_current_task_is_the_first_not_ticked() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let plan = dir.path().join("plan.md");
-        std::fs::write(
-            &plan,
-            "# P\n\n## Phase 1: A\n\n- [x] T1 One\n- [ ] T2 Two\n- [ ] T3 Three\n",
-        )
-        .expect("plan");
-        let tasks: Vec<String> = ["T1", "T2", "T3"].map(String::from).to_vec();
-        assert_eq!(current_task(&plan, &tasks).as_deref(), Some("T2 Two"));
-        assert_eq!(
-            current_task(&plan, &tasks[..1]).as_deref(),
-            Some("T1 ticked")
-        );
-        assert_eq!(current_task(&dir.path().join("none.md"), &tasks), None);
-    }
 
     #[test]
     fn activity_reads_short() {

@@ -90,8 +90,10 @@ impl Loader {
                         .iter()
                         .any(|s| s.session == row.session && s.state == "running");
                     if live
-                        && let Some(task) =
-                            current_task(&Path::new(&row.worktree).join(&plan_rel), &row.tasks)
+                        && let Some(task) = crate::ops::session::current_task(
+                            &Path::new(&row.worktree).join(&plan_rel),
+                            &row.tasks,
+                        )
                     {
                         inputs.current.insert(row.session.clone(), task);
                     }
@@ -150,24 +152,6 @@ fn static_check(file: &Project, plan: &Plan) -> Result<Vec<StaticVerdict>, Error
             })
         })
         .collect())
-}
-
-/// The first of `tasks` not ticked (nor skipped) in the plan at `plan`, with its title.
-fn current_task(plan: &Path, tasks: &[String]) -> Option<String> {
-    let bytes = std::fs::read(plan).ok()?;
-    let parsed = crate::plan::parse(&bytes);
-    let open = tasks.iter().find(|id| {
-        parsed
-            .task(id)
-            .is_none_or(|t| !matches!(t.status, Status::Done | Status::Skipped))
-    });
-    Some(match open {
-        Some(id) => match parsed.task(id) {
-            Some(t) => format!("{id} {}", t.title),
-            None => id.clone(),
-        },
-        None => format!("{} ticked", tasks.join(" ")),
-    })
 }
 
 /// The last `lines` lines of a log file (at most its last 64 KiB are read); empty when it

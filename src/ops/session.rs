@@ -8,7 +8,7 @@ use std::path::Path;
 use super::error::{Error, Kind};
 use super::project::Project;
 use crate::analyze::Options;
-use crate::plan::Plan;
+use crate::plan::{Plan, Status};
 use crate::prompts::{self, PromptError, Request, TemplateSource};
 
 /// Where an override template lives, relative to the plan's directory.
@@ -201,4 +201,47 @@ pub fn session_tasks(file: &Project, owner: &str) -> Result<Vec<(String, Held)>,
     ticked.sort();
     held.extend(ticked.into_iter().map(|id| (id, Held::Ticked)));
     Ok(held)
+}
+
+/// What a session of a run is on, for the views that show it live (the run's progress
+/// lines, the dashboard): the first of `tasks` not ticked (nor skipped) in the plan at `plan`, with its title; None
+/// when the plan cannot be read.
+pub fn current_task(plan: &Path, tasks: &[String]) -> Option<String> {
+    let bytes = std::fs::read(plan).ok()?;
+    let parsed = crate::plan::parse(&bytes);
+    let open = tasks.iter().find(|id| {
+        parsed
+            .task(id)
+            .is_none_or(|t| !matches!(t.status, Status::Done | Status::Skipped))
+    });
+    Some(match open {
+        Some(id) => match parsed.task(id) {
+            Some(t) => format!("{id} {}", t.title),
+            None => id.clone(),
+        },
+        None => format!("{} ticked", tasks.join(" ")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_task_is_the_first_not_ticked() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let plan = dir.path().join("plan.md");
+        std::fs::write(
+            &plan,
+            "# P\n\n## Phase 1: A\n\n- [x] T1 One\n- [ ] T2 Two\n- [ ] T3 Three\n",
+        )
+        .expect("plan");
+        let tasks: Vec<String> = ["T1", "T2", "T3"].map(String::from).to_vec();
+        assert_eq!(current_task(&plan, &tasks).as_deref(), Some("T2 Two"));
+        assert_eq!(
+            current_task(&plan, &tasks[..1]).as_deref(),
+            Some("T1 ticked")
+        );
+        assert_eq!(current_task(&dir.path().join("none.md"), &tasks), None);
+    }
 }

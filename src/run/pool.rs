@@ -94,9 +94,7 @@ pub(super) fn give_back(main: &Git, root: &Path, cap: usize, path: &Path) -> boo
         if held.len() < cap {
             let pool = dir(root);
             let _ = std::fs::create_dir_all(&pool);
-            let free = (0..)
-                .map(|n: usize| pool.join(n.to_string()))
-                .find(|p| !p.exists());
+            let free = free_slot(&pool);
             if let Some(to) = free
                 && main.worktree_move(path, &to).is_ok()
             {
@@ -109,6 +107,13 @@ pub(super) fn give_back(main: &Git, root: &Path, cap: usize, path: &Path) -> boo
     let _worktrees = worktrees_lock();
     remove(main, path);
     false
+}
+
+/// The first `<pool>/<n>` nothing is at yet: where a worktree joins the pool.
+pub(super) fn free_slot(pool: &Path) -> Option<PathBuf> {
+    (0..)
+        .map(|n: usize| pool.join(n.to_string()))
+        .find(|p| !p.exists())
 }
 
 /// The pool's entries that are valid worktrees, in order; anything else in its folder (a

@@ -108,9 +108,7 @@ pub fn fill(root: &Path, start: &str, target: usize) -> Result<Filled, Error> {
     let mut added = 0;
     let mut failure = None;
     for (path, ok) in populated {
-        let free = (0..)
-            .map(|n: usize| pool_dir.join(n.to_string()))
-            .find(|p| !p.exists());
+        let free = pool::free_slot(&pool_dir);
         match free {
             Some(to) if ok && main.worktree_move(&path, &to).is_ok() => added += 1,
             _ => {

@@ -68,16 +68,6 @@ impl Dash {
         Dash { tmux, pidfile }
     }
 
-    fn pane(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .tmux
-                .command(&["capture-pane", "-p", "-t", "run"])
-                .stdout,
-        )
-        .into_owned()
-    }
-
     fn keys(&self, keys: &[&str]) {
         for key in keys {
             self.tmux.command(&["send-keys", "-t", "run", key]);
@@ -87,18 +77,7 @@ impl Dash {
     }
 
     fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let pane = self.pane();
-            if done(&pane) {
-                return pane;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "no {what} after 60 s; the pane:\n{pane}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        self.tmux.wait_for(what, done)
     }
 
     fn pid(&self) -> u32 {

@@ -268,11 +268,8 @@ fn writing_commands_refuse_every_format_and_change_nothing() {
     );
 }
 
-/// The audit reads another tool's plan at the base commit through its reader: a task a
-/// branch marked done in tasks.json is audited (read as Markdown, the file would be a plan of
-/// no tasks, and the audit would look at nothing).
-#[test]
-fn audit_reads_a_taskmaster_plan_at_its_base_commit() {
+/// Every fixture committed on `main`, then a branch `work` checked out.
+fn on_a_branch() -> Project {
     let project = project();
     project
         .git(&["config", "user.email", "p@example.com"])
@@ -280,6 +277,15 @@ fn audit_reads_a_taskmaster_plan_at_its_base_commit() {
         .git(&["add", "-A"])
         .git(&["commit", "-qm", "plans"])
         .git(&["switch", "-qc", "work"]);
+    project
+}
+
+/// The audit reads another tool's plan at the base commit through its reader: a task a
+/// branch marked done in tasks.json is audited (read as Markdown, the file would be a plan of
+/// no tasks, and the audit would look at nothing).
+#[test]
+fn audit_reads_a_taskmaster_plan_at_its_base_commit() {
+    let project = on_a_branch();
     let plan = "taskmaster/tasks.json";
     let pending: Vec<String> = tasks(&project, plan)
         .iter()
@@ -336,13 +342,7 @@ fn audit_reads_a_taskmaster_plan_at_its_base_commit() {
 /// branch marked done is "ticked", not every task done before it.
 #[test]
 fn audit_reads_a_backlog_folder_at_its_base_commit() {
-    let project = project();
-    project
-        .git(&["config", "user.email", "p@example.com"])
-        .git(&["config", "user.name", "p"])
-        .git(&["add", "-A"])
-        .git(&["commit", "-qm", "plans"])
-        .git(&["switch", "-qc", "work"]);
+    let project = on_a_branch();
     let file = "backlog/tasks/back-548 - Expose-bidirectional-dependency-graphs-in-task-details.md";
     let text = project.read_string(file);
     project.write(file, text.replacen("status: To Do", "status: Done", 1));

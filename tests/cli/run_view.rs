@@ -166,13 +166,13 @@ impl Tmux {
             .expect("tmux")
     }
 
-    fn pane(&self) -> String {
+    pub(crate) fn pane(&self) -> String {
         String::from_utf8_lossy(&self.command(&["capture-pane", "-p", "-t", "run"]).stdout)
             .into_owned()
     }
 
     /// Polls the pane (at most a minute) until `done` holds of it.
-    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let pane = self.pane();
