@@ -8,7 +8,7 @@
 #   - TAKEOVERS races of 16 clones taking over one expired claim: exactly one winner each
 #
 # Usage: bench/git_claims.sh      (RUNS=50 RACES=1000 TAKEOVERS=200 by default)
-# Needs git and mkfifo.
+# Needs git and flock (util-linux).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,17 +47,20 @@ n=$((RUNS))
 printf '%-56s %8s ms (median of %s)\n' "claim through the git remote, free task" "$free" "$RUNS"
 printf '%-56s %8s ms (median of %s)\n' "claim through the git remote, refused (held)" "$held" "$RUNS"
 
-# race ARGS-PREFIX TASK: 16 clones run `baton claim TASK --by sN` released by one FIFO;
-# prints the number of winners (exit 0) and fails on any exit but 0 and 4.
+# race TASK: 16 clones run `baton claim TASK --by sN`, all held at a gate (a shared lock
+# waiting on the exclusive one this shell holds) and released together; prints the number
+# of winners (exit 0) and reports any exit but 0 and 4.
 race() {
-  local task=$1 fifo="$TMP/go" pids=() c
-  rm -f "$fifo"; mkfifo "$fifo"
+  local task=$1 gate="$TMP/gate" pids=() c
+  exec 9>"$gate"
+  flock -x 9
   for c in $(seq 0 $((CLONES - 1))); do
-    (cd "c$c" && read -r _ <"$fifo" && exec "$BIN" claim "$task" --by "s$c" >/dev/null 2>&1) &
+    (cd "c$c" && flock -s "$gate" true && exec "$BIN" claim "$task" --by "s$c" >/dev/null 2>&1) &
     pids+=($!)
   done
-  sleep 0.05
-  : >"$fifo"
+  sleep 0.1
+  flock -u 9
+  exec 9>&-
   local wins=0 code
   for p in "${pids[@]}"; do
     code=0; wait "$p" || code=$?

@@ -31,10 +31,18 @@ pub const FILE_NAME: &str = "baton.toml";
 const SECTIONS: &[&str] = &["agents", "audit", "hooks", "run"];
 
 /// The keys outside any section (they go before the first `[section]`).
-const TOP_KEYS: &[&str] = &["claims", "claims_remote"];
+const TOP_KEYS: &[&str] = &["claims", "claims_remote", "state"];
 
 /// Everything allowed at the top level: sections and top-level keys.
-const ROOT_KEYS: &[&str] = &["agents", "audit", "hooks", "run", "claims", "claims_remote"];
+const ROOT_KEYS: &[&str] = &[
+    "agents",
+    "audit",
+    "hooks",
+    "run",
+    "claims",
+    "claims_remote",
+    "state",
+];
 
 /// The keys of one `[agents.NAME]` entry.
 const AGENT_KEYS: &[&str] = &["argv", "env", "timeout", "stream"];
@@ -97,6 +105,9 @@ pub struct ClaimsConfig {
     pub backend: Backend,
     /// The git remote the git backend pushes claims to (`origin` unless set).
     pub remote: String,
+    /// `state`: a PostgreSQL URL that holds the state instead of the SQLite file (None: the
+    /// file). `BATON_STATE` overrides it (resolved by the caller).
+    pub state_url: Option<String>,
 }
 
 impl Default for ClaimsConfig {
@@ -104,6 +115,7 @@ impl Default for ClaimsConfig {
         ClaimsConfig {
             backend: Backend::Local,
             remote: crate::state::DEFAULT_REMOTE.to_string(),
+            state_url: None,
         }
     }
 }
@@ -441,6 +453,22 @@ fn read_claims(r: &mut Reader<'_>, root: &toml_edit::Table, claims: &mut ClaimsC
                 Some("write claims = \"git\" before the first [section]".into()),
             ),
             None => r.wrong_type(item, "`claims`", "a string"),
+        }
+    }
+    if let Some(item) = root.get("state") {
+        match item.as_str() {
+            Some(text) => match crate::state::parse_state_setting(text) {
+                Ok(url) => claims.state_url = url,
+                Err(why) => r.error(
+                    item.span(),
+                    format!(
+                        "`state` cannot be \"{}\"",
+                        crate::state::db::redact_url(text)
+                    ),
+                    Some(why),
+                ),
+            },
+            None => r.wrong_type(item, "`state`", "a string"),
         }
     }
     if let Some(item) = root.get("claims_remote") {

@@ -36,6 +36,9 @@ enum Msg {
 const SETTLE: Duration = Duration::from_millis(60);
 /// The clock tick.
 const TICK: Duration = Duration::from_secs(1);
+/// How often the view is read again when the state is on a PostgreSQL server, whose writes
+/// no file notification announces.
+const POLL: Duration = Duration::from_secs(2);
 /// Lines of log kept for the log pane.
 const LOG_LINES: usize = 200;
 
@@ -91,6 +94,7 @@ fn event_loop(
     let mut log = read_log(model, ui);
     // A pinned clock (`BATON_NOW`, for tests) does not tick.
     let frozen = std::env::var_os(crate::state::NOW_ENV).is_some_and(|v| !v.is_empty());
+    let poll = matches!(file.state_url(), Ok(Some(_)));
     loop {
         ui.clamp(model);
         let ticked = if frozen {
@@ -104,7 +108,17 @@ fn event_loop(
         let msg = match rx.recv_timeout(TICK) {
             Ok(msg) => msg,
             Err(RecvTimeoutError::Timeout) => {
-                if ui.selected_lane(model).is_some_and(|l| l.live) {
+                if poll && built.elapsed() >= POLL {
+                    match loader.load(file) {
+                        Ok(fresh) => {
+                            *model = fresh;
+                            ui.notice = None;
+                        }
+                        Err(e) => ui.notice = Some(e.to_string()),
+                    }
+                    built = Instant::now();
+                    log = read_log(model, ui);
+                } else if ui.selected_lane(model).is_some_and(|l| l.live) {
                     log = read_log(model, ui);
                 }
                 continue;

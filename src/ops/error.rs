@@ -183,6 +183,15 @@ impl From<StateError> for Error {
     fn from(err: StateError) -> Error {
         let message = format!("claims database: {err}");
         match &err {
+            StateError::Postgres { .. } => Error::new(Kind::Busy, message)
+                .with_hint(
+                    "check that the PostgreSQL server is up and that BATON_STATE (or `state` in \
+                     baton.toml) names it; nothing was changed",
+                )
+                .with_source(err),
+            StateError::Data { .. } => Error::input(message)
+                .with_hint("the state holds a value this baton did not write; nothing was changed")
+                .with_source(err),
             StateError::ReadOnly { .. } => Error::input(message)
                 .with_hint(NOT_WRITABLE_HINT)
                 .with_source(err),

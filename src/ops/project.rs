@@ -8,7 +8,7 @@ use super::error::Error;
 use crate::config::{ClaimsConfig, Config};
 use crate::graph::{self, Dag, Readiness};
 use crate::plan::{Plan, Task, formats, store};
-use crate::state::{Backend, CLAIMS_ENV, ClaimStore, GitClaims, StateStore};
+use crate::state::{Backend, CLAIMS_ENV, ClaimStore, GitClaims, STATE_ENV, StateStore};
 use crate::verify::lock;
 
 /// File names searched for, in this order, in the current directory and its parents.
@@ -127,8 +127,29 @@ impl Project {
         }
     }
 
+    /// The state shared by every worktree (and, on PostgreSQL, every clone): the SQLite
+    /// file under the repository's git dir, or the server `BATON_STATE` or `state` names.
     pub fn state(&self) -> Result<StateStore, Error> {
-        Ok(StateStore::open(&self.path)?)
+        Ok(match self.state_url()? {
+            Some(url) => StateStore::open_postgres(&url, &crate::repo::plan_key(&self.path))?,
+            None => StateStore::open(&self.path)?,
+        })
+    }
+
+    /// The PostgreSQL server holding the state, if one does: `BATON_STATE` when set, else
+    /// `state` in baton.toml. A value that names neither the file nor a server is refused.
+    pub fn state_url(&self) -> Result<Option<String>, Error> {
+        if let Some(value) = std::env::var_os(STATE_ENV) {
+            let value = value.to_string_lossy();
+            return crate::state::parse_state_setting(&value).map_err(|why| {
+                Error::usage(format!(
+                    "{STATE_ENV}={} names no state store",
+                    crate::state::db::redact_url(&value)
+                ))
+                .with_hint(why)
+            });
+        }
+        Ok(self.claims_settings()?.state_url)
     }
 
     /// Where claims are decided: `BATON_CLAIMS` when set, else `claims` in baton.toml
@@ -218,8 +239,12 @@ impl Project {
         }
     }
 
-    /// Whether the shared state database exists yet (reading never creates it).
+    /// Whether the shared state database exists yet (reading never creates it). A server
+    /// always counts as existing (and so does a setting that is wrong: opening reports it).
     pub fn has_state(&self) -> bool {
+        if !matches!(self.state_url(), Ok(None)) {
+            return true;
+        }
         crate::repo::state_dir(&self.path)
             .join(crate::state::DB_FILE)
             .exists()

@@ -202,24 +202,54 @@ pub(super) fn execute(
         scope.spawn(move || lease::renew_until(project, owners, lease, &renewing));
         let mut running = 0usize;
         let mut failure: Option<Error> = None;
+        // Ready units go through the run's queue in the store (src/state/queue.rs): put on it
+        // once each when what they wait for has merged, taken off as sessions free up.
+        let taker = format!("baton-{}", std::process::id());
+        let mut queued = vec![false; states.len()];
+        let mut pending = 0usize;
         loop {
             if !supervisor.is_cancelled() && failure.is_none() {
                 if let Err(e) = books.settle(&mut states) {
                     failure = Some(e);
                     continue;
                 }
-                for i in 0..states.len() {
-                    if running >= planned.sessions {
-                        break;
-                    }
-                    let ready = matches!(states[i], State::Waiting(_))
-                        && planned.units[i]
-                            .after
-                            .iter()
-                            .all(|&j| matches!(states.get(j), Some(State::Merged)));
-                    if !ready {
+                let ready: Vec<usize> = (0..states.len())
+                    .filter(|&i| {
+                        !queued[i]
+                            && matches!(states[i], State::Waiting(_))
+                            && planned.units[i]
+                                .after
+                                .iter()
+                                .all(|&j| matches!(states.get(j), Some(State::Merged)))
+                    })
+                    .collect();
+                if !ready.is_empty() {
+                    let names: Vec<&str> = ready
+                        .iter()
+                        .map(|&i| planned.units[i].session.as_str())
+                        .collect();
+                    if let Err(e) = books.state.enqueue_ready(run, &names) {
+                        failure = Some(e.into());
                         continue;
                     }
+                    for &i in &ready {
+                        queued[i] = true;
+                    }
+                    pending += ready.len();
+                }
+                let free = planned.sessions.saturating_sub(running).min(pending);
+                let taken = match books.state.take_ready(run, &taker, free) {
+                    Ok(taken) => taken,
+                    Err(e) => {
+                        failure = Some(e.into());
+                        continue;
+                    }
+                };
+                for name in taken {
+                    pending = pending.saturating_sub(1);
+                    let Some(i) = planned.units.iter().position(|u| u.session == name) else {
+                        continue;
+                    };
                     let State::Waiting(begin) = std::mem::replace(&mut states[i], State::Running)
                     else {
                         continue;

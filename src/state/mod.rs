@@ -19,9 +19,12 @@
 //! the caller records what it did with [`StateStore::record`].
 
 mod claims;
+pub(crate) mod db;
 mod git_claims;
+mod queue;
 mod run_queries;
 mod runs;
+mod schema;
 mod sessions;
 mod time;
 
@@ -29,127 +32,26 @@ pub use claims::{Backend, CLAIMS_ENV, ClaimStore, ClaimsError, DEFAULT_REMOTE};
 pub use git_claims::{CLAIMS_NAMESPACE, FETCHED_NAMESPACE, GitClaims, ref_component};
 pub use run_queries::{ActivityTotals, RunSessionStatus, RunStatus, SessionActivity};
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
+pub use schema::{PG_SCHEMA_VERSION, SCHEMA_VERSION};
 pub use sessions::{GateCount, GateRecord, SessionStart};
 pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode};
 use serde::Serialize;
+
+use db::{Db, DbError, Exec, Row, args};
+use schema::{BUSY_TIMEOUT, retry_busy};
 
 /// Name of the database file inside the state directory.
 pub const DB_FILE: &str = "state.db";
 
-/// The schema version this build writes (stored in `PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// How long one statement waits for another process's write lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Migration `i` brings the schema from version `i` to `i + 1`. Each is idempotent.
-const MIGRATIONS: &[&str] = &[
-    // 1: claims and history.
-    "CREATE TABLE IF NOT EXISTS claims (
-        plan_key   TEXT NOT NULL,
-        task_id    TEXT NOT NULL,
-        owner      TEXT NOT NULL,
-        claimed_at TEXT NOT NULL,
-        PRIMARY KEY (plan_key, task_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS history (
-        id       INTEGER PRIMARY KEY,
-        at       TEXT NOT NULL,
-        plan_key TEXT NOT NULL,
-        task_id  TEXT,
-        action   TEXT NOT NULL,
-        actor    TEXT,
-        detail   TEXT
-    );
-    CREATE INDEX IF NOT EXISTS history_by_plan ON history (plan_key, id);",
-    // 2: leases (a claim expires unless renewed; claims from before leases get the default
-    // lease from when they were taken) and ticks shared by every worktree.
-    "ALTER TABLE claims ADD COLUMN expires_at TEXT;
-    UPDATE claims SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', claimed_at, '+7200 seconds')
-        WHERE expires_at IS NULL;
-    CREATE TABLE IF NOT EXISTS ticks (
-        plan_key TEXT NOT NULL,
-        task_id  TEXT NOT NULL,
-        at       TEXT NOT NULL,
-        actor    TEXT,
-        PRIMARY KEY (plan_key, task_id)
-    ) WITHOUT ROWID;",
-    // 3: agent sessions: what the plan and claims were when a session started (recorded by
-    // `baton hook session-start`), and each session's stop gate (consecutive blocks, the
-    // last result).
-    "CREATE TABLE IF NOT EXISTS session_starts (
-        plan_key   TEXT NOT NULL,
-        session_id TEXT NOT NULL,
-        name       TEXT,
-        started_at TEXT NOT NULL,
-        history_id INTEGER NOT NULL,
-        ticked     TEXT NOT NULL,
-        claims     TEXT NOT NULL,
-        decisions  TEXT NOT NULL,
-        PRIMARY KEY (plan_key, session_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS session_gates (
-        plan_key   TEXT NOT NULL,
-        session_id TEXT NOT NULL,
-        blocks     INTEGER NOT NULL,
-        at         TEXT NOT NULL,
-        outcome    TEXT NOT NULL,
-        result     TEXT,
-        PRIMARY KEY (plan_key, session_id)
-    ) WITHOUT ROWID;",
-    // 4: `baton run`: each run, each session attempt it started, and every event with its
-    // time (docs/run.md).
-    "CREATE TABLE IF NOT EXISTS runs (
-        id          INTEGER PRIMARY KEY,
-        plan_key    TEXT NOT NULL,
-        started_at  TEXT NOT NULL,
-        finished_at TEXT,
-        phase       INTEGER NOT NULL,
-        integration TEXT NOT NULL,
-        agent       TEXT NOT NULL,
-        outcome     TEXT
-    );
-    CREATE TABLE IF NOT EXISTS run_sessions (
-        run_id      INTEGER NOT NULL,
-        session     TEXT NOT NULL,
-        attempt     INTEGER NOT NULL,
-        tasks       TEXT NOT NULL,
-        branch      TEXT NOT NULL,
-        worktree    TEXT NOT NULL,
-        started_at  TEXT NOT NULL,
-        finished_at TEXT,
-        outcome     TEXT,
-        PRIMARY KEY (run_id, session, attempt)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS run_events (
-        id      INTEGER PRIMARY KEY,
-        run_id  INTEGER NOT NULL,
-        at      TEXT NOT NULL,
-        kind    TEXT NOT NULL,
-        session TEXT,
-        body    TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS run_events_by_run ON run_events (run_id, id);",
-    // 5: resuming a run (`baton run --resume`): the run's layout (lanes, briefs, start
-    // commit, retries) and the baton process running it; per session attempt its agent's
-    // process id and how the agent exited.
-    "ALTER TABLE runs ADD COLUMN layout TEXT;
-    ALTER TABLE runs ADD COLUMN pid INTEGER;
-    ALTER TABLE run_sessions ADD COLUMN pid INTEGER;
-    ALTER TABLE run_sessions ADD COLUMN exited_at TEXT;
-    ALTER TABLE run_sessions ADD COLUMN exit TEXT;
-    ALTER TABLE run_sessions ADD COLUMN exit_ok INTEGER;",
-    // 6: the run view (`baton status`, `run_status`) reads a run's latest events of a kind
-    // (why a session did not merge, each attempt's agent activity) without a scan.
-    "CREATE INDEX IF NOT EXISTS run_events_by_kind ON run_events (run_id, kind, session, id);",
-];
+/// The environment variable that puts the state somewhere else than the SQLite file: a
+/// `postgres://` URL. It wins over `state` in baton.toml.
+pub const STATE_ENV: &str = "BATON_STATE";
 
 /// A task held by a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -219,6 +121,24 @@ pub struct HistoryEntry {
     pub detail: Option<String>,
 }
 
+/// Where the state lives, as messages name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The SQLite database file.
+    File(PathBuf),
+    /// A PostgreSQL server, its URL with the password hidden.
+    Server(String),
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "state database {}", path.display()),
+            Location::Server(url) => write!(f, "state server {url}"),
+        }
+    }
+}
+
 /// Errors from the state database. Every message names the database (or directory) involved.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -228,18 +148,14 @@ pub enum StateError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{place} stayed locked by another process while trying to {op}")]
+    Busy { place: Location, op: &'static str },
     #[error(
-        "state database {} stayed locked by another process while trying to {op}",
-        path.display()
-    )]
-    Busy { path: PathBuf, op: &'static str },
-    #[error(
-        "state database {} has schema version {found}, newer than this baton understands \
-         ({supported}); upgrade baton",
-        path.display()
+        "{place} has schema version {found}, newer than this baton understands \
+         ({supported}); upgrade baton"
     )]
     NewerSchema {
-        path: PathBuf,
+        place: Location,
         found: i64,
         supported: i64,
     },
@@ -254,13 +170,45 @@ pub enum StateError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The PostgreSQL server refused or failed a statement, or stayed away longer than
+    /// [`db::RECONNECT_FOR`].
+    #[error("{place}: cannot {op}: {}", pg_message(source))]
+    Postgres {
+        place: Location,
+        op: &'static str,
+        #[source]
+        source: postgres::Error,
+    },
+    /// A value in the database is not what this build wrote there.
+    #[error("{place}: cannot {op}: {message}")]
+    Data {
+        place: Location,
+        op: &'static str,
+        message: String,
+    },
+}
+
+/// A PostgreSQL error with the server's own message when there is one.
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text = format!("{text}: {s}");
+                source = s.source();
+            }
+            text
+        }
+    }
 }
 
 impl StateError {
     fn sqlite(path: &Path, op: &'static str, source: rusqlite::Error) -> Self {
         if is_busy(&source) {
             StateError::Busy {
-                path: path.to_path_buf(),
+                place: Location::File(path.to_path_buf()),
                 op,
             }
         } else if let Some(why) = may_be_unwritable(&source)
@@ -344,11 +292,30 @@ fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// What `state` in baton.toml (or `BATON_STATE`) says: `Ok(None)` for the SQLite file
+/// (`""`, `"local"`, `"sqlite"`), `Ok(Some(url))` for a PostgreSQL server
+/// (`postgres://…` or `postgresql://…`), and why not otherwise.
+pub fn parse_state_setting(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    match text {
+        "" | "local" | "sqlite" => Ok(None),
+        url if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            match url.parse::<postgres::Config>() {
+                Ok(_) => Ok(Some(url.to_string())),
+                Err(e) => Err(format!("not a PostgreSQL URL: {e}")),
+            }
+        }
+        _ => Err("\"local\" (the SQLite file, the default) or a URL \
+             postgres://user@host:port/database"
+            .to_string()),
+    }
+}
+
 /// An open connection to the shared state database, scoped to one plan.
 #[derive(Debug)]
 pub struct StateStore {
-    conn: Connection,
-    db_path: PathBuf,
+    db: Db,
+    place: Location,
     plan_key: String,
 }
 
@@ -385,8 +352,6 @@ impl StateStore {
             true,
         )
         .map_err(err("keep the WAL on close"))?;
-        // A process opening the database reads the whole WAL to rebuild its index, so keep
-        // the WAL short: checkpoint every 64 pages instead of SQLite's 1000.
         // Each process opening the database reads the whole WAL to rebuild its index, and
         // short-lived processes never reach SQLite's automatic checkpoint: fold the WAL into
         // the database once it passes 256 KiB, so opening stays cheap.
@@ -395,18 +360,51 @@ impl StateStore {
             retry_busy(|| conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())))
                 .map_err(err("checkpoint the WAL"))?;
         }
+        Self::ready(
+            Db::Sqlite(conn),
+            Location::File(db_path.to_path_buf()),
+            plan_key,
+        )
+    }
+
+    /// Connects to the PostgreSQL server at `url` (`postgres://user@host:port/database`)
+    /// and opens the state there (creating or upgrading its tables), scoped to `plan_key`.
+    pub fn open_postgres(url: &str, plan_key: &str) -> Result<Self, StateError> {
+        let place = Location::Server(db::redact_url(url));
+        let conn = db::PgConn::connect(url).map_err(|e| map_db(&place, "connect", e))?;
+        Self::ready(
+            Db::Postgres(Box::new(std::cell::RefCell::new(conn))),
+            place,
+            plan_key,
+        )
+    }
+
+    /// Brings the schema up to date and refuses one newer than this build's.
+    fn ready(db: Db, place: Location, plan_key: &str) -> Result<Self, StateError> {
         let store = StateStore {
-            conn,
-            db_path: db_path.to_path_buf(),
+            db,
+            place,
             plan_key: plan_key.to_owned(),
         };
-        store.migrate()?;
+        let found =
+            schema::migrate(&store.db).map_err(|e| store.err("create or upgrade the schema", e))?;
+        let supported = match store.db {
+            Db::Sqlite(_) => SCHEMA_VERSION,
+            Db::Postgres(_) => PG_SCHEMA_VERSION,
+        };
+        if !(0..=supported).contains(&found) {
+            return Err(StateError::NewerSchema {
+                place: store.place.clone(),
+                found,
+                supported,
+            });
+        }
         Ok(store)
     }
 
-    /// The database file.
-    pub fn db_path(&self) -> &Path {
-        &self.db_path
+    /// Where the state lives.
+    pub fn location(&self) -> &Location {
+        &self.place
     }
 
     /// The key that scopes this store's rows to one plan.
@@ -431,42 +429,46 @@ impl StateStore {
     /// every other live claim of the plan, inside the same write transaction, and may refuse
     /// (its error comes back as `Ok(Err(_))` and nothing is written). This is what makes a
     /// check between claims (two tasks whose scopes overlap) race-free. A claim taken is
-    /// recorded in the history in the same transaction.
+    /// recorded in the history in the same transaction. (`check` runs again if a PostgreSQL
+    /// transaction is run again on a new connection; its last verdict counts.)
     pub fn claim_checked<E>(
         &self,
         task_id: &str,
         owner: &str,
         lease: &Lease,
-        check: impl FnOnce(&[Claim]) -> Result<(), E>,
+        check: impl FnMut(&[Claim]) -> Result<(), E>,
     ) -> Result<Result<ClaimOutcome, E>, StateError> {
         self.take_claim(task_id, owner, lease, true, check)
     }
 
     /// [`StateStore::claim_checked`], recording the claim in the history or not.
+    ///
+    /// The claim itself is one `INSERT … ON CONFLICT DO NOTHING` for a free task, and an
+    /// `UPDATE` that names the stale holder for a takeover: each writes only if the row is
+    /// still what was read, so the database decides even where the write lock would not.
     fn take_claim<E>(
         &self,
         task_id: &str,
         owner: &str,
         lease: &Lease,
         record: bool,
-        check: impl FnOnce(&[Claim]) -> Result<(), E>,
+        mut check: impl FnMut(&[Claim]) -> Result<(), E>,
     ) -> Result<Result<ClaimOutcome, E>, StateError> {
-        self.immediate("claim a task", |tx| {
+        self.write("claim a task", |tx| {
             let current = select_claim(tx, &self.plan_key, task_id)?;
-            let stale =
-                match current {
-                    Some(holder) if holder.owner == owner => {
-                        tx.prepare_cached(
+            let stale = match current {
+                Some(holder) if holder.owner == owner => {
+                    tx.execute(
                         "UPDATE claims SET expires_at = ?3 WHERE plan_key = ?1 AND task_id = ?2",
-                    )?
-                    .execute(params![self.plan_key, task_id, lease.expires_at])?;
-                        return Ok(Ok(ClaimOutcome::AlreadyYours(holder)));
-                    }
-                    Some(holder) if holder.is_live(&lease.now) => {
-                        return Ok(Ok(ClaimOutcome::HeldBy(holder)));
-                    }
-                    other => other,
-                };
+                        args![&self.plan_key, task_id, &lease.expires_at],
+                    )?;
+                    return Ok(Ok(ClaimOutcome::AlreadyYours(holder)));
+                }
+                Some(holder) if holder.is_live(&lease.now) => {
+                    return Ok(Ok(ClaimOutcome::HeldBy(holder)));
+                }
+                other => other,
+            };
             let others: Vec<Claim> = select_claims(tx, &self.plan_key)?
                 .into_iter()
                 .filter(|c| c.task_id != task_id && c.is_live(&lease.now))
@@ -474,20 +476,40 @@ impl StateStore {
             if let Err(refusal) = check(&others) {
                 return Ok(Err(refusal));
             }
-            tx.prepare_cached(
-                "INSERT INTO claims (plan_key, task_id, owner, claimed_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (plan_key, task_id) DO UPDATE SET
-                    owner = excluded.owner, claimed_at = excluded.claimed_at,
-                    expires_at = excluded.expires_at",
-            )?
-            .execute(params![
-                self.plan_key,
-                task_id,
-                owner,
-                lease.now,
-                lease.expires_at
-            ])?;
+            let taken = match &stale {
+                None => tx.execute(
+                    "INSERT INTO claims (plan_key, task_id, owner, claimed_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (plan_key, task_id) DO NOTHING",
+                    args![
+                        &self.plan_key,
+                        task_id,
+                        owner,
+                        &lease.now,
+                        &lease.expires_at
+                    ],
+                )?,
+                Some(was) => tx.execute(
+                    "UPDATE claims SET owner = ?3, claimed_at = ?4, expires_at = ?5
+                     WHERE plan_key = ?1 AND task_id = ?2 AND owner = ?6 AND claimed_at = ?7",
+                    args![
+                        &self.plan_key,
+                        task_id,
+                        owner,
+                        &lease.now,
+                        &lease.expires_at,
+                        &was.owner,
+                        &was.claimed_at
+                    ],
+                )?,
+            };
+            if taken != 1 {
+                // Someone else's claim landed between the read and the write.
+                return match select_claim(tx, &self.plan_key, task_id)? {
+                    Some(holder) => Ok(Ok(ClaimOutcome::HeldBy(holder))),
+                    None => Err(DbError::Raced("the claim")),
+                };
+            }
             // The history line goes in the same transaction: one commit per claim.
             if record {
                 let detail = stale.as_ref().map(|was| {
@@ -497,17 +519,11 @@ impl StateStore {
                         was.expires_at.as_deref().unwrap_or("at an unknown time")
                     )
                 });
-                tx.prepare_cached(
+                tx.execute(
                     "INSERT INTO history (at, plan_key, task_id, action, actor, detail)
-                 VALUES (?1, ?2, ?3, 'claim', ?4, ?5)",
-                )?
-                .execute(params![
-                    lease.now,
-                    self.plan_key,
-                    task_id,
-                    owner,
-                    detail
-                ])?;
+                     VALUES (?1, ?2, ?3, 'claim', ?4, ?5)",
+                    args![&lease.now, &self.plan_key, task_id, owner, &detail],
+                )?;
             }
             Ok(Ok(match stale {
                 Some(was) => ClaimOutcome::TakenOver(was),
@@ -525,32 +541,30 @@ impl StateStore {
         task_id: Option<&str>,
         lease: &Lease,
     ) -> Result<Vec<Claim>, StateError> {
-        self.immediate("renew claims", |tx| {
-            let mut stmt = tx.prepare_cached(
+        self.write("renew claims", |tx| {
+            tx.query(
                 "UPDATE claims SET expires_at = ?3
-                 WHERE plan_key = ?1 AND owner = ?2 AND (?4 IS NULL OR task_id = ?4)
+                 WHERE plan_key = ?1 AND owner = ?2 AND (CAST(?4 AS TEXT) IS NULL OR task_id = ?4)
                  RETURNING task_id, owner, claimed_at, expires_at",
-            )?;
-            let rows = stmt
-                .query_map(
-                    params![self.plan_key, owner, lease.expires_at, task_id],
-                    claim_from_row,
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
+                args![&self.plan_key, owner, &lease.expires_at, task_id],
+            )?
+            .iter()
+            .map(claim_from_row)
+            .collect()
         })
     }
 
     /// Removes the claim on `task_id`, whoever holds it, and returns it (`None` if unclaimed).
     pub fn release(&self, task_id: &str) -> Result<Option<Claim>, StateError> {
-        self.immediate("release a task", |tx| {
-            tx.query_row(
+        self.write("release a task", |tx| {
+            tx.query_opt(
                 "DELETE FROM claims WHERE plan_key = ?1 AND task_id = ?2
                  RETURNING task_id, owner, claimed_at, expires_at",
-                params![self.plan_key, task_id],
-                claim_from_row,
-            )
-            .optional()
+                args![&self.plan_key, task_id],
+            )?
+            .as_ref()
+            .map(claim_from_row)
+            .transpose()
         })
     }
 
@@ -565,27 +579,31 @@ impl StateStore {
         release: bool,
     ) -> Result<(), StateError> {
         let now = now_rfc3339();
-        self.immediate("record ticks", |tx| {
+        self.write("record ticks", |tx| {
             for task_id in task_ids {
                 if release {
-                    tx.prepare_cached("DELETE FROM claims WHERE plan_key = ?1 AND task_id = ?2")?
-                        .execute(params![self.plan_key, task_id])?;
+                    tx.execute(
+                        "DELETE FROM claims WHERE plan_key = ?1 AND task_id = ?2",
+                        args![&self.plan_key, task_id],
+                    )?;
                 }
-                tx.prepare_cached(
+                tx.execute(
                     "INSERT INTO history (at, plan_key, task_id, action, actor)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![now, self.plan_key, task_id, action, actor])?;
+                    args![&now, &self.plan_key, task_id, action, actor],
+                )?;
                 if release {
-                    tx.prepare_cached(
+                    tx.execute(
                         "INSERT INTO ticks (plan_key, task_id, at, actor) VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT (plan_key, task_id) DO UPDATE SET
                             at = excluded.at, actor = excluded.actor",
-                    )?
-                    .execute(params![self.plan_key, task_id, now, actor])?;
+                        args![&self.plan_key, task_id, &now, actor],
+                    )?;
                 } else {
-                    tx.prepare_cached("DELETE FROM ticks WHERE plan_key = ?1 AND task_id = ?2")?
-                        .execute(params![self.plan_key, task_id])?;
+                    tx.execute(
+                        "DELETE FROM ticks WHERE plan_key = ?1 AND task_id = ?2",
+                        args![&self.plan_key, task_id],
+                    )?;
                 }
             }
             Ok(())
@@ -595,8 +613,7 @@ impl StateStore {
     /// This plan's claims, live and stale, sorted by task id (digit runs compare as numbers:
     /// T2 < T10).
     pub fn claims(&self) -> Result<Vec<Claim>, StateError> {
-        let mut claims = select_claims(&self.conn, &self.plan_key)
-            .map_err(|e| StateError::sqlite(&self.db_path, "read claims", e))?;
+        let mut claims = self.read("read claims", |db| select_claims(db, &self.plan_key))?;
         claims.sort_by(|a, b| natural_cmp(&a.task_id, &b.task_id));
         Ok(claims)
     }
@@ -604,23 +621,24 @@ impl StateStore {
     /// Tasks ticked with `baton done` (in any worktree) and not unticked since, with when and
     /// by whom: `(task_id, at, actor)`, sorted by task id.
     pub fn ticks(&self) -> Result<Vec<(String, String, Option<String>)>, StateError> {
-        let err = |e| StateError::sqlite(&self.db_path, "read ticks", e);
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT task_id, at, actor FROM ticks WHERE plan_key = ?1")
-            .map_err(err)?;
-        let mut ticks = stmt
-            .query_map([&self.plan_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(err)?;
+        let mut ticks = self.read("read ticks", |db| {
+            db.query(
+                "SELECT task_id, at, actor FROM ticks WHERE plan_key = ?1",
+                args![&self.plan_key],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .collect::<Result<Vec<_>, DbError>>()
+        })?;
         ticks.sort_by(|a: &(String, String, Option<String>), b| natural_cmp(&a.0, &b.0));
         Ok(ticks)
     }
 
     /// The claim on `task_id`, if any.
     pub fn claim_of(&self, task_id: &str) -> Result<Option<Claim>, StateError> {
-        select_claim(&self.conn, &self.plan_key, task_id)
-            .map_err(|e| StateError::sqlite(&self.db_path, "read a claim", e))
+        self.read("read a claim", |db| {
+            select_claim(db, &self.plan_key, task_id)
+        })
     }
 
     /// Appends a line to this plan's history, stamped with the current time.
@@ -631,38 +649,28 @@ impl StateStore {
         actor: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), StateError> {
-        self.conn
-            .prepare_cached(
+        let now = now_rfc3339();
+        self.write("record history", |tx| {
+            tx.execute(
                 "INSERT INTO history (at, plan_key, task_id, action, actor, detail)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![&now, &self.plan_key, task_id, action, actor, detail],
             )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    now_rfc3339(),
-                    self.plan_key,
-                    task_id,
-                    action,
-                    actor,
-                    detail
-                ])
-            })
             .map(drop)
-            .map_err(|e| StateError::sqlite(&self.db_path, "record history", e))
+        })
     }
 
     /// The last `limit` history entries of this plan, oldest first.
     pub fn history(&self, limit: usize) -> Result<Vec<HistoryEntry>, StateError> {
-        let err = |e| StateError::sqlite(&self.db_path, "read history", e);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
+        let mut entries = self.read("read history", |db| {
+            db.query(
                 "SELECT id, at, task_id, action, actor, detail FROM history
                  WHERE plan_key = ?1 ORDER BY id DESC LIMIT ?2",
-            )
-            .map_err(err)?;
-        let mut entries = stmt
-            .query_map(params![self.plan_key, limit], |r| {
+                args![&self.plan_key, limit],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(HistoryEntry {
                     id: r.get(0)?,
                     at: r.get(1)?,
@@ -672,121 +680,106 @@ impl StateStore {
                     detail: r.get(5)?,
                 })
             })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(err)?;
+            .collect::<Result<Vec<_>, DbError>>()
+        })?;
         entries.reverse();
         Ok(entries)
     }
 
-    /// Brings the schema up to [`SCHEMA_VERSION`]. Cheap when it already is; concurrent
-    /// openers serialize on the write lock and re-check the version inside it.
-    fn migrate(&self) -> Result<(), StateError> {
-        let version = self
-            .user_version()
-            .map_err(|e| self.err("read the schema version", e))?;
-        if version == SCHEMA_VERSION {
-            return Ok(());
-        }
-        self.check_version(version)?;
-        let result = retry_busy(|| {
-            let tx =
-                rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-            let version = self.user_version()?;
-            let from = usize::try_from(version).unwrap_or(usize::MAX);
-            if let Some(pending) = MIGRATIONS.get(from..) {
-                for sql in pending {
-                    tx.execute_batch(sql)?;
-                }
-                tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            }
-            tx.commit()?;
-            Ok(version)
-        });
-        let version = result.map_err(|e| self.err("create or upgrade the schema", e))?;
-        self.check_version(version)
-    }
-
-    fn check_version(&self, version: i64) -> Result<(), StateError> {
-        if !(0..=SCHEMA_VERSION).contains(&version) {
-            return Err(StateError::NewerSchema {
-                path: self.db_path.clone(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        Ok(())
-    }
-
-    fn user_version(&self) -> rusqlite::Result<i64> {
-        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-    }
-
-    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: the write lock is taken up front
-    /// (waiting up to the busy timeout), so reads inside see the state they then change.
-    fn immediate<T>(
+    /// Runs the reads in `f` (on PostgreSQL, again on a new connection if the server went
+    /// away in between).
+    fn read<T>(
         &self,
         op: &'static str,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+        f: impl FnMut(&mut dyn Exec) -> Result<T, DbError>,
     ) -> Result<T, StateError> {
-        let run = || {
-            let tx =
-                rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        };
-        run().map_err(|e| self.err(op, e))
+        self.db.read(f).map_err(|e| self.err(op, e))
     }
 
-    fn err(&self, op: &'static str, e: rusqlite::Error) -> StateError {
-        StateError::sqlite(&self.db_path, op, e)
+    /// Runs `f` as one write transaction, exclusive with every other write of this plan:
+    /// on SQLite a `BEGIN IMMEDIATE` (the write lock is taken up front, waiting up to the
+    /// busy timeout), on PostgreSQL a transaction holding the plan's advisory lock. Reads
+    /// inside see the state they then change.
+    fn write<T>(
+        &self,
+        op: &'static str,
+        f: impl FnMut(&mut dyn Exec) -> Result<T, DbError>,
+    ) -> Result<T, StateError> {
+        self.db
+            .write(&self.plan_key, f)
+            .map_err(|e| self.err(op, e))
+    }
+
+    /// Like [`StateStore::write`], exclusive with writes under `key` instead of the plan's.
+    fn write_under<T>(
+        &self,
+        key: &str,
+        op: &'static str,
+        f: impl FnMut(&mut dyn Exec) -> Result<T, DbError>,
+    ) -> Result<T, StateError> {
+        self.db.write(key, f).map_err(|e| self.err(op, e))
+    }
+
+    fn err(&self, op: &'static str, e: DbError) -> StateError {
+        map_db(&self.place, op, e)
+    }
+}
+
+/// A database error as the store reports it, naming where the state lives.
+fn map_db(place: &Location, op: &'static str, e: DbError) -> StateError {
+    if e.is_pg_lock_timeout() {
+        return StateError::Busy {
+            place: place.clone(),
+            op,
+        };
+    }
+    match (e, place) {
+        (DbError::Sqlite(source), Location::File(path)) => StateError::sqlite(path, op, source),
+        (DbError::Postgres(source), place) => StateError::Postgres {
+            place: place.clone(),
+            op,
+            source,
+        },
+        (other, place) => StateError::Data {
+            place: place.clone(),
+            op,
+            message: other.to_string(),
+        },
     }
 }
 
 fn select_claim(
-    conn: &Connection,
+    db: &mut dyn Exec,
     plan_key: &str,
     task_id: &str,
-) -> rusqlite::Result<Option<Claim>> {
-    conn.prepare_cached(
+) -> Result<Option<Claim>, DbError> {
+    db.query_opt(
         "SELECT task_id, owner, claimed_at, expires_at FROM claims
          WHERE plan_key = ?1 AND task_id = ?2",
+        args![plan_key, task_id],
     )?
-    .query_row(params![plan_key, task_id], claim_from_row)
-    .optional()
+    .as_ref()
+    .map(claim_from_row)
+    .transpose()
 }
 
-fn select_claims(conn: &Connection, plan_key: &str) -> rusqlite::Result<Vec<Claim>> {
-    conn.prepare_cached(
+fn select_claims(db: &mut dyn Exec, plan_key: &str) -> Result<Vec<Claim>, DbError> {
+    db.query(
         "SELECT task_id, owner, claimed_at, expires_at FROM claims WHERE plan_key = ?1",
+        args![plan_key],
     )?
-    .query_map([plan_key], claim_from_row)?
+    .iter()
+    .map(claim_from_row)
     .collect()
 }
 
-fn claim_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Claim> {
+fn claim_from_row(r: &Row) -> Result<Claim, DbError> {
     Ok(Claim {
         task_id: r.get(0)?,
         owner: r.get(1)?,
         claimed_at: r.get(2)?,
         expires_at: r.get(3)?,
     })
-}
-
-/// Retries `f` while SQLite reports the database busy or locked, with a short growing
-/// backoff, for up to [`BUSY_TIMEOUT`] in all.
-fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
-    let deadline = Instant::now() + BUSY_TIMEOUT;
-    let mut pause = Duration::from_millis(2);
-    loop {
-        match f() {
-            Err(e) if is_busy(&e) && Instant::now() < deadline => {
-                thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-            other => return other,
-        }
-    }
 }
 
 /// Orders task ids so that runs of digits compare by value: `T2 < T10`, `1.2 < 1.10`.
@@ -823,5 +816,7 @@ fn split_digits(s: &str) -> (&str, &str) {
     s.split_at(end)
 }
 
+#[cfg(test)]
+pub(crate) mod test_db;
 #[cfg(test)]
 mod tests;

@@ -12,10 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::db::{DbError, Dialect, args};
 use super::runs::{RunLayout, RunRecord, RunSession};
 use super::{StateError, StateStore, now_rfc3339, unix_from_rfc3339};
 
@@ -124,40 +124,40 @@ struct Inputs {
 impl StateStore {
     /// The newest run of this plan, if any.
     pub fn latest_run_id(&self) -> Result<Option<i64>, StateError> {
-        self.conn
-            .query_row(
+        self.read("read runs", |db| {
+            db.query_opt(
                 "SELECT MAX(id) FROM runs WHERE plan_key = ?1",
-                [&self.plan_key],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err("read runs", e))
+                args![&self.plan_key],
+            )?
+            .map_or(Ok(None), |r| r.get(0))
+        })
     }
 
     /// Run `id` of this plan (None for an unknown id or another plan's run), with its layout
     /// and the pid of its baton.
     fn plan_run(&self, id: i64) -> Result<Option<(RunRecord, RunLayout)>, StateError> {
-        self.conn
-            .query_row(
+        self.read("read a run", |db| {
+            db.query_opt(
                 "SELECT id, started_at, finished_at, phase, integration, agent, outcome, layout, pid
                  FROM runs WHERE id = ?1 AND plan_key = ?2",
-                params![id, self.plan_key],
-                |r| {
-                    Ok((
-                        RunRecord {
-                            id: r.get(0)?,
-                            started_at: r.get(1)?,
-                            finished_at: r.get(2)?,
-                            phase: r.get(3)?,
-                            integration: r.get(4)?,
-                            agent: r.get(5)?,
-                            outcome: r.get(6)?,
-                        },
-                        (r.get(7)?, r.get(8)?),
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.err("read a run", e))
+                args![id, &self.plan_key],
+            )?
+            .map(|r| {
+                Ok((
+                    RunRecord {
+                        id: r.get(0)?,
+                        started_at: r.get(1)?,
+                        finished_at: r.get(2)?,
+                        phase: r.get(3)?,
+                        integration: r.get(4)?,
+                        agent: r.get(5)?,
+                        outcome: r.get(6)?,
+                    },
+                    (r.get(7)?, r.get(8)?),
+                ))
+            })
+            .transpose()
+        })
     }
 
     /// The view of run `id`, or of this plan's newest run when `id` is None. None when there
@@ -178,14 +178,13 @@ impl StateStore {
             rows: self.run_sessions(id)?,
             why: self.why_events(id)?,
             activity: self.run_activity(id)?,
-            last_event_at: self
-                .conn
-                .query_row(
+            last_event_at: self.read("read run events", |db| {
+                db.query_opt(
                     "SELECT MAX(at) FROM run_events WHERE run_id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )
-                .map_err(|e| self.err("read run events", e))?,
+                    args![id],
+                )?
+                .map_or(Ok(None), |r| r.get(0))
+            })?,
             baton_alive: if record.finished_at.is_some() {
                 None
             } else {
@@ -210,24 +209,24 @@ impl StateStore {
         &self,
         run: i64,
     ) -> Result<BTreeMap<(String, u32), SessionActivity>, StateError> {
-        let err = |e| self.err("read run activity", e);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT session, body FROM run_events WHERE id IN (
-                    SELECT MAX(id) FROM run_events
-                    WHERE run_id = ?1 AND kind = 'session_activity'
-                    GROUP BY session, json_extract(body, '$.attempt'))",
-            )
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([run], |r| {
-                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
-            })
-            .map_err(err)?;
+        let attempt = match self.db.dialect() {
+            Dialect::Sqlite => "json_extract(body, '$.attempt')",
+            Dialect::Postgres => "(body::jsonb ->> 'attempt')",
+        };
+        let sql = format!(
+            "SELECT session, body FROM run_events WHERE id IN (
+                SELECT MAX(id) FROM run_events
+                WHERE run_id = ?1 AND kind = 'session_activity'
+                GROUP BY session, {attempt})"
+        );
+        let rows = self.read("read run activity", |db| {
+            db.query(&sql, args![run])?
+                .iter()
+                .map(|r| Ok((r.get::<Option<String>>(0)?, r.get::<String>(1)?)))
+                .collect::<Result<Vec<_>, DbError>>()
+        })?;
         let mut out = BTreeMap::new();
-        for row in rows {
-            let (session, body) = row.map_err(err)?;
+        for (session, body) in rows {
             let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
             let attempt = body["attempt"].as_u64().and_then(|a| u32::try_from(a).ok());
             if let (Some(session), Some(attempt)) = (session, attempt) {
@@ -240,16 +239,14 @@ impl StateStore {
     /// Every session's last recorded stop gate, `(session, gate)`, by session: what a
     /// dashboard shows of the verdicts and audit findings agents' hooks judged.
     pub fn gate_records(&self) -> Result<Vec<(String, super::GateRecord)>, StateError> {
-        let err = |e| self.err("read stop gates", e);
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.read("read stop gates", |db| {
+            db.query(
                 "SELECT session_id, blocks, at, outcome, result FROM session_gates
                  WHERE plan_key = ?1 ORDER BY session_id",
-            )
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([&self.plan_key], |r| {
+                args![&self.plan_key],
+            )?
+            .iter()
+            .map(|r| {
                 Ok((
                     r.get(0)?,
                     super::GateRecord {
@@ -260,34 +257,32 @@ impl StateStore {
                     },
                 ))
             })
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+            .collect()
+        })
     }
 
     /// Per session, its latest event that says why it did not merge.
     fn why_events(&self, run: i64) -> Result<BTreeMap<String, (String, Value)>, StateError> {
-        let err = |e| self.err("read run events", e);
-        let mut stmt = self
-            .conn
-            .prepare(
+        let rows = self.read("read run events", |db| {
+            db.query(
                 "SELECT session, kind, body FROM run_events WHERE id IN (
                     SELECT MAX(id) FROM run_events
                     WHERE run_id = ?1 AND kind IN ('gate_failed', 'conflict', 'blocked')
                     GROUP BY session)",
-            )
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([run], |r| {
+                args![run],
+            )?
+            .iter()
+            .map(|r| {
                 Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<Option<String>>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
                 ))
             })
-            .map_err(err)?;
+            .collect::<Result<Vec<_>, DbError>>()
+        })?;
         let mut out = BTreeMap::new();
-        for row in rows {
-            let (session, kind, body) = row.map_err(err)?;
+        for (session, kind, body) in rows {
             if let Some(session) = session {
                 let body = serde_json::from_str(&body).unwrap_or(Value::Null);
                 out.insert(session, (kind, body));
@@ -673,11 +668,13 @@ mod tests {
 
     #[test]
     fn the_store_view_reads_run_sessions_the_layout_and_activity() {
+        for db in crate::state::test_db::test_dbs() {
+            store_view(&db.open("plan.md"), &db.open("other.md"));
+        }
+    }
+
+    fn store_view(store: &StateStore, other: &StateStore) {
         use crate::state::RunStep;
-        let dir = tempfile::tempdir().expect("tmp");
-        let db = dir.path().join("state.db");
-        let other = StateStore::open_at(&db, "other.md").expect("open");
-        let store = StateStore::open_at(&db, "plan.md").expect("open");
         assert_eq!(store.run_status(None).expect("read"), None);
         let layout = r#"{"lanes":[{"session":"session-1","tasks":["T1"],"prompt":""},
             {"session":"session-2","tasks":["T2"],"prompt":""}]}"#;

@@ -3,8 +3,7 @@
 //! and other processes (`baton status`, the MCP server, a dashboard) read what it did from
 //! the store, never from its output.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::{DbError, args};
 use super::{StateError, StateStore, now_rfc3339};
 
 /// One run as recorded.
@@ -79,15 +78,15 @@ pub type RunEventRow = (String, String, Option<String>, String);
 impl StateStore {
     /// The id the next run would get (nothing is written).
     pub fn next_run_id(&self) -> Result<i64, StateError> {
-        self.conn
-            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", [], |r| {
-                r.get(0)
-            })
-            .map_err(|e| self.err("read runs", e))
+        self.read("read runs", |db| {
+            db.query_opt("SELECT COALESCE(MAX(id), 0) + 1 FROM runs", &[])?
+                .map_or(Ok(1), |r| r.get(0))
+        })
     }
 
     /// Records a run starting, with its layout (what `--resume` needs to continue it) and
-    /// the process running it; returns its id.
+    /// the process running it; returns its id (one more than the last run's, whichever plan
+    /// that was: ids are unique in the database).
     pub fn start_run(
         &self,
         phase: usize,
@@ -95,73 +94,73 @@ impl StateStore {
         agent: &str,
         layout: &str,
     ) -> Result<i64, StateError> {
-        self.conn
-            .execute(
-                "INSERT INTO runs (plan_key, started_at, phase, integration, agent, layout, pid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    self.plan_key,
-                    now_rfc3339(),
-                    phase as i64,
+        let now = now_rfc3339();
+        self.write_under(RUN_IDS, "record a run", |tx| {
+            tx.query_opt(
+                "INSERT INTO runs (id, plan_key, started_at, phase, integration, agent, layout, pid)
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 RETURNING id",
+                args![
+                    &self.plan_key,
+                    &now,
+                    phase,
                     integration,
                     agent,
                     layout,
                     std::process::id()
                 ],
-            )
-            .map_err(|e| self.err("record a run", e))?;
-        Ok(self.conn.last_insert_rowid())
+            )?
+            .ok_or(DbError::Raced("the new run"))?
+            .get(0)
+        })
     }
 
     /// The last run of this plan that did not finish (interrupted, or its baton died),
     /// newest first.
     pub fn last_unfinished_run(&self) -> Result<Option<i64>, StateError> {
-        self.conn
-            .query_row(
+        self.read("read runs", |db| {
+            db.query_opt(
                 "SELECT id FROM runs WHERE plan_key = ?1
                    AND (outcome IS NULL OR outcome = 'interrupted')
                  ORDER BY id DESC LIMIT 1",
-                [&self.plan_key],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err("read runs", e))
+                args![&self.plan_key],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
+        })
     }
 
     /// A run's layout and the process id of the baton that last ran it (None: no such run).
     pub fn run_layout(&self, id: i64) -> Result<Option<RunLayout>, StateError> {
-        self.conn
-            .query_row("SELECT layout, pid FROM runs WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()
-            .map_err(|e| self.err("read a run", e))
+        self.read("read a run", |db| {
+            db.query_opt("SELECT layout, pid FROM runs WHERE id = ?1", args![id])?
+                .map(|r| Ok((r.get(0)?, r.get(1)?)))
+                .transpose()
+        })
     }
 
     /// Takes a run over to resume it: this process runs it now, and it is unfinished again.
     pub fn resume_run(&self, id: i64) -> Result<(), StateError> {
-        self.conn
-            .execute(
+        self.write("resume a run", |tx| {
+            tx.execute(
                 "UPDATE runs SET pid = ?2, finished_at = NULL, outcome = NULL WHERE id = ?1",
-                params![id, std::process::id()],
+                args![id, std::process::id()],
             )
             .map(drop)
-            .map_err(|e| self.err("resume a run", e))
+        })
     }
 
     /// Every session attempt of a run, by session then attempt.
     pub fn run_sessions(&self, run: i64) -> Result<Vec<RunSession>, StateError> {
-        let err = |e| self.err("read run sessions", e);
-        let mut stmt = self
-            .conn
-            .prepare(
+        self.read("read run sessions", |db| {
+            db.query(
                 "SELECT session, attempt, tasks, branch, worktree, pid, exit, exit_ok, outcome,
                         started_at, finished_at
                  FROM run_sessions WHERE run_id = ?1 ORDER BY session, attempt",
-            )
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([run], |r| {
+                args![run],
+            )?
+            .iter()
+            .map(|r| {
                 let tasks: String = r.get(2)?;
                 Ok(RunSession {
                     session: r.get(0)?,
@@ -171,14 +170,14 @@ impl StateStore {
                     worktree: r.get(4)?,
                     pid: r.get(5)?,
                     exit: r.get(6)?,
-                    exit_ok: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
+                    exit_ok: r.get::<Option<bool>>(7)?.unwrap_or(false),
                     outcome: r.get(8)?,
                     started_at: r.get(9)?,
                     finished_at: r.get(10)?,
                 })
             })
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+            .collect()
+        })
     }
 
     /// Appends one event of a run and the step it completes, in one transaction: the state
@@ -191,12 +190,12 @@ impl StateStore {
         body: &str,
         step: &RunStep<'_>,
     ) -> Result<(), StateError> {
-        self.immediate("record a run step", |tx| {
-            let now = now_rfc3339();
+        let now = now_rfc3339();
+        self.write("record a run step", |tx| {
             tx.execute(
                 "INSERT INTO run_events (run_id, at, kind, session, body)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![run, now, kind, session, body],
+                args![run, &now, kind, session, body],
             )?;
             match step {
                 RunStep::None => {}
@@ -208,19 +207,18 @@ impl StateStore {
                     worktree,
                     pid,
                 } => {
+                    let tasks = tasks.join(" ");
                     tx.execute(
-                        "INSERT OR REPLACE INTO run_sessions
-                            (run_id, session, attempt, tasks, branch, worktree, started_at, pid)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![
+                        START_ATTEMPT,
+                        args![
                             run,
-                            session,
-                            attempt,
-                            tasks.join(" "),
-                            branch,
-                            worktree,
-                            now,
-                            pid
+                            *session,
+                            *attempt,
+                            &tasks,
+                            *branch,
+                            *worktree,
+                            &now,
+                            Some(i64::from(*pid))
                         ],
                     )?;
                 }
@@ -233,7 +231,7 @@ impl StateStore {
                     tx.execute(
                         "UPDATE run_sessions SET exited_at = ?4, exit = ?5, exit_ok = ?6
                          WHERE run_id = ?1 AND session = ?2 AND attempt = ?3",
-                        params![run, session, attempt, now, exit, ok],
+                        args![run, *session, *attempt, &now, *exit, *ok],
                     )?;
                 }
                 RunStep::Outcome {
@@ -244,7 +242,7 @@ impl StateStore {
                     tx.execute(
                         "UPDATE run_sessions SET finished_at = ?4, outcome = ?5
                          WHERE run_id = ?1 AND session = ?2 AND attempt = ?3",
-                        params![run, session, attempt, now, outcome],
+                        args![run, *session, *attempt, &now, *outcome],
                     )?;
                 }
             }
@@ -254,36 +252,37 @@ impl StateStore {
 
     /// Records how a run ended.
     pub fn finish_run(&self, id: i64, outcome: &str) -> Result<(), StateError> {
-        self.conn
-            .execute(
+        let now = now_rfc3339();
+        self.write("record a run's end", |tx| {
+            tx.execute(
                 "UPDATE runs SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
-                params![id, now_rfc3339(), outcome],
+                args![id, &now, outcome],
             )
             .map(drop)
-            .map_err(|e| self.err("record a run's end", e))
+        })
     }
 
     /// A run by id.
     pub fn run(&self, id: i64) -> Result<Option<RunRecord>, StateError> {
-        self.conn
-            .query_row(
+        self.read("read a run", |db| {
+            db.query_opt(
                 "SELECT id, started_at, finished_at, phase, integration, agent, outcome
                  FROM runs WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(RunRecord {
-                        id: r.get(0)?,
-                        started_at: r.get(1)?,
-                        finished_at: r.get(2)?,
-                        phase: r.get(3)?,
-                        integration: r.get(4)?,
-                        agent: r.get(5)?,
-                        outcome: r.get(6)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.err("read a run", e))
+                args![id],
+            )?
+            .map(|r| {
+                Ok(RunRecord {
+                    id: r.get(0)?,
+                    started_at: r.get(1)?,
+                    finished_at: r.get(2)?,
+                    phase: r.get(3)?,
+                    integration: r.get(4)?,
+                    agent: r.get(5)?,
+                    outcome: r.get(6)?,
+                })
+            })
+            .transpose()
+        })
     }
 
     /// Records a session attempt starting.
@@ -296,23 +295,23 @@ impl StateStore {
         branch: &str,
         worktree: &str,
     ) -> Result<(), StateError> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO run_sessions
-                    (run_id, session, attempt, tasks, branch, worktree, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
+        let (now, tasks) = (now_rfc3339(), tasks.join(" "));
+        self.write("record a run session", |tx| {
+            tx.execute(
+                START_ATTEMPT,
+                args![
                     run,
                     session,
                     attempt,
-                    tasks.join(" "),
+                    &tasks,
                     branch,
                     worktree,
-                    now_rfc3339()
+                    &now,
+                    None::<i64>
                 ],
             )
             .map(drop)
-            .map_err(|e| self.err("record a run session", e))
+        })
     }
 
     /// Records how a session attempt ended (`passed`, `failed`, `merged`, `conflict`…).
@@ -323,14 +322,15 @@ impl StateStore {
         attempt: u32,
         outcome: &str,
     ) -> Result<(), StateError> {
-        self.conn
-            .execute(
+        let now = now_rfc3339();
+        self.write("record a run session's end", |tx| {
+            tx.execute(
                 "UPDATE run_sessions SET finished_at = ?4, outcome = ?5
                  WHERE run_id = ?1 AND session = ?2 AND attempt = ?3",
-                params![run, session, attempt, now_rfc3339(), outcome],
+                args![run, session, attempt, &now, outcome],
             )
             .map(drop)
-            .map_err(|e| self.err("record a run session's end", e))
+        })
     }
 
     /// Appends one event of a run: its kind, its session if any, its JSON body.
@@ -341,29 +341,43 @@ impl StateStore {
         session: Option<&str>,
         body: &str,
     ) -> Result<(), StateError> {
-        self.conn
-            .execute(
+        let now = now_rfc3339();
+        self.write("record a run event", |tx| {
+            tx.execute(
                 "INSERT INTO run_events (run_id, at, kind, session, body)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![run, now_rfc3339(), kind, session, body],
+                args![run, &now, kind, session, body],
             )
             .map(drop)
-            .map_err(|e| self.err("record a run event", e))
+        })
     }
 
     /// A run's events, oldest first: `(at, kind, session, body)`.
     pub fn run_events(&self, run: i64) -> Result<Vec<RunEventRow>, StateError> {
-        let err = |e| self.err("read run events", e);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT at, kind, session, body FROM run_events WHERE run_id = ?1 ORDER BY id")
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+        self.read("read run events", |db| {
+            db.query(
+                "SELECT at, kind, session, body FROM run_events WHERE run_id = ?1 ORDER BY id",
+                args![run],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .collect()
+        })
     }
 }
+
+/// The lock every `start_run` takes: run ids are one sequence for the whole database.
+const RUN_IDS: &str = "baton:run-ids";
+
+/// A session attempt starting: a new row, or the same attempt started again (a resume)
+/// with everything it had recorded since cleared.
+const START_ATTEMPT: &str = "INSERT INTO run_sessions
+        (run_id, session, attempt, tasks, branch, worktree, started_at, pid)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+     ON CONFLICT (run_id, session, attempt) DO UPDATE SET
+        tasks = excluded.tasks, branch = excluded.branch, worktree = excluded.worktree,
+        started_at = excluded.started_at, pid = excluded.pid, finished_at = NULL,
+        outcome = NULL, exited_at = NULL, exit = NULL, exit_ok = NULL";
 
 #[cfg(test)]
 mod tests {
@@ -371,8 +385,12 @@ mod tests {
 
     #[test]
     fn a_run_its_sessions_and_events_round_trip() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let store = StateStore::open_at(&dir.path().join("state.db"), "plan.md").expect("open");
+        for db in crate::state::test_db::test_dbs() {
+            round_trip(&db.open("plan.md"));
+        }
+    }
+
+    fn round_trip(store: &StateStore) {
         assert_eq!(store.next_run_id().expect("next"), 1);
         let id = store.start_run(1, "main", "fake", "{}").expect("start");
         assert_eq!(store.next_run_id().expect("next"), id + 1);
@@ -400,8 +418,12 @@ mod tests {
 
     #[test]
     fn each_step_lands_with_its_event_and_unfinished_runs_are_found() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let store = StateStore::open_at(&dir.path().join("state.db"), "plan.md").expect("open");
+        for db in crate::state::test_db::test_dbs() {
+            steps(&db.open("plan.md"));
+        }
+    }
+
+    fn steps(store: &StateStore) {
         assert_eq!(store.last_unfinished_run().expect("read"), None);
         let done = store.start_run(1, "main", "fake", "{}").expect("start");
         store.finish_run(done, "success").expect("finish");

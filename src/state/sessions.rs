@@ -7,8 +7,7 @@
 //! also keeps, per session, how many times in a row it blocked (Codex has no cap of its
 //! own) and its last result, which the resume brief quotes after a compaction.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::{DbError, args};
 use super::{StateError, StateStore, now_rfc3339};
 
 /// The plan and claims as they stood when an agent session started.
@@ -56,13 +55,13 @@ pub struct GateCount {
 impl StateStore {
     /// The id of this plan's last history entry (0 when there is none).
     pub fn last_history_id(&self) -> Result<i64, StateError> {
-        self.conn
-            .query_row(
+        self.read("read history", |db| {
+            db.query_opt(
                 "SELECT COALESCE(MAX(id), 0) FROM history WHERE plan_key = ?1",
-                [&self.plan_key],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err("read history", e))
+                args![&self.plan_key],
+            )?
+            .map_or(Ok(0), |r| r.get(0))
+        })
     }
 
     /// Records where a session started. With `replace` false an existing record is kept
@@ -76,51 +75,57 @@ impl StateStore {
         let claims = json(&start.claims);
         let decisions = json(&start.decisions);
         let sql = if replace {
-            "INSERT OR REPLACE INTO session_starts
+            "INSERT INTO session_starts
                 (plan_key, session_id, name, started_at, history_id, ticked, claims, decisions)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (plan_key, session_id) DO UPDATE SET
+                name = excluded.name, started_at = excluded.started_at,
+                history_id = excluded.history_id, ticked = excluded.ticked,
+                claims = excluded.claims, decisions = excluded.decisions"
         } else {
-            "INSERT OR IGNORE INTO session_starts
+            "INSERT INTO session_starts
                 (plan_key, session_id, name, started_at, history_id, ticked, claims, decisions)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (plan_key, session_id) DO NOTHING"
         };
-        self.immediate("record a session start", |tx| {
-            let n = tx.prepare_cached(sql)?.execute(params![
-                self.plan_key,
-                start.session_id,
-                start.name,
-                start.started_at,
-                start.history_id,
-                ticked,
-                claims,
-                decisions
-            ])?;
+        self.write("record a session start", |tx| {
+            let n = tx.execute(
+                sql,
+                args![
+                    &self.plan_key,
+                    &start.session_id,
+                    &start.name,
+                    &start.started_at,
+                    start.history_id,
+                    &ticked,
+                    &claims,
+                    &decisions
+                ],
+            )?;
             Ok(n > 0)
         })
     }
 
     /// Where `session_id` started, if a SessionStart hook recorded it.
     pub fn session_start(&self, session_id: &str) -> Result<Option<SessionStart>, StateError> {
-        let row = self
-            .conn
-            .prepare_cached(
+        let row = self.read("read a session start", |db| {
+            db.query_opt(
                 "SELECT name, started_at, history_id, ticked, claims, decisions
                  FROM session_starts WHERE plan_key = ?1 AND session_id = ?2",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row(params![self.plan_key, session_id], |r| {
-                    Ok((
-                        r.get::<_, Option<String>>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                    ))
-                })
-                .optional()
+                args![&self.plan_key, session_id],
+            )?
+            .map(|r| {
+                Ok::<_, DbError>((
+                    r.get::<Option<String>>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
+                ))
             })
-            .map_err(|e| self.err("read a session start", e))?;
+            .transpose()
+        })?;
         Ok(row.map(
             |(name, started_at, history_id, ticked, claims, decisions)| SessionStart {
                 session_id: session_id.to_string(),
@@ -148,14 +153,13 @@ impl StateStore {
         result: Option<&str>,
     ) -> Result<GateCount, StateError> {
         let now = now_rfc3339();
-        self.immediate("record a stop gate", |tx| {
+        self.write("record a stop gate", |tx| {
             let before: u32 = tx
-                .prepare_cached(
+                .query_opt(
                     "SELECT blocks FROM session_gates WHERE plan_key = ?1 AND session_id = ?2",
+                    args![&self.plan_key, session_id],
                 )?
-                .query_row(params![self.plan_key, session_id], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
+                .map_or(Ok(0), |r| r.get(0))?;
             let count = if !blocked {
                 GateCount {
                     blocks: 0,
@@ -177,42 +181,43 @@ impl StateStore {
                 (true, false) => "blocked",
                 (false, false) => "allowed",
             };
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO session_gates
-                    (plan_key, session_id, blocks, at, outcome, result)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                self.plan_key,
-                session_id,
-                count.blocks,
-                now,
-                outcome,
-                result
-            ])?;
+            tx.execute(
+                "INSERT INTO session_gates (plan_key, session_id, blocks, at, outcome, result)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (plan_key, session_id) DO UPDATE SET
+                    blocks = excluded.blocks, at = excluded.at, outcome = excluded.outcome,
+                    result = excluded.result",
+                args![
+                    &self.plan_key,
+                    session_id,
+                    count.blocks,
+                    &now,
+                    outcome,
+                    result
+                ],
+            )?;
             Ok(count)
         })
     }
 
     /// `session_id`'s stop gate as last recorded.
     pub fn gate_record(&self, session_id: &str) -> Result<Option<GateRecord>, StateError> {
-        self.conn
-            .prepare_cached(
+        self.read("read a stop gate", |db| {
+            db.query_opt(
                 "SELECT blocks, at, outcome, result FROM session_gates
                  WHERE plan_key = ?1 AND session_id = ?2",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row(params![self.plan_key, session_id], |r| {
-                    Ok(GateRecord {
-                        blocks: r.get(0)?,
-                        at: r.get(1)?,
-                        outcome: r.get(2)?,
-                        result: r.get(3)?,
-                    })
+                args![&self.plan_key, session_id],
+            )?
+            .map(|r| {
+                Ok(GateRecord {
+                    blocks: r.get(0)?,
+                    at: r.get(1)?,
+                    outcome: r.get(2)?,
+                    result: r.get(3)?,
                 })
-                .optional()
             })
-            .map_err(|e| self.err("read a stop gate", e))
+            .transpose()
+        })
     }
 }
 
@@ -223,12 +228,6 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn store() -> (tempfile::TempDir, StateStore) {
-        let dir = tempfile::tempdir().expect("tmp");
-        let s = StateStore::open_at(&dir.path().join("state.db"), "plan.md").expect("open");
-        (dir, s)
-    }
 
     fn start(id: &str, ticked: &[&str]) -> SessionStart {
         SessionStart {
@@ -244,7 +243,12 @@ mod tests {
 
     #[test]
     fn a_start_round_trips_and_is_kept_unless_replaced() {
-        let (_d, s) = store();
+        for db in crate::state::test_db::test_dbs() {
+            starts(&db.open("plan.md"), &db.open("other.md"));
+        }
+    }
+
+    fn starts(s: &StateStore, other: &StateStore) {
         assert_eq!(s.session_start("abc").expect("read"), None);
         let first = start("abc", &["T1"]);
         assert!(s.record_session_start(&first, false).expect("record"));
@@ -264,13 +268,17 @@ mod tests {
             ["T2"]
         );
         // Scoped to the plan.
-        let other = StateStore::open_at(s.db_path(), "other.md").expect("open");
         assert_eq!(other.session_start("abc").expect("read"), None);
     }
 
     #[test]
     fn blocks_count_up_to_the_cap_and_an_allowed_stop_resets_them() {
-        let (_d, s) = store();
+        for db in crate::state::test_db::test_dbs() {
+            gates(&db.open("plan.md"));
+        }
+    }
+
+    fn gates(s: &StateStore) {
         let counts: Vec<GateCount> = (0..4)
             .map(|_| {
                 s.record_gate("abc", true, Some(2), Some("{}"))

@@ -1,5 +1,7 @@
+use super::test_db::test_dbs;
 use super::*;
 use std::sync::{Arc, Barrier};
+use std::time::Instant;
 
 fn lease() -> Lease {
     Lease::from_now(Duration::from_secs(3600))
@@ -13,15 +15,14 @@ fn lease_at(now: &str, ttl_secs: u64) -> Lease {
     }
 }
 
-fn temp_store(key: &str) -> (tempfile::TempDir, StateStore) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let store = StateStore::open_at(&tmp.path().join("nested/dir/state.db"), key).expect("open");
-    (tmp, store)
-}
-
 #[test]
 fn claim_release_claims_history_round_trip() {
-    let (_tmp, store) = temp_store("plan.md");
+    for db in test_dbs() {
+        claim_release_claims_history_round_trip_on(&db.open("plan.md"));
+    }
+}
+
+fn claim_release_claims_history_round_trip_on(store: &StateStore) {
     assert_eq!(store.claims().expect("claims"), vec![]);
     assert_eq!(
         store.claim("T10", "alice", &lease()).expect("claim"),
@@ -78,7 +79,12 @@ fn claim_release_claims_history_round_trip() {
 
 #[test]
 fn second_owner_is_told_who_holds_the_task() {
-    let (_tmp, store) = temp_store("plan.md");
+    for db in test_dbs() {
+        second_owner_is_told_who_holds_the_task_on(&db.open("plan.md"));
+    }
+}
+
+fn second_owner_is_told_who_holds_the_task_on(store: &StateStore) {
     assert_eq!(
         store.claim("T1", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
@@ -97,10 +103,12 @@ fn second_owner_is_told_who_holds_the_task() {
 
 #[test]
 fn plans_sharing_a_database_do_not_share_claims_or_history() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("state.db");
-    let a = StateStore::open_at(&db, "a/plan.md").expect("open");
-    let b = StateStore::open_at(&db, "b/plan.md").expect("open");
+    for db in test_dbs() {
+        plans_sharing_on(&db.open("a/plan.md"), &db.open("b/plan.md"));
+    }
+}
+
+fn plans_sharing_on(a: &StateStore, b: &StateStore) {
     assert_eq!(
         a.claim("T1", "alice", &lease()).expect("claim"),
         ClaimOutcome::Claimed
@@ -132,9 +140,14 @@ fn reopening_keeps_data_and_schema_version() {
     }
     let s = StateStore::open_at(&db, "plan.md").expect("reopen");
     assert_eq!(s.claims().expect("claims").len(), 1);
-    assert_eq!(s.user_version().expect("version"), SCHEMA_VERSION);
-    let mode: String = s
-        .conn
+    let Db::Sqlite(conn) = &s.db else {
+        panic!("a file store is SQLite")
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, SCHEMA_VERSION);
+    let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("journal mode");
     assert_eq!(mode, "wal");
@@ -146,14 +159,48 @@ fn a_newer_schema_is_refused() {
     let db = tmp.path().join("state.db");
     {
         let s = StateStore::open_at(&db, "plan.md").expect("open");
-        s.conn
-            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        s.db.batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
             .expect("bump");
     }
     match StateStore::open_at(&db, "plan.md") {
         Err(StateError::NewerSchema { found, .. }) => assert_eq!(found, SCHEMA_VERSION + 1),
         other => panic!("expected NewerSchema, got {other:?}"),
     }
+}
+
+#[test]
+fn a_newer_schema_on_postgres_is_refused() {
+    let Some(url) = super::test_db::fresh_pg_database() else {
+        return;
+    };
+    let s = StateStore::open_postgres(&url, "plan.md").expect("open");
+    s.db.batch(&format!(
+        "UPDATE baton_schema SET version = {}",
+        PG_SCHEMA_VERSION + 1
+    ))
+    .expect("bump");
+    match StateStore::open_postgres(&url, "plan.md") {
+        Err(StateError::NewerSchema { found, place, .. }) => {
+            assert_eq!(found, PG_SCHEMA_VERSION + 1);
+            assert!(matches!(place, Location::Server(_)), "{place}");
+        }
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_server_that_is_not_there_is_a_clear_error_naming_it_without_its_password() {
+    // A port nothing listens on: connecting is refused at once.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let url = format!("postgres://baton:s3cret@127.0.0.1:{port}/state?connect_timeout=2");
+    let err = StateStore::open_postgres(&url, "plan.md").expect_err("nothing listens");
+    let text = err.to_string();
+    assert!(matches!(err, StateError::Postgres { .. }), "{err:?}");
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
 }
 
 #[test]
@@ -188,9 +235,13 @@ fn natural_order_of_task_ids() {
 
 #[test]
 fn sixteen_threads_claiming_one_task_on_a_fresh_database_yield_one_winner() {
+    for db in test_dbs() {
+        sixteen_threads_on(Arc::new(db));
+    }
+}
+
+fn sixteen_threads_on(db: Arc<super::test_db::TestDb>) {
     const N: usize = 16;
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let db = Arc::new(tmp.path().join("state.db"));
     let open_together = Arc::new(Barrier::new(N));
     let claim_together = Arc::new(Barrier::new(N));
     let handles: Vec<_> = (0..N)
@@ -200,7 +251,7 @@ fn sixteen_threads_claiming_one_task_on_a_fresh_database_yield_one_winner() {
             std::thread::spawn(move || {
                 let owner = format!("session-{i}");
                 open_together.wait();
-                let store = StateStore::open_at(&db, "plan.md");
+                let store = db.try_open("plan.md");
                 claim_together.wait();
                 let outcome = store.and_then(|s| s.claim("T1", &owner, &lease()));
                 (owner, outcome)
@@ -229,18 +280,26 @@ fn sixteen_threads_claiming_one_task_on_a_fresh_database_yield_one_winner() {
             other => panic!("{owner} got {other:?}"),
         }
     }
-    let store = StateStore::open_at(&db, "plan.md").expect("open");
+    let store = db.open("plan.md");
     let claim = store.claim_of("T1").expect("claim_of").expect("claimed");
-    assert_eq!(&claim.owner, winner);
+    assert_eq!(&claim.owner, winner, "{}", db.name());
 }
 
 /// Environment variables that turn [`claim_child_process`] into one claimant of
 /// [`sixteen_processes_claiming_one_task_yield_one_winner`].
 const CHILD_DIR_ENV: &str = "BATON_TEST_CLAIM_DIR";
 const CHILD_OWNER_ENV: &str = "BATON_TEST_CLAIM_OWNER";
+const CHILD_URL_ENV: &str = "BATON_TEST_CLAIM_URL";
 
 #[test]
 fn sixteen_processes_claiming_one_task_yield_one_winner() {
+    sixteen_processes_on(None);
+    if let Some(url) = super::test_db::fresh_pg_database() {
+        sixteen_processes_on(Some(&url));
+    }
+}
+
+fn sixteen_processes_on(url: Option<&str>) {
     const N: usize = 16;
     let tmp = tempfile::tempdir().expect("tempdir");
     let exe = std::env::current_exe().expect("test binary");
@@ -251,6 +310,7 @@ fn sixteen_processes_claiming_one_task_yield_one_winner() {
                 .args(["--test-threads", "1", "-q"])
                 .env(CHILD_DIR_ENV, tmp.path())
                 .env(CHILD_OWNER_ENV, format!("proc-{i}"))
+                .env(CHILD_URL_ENV, url.unwrap_or(""))
                 .env(NOW_ENV, "2026-01-21T09:30:00Z")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
@@ -293,7 +353,11 @@ fn claim_child_process() {
     while !dir.join("go").exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(1));
     }
-    let store = StateStore::open_at(&dir.join("state.db"), "plan.md").expect("open");
+    let store = match std::env::var(CHILD_URL_ENV).ok().filter(|u| !u.is_empty()) {
+        Some(url) => StateStore::open_postgres(&url, "plan.md"),
+        None => StateStore::open_at(&dir.join("state.db"), "plan.md"),
+    }
+    .expect("open");
     let text = match store.claim("T1", &owner, &lease()).expect("claim") {
         ClaimOutcome::Claimed => "claimed".to_owned(),
         ClaimOutcome::HeldBy(c) => format!("held by {} at {}", c.owner, c.claimed_at),
@@ -309,12 +373,11 @@ fn two_worktrees_of_a_repository_see_each_others_claims() {
     let in_main = StateStore::open(&main.join("docs/plan.md")).expect("open main");
     let in_wt = StateStore::open(&wt.join("docs/plan.md")).expect("open worktree");
     assert_eq!(in_main.plan_key(), "docs/plan.md");
-    assert_eq!(in_main.db_path(), in_wt.db_path());
-    assert!(
-        in_main
-            .db_path()
-            .starts_with(std::fs::canonicalize(main.join(".git")).expect("canon"))
-    );
+    assert_eq!(in_main.location(), in_wt.location());
+    let Location::File(path) = in_main.location() else {
+        panic!("a file store")
+    };
+    assert!(path.starts_with(std::fs::canonicalize(main.join(".git")).expect("canon")));
 
     assert_eq!(
         in_main.claim("T1", "alice", &lease()).expect("claim"),
@@ -349,7 +412,12 @@ fn two_worktrees_of_a_repository_see_each_others_claims() {
 
 #[test]
 fn a_stale_lease_is_taken_over_and_a_live_one_is_not() {
-    let (_tmp, store) = temp_store("plan.md");
+    for db in test_dbs() {
+        a_stale_lease_is_taken_over_and_a_live_one_is_not_on(&db.open("plan.md"));
+    }
+}
+
+fn a_stale_lease_is_taken_over_and_a_live_one_is_not_on(store: &StateStore) {
     let t0 = "2026-01-21T09:00:00Z";
     assert_eq!(
         store
@@ -397,7 +465,16 @@ fn a_stale_lease_is_taken_over_and_a_live_one_is_not() {
 
 #[test]
 fn a_check_inside_the_claim_transaction_can_refuse_and_sees_only_other_live_claims() {
-    let (_tmp, store) = temp_store("plan.md");
+    for db in test_dbs() {
+        a_check_inside_the_claim_transaction_can_refuse_and_sees_only_other_live_claims_on(
+            &db.open("plan.md"),
+        );
+    }
+}
+
+fn a_check_inside_the_claim_transaction_can_refuse_and_sees_only_other_live_claims_on(
+    store: &StateStore,
+) {
     let t0 = "2026-01-21T09:00:00Z";
     store
         .claim("T1", "alice", &lease_at(t0, 60))
@@ -421,19 +498,24 @@ fn a_check_inside_the_claim_transaction_can_refuse_and_sees_only_other_live_clai
 
 #[test]
 fn a_thousand_races_of_sixteen_connections_each_have_exactly_one_winner() {
+    for db in test_dbs() {
+        // A PostgreSQL round trip costs more than a SQLite lock: fewer rounds there.
+        let rounds = if db.name() == "postgres" { 250 } else { 1000 };
+        races_on(Arc::new(db), rounds);
+    }
+}
+
+fn races_on(db: Arc<super::test_db::TestDb>, rounds: usize) {
     const N: usize = 16;
-    const ROUNDS: usize = 1000;
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let db = Arc::new(tmp.path().join("state.db"));
     let go = Arc::new(Barrier::new(N));
     let done = Arc::new(Barrier::new(N));
     let handles: Vec<_> = (0..N)
         .map(|i| {
             let (db, go, done) = (db.clone(), go.clone(), done.clone());
             std::thread::spawn(move || {
-                let store = StateStore::open_at(&db, "plan.md").expect("open");
+                let store = db.open("plan.md");
                 let mut wins = Vec::new();
-                for round in 0..ROUNDS {
+                for round in 0..rounds {
                     go.wait();
                     let task = format!("T{round}");
                     let outcome = store
@@ -448,11 +530,15 @@ fn a_thousand_races_of_sixteen_connections_each_have_exactly_one_winner() {
             })
         })
         .collect();
-    let mut winners = vec![0usize; ROUNDS];
+    let mut winners = vec![0usize; rounds];
     for h in handles {
         for round in h.join().expect("thread") {
             winners[round] += 1;
         }
     }
-    assert!(winners.iter().all(|&w| w == 1), "{winners:?}");
+    assert!(
+        winners.iter().all(|&w| w == 1),
+        "{}: {winners:?}",
+        db.name()
+    );
 }

@@ -22,6 +22,7 @@ mod init_agents;
 mod lock;
 mod mcp;
 mod merge_driver;
+mod postgres;
 mod prompts;
 mod reading;
 mod report;

@@ -1,0 +1,354 @@
+//! The state on PostgreSQL (`BATON_STATE=postgres://…`, or `state` in baton.toml): a real
+//! server started by the tests on loopback (tests/support/pg-server.sh), real processes.
+//! Claims race from separate processes with exactly one winner, two checkouts that share
+//! nothing but the server see each other's claims, and a run survives a server restart with
+//! nothing lost.
+//!
+//! Without PostgreSQL installed these tests skip with a note, unless
+//! `BATON_REQUIRE_POSTGRES` is set (as `.ci/run` does): then they fail.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::harness::{BIN, Project, Run, big_plan};
+use crate::run_fixture::{FakeAgent, kinds};
+
+const REQUIRE_ENV: &str = "BATON_REQUIRE_POSTGRES";
+
+fn script() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pg-server.sh")
+}
+
+/// Starts a server of its own in `dir` (stopped when this test process ends); its URL.
+/// None (skipped, with a note) unless `BATON_REQUIRE_POSTGRES` is set.
+#[allow(clippy::print_stderr)]
+fn start_server(dir: &Path) -> Option<String> {
+    let out = Command::new("bash")
+        .arg(script())
+        .arg("start")
+        .arg(dir)
+        .arg(std::process::id().to_string())
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        }
+        other => {
+            let why = match other {
+                Ok(out) => String::from_utf8_lossy(&out.stderr).into_owned(),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                std::env::var_os(REQUIRE_ENV).is_none(),
+                "{REQUIRE_ENV} is set but no PostgreSQL server could be started: {why}"
+            );
+            eprintln!("SKIPPED PostgreSQL test: {why}");
+            None
+        }
+    }
+}
+
+/// The server the tests of this process share.
+fn shared_server() -> Option<&'static str> {
+    static SERVER: OnceLock<Option<String>> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("baton-pg-cli-{}", std::process::id()));
+            start_server(&dir)
+        })
+        .as_deref()
+}
+
+/// A new, empty database on the server at `base`: its URL.
+fn fresh_database(base: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "cli{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut client = postgres::Client::connect(base, postgres::NoTls).expect("connect");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create database");
+    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
+    format!("{server}/{name}")
+}
+
+fn shared_database() -> Option<String> {
+    shared_server().map(fresh_database)
+}
+
+/// `baton ARGS` in `p` with the state on `url`.
+fn baton(p: &Project, url: &str, args: &[&str]) -> Run {
+    Run::from(
+        p.command(args)
+            .env("BATON_STATE", url)
+            .output()
+            .expect("run baton"),
+    )
+}
+
+fn query_i64(url: &str, sql: &str) -> i64 {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    client.query_one(sql, &[]).expect("query").get(0)
+}
+
+#[test]
+fn sixty_four_processes_claiming_one_task_yield_exactly_one_winner() {
+    let Some(url) = shared_database() else {
+        return;
+    };
+    let p = Project::new();
+    p.git_init().write("plan.md", big_plan(3));
+    let fifo = p.path("go");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let children: Vec<_> = (0..64)
+        .map(|i| {
+            let mut cmd = Command::new("sh");
+            cmd.arg("-c")
+                .arg(format!("read _ < go; exec '{BIN}' claim T1 --by s{i}"))
+                .current_dir(p.dir.path())
+                .env_clear();
+            for (k, v) in p.command(&[]).get_envs() {
+                if let Some(v) = v {
+                    cmd.env(k, v);
+                }
+            }
+            cmd.env("BATON_STATE", &url)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&fifo)
+            .expect("open fifo"),
+    );
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|c| Run::from(c.wait_with_output().expect("wait")))
+        .collect();
+    let winners: Vec<usize> = (0..runs.len()).filter(|&i| runs[i].code == 0).collect();
+    assert_eq!(
+        winners.len(),
+        1,
+        "{:?}",
+        runs.iter().map(Run::transcript).collect::<Vec<_>>()
+    );
+    let winner = format!("s{}", winners[0]);
+    for (i, run) in runs.iter().enumerate() {
+        if i != winners[0] {
+            assert_eq!(run.code, 4, "{}", run.transcript());
+            assert!(
+                run.stderr.contains(&format!("claimed by {winner}")),
+                "{}",
+                run.transcript()
+            );
+        }
+    }
+    let held = query_i64(&url, "SELECT COUNT(*) FROM claims");
+    assert_eq!(held, 1);
+    // Nothing was written where the SQLite store would be: the state is on the server.
+    assert!(!p.path(".git/baton/state.db").exists());
+}
+
+#[test]
+fn two_checkouts_sharing_only_the_server_see_each_others_claims_and_ticks() {
+    let Some(url) = shared_database() else {
+        return;
+    };
+    // Two repositories with the plan at the same path: the same plan, as two clones are.
+    let (a, b) = (Project::new(), Project::new());
+    for p in [&a, &b] {
+        p.git_init().write("plan.md", big_plan(3));
+    }
+    baton(&a, &url, &["claim", "T1", "--by", "alice"]).success();
+    let status = baton(&b, &url, &["status", "--json"]).success().json();
+    assert_eq!(status["claimed"][0]["id"], "T1", "{status}");
+    assert_eq!(status["claimed"][0]["by"], "alice", "{status}");
+    let refused = baton(&b, &url, &["claim", "T1", "--by", "bob"]);
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    // Ticking in one checkout releases the claim and counts in the other.
+    baton(&a, &url, &["done", "T1", "--by", "alice"]).success();
+    let next = baton(&b, &url, &["next", "--json"]).success().json();
+    let offered: Vec<&str> = next["ready"]
+        .as_array()
+        .expect("ready")
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert!(!offered.contains(&"T1"), "{next}");
+    baton(&b, &url, &["claim", "T2", "--by", "bob"]).success();
+    let log = baton(&a, &url, &["status", "--json"]).success().json();
+    assert_eq!(log["claimed"][0]["by"], "bob", "{log}");
+}
+
+#[test]
+fn baton_toml_names_the_server_and_a_wrong_setting_is_refused_where_it_is() {
+    let Some(url) = shared_database() else {
+        return;
+    };
+    let p = Project::new();
+    p.git_init().write("plan.md", big_plan(2));
+    p.write("baton.toml", format!("state = \"{url}\"\n"));
+    p.run(&["claim", "T1", "--by", "alice"]).success();
+    assert_eq!(query_i64(&url, "SELECT COUNT(*) FROM claims"), 1);
+    assert!(!p.path(".git/baton/state.db").exists());
+
+    p.write("baton.toml", "state = \"mysql://db/x\"\n");
+    let bad = p.run(&["claim", "T2", "--by", "alice"]);
+    assert_eq!(bad.code, 3, "{}", bad.transcript());
+    assert!(
+        bad.stderr.contains("baton.toml:1:9"),
+        "{}",
+        bad.transcript()
+    );
+    p.write("baton.toml", "");
+    let env = Run::from(
+        p.command(&["status"])
+            .env("BATON_STATE", "mysql://db/x")
+            .output()
+            .expect("run"),
+    );
+    assert_eq!(env.code, 2, "{}", env.transcript());
+    assert!(env.stderr.contains("BATON_STATE"), "{}", env.transcript());
+}
+
+#[test]
+fn a_server_that_is_down_is_named_without_its_password() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let p = Project::new();
+    p.write("plan.md", big_plan(2));
+    let url = format!("postgres://baton:hunter2@127.0.0.1:{port}/state?connect_timeout=2");
+    let run = baton(&p, &url, &["claim", "T1", "--by", "alice"]);
+    assert_eq!(run.code, 5, "{}", run.transcript());
+    assert!(
+        run.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        run.transcript()
+    );
+    assert!(!run.stderr.contains("hunter2"), "{}", run.transcript());
+    assert!(run.stderr.contains("PostgreSQL"), "{}", run.transcript());
+}
+
+const PLAN: &str = "# Demo\n\n## Overview\nTwo files.\n\n## Phase 1: Build\n\n\
+- [ ] T1 Write a\n  - files: src/a.txt\n  - verify: grep -q real src/a.txt\n\
+- [ ] T2 Write b\n  - files: src/b.txt\n  - verify: grep -q real src/b.txt\n\n\
+## Decisions\n\n";
+
+/// Writes its tasks' files and ticks them; the session holding T2 first waits for
+/// `$RUNS_LOG.go` (leaving `$RUNS_LOG.waited`).
+const AGENT: &str = r#"#!/bin/sh
+echo "$BATON_SESSION $BATON_TASKS" >> "$RUNS_LOG"
+case " $BATON_TASKS " in *" T2 "*)
+  touch "$RUNS_LOG.waited"
+  while [ ! -e "$RUNS_LOG.go" ]; do sleep 0.05; done;;
+esac
+g() { git -c user.email=a@example.com -c user.name=agent "$@"; }
+for t in $BATON_TASKS; do
+  case $t in T1) f=src/a.txt;; T2) f=src/b.txt;; esac
+  mkdir -p src; echo real > $f
+  g add -A
+  "$BATON" done "$t" >/dev/null 2>&1 || echo "done $t failed" >> "$RUNS_LOG"
+done
+g add -A
+g commit -qm "work on $BATON_TASKS"
+"#;
+
+#[test]
+fn a_run_goes_on_through_a_server_restart_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let server_dir = dir.path().join("pg");
+    let Some(base) = start_server(&server_dir) else {
+        return;
+    };
+    let url = fresh_database(&base);
+    let s = FakeAgent::new(AGENT)
+        .argv_tail(&["{prompt_file}"])
+        .env_outside("RUNS_LOG", "runs.log")
+        .toml_top(&format!("state = \"{url}\""))
+        .plan(PLAN)
+        .build();
+    let (child, events) = s.start_until(&["run", "--sessions", "2", "--json"], |e| {
+        e["event"] == "session_started" && e["tasks"][0] == "T2"
+    });
+    s.wait_for_file("runs.log.waited");
+    // The server goes away and comes back while the run waits on its agent.
+    let restarted = Command::new("bash")
+        .arg(script())
+        .arg("restart")
+        .arg(&server_dir)
+        .output()
+        .expect("restart");
+    assert!(
+        restarted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restarted.stderr)
+    );
+    std::fs::write(s.outside_file("runs.log.go"), "").expect("go");
+    let out = child.wait_with_output().expect("wait");
+    let run = Run::from(out);
+    assert_eq!(
+        run.code,
+        0,
+        "{}\n{}",
+        run.transcript(),
+        std::fs::read_to_string(s.outside_file("stderr")).unwrap_or_default()
+    );
+    // The rest of the run's output went to the reader of `start_until`; the ledger has it.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let stored: Vec<String> = client
+        .query(
+            "SELECT kind FROM run_events WHERE run_id = 1 ORDER BY id",
+            &[],
+        )
+        .expect("events")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        stored.iter().filter(|k| *k == "merged").count(),
+        2,
+        "{stored:?}"
+    );
+    assert_eq!(
+        stored.last().map(String::as_str),
+        Some("run_finished"),
+        "{stored:?}"
+    );
+    // What was printed before the restart is in the ledger too, in order.
+    let printed = kinds(&events);
+    assert_eq!(stored[..printed.len()], printed[..], "{stored:?}");
+    let lines = s.log_lines("runs.log");
+    assert!(!lines.iter().any(|l| l.contains("failed")), "{lines:?}");
+    assert_eq!(lines.len(), 2, "each session started once: {lines:?}");
+    let status = baton(&s.project, &url, &["status", "--json"])
+        .success()
+        .json();
+    assert_eq!(status["run"]["outcome"], "success", "{status}");
+    assert_eq!(
+        query_i64(
+            &url,
+            "SELECT COUNT(*) FROM run_queue WHERE run_id = 1 AND taken_by IS NOT NULL"
+        ),
+        2,
+        "both units went through the queue"
+    );
+}
