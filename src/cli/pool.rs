@@ -113,6 +113,7 @@ pub fn run(p: &mut Printer, g: &Globals, args: &Args) -> Result<ExitCode, CliErr
                     format!("the repository has no commit yet: {e}"),
                 )
             })?;
+            pool_admin::ready_for_runs(&file, &root)?;
             let filled = pool_admin::fill(&root, &head, target)?;
             p.status(format!(
                 "pool: {} added, {} held at {}",

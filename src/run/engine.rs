@@ -13,7 +13,7 @@ use super::agent::{self, Session};
 use super::budget::{self, Budget};
 use super::dispatch::{Begin, Start, execute};
 use super::events::Event;
-use super::repo::{Checked, check_repository};
+use super::repo::{Checked, check_repository_then};
 pub use super::units::{Unit, UnitKind};
 
 /// Attempts after the first when `--retries` is not given.
@@ -166,45 +166,49 @@ pub fn plan_run(project: &Project, req: &Request) -> Result<Planned, Error> {
         config.run.executor = executor;
     }
     let (agent_name, agent) = choose_agent(&config, req.agent.as_deref())?;
+    // The plan is read and laid out while git looks over the tree for uncommitted changes.
+    let (checked, (plan, generated, units, run)) = check_repository_then(project, |checked| {
+        let (_, plan) = project.load()?;
+        // A run's sessions hold their claims as `run-<run>/<unit>`, which each one's
+        // environment carries as BATON_SESSION: the briefs' commands name it so.
+        let generated = crate::ops::session::generate_named(
+            project,
+            &plan,
+            req.phase,
+            req.sessions,
+            Some(SESSION_NAME),
+        )?;
+        let lanes: Vec<super::units::LaneIn> = generated
+            .out
+            .prompts
+            .iter()
+            .filter(|p| !p.context.tasks.is_empty())
+            .map(|p| super::units::LaneIn {
+                session: format!("session-{}", p.context.session),
+                tasks: p.context.tasks.iter().map(|t| t.id.clone()).collect(),
+                prompt: p.text.clone(),
+            })
+            .collect();
+        let budget = req.budget();
+        let units = super::units::units(&plan, &lanes, req.unit, Some(&budget), &checked.root);
+        let run = if project.has_state() {
+            project.state()?.next_run_id()?
+        } else {
+            1
+        };
+        Ok((plan, generated, units, run))
+    })?;
     let Checked {
         root,
         integration,
         head: start,
         plan_rel,
-    } = check_repository(project)?;
-    let (_, plan) = project.load()?;
-    // A run's sessions hold their claims as `run-<run>/<unit>`, which each one's environment
-    // carries as BATON_SESSION: the briefs' commands name it so.
-    let generated = crate::ops::session::generate_named(
-        project,
-        &plan,
-        req.phase,
-        req.sessions,
-        Some(SESSION_NAME),
-    )?;
-    let lanes: Vec<super::units::LaneIn> = generated
-        .out
-        .prompts
-        .iter()
-        .filter(|p| !p.context.tasks.is_empty())
-        .map(|p| super::units::LaneIn {
-            session: format!("session-{}", p.context.session),
-            tasks: p.context.tasks.iter().map(|t| t.id.clone()).collect(),
-            prompt: p.text.clone(),
-        })
-        .collect();
-    let budget = req.budget();
-    let units = super::units::units(&plan, &lanes, req.unit, Some(&budget), &root);
+    } = checked;
     let sessions = req
         .sessions
         .map_or(generated.out.sessions as usize, |n| n as usize)
         .max(1);
     let state_dir = crate::repo::state_dir(&project.path);
-    let run = if project.has_state() {
-        project.state()?.next_run_id()?
-    } else {
-        1
-    };
     Ok(Planned {
         run,
         phase: generated.phase,

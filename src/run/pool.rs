@@ -52,21 +52,29 @@ pub(super) fn checkout(
     start: &str,
 ) -> Result<Source, Error> {
     if cap > 0 {
-        let existed = main.resolves(&format!("refs/heads/{branch}"));
-        let taken = {
-            let _worktrees = worktrees_lock();
-            take(main, root, path)
-        };
-        if taken {
-            if reuse(path, branch, start) {
-                return Ok(Source::Pool);
+        let taken = std::thread::scope(|scope| {
+            // Whether the branch was there before, asked while the pool entry moves (it
+            // matters only when the reuse fails).
+            let existed = scope.spawn(|| main.resolves(&format!("refs/heads/{branch}")));
+            let taken = {
+                let _worktrees = worktrees_lock();
+                take(main, root, path)
+            };
+            let reused = taken && reuse(path, branch, start);
+            (taken, reused, existed.join().unwrap_or(true))
+        });
+        match taken {
+            (_, true, _) => return Ok(Source::Pool),
+            (true, false, existed) => {
+                let _worktrees = worktrees_lock();
+                remove(main, path);
+                // A branch the failed reuse made goes with it; `git worktree add` makes it
+                // again.
+                if !existed && main.resolves(&format!("refs/heads/{branch}")) {
+                    let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
+                }
             }
-            let _worktrees = worktrees_lock();
-            remove(main, path);
-            // A branch the failed reuse made goes with it; `git worktree add` makes it again.
-            if !existed && main.resolves(&format!("refs/heads/{branch}")) {
-                let _ = main.write(&["branch", "-D", "--end-of-options", branch]);
-            }
+            (false, ..) => {}
         }
     }
     {
@@ -126,10 +134,13 @@ pub(super) fn entries(main: &Git, root: &Path) -> Vec<PathBuf> {
     if found.is_empty() {
         return found;
     }
-    let _ = main.write(&["worktree", "prune"]);
-    let usable: HashSet<PathBuf> = main
-        .worktree_list()
-        .unwrap_or_default()
+    let listed = main.worktree_list().unwrap_or_default();
+    // git's records of worktrees whose folder is gone are pruned only when there are some:
+    // one process less on every take.
+    if listed.iter().any(|w| w.prunable) {
+        let _ = main.write(&["worktree", "prune"]);
+    }
+    let usable: HashSet<PathBuf> = listed
         .into_iter()
         .filter(|w| !w.bare && !w.locked && !w.prunable)
         .filter_map(|w| std::fs::canonicalize(&w.path).ok())
@@ -184,25 +195,31 @@ fn take(main: &Git, root: &Path, path: &Path) -> bool {
 ///
 /// It was clean when it went to the pool ([`make_clean`]); that its tracked files still
 /// are is checked by their stat data alone (`git diff-index --quiet HEAD`, no untracked
-/// scan), and an entry changed since is not used. An entry already at `start` (the common
-/// case: the integration branch has not moved) then only gets its branch, and no file is
-/// written; one elsewhere is checked out at `start`, which rewrites the files that differ.
-/// An untracked file dropped into a pooled tree by hand would reach the integration branch
-/// only through a commit, which the gate audits against the unit's scope.
+/// scan), and an entry changed since is not used. That pass over every file runs while the
+/// entry's own checks (its own `.git`, its HEAD, nothing under way) are read by another git.
+/// An entry already at `start` (the common case: the integration branch has not moved) then
+/// only gets its branch (`git switch --create` with no start point, which git does without
+/// touching the index or a file); one elsewhere is checked out at `start`, which rewrites
+/// the files that differ. An untracked file dropped into a pooled tree by hand would reach
+/// the integration branch only through a commit, which the gate audits against the unit's
+/// scope.
 fn reuse(path: &Path, branch: &str, start: &str) -> bool {
     let wt = Git::new(path);
-    if !own_worktree(&wt)
-        || under_way(&wt)
-        || wt.write(&["diff-index", "--quiet", "HEAD", "--"]).is_err()
-    {
+    let (head, clean) = std::thread::scope(|scope| {
+        let clean = scope.spawn(|| wt.write(&["diff-index", "--quiet", "HEAD", "--"]).is_ok());
+        let head = pooled_head(&wt);
+        (head, clean.join().unwrap_or(false))
+    });
+    let Some(head) = head else {
+        return false;
+    };
+    if !clean {
         return false;
     }
-    let switched = if wt.rev_parse("HEAD").is_ok_and(|h| h == start) {
-        wt.write(&["branch", "--no-track", "--end-of-options", branch, start])
+    let switched = if head == start {
+        // `--create=NAME`: the name is never read as an option.
+        wt.write(&["switch", "--quiet", &format!("--create={branch}")])
             .is_ok()
-            && wt
-                .write(&["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")])
-                .is_ok()
     } else {
         wt.write(&[
             "checkout",
@@ -216,11 +233,33 @@ fn reuse(path: &Path, branch: &str, start: &str) -> bool {
         ])
         .is_ok()
     };
-    switched
-        && wt.rev_parse("HEAD").is_ok_and(|h| h == start)
-        && wt
-            .current_branch()
-            .is_ok_and(|b| b.as_deref() == Some(branch))
+    switched && on_branch_at(&wt, branch, start)
+}
+
+/// A pooled worktree's HEAD commit, when git run in its folder works on that worktree (see
+/// [`own_worktree`]) and nothing is under way in it (see [`under_way`]): all read by one git.
+fn pooled_head(wt: &Git) -> Option<String> {
+    let out = wt
+        .read_text(&["rev-parse", "--show-toplevel", "--absolute-git-dir", "HEAD"])
+        .ok()?;
+    let mut lines = out.lines();
+    let (top, git_dir, head) = (lines.next()?, lines.next()?, lines.next()?);
+    let own = match (std::fs::canonicalize(top), std::fs::canonicalize(wt.dir())) {
+        (Ok(top), Ok(dir)) => top == dir,
+        _ => false,
+    };
+    (own && !operation_under_way(Path::new(git_dir))).then(|| head.to_string())
+}
+
+/// Whether the worktree's HEAD is `branch` at `start` (one git for both).
+fn on_branch_at(wt: &Git, branch: &str, start: &str) -> bool {
+    let Ok(out) = wt.read_text(&["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"]) else {
+        return false;
+    };
+    let mut lines = out.lines();
+    lines.next() == Some(start)
+        && lines.next() == Some(format!("refs/heads/{branch}").as_str())
+        && lines.next().is_none()
 }
 
 /// Readies a finished session's worktree for the pool: true when it had no uncommitted
@@ -256,7 +295,12 @@ fn under_way(wt: &Git) -> bool {
     let Ok(git_dir) = wt.read_text(&["rev-parse", "--absolute-git-dir"]) else {
         return true;
     };
-    let git_dir = Path::new(git_dir.trim_end());
+    operation_under_way(Path::new(git_dir.trim_end()))
+}
+
+/// A merge, rebase, cherry-pick, revert or bisect under way in the worktree whose git dir
+/// is `git_dir`.
+fn operation_under_way(git_dir: &Path) -> bool {
     [
         "MERGE_HEAD",
         "CHERRY_PICK_HEAD",
@@ -454,6 +498,30 @@ mod tests {
         let s3 = root.join(WORKTREES).join("3").join("s3");
         assert!(checkout(&main, &root, 2, &s3, "s2", &start).is_err());
         assert_ne!(main.rev_parse("refs/heads/s2").expect("s2"), start);
+    }
+
+    #[test]
+    fn a_pooled_worktree_changed_in_the_pool_is_replaced_by_a_fresh_one() {
+        let dir = repo(&[("a.txt", "a\n")]);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        let main = Git::new(&root);
+        let start = head(&root);
+        let s1 = root.join(WORKTREES).join("1").join("s1");
+        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
+        assert!(give_back(&main, &root, 2, &s1));
+        let pooled = entries(&main, &root).remove(0);
+        write(&pooled, "a.txt", "edited in the pool\n");
+        let s2 = root.join(WORKTREES).join("2").join("s2");
+        assert_eq!(
+            checkout(&main, &root, 2, &s2, "s2", &start).expect("fresh"),
+            Source::Added
+        );
+        assert_eq!(std::fs::read_to_string(s2.join("a.txt")).expect("a"), "a\n");
+        assert!(!pooled.exists(), "the changed entry is removed");
+        let wt = Git::new(&s2);
+        assert_eq!(wt.current_branch().expect("b").as_deref(), Some("s2"));
+        assert!(on_branch_at(&wt, "s2", &start));
+        assert!(!on_branch_at(&wt, "s1", &start));
     }
 
     fn dir_of(root: &Path) -> PathBuf {

@@ -35,6 +35,22 @@ pub fn locate(project: &Project) -> Result<(PathBuf, usize), Error> {
     Ok((root, config.run.pool as usize))
 }
 
+/// Readies the repository for the runs a filled pool is for, as the first run would: the
+/// state store made (its tables created), the runs' files kept out of git and the plan
+/// merged through baton's driver ([`super::repo::prepare_repository`]). The first run after
+/// a fill then starts as a later run does, instead of paying for these on its way to its
+/// first session.
+pub fn ready_for_runs(project: &Project, root: &Path) -> Result<(), Error> {
+    project.state()?;
+    let plan = std::fs::canonicalize(&project.path)
+        .map_err(|e| Error::input(format!("cannot read {}: {e}", project.shown)))?;
+    match plan.strip_prefix(root) {
+        Ok(plan_rel) => super::repo::prepare_repository(root, plan_rel),
+        // A plan outside the repository cannot be run (`baton run` says so).
+        Err(_) => Ok(()),
+    }
+}
+
 /// One worktree held by the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolEntry {

@@ -26,9 +26,54 @@ pub(super) struct Checked {
 }
 
 /// Checks what every run needs: a repository, HEAD on a branch, no uncommitted changes to
-/// tracked files, the plan committed.
-pub(super) fn check_repository(project: &Project) -> Result<Checked, Error> {
+/// tracked files, the plan committed; then does `then` with what was checked.
+///
+/// The look for uncommitted changes (`git status` over every tracked file: the one check
+/// whose cost grows with the repository) runs in a git of its own from the start, while the
+/// other checks and `then` (which must only read: it runs before the tree is known clean)
+/// go on; its verdict still comes first: a dirty tree is refused as before, whatever `then`
+/// found.
+pub(super) fn check_repository_then<T>(
+    project: &Project,
+    then: impl FnOnce(&Checked) -> Result<T, Error>,
+) -> Result<(Checked, T), Error> {
     let git = Git::new(project.dir());
+    std::thread::scope(|scope| {
+        let status =
+            scope.spawn(|| git.read_text(&["status", "--porcelain", "--untracked-files=no"]));
+        let on_branch = on_a_branch(&git);
+        let rest = on_branch.as_ref().ok().map(|(root, integration)| {
+            committed(project, &git, root, integration).and_then(|checked| {
+                let done = then(&checked)?;
+                Ok((checked, done))
+            })
+        });
+        // A repository on a branch is checked before its tree, as before.
+        on_branch?;
+        let dirty = status
+            .join()
+            .unwrap_or_else(|_| Ok(String::new()))
+            .map_err(|e| git_error("git status", e))?;
+        if !dirty.trim().is_empty() {
+            let files: Vec<&str> = dirty.lines().map(|l| l.get(3..).unwrap_or(l)).collect();
+            return Err(Error::input(format!(
+                "the working tree has uncommitted changes ({}): sessions start from the last \
+                 commit and merge back here",
+                files.join(", ")
+            ))
+            .with_hint("commit or stash them, then run again"));
+        }
+        rest.unwrap_or_else(|| Err(Error::internal("the repository check did not run")))
+    })
+}
+
+/// [`check_repository_then`] with nothing to do meanwhile.
+pub(super) fn check_repository(project: &Project) -> Result<Checked, Error> {
+    check_repository_then(project, |_| Ok(())).map(|(checked, ())| checked)
+}
+
+/// The main worktree's root and the branch checked out.
+fn on_a_branch(git: &Git) -> Result<(PathBuf, String), Error> {
     let root = git
         .toplevel()
         .map_err(|e| Error::input(format!("baton run needs a git repository: {e}")))?;
@@ -39,22 +84,20 @@ pub(super) fn check_repository(project: &Project) -> Result<Checked, Error> {
             Error::input("HEAD is detached: baton run merges into the branch it starts on")
                 .with_hint("check out the integration branch (`git switch main`), then run again")
         })?;
-    let dirty = git
-        .read_text(&["status", "--porcelain", "--untracked-files=no"])
-        .map_err(|e| git_error("git status", e))?;
-    if !dirty.trim().is_empty() {
-        let files: Vec<&str> = dirty.lines().map(|l| l.get(3..).unwrap_or(l)).collect();
-        return Err(Error::input(format!(
-            "the working tree has uncommitted changes ({}): sessions start from the last commit \
-             and merge back here",
-            files.join(", ")
-        ))
-        .with_hint("commit or stash them, then run again"));
-    }
+    Ok((root, integration))
+}
+
+/// HEAD's commit and the plan's path, the plan committed there.
+fn committed(
+    project: &Project,
+    git: &Git,
+    root: &Path,
+    integration: &str,
+) -> Result<Checked, Error> {
     let start = git.rev_parse("HEAD").map_err(|e| git_error("git", e))?;
     let abs_plan = std::fs::canonicalize(&project.path)
         .map_err(|e| Error::input(format!("cannot read {}: {e}", project.shown)))?;
-    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let plan_rel = abs_plan
         .strip_prefix(&root)
         .map_err(|_| Error::input(format!("{} is outside the repository", project.shown)))?
@@ -71,7 +114,7 @@ pub(super) fn check_repository(project: &Project) -> Result<Checked, Error> {
     }
     Ok(Checked {
         root,
-        integration,
+        integration: integration.to_string(),
         head: start,
         plan_rel,
     })
@@ -88,11 +131,19 @@ pub(super) fn is_ancestor(git: &Git, branch: &str) -> bool {
 pub(super) fn prepare(planned: &Planned) -> Result<(), Error> {
     std::fs::create_dir_all(planned.dir.join("logs"))
         .map_err(|e| Error::input(format!("cannot create {}: {e}", planned.dir.display())))?;
-    let git = Git::new(&planned.root);
+    prepare_repository(&planned.root, &planned.plan_rel)
+}
+
+/// What every run of the repository at `root` needs once, whatever the run: the prompt and
+/// the worktrees kept out of git (`info/exclude`), and the merge driver for the plan at
+/// `plan_rel`. Nothing is written when all of it is there already (`baton pool fill` does
+/// it ahead, so the first run after a fill starts as a later one does).
+pub(super) fn prepare_repository(root: &Path, plan_rel: &Path) -> Result<(), Error> {
+    let git = Git::new(root);
     let common = git
         .read_text(&["rev-parse", "--git-common-dir"])
         .map_err(|e| git_error("git", e))?;
-    let common = planned.root.join(common.trim());
+    let common = root.join(common.trim());
     let info = common.join("info");
     let _ = std::fs::create_dir_all(&info);
     let exclude = info.join("exclude");
@@ -111,7 +162,7 @@ pub(super) fn prepare(planned: &Planned) -> Result<(), Error> {
         std::fs::write(&exclude, format!("{text}{sep}{added}"))
             .map_err(|e| Error::input(format!("cannot write {}: {e}", exclude.display())))?;
     }
-    register_merge_driver(&planned.root, &common, &planned.plan_rel)
+    register_merge_driver(root, &common, plan_rel)
 }
 
 /// Makes git merge the plan through `baton merge-driver`: the driver in the repository's

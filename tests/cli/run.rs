@@ -201,6 +201,26 @@ fn a_dirty_tree_or_a_detached_head_is_refused() {
 }
 
 #[test]
+fn a_dirty_tree_is_named_first_though_the_plan_is_read_while_git_looks() {
+    // The tree's check runs beside the plan's layout; its verdict still comes first.
+    let s = setup(PLAN, "honest");
+    s.project.write("plan.md", format!("{PLAN}\n"));
+    let run = s.project.run(&["run", "--phase", "9", "--dry-run"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("uncommitted changes (plan.md)"),
+        "{}",
+        run.stderr
+    );
+    // Clean again, the plan's own error shows.
+    s.project.git(&["checkout", "-q", "plan.md"]);
+    let run = s.project.run(&["run", "--phase", "9", "--dry-run"]);
+    assert_ne!(run.code, 0, "{}", run.transcript());
+    assert!(!run.stderr.contains("uncommitted"), "{}", run.stderr);
+    assert!(run.stderr.contains('9'), "{}", run.stderr);
+}
+
+#[test]
 fn a_liar_is_blocked_then_retried_with_the_evidence_and_passes() {
     let s = setup(PLAN, "liar");
     let run = s

@@ -313,6 +313,43 @@ fn a_pool_filled_ahead_makes_the_first_run_warm_and_drop_empties_it() {
 }
 
 #[test]
+fn filling_the_pool_readies_the_repository_as_a_first_run_would() {
+    let s = setup("pool = 2");
+    let git_dir = s.project.path(".git");
+    assert!(!git_dir.join("baton/state.db").exists());
+    let fill = s.run(&["pool", "fill", "--count", "1"]);
+    assert_eq!(fill.code, 0, "{}", fill.transcript());
+    // The state store, the runs' files kept out of git, the plan's merge driver: the first
+    // run finds them there and writes none of them on its way to its first session.
+    assert!(git_dir.join("baton/state.db").is_file());
+    let exclude = std::fs::read_to_string(git_dir.join("info/exclude")).expect("exclude");
+    for line in ["/.baton/run/", "/.baton/worktrees/"] {
+        assert!(exclude.lines().any(|l| l == line), "{exclude}");
+    }
+    assert!(
+        s.git_out(&["config", "--local", "--get", "merge.baton.driver"])
+            .contains("merge-driver"),
+        "driver registered"
+    );
+    assert_eq!(
+        s.git_out(&["check-attr", "merge", "--", "plan.md"]).trim(),
+        "plan.md: merge: baton"
+    );
+    let config = std::fs::read_to_string(git_dir.join("config")).expect("config");
+    let first = s.run(RUN);
+    assert_eq!(first.code, 1, "{}", first.transcript());
+    assert_eq!(
+        std::fs::read_to_string(git_dir.join("config")).expect("config"),
+        config,
+        "the run had nothing left to register"
+    );
+    assert_eq!(
+        std::fs::read_to_string(git_dir.join("info/exclude")).expect("exclude"),
+        exclude
+    );
+}
+
+#[test]
 fn filling_a_pool_that_is_off_needs_a_count() {
     let s = setup("pool = 0");
     let fill = s.run(&["pool", "fill"]);
