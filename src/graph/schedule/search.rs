@@ -82,11 +82,17 @@ pub(super) fn improve(
     let mut priority: Vec<i64> = levels.iter().map(|&l| l as i64).collect();
     let mut forward = Times::default();
     let mut backward = Times::default();
+    // The schedule the perturbations start from: the shortest seen, moved along to any
+    // other of the same length (a plateau move).
+    let mut elite: Option<Times> = None;
+    let work = (0..nodes).filter(|&v| flow.is_work(v)).count().max(1) as u64;
+    let mean = (flow.total_minutes() / work).max(1);
     let mut restart = 0u32;
     while best_makespan > bound && budget.spend(nodes) {
         generator.run(&priority, false, &mut forward);
         let mut current = forward.makespan;
         keep(&forward, &mut best, &mut best_makespan);
+        settle(&forward, &mut elite);
         let mut idle = 0;
         while idle < PATIENCE && best_makespan > bound {
             // Backward: latest end first.
@@ -100,6 +106,7 @@ pub(super) fn improve(
             // Read backwards: a forward schedule of the same length.
             let mirrored = mirror(flow, &backward);
             keep(&mirrored, &mut best, &mut best_makespan);
+            settle(&mirrored, &mut elite);
             // Forward again: earliest start (in the mirrored schedule) first.
             for (key, &start) in priority.iter_mut().zip(&mirrored.start) {
                 *key = -(start as i64);
@@ -109,6 +116,7 @@ pub(super) fn improve(
             }
             generator.run(&priority, false, &mut forward);
             keep(&forward, &mut best, &mut best_makespan);
+            settle(&forward, &mut elite);
             let round = forward.makespan.min(mirrored.makespan);
             if round < current {
                 current = round;
@@ -118,15 +126,40 @@ pub(super) fn improve(
             }
         }
         restart += 1;
-        // Bottom levels, each scaled by a random factor in [1, 1.5) (the first restart
-        // also breaks ties at random).
-        let spread = if restart == 1 { 64 } else { 512 };
-        for (key, &level) in priority.iter_mut().zip(&levels) {
-            let noise = (rng.next() % spread) as i64;
-            *key = level as i64 * (1024 + noise);
+        match elite.as_ref() {
+            // Two restarts in three perturb the elite schedule: its start times, each
+            // jittered by up to two mean task lengths, so nearby tasks swap order.
+            Some(e) if restart % 3 != 1 => {
+                let reach = mean * 8 * u64::from(1 + restart % 4);
+                for (key, &start) in priority.iter_mut().zip(&e.start) {
+                    let noise = rng.next() % (reach + 1);
+                    *key = -((start * 16 + noise) as i64);
+                }
+            }
+            // Otherwise bottom levels, each scaled by a random factor in [1, 1.5) (the
+            // first restart also breaks ties at random).
+            _ => {
+                let spread = if restart == 1 { 64 } else { 512 };
+                for (key, &level) in priority.iter_mut().zip(&levels) {
+                    let noise = (rng.next() % spread) as i64;
+                    *key = level as i64 * (1024 + noise);
+                }
+            }
         }
     }
     best
+}
+
+/// Moves the elite to `candidate` when it is no longer.
+fn settle(candidate: &Times, elite: &mut Option<Times>) {
+    match elite {
+        Some(e) if candidate.makespan > e.makespan => {}
+        Some(e) => {
+            e.start.clone_from(&candidate.start);
+            e.makespan = candidate.makespan;
+        }
+        None => *elite = Some(candidate.clone()),
+    }
 }
 
 fn keep(candidate: &Times, best: &mut Option<Times>, best_makespan: &mut u64) {
