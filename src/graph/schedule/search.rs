@@ -1,16 +1,19 @@
-//! Improvement search: forward-backward passes from seeded randomized priorities.
+//! Improvement search: an iterated local search of forward-backward passes.
 //!
 //! One *pass* runs the serial generator ([`super::serial`]) once. A forward-backward
 //! improvement takes a schedule, schedules the reversed graph with the tasks that end latest
 //! first, then the graph again with the tasks that start earliest (in that backward
 //! schedule) first, and repeats while the makespan shrinks: each pass squeezes out idle
-//! time the previous one left. Restarts begin from the critical-path priorities, then from
-//! bottom levels perturbed by a seeded xorshift generator.
+//! time the previous one left. The first round begins from the critical-path priorities.
+//! Two restarts in three then perturb the elite schedule (the shortest seen, or the latest
+//! of that length: the search walks plateaus): its start times, jittered by a seeded
+//! xorshift generator, so that tasks close in time swap order. The third begins from bottom
+//! levels scaled by random factors, so the search does not stay in one valley.
 //!
 //! The budget is counted in work, not time, so results do not depend on the machine: a pass
 //! over a graph of `n` nodes costs `n · (1 + n / 64)` units (its placements scan gaps that
 //! grow with the graph) and the budget is [`UNITS_PER_EFFORT`] units per effort step. A
-//! 100-task plan gets a few hundred passes; a 10,000-task plan none beyond the list
+//! 100-task plan gets about a thousand passes; a 10,000-task plan none beyond the list
 //! schedule.
 
 use super::Times;
@@ -19,7 +22,7 @@ use crate::graph::flow::Flow;
 use crate::graph::scope::Scopes;
 
 /// Work units per step of effort (see the module notes).
-pub(super) const UNITS_PER_EFFORT: u64 = 120_000;
+pub(super) const UNITS_PER_EFFORT: u64 = 240_000;
 /// The fixed seed of the perturbations.
 const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 /// Forward-backward rounds without improvement before a restart.

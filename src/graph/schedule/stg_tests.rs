@@ -115,11 +115,12 @@ fn stg_subset_is_near_optimal_and_never_worse_than_the_list() {
     }
     eprintln!("every 10th: {optimal} of {proven} optimal, worst {worst:.4}");
     assert!(proven > 100, "{proven}");
+    // Every 10th instance is all optimal at the default effort; leave a miss of margin.
     assert!(
-        optimal * 100 >= proven * 98,
+        optimal * 100 >= proven * 99,
         "{optimal} of {proven} optimal"
     );
-    assert!(worst <= 1.02, "worst {worst}");
+    assert!(worst <= 1.01, "worst {worst}");
 }
 
 #[test]
