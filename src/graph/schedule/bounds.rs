@@ -19,7 +19,7 @@ use crate::graph::flow::Flow;
 
 /// Energetic checks per effort step: (distinct window starts) × (distinct window ends) ×
 /// tasks, summed over the candidate makespans tried.
-const ENERGY_UNITS_PER_EFFORT: u64 = 4_000_000;
+const ENERGY_UNITS_PER_EFFORT: u64 = 8_000_000;
 
 /// max(critical path, work bound).
 pub fn simple(flow: &Flow, sessions: u32) -> u64 {

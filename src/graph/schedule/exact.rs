@@ -21,7 +21,7 @@ use crate::graph::scope::Scopes;
 /// The largest graph (in work tasks) the exact search tries.
 pub(super) const MAX_TASKS: usize = 24;
 /// Search nodes per step of effort.
-const NODES_PER_EFFORT: u64 = 20_000;
+const NODES_PER_EFFORT: u64 = 40_000;
 
 /// A search that ran to the end: the optimum is proven; `better` holds a schedule under the
 /// upper bound given, when there is one.

@@ -1,16 +1,19 @@
-//! Improvement search: forward-backward passes from seeded randomized priorities.
+//! Improvement search: an iterated local search of forward-backward passes.
 //!
 //! One *pass* runs the serial generator ([`super::serial`]) once. A forward-backward
 //! improvement takes a schedule, schedules the reversed graph with the tasks that end latest
 //! first, then the graph again with the tasks that start earliest (in that backward
 //! schedule) first, and repeats while the makespan shrinks: each pass squeezes out idle
-//! time the previous one left. Restarts begin from the critical-path priorities, then from
-//! bottom levels perturbed by a seeded xorshift generator.
+//! time the previous one left. The first round begins from the critical-path priorities.
+//! Two restarts in three then perturb the elite schedule (the shortest seen, or the latest
+//! of that length: the search walks plateaus): its start times, jittered by a seeded
+//! xorshift generator, so that tasks close in time swap order. The third begins from bottom
+//! levels scaled by random factors, so the search does not stay in one valley.
 //!
 //! The budget is counted in work, not time, so results do not depend on the machine: a pass
 //! over a graph of `n` nodes costs `n · (1 + n / 64)` units (its placements scan gaps that
 //! grow with the graph) and the budget is [`UNITS_PER_EFFORT`] units per effort step. A
-//! 100-task plan gets a few hundred passes; a 10,000-task plan none beyond the list
+//! 100-task plan gets about a thousand passes; a 10,000-task plan none beyond the list
 //! schedule.
 
 use super::Times;
@@ -19,7 +22,7 @@ use crate::graph::flow::Flow;
 use crate::graph::scope::Scopes;
 
 /// Work units per step of effort (see the module notes).
-pub(super) const UNITS_PER_EFFORT: u64 = 120_000;
+pub(super) const UNITS_PER_EFFORT: u64 = 240_000;
 /// The fixed seed of the perturbations.
 const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 /// Forward-backward rounds without improvement before a restart.
@@ -82,11 +85,17 @@ pub(super) fn improve(
     let mut priority: Vec<i64> = levels.iter().map(|&l| l as i64).collect();
     let mut forward = Times::default();
     let mut backward = Times::default();
+    // The schedule the perturbations start from: the shortest seen, moved along to any
+    // other of the same length (a plateau move).
+    let mut elite: Option<Times> = None;
+    let work = (0..nodes).filter(|&v| flow.is_work(v)).count().max(1) as u64;
+    let mean = (flow.total_minutes() / work).max(1);
     let mut restart = 0u32;
     while best_makespan > bound && budget.spend(nodes) {
         generator.run(&priority, false, &mut forward);
         let mut current = forward.makespan;
         keep(&forward, &mut best, &mut best_makespan);
+        settle(&forward, &mut elite);
         let mut idle = 0;
         while idle < PATIENCE && best_makespan > bound {
             // Backward: latest end first.
@@ -100,6 +109,7 @@ pub(super) fn improve(
             // Read backwards: a forward schedule of the same length.
             let mirrored = mirror(flow, &backward);
             keep(&mirrored, &mut best, &mut best_makespan);
+            settle(&mirrored, &mut elite);
             // Forward again: earliest start (in the mirrored schedule) first.
             for (key, &start) in priority.iter_mut().zip(&mirrored.start) {
                 *key = -(start as i64);
@@ -109,6 +119,7 @@ pub(super) fn improve(
             }
             generator.run(&priority, false, &mut forward);
             keep(&forward, &mut best, &mut best_makespan);
+            settle(&forward, &mut elite);
             let round = forward.makespan.min(mirrored.makespan);
             if round < current {
                 current = round;
@@ -118,15 +129,40 @@ pub(super) fn improve(
             }
         }
         restart += 1;
-        // Bottom levels, each scaled by a random factor in [1, 1.5) (the first restart
-        // also breaks ties at random).
-        let spread = if restart == 1 { 64 } else { 512 };
-        for (key, &level) in priority.iter_mut().zip(&levels) {
-            let noise = (rng.next() % spread) as i64;
-            *key = level as i64 * (1024 + noise);
+        match elite.as_ref() {
+            // Two restarts in three perturb the elite schedule: its start times, each
+            // jittered by up to two mean task lengths, so nearby tasks swap order.
+            Some(e) if restart % 3 != 1 => {
+                let reach = mean * 8 * u64::from(1 + restart % 4);
+                for (key, &start) in priority.iter_mut().zip(&e.start) {
+                    let noise = rng.next() % (reach + 1);
+                    *key = -((start * 16 + noise) as i64);
+                }
+            }
+            // Otherwise bottom levels, each scaled by a random factor in [1, 1.5) (the
+            // first restart also breaks ties at random).
+            _ => {
+                let spread = if restart == 1 { 64 } else { 512 };
+                for (key, &level) in priority.iter_mut().zip(&levels) {
+                    let noise = (rng.next() % spread) as i64;
+                    *key = level as i64 * (1024 + noise);
+                }
+            }
         }
     }
     best
+}
+
+/// Moves the elite to `candidate` when it is no longer.
+fn settle(candidate: &Times, elite: &mut Option<Times>) {
+    match elite {
+        Some(e) if candidate.makespan > e.makespan => {}
+        Some(e) => {
+            e.start.clone_from(&candidate.start);
+            e.makespan = candidate.makespan;
+        }
+        None => *elite = Some(candidate.clone()),
+    }
 }
 
 fn keep(candidate: &Times, best: &mut Option<Times>, best_makespan: &mut u64) {

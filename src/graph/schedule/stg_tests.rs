@@ -44,7 +44,7 @@ struct Tally {
     worse_than_list: usize,
 }
 
-fn run(size: usize, sessions: u32, every: usize) -> Tally {
+fn run(size: usize, sessions: u32, every: usize, effort: u32) -> Tally {
     let text = if size == 50 { RAND50 } else { RAND100 };
     let mut tally = Tally::default();
     for line in text.lines().step_by(every) {
@@ -66,7 +66,7 @@ fn run(size: usize, sessions: u32, every: usize) -> Tally {
         let flow = Flow::build(&plan_, &id_index(&plan_)).expect("no cycle");
         let scopes = Scopes::build(&plan_, false);
         let phase_of: Vec<usize> = plan_.tasks.iter().map(|t| t.phase).collect();
-        let planned = plan(&flow, &scopes, &phase_of, sessions, 1);
+        let planned = plan(&flow, &scopes, &phase_of, sessions, effort);
         let list = list_schedule(&flow, &scopes, &phase_of, sessions);
         let m = planned.schedule.makespan;
         assert!(
@@ -100,35 +100,43 @@ fn run(size: usize, sessions: u32, every: usize) -> Tally {
 }
 
 #[test]
+#[allow(clippy::print_stderr)]
 fn stg_subset_is_near_optimal_and_never_worse_than_the_list() {
     let (mut proven, mut optimal) = (0, 0);
     let mut worst: f64 = 1.0;
     for size in [50, 100] {
         for p in [2, 4, 8, 16] {
-            let t = run(size, p, 10);
+            let t = run(size, p, 10, 1);
             assert_eq!(t.worse_than_list, 0, "n={size} P={p}");
             proven += t.proven;
             optimal += t.optimal;
             worst = worst.max(t.worst);
         }
     }
+    eprintln!("every 10th: {optimal} of {proven} optimal, worst {worst:.4}");
     assert!(proven > 100, "{proven}");
+    // Every 10th instance is all optimal at the default effort; leave a miss of margin.
     assert!(
-        optimal * 100 >= proven * 98,
+        optimal * 100 >= proven * 99,
         "{optimal} of {proven} optimal"
     );
-    assert!(worst <= 1.02, "worst {worst}");
+    assert!(worst <= 1.01, "worst {worst}");
 }
 
 #[test]
 #[ignore = "the whole set; run with --release"]
 #[allow(clippy::print_stderr)]
 fn stg_full() {
+    // `BATON_STG_EFFORT=N` runs the set at another effort.
+    let effort = std::env::var("BATON_STG_EFFORT")
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(1);
     for size in [50, 100] {
         for p in [2, 4, 8, 16] {
-            let t = run(size, p, 1);
+            let t = run(size, p, 1, effort);
             eprintln!(
-                "n={size} P={p}: {:.1}% optimal of {}, mean {:.4}, worst {:.4}, worse than list {}",
+                "effort {effort} n={size} P={p}: {:.1}% optimal of {}, mean {:.4}, worst {:.4}, worse than list {}",
                 100.0 * t.optimal as f64 / t.proven as f64,
                 t.proven,
                 t.ratio_sum / t.proven as f64,
