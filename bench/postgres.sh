@@ -34,7 +34,7 @@ PG=${URL%/*}/bench
 export GIT_CONFIG_GLOBAL=/dev/null HOME="$TMP"
 unset BATON_NOW BATON_STATE
 
-TASKS=$((CLIENTS * PER + RACES + 10))
+TASKS=$((20 + CLIENTS * PER + RACES + 10))
 mkdir "$TMP/repo"
 cd "$TMP/repo"
 git init -q -b main

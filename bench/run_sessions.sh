@@ -18,7 +18,8 @@
 #      `session_started` and the first `session_exited`, as % of one core. Goal: under 1%.
 #   4. merging 8 lanes (the same runs as 3): from the last gate event to the last `merged`.
 #
-# Usage: bench/run_sessions.sh      (RUNS=3 by default; ONLY=dispatch: the 10k-file cases only)
+# Usage: bench/run_sessions.sh      (RUNS=3 by default; ONLY=dispatch: the 10k-file cases only;
+#        ONLY=warm: the 1-session warm and pool-filled cases only)
 # Needs python3 (bench/gen_repo.py and the event reader below), git, Linux /proc.
 set -euo pipefail
 
@@ -178,6 +179,7 @@ scenario_filled() {
 
 # med NAME FIELD: the median of FIELD over NAME's runs.
 med() {
+  [ -f "$TMP/$1.jsonl" ] || { echo "-"; return; }
   python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     v = json.loads(l).get(sys.argv[2])
@@ -192,6 +194,8 @@ plan 8 > "$TMP/big8/plan.md"
 template "$TMP/small32" 0 32 honest
 template "$TMP/small8" 0 8 sleep
 
+touch "$TMP/wt.txt" "$TMP/filled8-fill.txt"
+if [ "${ONLY:-}" != warm ]; then
 echo "git worktree add alone, 10k files..." >&2
 for r in $(seq 1 "$RUNS"); do
   time_ms git -C "$TMP/big1" worktree add -q -b "wt$r" "$TMP/wt$r" >> "$TMP/wt.txt"
@@ -202,13 +206,18 @@ echo "dispatch, 1 session, 10k files..." >&2
 scenario dispatch1 "$TMP/big1" 1
 echo "dispatch, 8 sessions, 10k files..." >&2
 scenario dispatch8 "$TMP/big8" 8
-echo "dispatch, second run, warm pool, 1 and 8 sessions, 10k files..." >&2
+fi
+echo "dispatch, second run, warm pool, 1 session, 10k files..." >&2
 scenario_warm warm1 "$TMP/big1" 1
-scenario_warm warm8 "$TMP/big8" 8
-echo "dispatch, first run, pool filled ahead, 1 and 8 sessions, 10k files..." >&2
+echo "dispatch, first run, pool filled ahead, 1 session, 10k files..." >&2
 scenario_filled filled1 "$TMP/big1" 1
+if [ "${ONLY:-}" != warm ]; then
+echo "dispatch, second run, warm pool, 8 sessions, 10k files..." >&2
+scenario_warm warm8 "$TMP/big8" 8
+echo "dispatch, first run, pool filled ahead, 8 sessions, 10k files..." >&2
 scenario_filled filled8 "$TMP/big8" 8
-if [ "${ONLY:-}" != dispatch ]; then
+fi
+if [ -z "${ONLY:-}" ]; then
 echo "32 sessions to completion..." >&2
 scenario complete32 "$TMP/small32" 32
 echo "8 sleeping sessions: CPU, then 8 merges..." >&2

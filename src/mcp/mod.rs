@@ -114,7 +114,7 @@ impl rmcp::ServerHandler for BatonServer {
         _request: Option<rmcp::model::PaginatedRequestParams>,
         _context: rmcp::service::RequestContext<rmcp::RoleServer>,
     ) -> Result<rmcp::model::ListResourcesResult, rmcp::ErrorData> {
-        self.resource_list()
+        self.blocking(|server| server.resource_list()).await
     }
 
     async fn list_resource_templates(
@@ -130,6 +130,28 @@ impl rmcp::ServerHandler for BatonServer {
         request: rmcp::model::ReadResourceRequestParams,
         _context: rmcp::service::RequestContext<rmcp::RoleServer>,
     ) -> Result<rmcp::model::ReadResourceResponse, rmcp::ErrorData> {
-        Ok(self.resource_read(&request.uri)?.into())
+        let read = self
+            .blocking(move |server| server.resource_read(&request.uri))
+            .await?;
+        Ok(read.into())
+    }
+}
+
+impl BatonServer {
+    /// Runs a resource's work on a blocking thread, as the tools do: it reads files and the
+    /// state store (a PostgreSQL client blocks), never on the protocol's own thread.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&BatonServer) -> Result<T, rmcp::ErrorData> + Send + 'static,
+    ) -> Result<T, rmcp::ErrorData> {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || work(&server))
+            .await
+            .unwrap_or_else(|e| {
+                Err(rmcp::ErrorData::internal_error(
+                    format!("the resource's thread failed: {e}"),
+                    None,
+                ))
+            })
     }
 }

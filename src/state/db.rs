@@ -357,12 +357,23 @@ impl std::fmt::Debug for Db {
 
 /// A PostgreSQL connection and what it takes to open it again.
 pub struct PgConn {
+    url: String,
     config: postgres::Config,
-    client: postgres::Client,
+    /// None only while it is being replaced, and after the store is dropped.
+    client: Option<postgres::Client>,
 }
 
+/// Connections this process made that no store holds now, by URL: a command opens the store
+/// several times (claims, ticks, history), and each open after the first reuses the
+/// connection instead of making a new one (a TCP handshake, a login, a server process).
+static IDLE: std::sync::Mutex<Vec<(String, postgres::Client)>> = std::sync::Mutex::new(Vec::new());
+
+/// At most this many idle connections are kept (a run's threads each open the store).
+const IDLE_MAX: usize = 8;
+
 impl PgConn {
-    /// Connects, giving up after `connect_timeout` (the URL's own, else 10 s).
+    /// Connects (or takes this process's idle connection to the same URL), giving up after
+    /// `connect_timeout` (the URL's own, else 10 s).
     pub fn connect(url: &str) -> Result<PgConn, DbError> {
         let mut config: postgres::Config = url.parse()?;
         if config.get_connect_timeout().is_none() {
@@ -375,8 +386,24 @@ impl PgConn {
         }
         config.options(&format!("-c lock_timeout={PG_LOCK_TIMEOUT}"));
         config.application_name("baton");
-        let client = config.connect(postgres::NoTls)?;
-        Ok(PgConn { config, client })
+        let idle = IDLE.lock().ok().and_then(|mut idle| {
+            let at = idle.iter().position(|(u, c)| u == url && !c.is_closed())?;
+            Some(idle.swap_remove(at).1)
+        });
+        let client = match idle {
+            Some(client) => client,
+            None => config.connect(postgres::NoTls)?,
+        };
+        Ok(PgConn {
+            url: url.to_string(),
+            config,
+            client: Some(client),
+        })
+    }
+
+    /// The URL it was opened with.
+    pub(super) fn url(&self) -> &str {
+        &self.url
     }
 
     /// Runs `op`, reconnecting and running it again while the server is away (a restart),
@@ -388,10 +415,14 @@ impl PgConn {
         let deadline = Instant::now() + RECONNECT_FOR;
         let mut pause = Duration::from_millis(50);
         loop {
-            let err = match op(&mut self.client) {
-                Err(e) if is_connection_loss(&e, &self.client) => e,
-                other => return other,
+            let err = match self.client.as_mut() {
+                Some(client) => match op(client) {
+                    Err(e) if is_connection_loss(&e, client.is_closed()) => e,
+                    other => return other,
+                },
+                None => DbError::Raced("the connection"),
             };
+            self.client = None;
             // Reconnect until the server answers again or time runs out.
             loop {
                 if Instant::now() >= deadline {
@@ -401,12 +432,12 @@ impl PgConn {
                 pause = (pause * 2).min(Duration::from_secs(1));
                 match self.config.connect(postgres::NoTls) {
                     Ok(client) => {
-                        self.client = client;
+                        self.client = Some(client);
                         break;
                     }
                     Err(e) => {
                         let e = DbError::Postgres(e);
-                        if !is_connection_loss(&e, &self.client) {
+                        if !is_connection_loss(&e, false) {
                             return Err(e);
                         }
                     }
@@ -416,12 +447,26 @@ impl PgConn {
     }
 }
 
+impl Drop for PgConn {
+    /// Keeps the connection for the next store this process opens. Every transaction has
+    /// ended by now (committed, or rolled back when it was dropped).
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take()
+            && !client.is_closed()
+            && let Ok(mut idle) = IDLE.lock()
+            && idle.len() < IDLE_MAX
+        {
+            idle.push((std::mem::take(&mut self.url), client));
+        }
+    }
+}
+
 /// The connection is gone, or the server is shutting down or starting: worth reconnecting.
-fn is_connection_loss(err: &DbError, client: &postgres::Client) -> bool {
+fn is_connection_loss(err: &DbError, client_closed: bool) -> bool {
     let DbError::Postgres(e) = err else {
         return false;
     };
-    if e.is_closed() || client.is_closed() {
+    if e.is_closed() || client_closed {
         return true;
     }
     if let Some(code) = e.code() {

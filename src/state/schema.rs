@@ -259,7 +259,27 @@ fn migrate_sqlite(conn: &rusqlite::Connection) -> Result<i64, DbError> {
 /// The advisory lock every migrating baton takes (`baton` in ASCII).
 const PG_MIGRATION_LOCK: i64 = 0x0062_6174_6f6e;
 
+/// Servers (by URL) this process found with a current schema: later opens skip the check.
+static CURRENT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
 fn migrate_postgres(db: &Db) -> Result<i64, DbError> {
+    let Db::Postgres(pg) = db else {
+        return Ok(0);
+    };
+    let url = pg.borrow().url().to_string();
+    if CURRENT.lock().is_ok_and(|known| known.contains(&url)) {
+        return Ok(PG_SCHEMA_VERSION);
+    }
+    let found = check_postgres(db)?;
+    if found <= PG_SCHEMA_VERSION
+        && let Ok(mut known) = CURRENT.lock()
+    {
+        known.push(url);
+    }
+    Ok(found)
+}
+
+fn check_postgres(db: &Db) -> Result<i64, DbError> {
     // The common case, a schema already current, costs one read and no lock.
     let current = db
         .query_opt("SELECT version FROM baton_schema", &[])

@@ -179,7 +179,10 @@ fn a_newer_schema_on_postgres_is_refused() {
         PG_SCHEMA_VERSION + 1
     ))
     .expect("bump");
-    match StateStore::open_postgres(&url, "plan.md") {
+    // This process remembers the schema it found current at `url`: ask through another URL
+    // for the same database, as a new process would.
+    let again = format!("{url}?connect_timeout=9");
+    match StateStore::open_postgres(&again, "plan.md") {
         Err(StateError::NewerSchema { found, place, .. }) => {
             assert_eq!(found, PG_SCHEMA_VERSION + 1);
             assert!(matches!(place, Location::Server(_)), "{place}");

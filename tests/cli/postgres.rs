@@ -352,3 +352,67 @@ fn a_run_goes_on_through_a_server_restart_and_loses_nothing() {
         "both units went through the queue"
     );
 }
+
+#[test]
+fn the_mcp_server_claims_and_serves_prompts_from_the_server() {
+    use std::io::Write;
+    let Some(url) = shared_database() else {
+        return;
+    };
+    let p = Project::new();
+    p.git_init().write("plan.md", big_plan(3));
+    let mut child = p
+        .command(&["mcp"])
+        .env("BATON_STATE", &url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("baton mcp");
+    let requests = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"claim_task","arguments":{"id":"T2","session":"alice"}}}"#,
+        r#"{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"baton://prompts/1"}}"#,
+        r#"{"jsonrpc":"2.0","id":4,"method":"resources/list"}"#,
+    ];
+    let mut stdin = child.stdin.take().expect("stdin");
+    for line in requests {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let replies: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let reply = |id: i64| {
+        replies
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no reply {id}: {stdout}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            })
+            .clone()
+    };
+    let claimed = reply(2);
+    assert_ne!(claimed["result"]["isError"], true, "{claimed}");
+    let prompt = reply(3);
+    assert!(
+        prompt["result"]["contents"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("# Big: session 1")),
+        "{prompt}"
+    );
+    assert!(reply(4)["result"]["resources"].is_array());
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let owner: String = client
+        .query_one("SELECT owner FROM claims WHERE task_id = 'T2'", &[])
+        .expect("the claim is on the server")
+        .get(0);
+    assert_eq!(owner, "alice");
+}
