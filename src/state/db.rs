@@ -392,7 +392,7 @@ impl PgConn {
         });
         let client = match idle {
             Some(client) => client,
-            None => config.connect(postgres::NoTls)?,
+            None => connect_through_restart(&config)?,
         };
         Ok(PgConn {
             url: url.to_string(),
@@ -444,6 +444,38 @@ impl PgConn {
                 }
             }
         }
+    }
+}
+
+/// How long opening the store keeps trying a server that refuses connections (its port
+/// closed: a restart between its stop and its start, or simply the wrong address).
+const REFUSED_FOR: Duration = Duration::from_secs(10);
+
+/// Connects, waiting out a server that is restarting: one that says it is starting or
+/// shutting down is tried again for up to [`RECONNECT_FOR`], one that refuses connections
+/// for up to [`REFUSED_FOR`]; anything else (a wrong password, no such database) fails at
+/// once.
+fn connect_through_restart(config: &postgres::Config) -> Result<postgres::Client, DbError> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let e = match config.connect(postgres::NoTls) {
+            Ok(client) => return Ok(client),
+            Err(e) => DbError::Postgres(e),
+        };
+        let DbError::Postgres(pg) = &e else {
+            return Err(e);
+        };
+        let limit = if pg.code().is_some() {
+            RECONNECT_FOR
+        } else {
+            REFUSED_FOR
+        };
+        if !is_connection_loss(&e, false) || start.elapsed() + pause >= limit {
+            return Err(e);
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_secs(1));
     }
 }
 
