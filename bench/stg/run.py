@@ -7,9 +7,11 @@ each instance as a plan (`est:` in minutes, `after:` edges, one file per task), 
 instances with a proven optimum on which the makespan is optimal, mean and worst ratio to the
 optimum, how often the lanes are proven optimal, how often worse than plain critical-path
 list scheduling (`list_makespan_minutes`), and the median wall time per instance (the
-whole process, start to exit).
+whole process, start to exit; each instance runs `--repeat` times and counts with its median,
+so a burst of noise on a shared host moves one run, not a row). The last line is the floor
+of the same measurement: `/bin/true` started and waited for in the same way.
 
-    bench/stg/run.py [--bin PATH] [--fixture DIR] [--every K] [--effort N]
+    bench/stg/run.py [--bin PATH] [--fixture DIR] [--every K] [--effort N] [--repeat R]
 """
 import argparse
 import json
@@ -43,6 +45,7 @@ def main():
     ap.add_argument("--fixture", default=os.path.join(ROOT, "tests", "fixtures", "stg"))
     ap.add_argument("--every", type=int, default=1, help="take every K-th instance")
     ap.add_argument("--effort", type=int, default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per instance (median counts)")
     args = ap.parse_args()
 
     optima = {}
@@ -71,9 +74,12 @@ def main():
                     cmd = [args.bin, "analyze", "--plan", path, "--sessions", str(p), "--json", "--history", "0"]
                     if args.effort:
                         cmd += ["--effort", str(args.effort)]
-                    t0 = time.perf_counter()
-                    run = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
-                    times.append((time.perf_counter() - t0) * 1000)
+                    runs = []
+                    for _ in range(max(1, args.repeat)):
+                        t0 = time.perf_counter()
+                        run = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+                        runs.append((time.perf_counter() - t0) * 1000)
+                    times.append(statistics.median(runs))
                     if run.returncode not in (0, 1):
                         sys.exit(f"{name} P={p}: exit {run.returncode}: {run.stderr}")
                     lanes = json.loads(run.stdout)["lanes"]
@@ -88,6 +94,13 @@ def main():
                         ratios.append(m / lo)
                 print(f"{n:>4} {p:>3} {100 * optimal / proven_rows:>8.1f}% {statistics.mean(ratios):>7.4f} "
                       f"{max(ratios):>7.4f} {proven_claims:>7} {worse:>6} {statistics.median(times):>10.2f}")
+
+    floor = []
+    for _ in range(200):
+        t0 = time.perf_counter()
+        subprocess.run(["/bin/true"], capture_output=True, text=True)
+        floor.append((time.perf_counter() - t0) * 1000)
+    print(f"{'floor (/bin/true, same harness)':>56} {statistics.median(floor):>10.2f}")
 
 
 if __name__ == "__main__":

@@ -69,16 +69,17 @@ impl Printer {
     }
 
     /// A JSON document on stdout, pretty-printed, ending with a newline.
+    ///
+    /// The document is built in memory and written at once (stdout is line-buffered, and a
+    /// large report written straight to it would cost one write call per line), past the
+    /// colour filter: JSON carries no styles for it to strip.
     pub fn json(&mut self, value: &impl Serialize) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| {
-            match e.io_error_kind() {
-                // Keep the kind, so a closed pipe stays a quiet exit rather than an error.
-                Some(kind) => io::Error::from(kind),
-                None => io::Error::other(e),
-            }
-        })?;
-        writeln!(self.out)?;
-        self.out.flush()
+        let mut text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
+        text.push(b'\n');
+        self.out.flush()?;
+        let mut raw = self.out.as_inner();
+        raw.write_all(&text)?;
+        raw.flush()
     }
 
     /// A status line on stderr.
