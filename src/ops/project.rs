@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use super::error::Error;
 use crate::config::{ClaimsConfig, Config};
@@ -32,9 +33,21 @@ pub struct Project {
     pub path: PathBuf,
     /// The path as shown in messages: as given, or relative to the current directory.
     pub shown: String,
+    /// baton.toml's claims and state settings, read once: a command asks for them several
+    /// times (`has_state`, `state`, `claim_store`), and each ask would read and parse the file.
+    settings: OnceLock<Result<ClaimsConfig, String>>,
 }
 
 impl Project {
+    /// The plan at `path`, shown in messages as `shown`.
+    pub fn new(path: PathBuf, shown: String) -> Project {
+        Project {
+            path,
+            shown,
+            settings: OnceLock::new(),
+        }
+    }
+
     /// `--plan FILE`, else the first of [`PLAN_NAMES`] found upwards from the current directory.
     ///
     /// Upwards, the nearest directory holding any of the names decides: a file there is the
@@ -49,10 +62,7 @@ impl Project {
                 return Err(Error::input(format!("plan {} {wrong}", path.display()))
                     .with_hint("pass an existing Markdown file with --plan, or run `baton init`"));
             }
-            return Ok(Project {
-                path: path.to_path_buf(),
-                shown: path.display().to_string(),
-            });
+            return Ok(Project::new(path.to_path_buf(), path.display().to_string()));
         }
         let cwd = std::env::current_dir()
             .map_err(|e| Error::input(format!("cannot read the current directory: {e}")))?;
@@ -66,10 +76,7 @@ impl Project {
                 );
                 match not_a_plan_file(&candidate) {
                     None => {
-                        return Ok(Project {
-                            path: candidate,
-                            shown,
-                        });
+                        return Ok(Project::new(candidate, shown));
                     }
                     Some(wrong) if candidate.symlink_metadata().is_ok() => {
                         unusable.get_or_insert((shown, wrong));
@@ -112,10 +119,8 @@ impl Project {
 
     /// `--plan DIR` naming a plan that is a folder (Backlog.md's `backlog/` or its `tasks/`).
     fn source_dir(path: &Path) -> Option<Project> {
-        (path.is_dir() && formats::sniff(path).is_some()).then(|| Project {
-            path: path.to_path_buf(),
-            shown: path.display().to_string(),
-        })
+        (path.is_dir() && formats::sniff(path).is_some())
+            .then(|| Project::new(path.to_path_buf(), path.display().to_string()))
     }
 
     /// Refuses a command that writes the plan (or claims in it) when the plan is another
@@ -155,9 +160,11 @@ impl Project {
     /// Where claims are decided: `BATON_CLAIMS` when set, else `claims` in baton.toml
     /// (with `claims_remote`). An unknown backend is refused, never replaced by the default.
     pub fn claims_settings(&self) -> Result<ClaimsConfig, Error> {
-        let mut settings = Config::claims_for_plan(&self.path).map_err(|e| {
-            Error::input(e.to_string())
-                .with_hint("fix baton.toml (docs/config.md); nothing was done")
+        let read = self
+            .settings
+            .get_or_init(|| Config::claims_for_plan(&self.path).map_err(|e| e.to_string()));
+        let mut settings = read.clone().map_err(|message| {
+            Error::input(message).with_hint("fix baton.toml (docs/config.md); nothing was done")
         })?;
         if let Some(value) = std::env::var_os(CLAIMS_ENV) {
             let value = value.to_string_lossy();

@@ -45,10 +45,7 @@ pub(super) fn gate(
         ));
     }
     let plan_path = worktree.join(&planned.plan_rel);
-    let wproject = Project {
-        path: plan_path.clone(),
-        shown: planned.plan_rel.display().to_string(),
-    };
+    let wproject = Project::new(plan_path.clone(), planned.plan_rel.display().to_string());
     let plan = match wproject.load() {
         Ok((_, plan)) => plan,
         Err(e) => {
