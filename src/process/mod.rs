@@ -26,6 +26,7 @@
 //! `sh -c` commands on top of it.
 
 mod child;
+pub mod host;
 mod output;
 pub mod signals;
 

@@ -157,6 +157,7 @@ pub(super) fn execute(
         blocked: Vec::new(),
         merged: 0,
     };
+    let _heartbeat = lease::Heartbeat::start(project, planned.run);
     books.emit(first, None)?;
     prepare(planned)?;
     let (_, plan) = project.load()?;

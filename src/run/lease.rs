@@ -6,8 +6,13 @@
 //! claim the run's sessions still hold every third of the lease, so a session running far
 //! longer than the lease never loses its tasks to an expiry. Renewals go through the claims
 //! backend ([`crate::state::ClaimStore`]), so they reach the git remote under `claims = "git"`.
+//!
+//! The run itself says it is alive the same way: a [`Heartbeat`] records in the state, every
+//! [`crate::state::heartbeat`], that this baton still drives the run, so a machine that
+//! shares the state can tell a live run from one whose baton died (src/state/driver.rs).
 
 use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::ops::Project;
@@ -51,6 +56,50 @@ pub fn renew_until(
         let fresh = Lease::from_now(lease);
         for owner in owners {
             let _ = store.renew(owner, None, &fresh);
+        }
+    }
+}
+
+/// Records run `run`'s heartbeat on a thread of its own until dropped.
+#[derive(Debug)]
+pub struct Heartbeat {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Heartbeat {
+    /// Starts beating for `run` of `project`'s plan every [`crate::state::heartbeat`]. A beat
+    /// that fails (the server restarting, the database busy) is tried at the next one.
+    pub fn start(project: &Project, run: i64) -> Heartbeat {
+        let project = Project::new(project.path.clone(), project.shown.clone());
+        let period = crate::state::heartbeat();
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let mut store = None;
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(period) {
+                if store.is_none() {
+                    store = project.state().ok();
+                }
+                if let Some(state) = &store {
+                    // False: another baton took the run over; there is nothing left to say.
+                    if let Ok(false) = state.beat_run(run) {
+                        return;
+                    }
+                }
+            }
+        });
+        Heartbeat {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }

@@ -19,7 +19,7 @@ use nix::unistd::Pid;
 
 use crate::ops::{Error, Kind, Project};
 use crate::process::Supervisor;
-use crate::state::RunSession;
+use crate::state::{Driver, Liveness, RunSession};
 
 use super::agent;
 use super::dispatch::{Begin, Start, UnitResult, execute};
@@ -41,6 +41,9 @@ pub struct Resume {
     summary: Summary,
     /// An `--all` run whose baton died between two phases: the next phase starts afresh.
     fresh: bool,
+    /// The baton that drove the run, as seen when it was judged gone: the takeover goes
+    /// through only if it is still the one recorded.
+    driver: Option<Driver>,
 }
 
 #[derive(Debug, Default)]
@@ -87,13 +90,12 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
                 ))
             })
         })?;
-    if let Some(pid) = pid.filter(|&p| p != std::process::id() && baton_alive(p)) {
-        return Err(Error::new(
-            Kind::Busy,
-            format!("run {id} is still running (baton, pid {pid})"),
-        )
-        .with_hint("wait for it, or stop it (Ctrl-C), then resume"));
-    }
+    let driver = state.run_driver(id)?.unwrap_or(Driver {
+        pid,
+        host: None,
+        seen_at: None,
+    });
+    refuse_live(id, &driver)?;
     let mut config = crate::ops::audit::config(project)?;
     // The run's sessions run where they started: a Slurm run resumes as one.
     config.run.executor = layout.executor;
@@ -144,7 +146,10 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
     let mut orphans = Vec::new();
     for row in &rows {
         latest.insert(&row.session, row);
-        if let (None, None, Some(pid)) = (&row.outcome, &row.exit, row.pid) {
+        // A session's pid is its machine's: one left by a baton elsewhere cannot be stopped
+        // from here (it loses its claims when their lease ends).
+        if let (None, None, Some(pid), true) = (&row.outcome, &row.exit, row.pid, driver.is_here())
+        {
             orphans.push((pid, agent::owner(id, &row.session)));
         }
     }
@@ -215,6 +220,7 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         orphans,
         summary,
         fresh: false,
+        driver: Some(driver),
     })
 }
 
@@ -255,6 +261,7 @@ fn next_phase_of_all(
         orphans: Vec::new(),
         summary: Summary::default(),
         fresh: true,
+        driver: None,
     }))
 }
 
@@ -273,6 +280,7 @@ pub fn resume(
         orphans,
         summary,
         fresh,
+        driver,
     } = resume;
     if fresh {
         return super::engine::run(project, &planned, &req, supervisor, sink);
@@ -282,7 +290,15 @@ pub fn resume(
         .filter(|(pid, owner)| stop_group(*pid, owner))
         .map(|(pid, _)| *pid)
         .collect();
-    project.state()?.resume_run(planned.run)?;
+    if let Some(driver) = &driver
+        && !project.state()?.resume_run(planned.run, driver)?
+    {
+        return Err(Error::new(
+            Kind::Busy,
+            format!("run {} was taken over by another baton", planned.run),
+        )
+        .with_hint("`baton status` shows who runs it now"));
+    }
     let first = Event::RunResumed {
         run: planned.run,
         phase: planned.phase + 1,
@@ -325,18 +341,41 @@ fn failed_evidence(events: &[crate::state::RunEventRow]) -> BTreeMap<(String, u3
     found
 }
 
-/// Whether `pid` is a live baton process (a run another baton still drives).
-fn baton_alive(pid: u32) -> bool {
-    let Ok(raw) = i32::try_from(pid) else {
-        return false;
-    };
-    if nix::sys::signal::kill(Pid::from_raw(raw), None).is_err() {
-        return false;
-    }
-    match std::fs::read(format!("/proc/{pid}/cmdline")) {
-        Ok(cmdline) => String::from_utf8_lossy(&cmdline).contains("baton"),
-        // No /proc: a live process with that id is taken for the run's baton.
-        Err(_) => true,
+/// Refuses to resume run `id` while its baton lives: on this machine by its pid, on another
+/// by its heartbeat (src/state/driver.rs).
+fn refuse_live(id: i64, driver: &Driver) -> Result<(), Error> {
+    let busy = |message: String| Err(Error::new(Kind::Busy, message));
+    match driver.liveness_now() {
+        Liveness::Here { pid } if pid != std::process::id() => {
+            busy(format!("run {id} is still running (baton, pid {pid})"))
+                .map_err(|e: Error| e.with_hint("wait for it, or stop it (Ctrl-C), then resume"))
+        }
+        Liveness::Elsewhere { host, ago } => busy(format!(
+            "run {id} is running on {host} (its baton was heard from {ago} s ago)"
+        ))
+        .map_err(|e: Error| {
+            let silent = crate::state::heartbeat() * crate::state::STALE_BEATS;
+            e.with_hint(format!(
+                "wait for it, or stop it on {host}; if that machine is gone, resume once it \
+                 has been silent for {} s",
+                silent.as_secs()
+            ))
+        }),
+        // No /proc to tell: a live process with that id is taken for the run's baton.
+        Liveness::Unknown => match driver.pid {
+            Some(pid)
+                if pid != std::process::id()
+                    && i32::try_from(pid).is_ok_and(|raw| {
+                        nix::sys::signal::kill(Pid::from_raw(raw), None).is_ok()
+                    }) =>
+            {
+                busy(format!("run {id} is still running (baton, pid {pid})")).map_err(|e: Error| {
+                    e.with_hint("wait for it, or stop it (Ctrl-C), then resume")
+                })
+            }
+            _ => Ok(()),
+        },
+        _ => Ok(()),
     }
 }
 

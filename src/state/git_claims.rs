@@ -392,17 +392,6 @@ fn one_line(stderr: &str) -> String {
     lines.join("; ")
 }
 
-/// The name of this machine, for the claim's `Baton-Host`.
-fn host() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| clean(h.trim()))
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
-}
-
 /// The message of a claim's commit.
 fn format_message(plan_key: &str, claim: &Claim) -> String {
     format!(
@@ -411,7 +400,7 @@ fn format_message(plan_key: &str, claim: &Claim) -> String {
         task = clean(&claim.task_id),
         plan = clean(plan_key),
         owner = clean(&claim.owner),
-        host = host(),
+        host = crate::process::host::host_name(),
         at = claim.claimed_at,
         expires = claim.expires_at.as_deref().unwrap_or(UNREADABLE_EXPIRY),
     )

@@ -20,6 +20,7 @@
 
 mod claims;
 pub(crate) mod db;
+mod driver;
 mod git_claims;
 mod queue;
 mod run_queries;
@@ -29,6 +30,7 @@ mod sessions;
 mod time;
 
 pub use claims::{Backend, CLAIMS_ENV, ClaimStore, ClaimsError, DEFAULT_REMOTE};
+pub use driver::{DEFAULT_HEARTBEAT, Driver, HEARTBEAT_ENV, Liveness, STALE_BEATS, heartbeat};
 pub use git_claims::{CLAIMS_NAMESPACE, FETCHED_NAMESPACE, GitClaims, ref_component};
 pub use run_queries::{ActivityTotals, RunSessionStatus, RunStatus, SessionActivity};
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};

@@ -170,7 +170,7 @@ impl StateStore {
                 None => return Ok(None),
             },
         };
-        let Some((record, (layout, pid))) = self.plan_run(id)? else {
+        let Some((record, (layout, _))) = self.plan_run(id)? else {
             return Ok(None);
         };
         let inputs = Inputs {
@@ -188,7 +188,8 @@ impl StateStore {
             baton_alive: if record.finished_at.is_some() {
                 None
             } else {
-                pid.and_then(baton_alive)
+                self.run_driver(id)?
+                    .and_then(|driver| driver.liveness_now().alive())
             },
         };
         Ok(Some(build(record, inputs, &now_rfc3339())))
@@ -458,26 +459,6 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether process `pid` exists, is not a zombie, and is a `baton` (Linux `/proc`); None
-/// where `/proc` cannot tell.
-fn baton_alive(pid: u32) -> Option<bool> {
-    let proc = std::path::Path::new("/proc");
-    if !proc.join("self").exists() {
-        return None;
-    }
-    let Ok(stat) = std::fs::read_to_string(proc.join(pid.to_string()).join("stat")) else {
-        return Some(false);
-    };
-    // `pid (comm) state …`: comm may hold spaces and parentheses; it is cut at 15 bytes
-    // (a test binary `baton-0123abcd…` is a baton too).
-    let Some((head, rest)) = stat.rsplit_once(')') else {
-        return Some(false);
-    };
-    let comm = head.split_once('(').map_or("", |(_, c)| c);
-    let zombie = rest.split_whitespace().next() == Some("Z");
-    Some(!zombie && comm.starts_with("baton"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,22 +699,5 @@ mod tests {
             (Some("Bash: make"), 2)
         );
         assert_eq!(status.totals.map(|t| t.tool_calls), Some(2));
-    }
-
-    #[test]
-    fn only_a_live_baton_process_counts() {
-        assert_eq!(
-            baton_alive(std::process::id()),
-            Some(true),
-            "this test binary"
-        );
-        assert_eq!(baton_alive(u32::MAX), Some(false));
-        let mut child = std::process::Command::new("sleep")
-            .arg("30")
-            .spawn()
-            .expect("sleep");
-        assert_eq!(baton_alive(child.id()), Some(false), "not a baton");
-        let _ = child.kill();
-        let _ = child.wait();
     }
 }

@@ -6,6 +6,15 @@
 use super::db::{DbError, args};
 use super::{StateError, StateStore, now_rfc3339};
 
+/// This machine's [`crate::process::host::host_id`] and the time now, for a run's driver
+/// (its heartbeat runs by the system clock, never a pinned one).
+fn driver_here() -> (String, String) {
+    (
+        crate::process::host::host_id(),
+        super::time::rfc3339_from_unix(super::time::unix_now()),
+    )
+}
+
 /// One run as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRecord {
@@ -95,10 +104,13 @@ impl StateStore {
         layout: &str,
     ) -> Result<i64, StateError> {
         let now = now_rfc3339();
+        let (host, seen) = driver_here();
         self.write_under(RUN_IDS, "record a run", |tx| {
             tx.query_opt(
-                "INSERT INTO runs (id, plan_key, started_at, phase, integration, agent, layout, pid)
-                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO runs (id, plan_key, started_at, phase, integration, agent, layout, pid,
+                                   host, seen_at)
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM runs), ?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                         ?8, ?9)
                  RETURNING id",
                 args![
                     &self.plan_key,
@@ -107,7 +119,9 @@ impl StateStore {
                     integration,
                     agent,
                     layout,
-                    std::process::id()
+                    std::process::id(),
+                    &host,
+                    &seen
                 ],
             )?
             .ok_or(DbError::Raced("the new run"))?
@@ -139,14 +153,31 @@ impl StateStore {
         })
     }
 
-    /// Takes a run over to resume it: this process runs it now, and it is unfinished again.
-    pub fn resume_run(&self, id: i64) -> Result<(), StateError> {
+    /// Takes a run over to resume it: this process on this machine runs it now, and it is
+    /// unfinished again. The takeover happens only while `gone` is still the driver recorded
+    /// (false otherwise: another baton took the run, or the old one beat again).
+    pub fn resume_run(&self, id: i64, gone: &super::Driver) -> Result<bool, StateError> {
+        let (host, seen) = driver_here();
+        let old_pid = gone.pid.map_or(-1, i64::from);
+        let old_host = gone.host.as_deref().unwrap_or("");
+        let old_seen = gone.seen_at.as_deref().unwrap_or("");
         self.write("resume a run", |tx| {
             tx.execute(
-                "UPDATE runs SET pid = ?2, finished_at = NULL, outcome = NULL WHERE id = ?1",
-                args![id, std::process::id()],
+                "UPDATE runs SET pid = ?2, host = ?3, seen_at = ?4, finished_at = NULL,
+                                 outcome = NULL
+                 WHERE id = ?1 AND COALESCE(pid, -1) = ?5 AND COALESCE(host, '') = ?6
+                   AND COALESCE(seen_at, '') = ?7",
+                args![
+                    id,
+                    std::process::id(),
+                    &host,
+                    &seen,
+                    old_pid,
+                    old_host,
+                    old_seen
+                ],
             )
-            .map(drop)
+            .map(|n| n > 0)
         })
     }
 
@@ -479,8 +510,19 @@ mod tests {
             store.run_layout(id).expect("layout"),
             Some((Some("{\"x\":1}".to_string()), Some(std::process::id())))
         );
-        store.resume_run(id).expect("resume");
+        let driver = store.run_driver(id).expect("read").expect("there");
+        assert_eq!(driver.pid, Some(std::process::id()));
+        assert_eq!(driver.host, Some(crate::process::host::host_id()));
+        // The takeover goes through only while the driver seen is still the one recorded.
+        let mut other = driver.clone();
+        other.host = Some("elsewhere/0".into());
+        assert!(!store.resume_run(id, &other).expect("resume"));
+        assert!(store.resume_run(id, &driver).expect("resume"));
         assert_eq!(store.run(id).expect("run").expect("there").outcome, None);
+        assert!(
+            store.beat_run(id).expect("beat"),
+            "this process drives it now"
+        );
         store.finish_run(id, "success").expect("finish");
         assert_eq!(store.last_unfinished_run().expect("read"), None);
     }

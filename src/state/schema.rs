@@ -119,7 +119,13 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS run_events_by_kind ON run_events (run_id, kind, session, id);",
     // 7: a run's ready work as a queue (src/state/queue.rs).
     RUN_QUEUE,
+    // 8: which machine drives a run, and when it last said so (src/state/driver.rs).
+    RUN_DRIVER,
 ];
+
+/// The machine driving a run and its heartbeat; the same on both backends.
+const RUN_DRIVER: &str = "ALTER TABLE runs ADD COLUMN host TEXT;
+    ALTER TABLE runs ADD COLUMN seen_at TEXT";
 
 /// The queue of a run's ready units; the same on both backends.
 const RUN_QUEUE: &str = "CREATE TABLE IF NOT EXISTS run_queue (
@@ -222,6 +228,8 @@ const PG_MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS run_events_by_kind ON run_events (run_id, kind, session, id);",
     // 2: a run's ready work as a queue.
     RUN_QUEUE,
+    // 3: which machine drives a run, and when it last said so.
+    RUN_DRIVER,
 ];
 
 /// Brings the schema up to date; returns the version found before (a version newer than this

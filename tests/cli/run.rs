@@ -542,3 +542,112 @@ fn a_session_whose_agent_exited_is_gated_on_resume_without_starting_it_again() {
     assert_eq!(starts_of(&s, "T2"), 2, "{:?}", runs(&s));
     assert_eq!(events.last().expect("events")["outcome"], "success");
 }
+
+/// `baton ARGS` as run on machine `host` (`BATON_HOST_ID`), beating every second.
+fn on_machine(s: &RunRepo, host: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = s.project.command(args);
+    cmd.env("BATON_HOST_ID", host)
+        .env("BATON_RUN_HEARTBEAT_SECS", "1");
+    cmd
+}
+
+/// `baton status --json`'s run as seen from machine `host`.
+fn run_seen_from(s: &RunRepo, host: &str) -> serde_json::Value {
+    let out = on_machine(s, host, &["status", "--json"])
+        .output()
+        .expect("status");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status json");
+    json["run"].clone()
+}
+
+#[test]
+fn a_run_driven_from_another_machine_is_judged_by_its_heartbeat_not_its_pid() {
+    let s = setup(PLAN, "wait");
+    let (mut waiting, mut passed) = (None, false);
+    let (mut child, _) = s.start_until_with(
+        on_machine(&s, "machine-a", &["run", "--sessions", "2", "--json"]),
+        |event| {
+            let t2 = event["tasks"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == "T2"));
+            if event["event"] == "session_started" && t2 {
+                waiting = event["pid"].as_u64();
+            }
+            passed |= event["event"] == "gate_passed";
+            passed && waiting.is_some()
+        },
+    );
+    let orphan = waiting.expect("pid");
+    // Machine a's waiting agent outlives this test's baton processes: killed at the end,
+    // whatever happens.
+    struct KillAtEnd(u64);
+    impl Drop for KillAtEnd {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &self.0.to_string()])
+                .status();
+        }
+    }
+    let _orphan = KillAtEnd(orphan);
+    s.wait_for_file(&format!("{RUNS_LOG}.waited"));
+    // Longer than six beats: only the heartbeat keeps the run alive for machine b.
+    std::thread::sleep(std::time::Duration::from_secs(8));
+
+    // Machine b cannot check machine a's pid; the heartbeat says the run is alive.
+    let refused = on_machine(&s, "machine-b", &["run", "--resume"])
+        .output()
+        .expect("resume");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("run 1 is running on machine-a"), "{stderr}");
+    assert_eq!(run_seen_from(&s, "machine-b")["state"], "running");
+
+    // Stopped, baton's pid lives on but it says nothing: on its own machine the pid still
+    // counts, from elsewhere the run is interrupted once six beats have gone by unheard.
+    let pid = child.id().to_string();
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .expect("kill");
+        assert!(ok.success());
+    };
+    signal("-STOP");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while run_seen_from(&s, "machine-b")["state"] != "interrupted" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after 30 s of silence"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert_eq!(run_seen_from(&s, "machine-a")["state"], "running");
+    signal("-KILL");
+    child.wait().expect("reap");
+
+    // Machine b takes the run over. Machine a's agents are not its to stop.
+    let resumed = on_machine(&s, "machine-b", &["run", "--resume", "--json"])
+        .output()
+        .expect("resume");
+    let stdout = String::from_utf8_lossy(&resumed.stdout);
+    assert_eq!(
+        resumed.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(events[0]["event"], "run_resumed", "{stdout}");
+    assert_eq!(events[0]["stopped"], serde_json::json!([]), "{stdout}");
+    assert!(alive(orphan), "an agent of machine a was stopped from b");
+    assert_eq!(events.last().expect("events")["outcome"], "success");
+    assert_eq!(starts_of(&s, "T1"), 1, "{:?}", runs(&s));
+    // The old driver, were it to wake, is no longer the run's: machine b drives it now.
+    let again = on_machine(&s, "machine-a", &["run", "--resume"])
+        .output()
+        .expect("resume");
+    assert_eq!(again.status.code(), Some(3));
+}

@@ -209,11 +209,18 @@ impl RunRepo {
     pub fn start_until(
         &self,
         args: &[&str],
+        until: impl FnMut(&Value) -> bool,
+    ) -> (Child, Vec<Value>) {
+        self.start_until_with(self.project.command(args), until)
+    }
+
+    /// [`RunRepo::start_until`] with a command of the caller's (its own environment).
+    pub fn start_until_with(
+        &self,
+        mut cmd: Command,
         mut until: impl FnMut(&Value) -> bool,
     ) -> (Child, Vec<Value>) {
-        let mut child = self
-            .project
-            .command(args)
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(self.outside_file("stderr")).expect("stderr"))
             .spawn()
