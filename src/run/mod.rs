@@ -37,6 +37,7 @@ pub mod presets;
 mod repo;
 pub mod resume;
 pub mod slurm;
+mod slurm_watch;
 pub mod stream;
 pub mod units;
 pub mod watch;

@@ -31,10 +31,6 @@ pub const JOB_SCRIPT: &str = ".baton/run/job.sh";
 const SCRIPT: &str =
     "#!/bin/sh\n# baton: runs the session's agent, argv as given to sbatch.\nexec \"$@\"\n";
 
-/// How often a job's state is read: from the first interval up to the last, growing.
-const POLL_FIRST: Duration = Duration::from_millis(100);
-const POLL_MAX: Duration = Duration::from_secs(2);
-
 /// How long a cancelled job gets to leave the queue before baton stops waiting for it.
 const CANCEL_WAIT: Duration = Duration::from_secs(30);
 
@@ -87,6 +83,7 @@ impl Executor for Slurm {
             .next()
             .and_then(|id| id.parse::<u32>().ok())
             .ok_or_else(|| StartError::Failed(format!("sbatch printed no job id: {text:?}")))?;
+        super::slurm_watch::follow(id);
         Ok(Box::new(Job {
             id,
             supervisor: self.supervisor.clone(),
@@ -158,7 +155,7 @@ pub fn cancel_run_jobs(run: i64) {
 }
 
 /// A Slurm client command: its own process group, stdin closed.
-fn client(program: &str) -> Command {
+pub(super) fn client(program: &str) -> Command {
     let mut cmd = Command::new(program);
     cmd.stdin(Stdio::null());
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
@@ -190,8 +187,6 @@ impl Started for Job {
     }
 
     fn wait(mut self: Box<Self>, timeout: Option<Duration>) -> Finished {
-        let mut interval = POLL_FIRST;
-        let mut next = Instant::now();
         loop {
             if let Some(why) = self.supervisor.cancellation() {
                 let _ = why;
@@ -202,18 +197,15 @@ impl Started for Job {
                 self.cancel();
                 return self.finished(Exit::TimedOut);
             }
-            if Instant::now() >= next {
-                match live_state(self.id) {
-                    Some(state) if is_live(&state) => {}
-                    _ => break,
-                }
-                next = Instant::now() + interval;
-                interval = (interval * 3 / 2).min(POLL_MAX);
+            // The run's one poller reads every job's state (src/run/slurm_watch.rs); short
+            // waits, so Ctrl-C is seen within a twentieth of a second.
+            match super::slurm_watch::next_state(self.id, Duration::from_millis(50)) {
+                Some(state) if is_live(&state) => {}
+                _ => break,
             }
-            // Short sleeps: Ctrl-C is seen within a tenth of a second.
-            std::thread::sleep(Duration::from_millis(50).min(interval));
         }
         self.ended = true;
+        super::slurm_watch::forget(self.id);
         match end_of(self.id) {
             Some(end) => {
                 let exit = exit_of(&end);
@@ -230,6 +222,7 @@ impl Started for Job {
 impl Job {
     /// `scancel`, then waits (at most [`CANCEL_WAIT`]) for the job to leave the queue.
     fn cancel(&mut self) {
+        super::slurm_watch::forget(self.id);
         let _ = client("scancel")
             .arg(self.id.to_string())
             .stdout(Stdio::null())
@@ -263,7 +256,8 @@ impl Drop for Job {
     }
 }
 
-/// The job's state while the controller lists it (`squeue -t all`), None when it does not.
+/// The job's state while the controller lists it (`squeue -t all`), None when it does not
+/// (a cancelled job's own wait, outside the run's poller).
 fn live_state(id: u32) -> Option<String> {
     let out = client("squeue")
         .args(["-h", "-t", "all", "-o", "%T", "-j"])

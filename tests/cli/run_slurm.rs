@@ -158,11 +158,36 @@ fn field<'a>(line: &'a str, key: &str) -> &'a str {
 fn a_three_lane_phase_runs_as_three_jobs_and_merges() {
     let Some(c) = Cluster::start() else { return };
     let s = setup("honest");
+    // Every squeue baton runs is logged (a shim first on PATH hands it on to Slurm's).
+    let shims = s.outside_file("shims");
+    std::fs::create_dir_all(&shims).expect("shims");
+    let real = ["/usr/bin/squeue", "/usr/local/bin/squeue"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("squeue");
+    let calls = s.outside_file("squeue.log");
+    let shim = shims.join("squeue");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec {real} \"$@\"\n",
+            calls.display()
+        ),
+    )
+    .expect("shim");
+    std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        shims.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let run: Run = baton(
         &s,
         &c,
         &["run", "--json", "--sessions", "3", "--retries", "0"],
     )
+    .env("PATH", path)
     .output()
     .expect("baton run")
     .into();
@@ -202,6 +227,20 @@ fn a_three_lane_phase_runs_as_three_jobs_and_merges() {
         3,
         "{}",
         run.stdout
+    );
+    // One poller follows every job: its squeue calls list the live jobs together.
+    let polls: Vec<String> = std::fs::read_to_string(&calls)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("%i %T"))
+        .map(String::from)
+        .collect();
+    assert!(!polls.is_empty(), "no squeue polls");
+    assert!(
+        polls
+            .iter()
+            .any(|l| l.rsplit(' ').next().is_some_and(|ids| ids.contains(','))),
+        "no poll listed two jobs at once: {polls:?}"
     );
 }
 
