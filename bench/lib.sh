@@ -1,9 +1,10 @@
 # Shared by the bench/*.sh scripts: source it after setting ROOT (the project's root).
-# Builds the release binary (BIN), and gives median and time_ms.
+# Builds the release binary (BIN; BATON_BIN=PATH names another one to time), and gives
+# median and time_ms.
 
 echo "building the release binary..." >&2
 (cd "$ROOT" && cargo build --release --quiet)
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/baton"
+BIN="${BATON_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/baton}"
 
 # Median of numbers on stdin (one per line).
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }

@@ -3,10 +3,11 @@
 # one-node cluster started on loopback (tests/support/slurm-cluster.sh; needs slurm-wlm,
 # munge and root). 8 one-task lanes whose agents exit at once, small repository, no pool.
 # Per run: from the start of `baton run` to the 8th `session_started` (the 8th job
-# submitted: sbatch's round trip) divided by 8, and the whole run's wall time (jobs
-# scheduled, run, followed to their end, gated, merged).
+# submitted: sbatch's round trip) divided by 8, the whole run's wall time (jobs
+# scheduled, run, followed to their end, gated, merged), and how many times the run asked
+# the controller with squeue (a shim first on PATH counts the calls).
 #
-# Usage: bench/slurm.sh        (RUNS=5 by default)
+# Usage: bench/slurm.sh        (RUNS=5 by default; BATON_BIN=PATH times another binary)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
@@ -48,9 +49,17 @@ git init -q -b main && git add -A && git commit -qm init && "$BIN" lock >/dev/nu
   && git add -A && git commit -qm lock
 cd "$ROOT"
 
+mkdir -p "$TMP/shims"
+REAL_SQUEUE=$(command -v squeue)
+printf '#!/bin/sh\necho x >> "%s"\nexec "%s" "$@"\n' "$TMP/squeue.calls" "$REAL_SQUEUE" \
+  > "$TMP/shims/squeue"
+chmod +x "$TMP/shims/squeue"
+
 cat > "$TMP/drive.py" <<'PY'
-import json, subprocess, sys, time
-baton, cwd, executor = sys.argv[1:4]
+import json, os, subprocess, sys, time
+baton, cwd, executor, calls = sys.argv[1:5]
+if os.path.exists(calls):
+    os.remove(calls)
 t0 = time.monotonic()
 p = subprocess.Popen([baton, "run", "--json", "--sessions", "8", "--retries", "0",
                       "--executor", executor], cwd=cwd, stdout=subprocess.PIPE,
@@ -60,14 +69,16 @@ for raw in iter(p.stdout.readline, b""):
     if json.loads(raw)["event"] == "session_started":
         starts.append((time.monotonic() - t0) * 1000)
 code = p.wait()
+squeues = sum(1 for _ in open(calls)) if os.path.exists(calls) else 0
 print(json.dumps({"exit": code, "per_session_ms": max(starts) / len(starts),
-                  "total_ms": (time.monotonic() - t0) * 1000}))
+                  "total_ms": (time.monotonic() - t0) * 1000, "squeue_calls": squeues}))
 PY
 
 for executor in local slurm; do
   for r in $(seq 1 "$RUNS"); do
     rm -rf "$TMP/work" && cp -a "$TMP/tpl" "$TMP/work"
-    python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$executor" | tee -a "$TMP/$executor.jsonl" >&2
+    PATH="$TMP/shims:$PATH" python3 "$TMP/drive.py" "$BIN" "$TMP/work" "$executor" \
+      "$TMP/squeue.calls" | tee -a "$TMP/$executor.jsonl" >&2
   done
 done
 med() {
@@ -80,4 +91,5 @@ printf '%-52s %s\n' \
   "local: dispatch per session (8th start / 8)" "$(med local per_session_ms) ms" \
   "local: whole run" "$(med local total_ms) ms" \
   "slurm: dispatch per session (8th job submitted / 8)" "$(med slurm per_session_ms) ms" \
-  "slurm: whole run" "$(med slurm total_ms) ms"
+  "slurm: whole run" "$(med slurm total_ms) ms" \
+  "slurm: squeue calls per run" "$(med slurm squeue_calls)"
