@@ -335,15 +335,40 @@ mod tests {
         Git::new(path).rev_parse("HEAD").expect("head")
     }
 
+    /// A repository with `files` committed on `main`, as each test starts.
+    struct Fixture {
+        /// Holds the repository: removed when the test ends.
+        _dir: tempfile::TempDir,
+        /// Its root, canonical (worktree paths are compared with git's).
+        root: PathBuf,
+        /// Its main worktree.
+        main: Git,
+        /// Its HEAD: where sessions start.
+        start: String,
+    }
+
+    fn fixture(files: &[(&str, &str)]) -> Fixture {
+        let dir = repo(files);
+        let root = std::fs::canonicalize(dir.path()).expect("canon");
+        Fixture {
+            main: Git::new(&root),
+            start: head(&root),
+            root,
+            _dir: dir,
+        }
+    }
+
+    /// Where session `session` of run `run` checks out.
+    fn worktree(root: &Path, run: &str, session: &str) -> PathBuf {
+        root.join(WORKTREES).join(run).join(session)
+    }
+
     #[test]
     fn a_recycled_worktree_is_taken_clean_with_its_ignored_files() {
-        let dir = repo(&[("a.txt", "a\n"), (".gitignore", "cache/\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let start = head(&root);
-        let one = root.join(WORKTREES).join("1").join("s1");
+        let f = fixture(&[("a.txt", "a\n"), (".gitignore", "cache/\n")]);
+        let one = worktree(&f.root, "1", "s1");
         assert_eq!(
-            checkout(&main, &root, 2, &one, "b1", &start).expect("add"),
+            checkout(&f.main, &f.root, 2, &one, "b1", &f.start).expect("add"),
             Source::Added
         );
         write(&one, "cache/warm", "w\n");
@@ -351,110 +376,99 @@ mod tests {
         write(&one, "b.txt", "b\n");
         git(&one, &["add", "b.txt"]);
         git(&one, &["commit", "-qm", "b"]);
-        assert!(give_back(&main, &root, 2, &one));
+        assert!(give_back(&f.main, &f.root, 2, &one));
         assert!(!one.exists());
-        assert_eq!(entries(&main, &root).len(), 1);
+        assert_eq!(entries(&f.main, &f.root).len(), 1);
         // The branch is free: not checked out in the pooled worktree.
-        git(&root, &["branch", "-D", "b1"]);
+        git(&f.root, &["branch", "-D", "b1"]);
 
-        let two = root.join(WORKTREES).join("2").join("s1");
+        let two = worktree(&f.root, "2", "s1");
         assert_eq!(
-            checkout(&main, &root, 2, &two, "b2", &start).expect("take"),
+            checkout(&f.main, &f.root, 2, &two, "b2", &f.start).expect("take"),
             Source::Pool
         );
-        assert_eq!(head(&two), start);
+        assert_eq!(head(&two), f.start);
         assert!(two.join("cache/warm").is_file(), "ignored files kept");
         assert!(!two.join("loose.txt").exists(), "untracked files removed");
         assert!(!two.join("b.txt").exists(), "the start commit's files only");
-        assert!(entries(&main, &root).is_empty());
+        assert!(entries(&f.main, &f.root).is_empty());
     }
 
     #[test]
     fn a_dirty_worktree_is_removed_not_pooled_and_the_cap_holds() {
-        let dir = repo(&[("a.txt", "a\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let start = head(&root);
-        let wt = |n: &str| root.join(WORKTREES).join("1").join(n);
+        let f = fixture(&[("a.txt", "a\n")]);
+        let wt = |n: &str| worktree(&f.root, "1", n);
         for n in ["s1", "s2", "s3"] {
-            checkout(&main, &root, 2, &wt(n), n, &start).expect("add");
+            checkout(&f.main, &f.root, 2, &wt(n), n, &f.start).expect("add");
         }
         write(&wt("s1"), "a.txt", "uncommitted\n");
-        assert!(!give_back(&main, &root, 2, &wt("s1")), "dirty");
+        assert!(!give_back(&f.main, &f.root, 2, &wt("s1")), "dirty");
         assert!(!wt("s1").exists());
-        assert!(give_back(&main, &root, 2, &wt("s2")));
-        assert!(give_back(&main, &root, 1 + 1, &wt("s3")));
+        assert!(give_back(&f.main, &f.root, 2, &wt("s2")));
+        assert!(give_back(&f.main, &f.root, 1 + 1, &wt("s3")));
         let s4 = wt("s4");
-        checkout(&main, &root, 2, &s4, "s4", &start).expect("take");
-        assert!(!give_back(&main, &root, 1, &s4), "over the cap");
-        assert_eq!(entries(&main, &root).len(), 1);
-        assert_eq!(main.worktree_list().expect("list").len(), 2);
+        checkout(&f.main, &f.root, 2, &s4, "s4", &f.start).expect("take");
+        assert!(!give_back(&f.main, &f.root, 1, &s4), "over the cap");
+        assert_eq!(entries(&f.main, &f.root).len(), 1);
+        assert_eq!(f.main.worktree_list().expect("list").len(), 2);
     }
 
     #[test]
     fn a_broken_pool_entry_is_dropped_and_a_fresh_worktree_added() {
-        let dir = repo(&[("a.txt", "a\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let start = head(&root);
-        let stray = dir_of(&root).join("0");
+        let f = fixture(&[("a.txt", "a\n")]);
+        let stray = dir_of(&f.root).join("0");
         std::fs::create_dir_all(&stray).expect("mkdir");
         std::fs::write(stray.join("junk"), "x").expect("write");
-        let s1 = root.join(WORKTREES).join("1").join("s1");
+        let s1 = worktree(&f.root, "1", "s1");
         assert_eq!(
-            checkout(&main, &root, 2, &s1, "s1", &start).expect("add"),
+            checkout(&f.main, &f.root, 2, &s1, "s1", &f.start).expect("add"),
             Source::Added
         );
         assert!(!stray.exists(), "not a worktree: dropped");
-        assert!(give_back(&main, &root, 2, &s1));
+        assert!(give_back(&f.main, &f.root, 2, &s1));
         // A pooled worktree left mid-merge is never handed out.
-        let pooled = entries(&main, &root).remove(0);
+        let pooled = entries(&f.main, &f.root).remove(0);
         let git_dir = Git::new(&pooled)
             .read_text(&["rev-parse", "--absolute-git-dir"])
             .expect("git dir");
-        std::fs::write(Path::new(git_dir.trim_end()).join("MERGE_HEAD"), &start).expect("write");
-        let s2 = root.join(WORKTREES).join("1").join("s2");
+        std::fs::write(Path::new(git_dir.trim_end()).join("MERGE_HEAD"), &f.start).expect("write");
+        let s2 = worktree(&f.root, "1", "s2");
         assert_eq!(
-            checkout(&main, &root, 2, &s2, "s2", &start).expect("fresh"),
+            checkout(&f.main, &f.root, 2, &s2, "s2", &f.start).expect("fresh"),
             Source::Added
         );
         assert!(!Git::new(&s2).resolves("MERGE_HEAD"));
-        assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
+        assert_eq!(f.main.current_branch().expect("b").as_deref(), Some("main"));
     }
 
     #[test]
     fn a_folder_that_lost_its_git_file_is_removed_and_the_main_worktree_untouched() {
-        let dir = repo(&[("a.txt", "a\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let start = head(&root);
-        let s1 = root.join(WORKTREES).join("1").join("s1");
-        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
+        let f = fixture(&[("a.txt", "a\n")]);
+        let s1 = worktree(&f.root, "1", "s1");
+        checkout(&f.main, &f.root, 2, &s1, "s1", &f.start).expect("add");
         std::fs::remove_file(s1.join(".git")).expect("rm .git");
-        assert!(!give_back(&main, &root, 2, &s1));
+        assert!(!give_back(&f.main, &f.root, 2, &s1));
         assert!(!s1.exists());
-        assert_eq!(main.current_branch().expect("b").as_deref(), Some("main"));
-        assert!(entries(&main, &root).is_empty());
+        assert_eq!(f.main.current_branch().expect("b").as_deref(), Some("main"));
+        assert!(entries(&f.main, &f.root).is_empty());
     }
 
     #[test]
     fn a_pooled_worktree_behind_the_start_is_forced_to_it() {
-        let dir = repo(&[("a.txt", "a\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let old = head(&root);
-        let s1 = root.join(WORKTREES).join("1").join("s1");
-        checkout(&main, &root, 2, &s1, "s1", &old).expect("add");
-        assert!(give_back(&main, &root, 2, &s1));
+        let f = fixture(&[("a.txt", "a\n")]);
+        let old = &f.start;
+        let s1 = worktree(&f.root, "1", "s1");
+        checkout(&f.main, &f.root, 2, &s1, "s1", old).expect("add");
+        assert!(give_back(&f.main, &f.root, 2, &s1));
         // The integration branch moves on.
-        write(&root, "a.txt", "a2\n");
-        write(&root, "c.txt", "c\n");
-        git(&root, &["add", "a.txt", "c.txt"]);
-        git(&root, &["commit", "-qm", "more"]);
-        let start = head(&root);
-        let s2 = root.join(WORKTREES).join("2").join("s2");
+        write(&f.root, "a.txt", "a2\n");
+        write(&f.root, "c.txt", "c\n");
+        git(&f.root, &["add", "a.txt", "c.txt"]);
+        git(&f.root, &["commit", "-qm", "more"]);
+        let start = head(&f.root);
+        let s2 = worktree(&f.root, "2", "s2");
         assert_eq!(
-            checkout(&main, &root, 2, &s2, "s2", &start).expect("take"),
+            checkout(&f.main, &f.root, 2, &s2, "s2", &start).expect("take"),
             Source::Pool
         );
         assert_eq!(head(&s2), start);
@@ -471,57 +485,51 @@ mod tests {
 
     #[test]
     fn a_pooled_worktree_at_the_start_only_gets_its_branch() {
-        let dir = repo(&[("a.txt", "a\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let start = head(&root);
-        let s1 = root.join(WORKTREES).join("1").join("s1");
-        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
-        assert!(give_back(&main, &root, 2, &s1));
-        let s2 = root.join(WORKTREES).join("2").join("s2");
+        let f = fixture(&[("a.txt", "a\n")]);
+        let s1 = worktree(&f.root, "1", "s1");
+        checkout(&f.main, &f.root, 2, &s1, "s1", &f.start).expect("add");
+        assert!(give_back(&f.main, &f.root, 2, &s1));
+        let s2 = worktree(&f.root, "2", "s2");
         assert_eq!(
-            checkout(&main, &root, 2, &s2, "s2", &start).expect("take"),
+            checkout(&f.main, &f.root, 2, &s2, "s2", &f.start).expect("take"),
             Source::Pool
         );
         let wt = Git::new(&s2);
         assert_eq!(wt.current_branch().expect("b").as_deref(), Some("s2"));
-        assert_eq!(head(&s2), start);
+        assert_eq!(head(&s2), f.start);
         // The branch is an ordinary one: a commit on it moves it, not the start.
         write(&s2, "b.txt", "b\n");
         git(&s2, &["add", "b.txt"]);
         git(&s2, &["commit", "-qm", "b"]);
-        assert_ne!(main.rev_parse("refs/heads/s2").expect("s2"), start);
-        assert_eq!(head(&root), start);
+        assert_ne!(f.main.rev_parse("refs/heads/s2").expect("s2"), f.start);
+        assert_eq!(head(&f.root), f.start);
         // A branch name that is taken makes the take fail over to a fresh worktree, never
         // move the existing branch.
-        assert!(give_back(&main, &root, 2, &s2));
-        let s3 = root.join(WORKTREES).join("3").join("s3");
-        assert!(checkout(&main, &root, 2, &s3, "s2", &start).is_err());
-        assert_ne!(main.rev_parse("refs/heads/s2").expect("s2"), start);
+        assert!(give_back(&f.main, &f.root, 2, &s2));
+        let s3 = worktree(&f.root, "3", "s3");
+        assert!(checkout(&f.main, &f.root, 2, &s3, "s2", &f.start).is_err());
+        assert_ne!(f.main.rev_parse("refs/heads/s2").expect("s2"), f.start);
     }
 
     #[test]
     fn a_pooled_worktree_changed_in_the_pool_is_replaced_by_a_fresh_one() {
-        let dir = repo(&[("a.txt", "a\n")]);
-        let root = std::fs::canonicalize(dir.path()).expect("canon");
-        let main = Git::new(&root);
-        let start = head(&root);
-        let s1 = root.join(WORKTREES).join("1").join("s1");
-        checkout(&main, &root, 2, &s1, "s1", &start).expect("add");
-        assert!(give_back(&main, &root, 2, &s1));
-        let pooled = entries(&main, &root).remove(0);
+        let f = fixture(&[("a.txt", "a\n")]);
+        let s1 = worktree(&f.root, "1", "s1");
+        checkout(&f.main, &f.root, 2, &s1, "s1", &f.start).expect("add");
+        assert!(give_back(&f.main, &f.root, 2, &s1));
+        let pooled = entries(&f.main, &f.root).remove(0);
         write(&pooled, "a.txt", "edited in the pool\n");
-        let s2 = root.join(WORKTREES).join("2").join("s2");
+        let s2 = worktree(&f.root, "2", "s2");
         assert_eq!(
-            checkout(&main, &root, 2, &s2, "s2", &start).expect("fresh"),
+            checkout(&f.main, &f.root, 2, &s2, "s2", &f.start).expect("fresh"),
             Source::Added
         );
         assert_eq!(std::fs::read_to_string(s2.join("a.txt")).expect("a"), "a\n");
         assert!(!pooled.exists(), "the changed entry is removed");
         let wt = Git::new(&s2);
         assert_eq!(wt.current_branch().expect("b").as_deref(), Some("s2"));
-        assert!(on_branch_at(&wt, "s2", &start));
-        assert!(!on_branch_at(&wt, "s1", &start));
+        assert!(on_branch_at(&wt, "s2", &f.start));
+        assert!(!on_branch_at(&wt, "s1", &f.start));
     }
 
     fn dir_of(root: &Path) -> PathBuf {

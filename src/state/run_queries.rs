@@ -16,7 +16,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::db::{DbError, Dialect, args};
-use super::runs::{RunLayout, RunRecord, RunSession};
+use super::runs::{
+    RUN_RECORD_COLUMNS, RUN_RECORD_WIDTH, RunLayout, RunRecord, RunSession, run_record_from_row,
+};
 use super::{StateError, StateStore, now_rfc3339, unix_from_rfc3339};
 
 /// One run as `baton status` and `run_status` show it.
@@ -138,22 +140,16 @@ impl StateStore {
     fn plan_run(&self, id: i64) -> Result<Option<(RunRecord, RunLayout)>, StateError> {
         self.read("read a run", |db| {
             db.query_opt(
-                "SELECT id, started_at, finished_at, phase, integration, agent, outcome, layout, pid
-                 FROM runs WHERE id = ?1 AND plan_key = ?2",
+                &format!(
+                    "SELECT {RUN_RECORD_COLUMNS}, layout, pid
+                     FROM runs WHERE id = ?1 AND plan_key = ?2"
+                ),
                 args![id, &self.plan_key],
             )?
             .map(|r| {
                 Ok((
-                    RunRecord {
-                        id: r.get(0)?,
-                        started_at: r.get(1)?,
-                        finished_at: r.get(2)?,
-                        phase: r.get(3)?,
-                        integration: r.get(4)?,
-                        agent: r.get(5)?,
-                        outcome: r.get(6)?,
-                    },
-                    (r.get(7)?, r.get(8)?),
+                    run_record_from_row(&r)?,
+                    (r.get(RUN_RECORD_WIDTH)?, r.get(RUN_RECORD_WIDTH + 1)?),
                 ))
             })
             .transpose()

@@ -3,7 +3,7 @@
 //! and other processes (`baton status`, the MCP server, a dashboard) read what it did from
 //! the store, never from its output.
 
-use super::db::{DbError, args};
+use super::db::{DbError, Row, args};
 use super::{StateError, StateStore, now_rfc3339};
 
 /// This machine's [`crate::process::host::host_id`] and the time now, for a run's driver
@@ -297,21 +297,10 @@ impl StateStore {
     pub fn run(&self, id: i64) -> Result<Option<RunRecord>, StateError> {
         self.read("read a run", |db| {
             db.query_opt(
-                "SELECT id, started_at, finished_at, phase, integration, agent, outcome
-                 FROM runs WHERE id = ?1",
+                &format!("SELECT {RUN_RECORD_COLUMNS} FROM runs WHERE id = ?1"),
                 args![id],
             )?
-            .map(|r| {
-                Ok(RunRecord {
-                    id: r.get(0)?,
-                    started_at: r.get(1)?,
-                    finished_at: r.get(2)?,
-                    phase: r.get(3)?,
-                    integration: r.get(4)?,
-                    agent: r.get(5)?,
-                    outcome: r.get(6)?,
-                })
-            })
+            .map(|r| run_record_from_row(&r))
             .transpose()
         })
     }
@@ -395,6 +384,27 @@ impl StateStore {
             .collect()
         })
     }
+}
+
+/// The columns of `runs` a [`RunRecord`] is read from, in the order
+/// [`run_record_from_row`] reads them; a query may name more columns after these.
+pub(super) const RUN_RECORD_COLUMNS: &str =
+    "id, started_at, finished_at, phase, integration, agent, outcome";
+
+/// How many columns [`RUN_RECORD_COLUMNS`] names: the index of the first one after them.
+pub(super) const RUN_RECORD_WIDTH: usize = 7;
+
+/// A [`RunRecord`] from a row whose first columns are [`RUN_RECORD_COLUMNS`].
+pub(super) fn run_record_from_row(r: &Row) -> Result<RunRecord, DbError> {
+    Ok(RunRecord {
+        id: r.get(0)?,
+        started_at: r.get(1)?,
+        finished_at: r.get(2)?,
+        phase: r.get(3)?,
+        integration: r.get(4)?,
+        agent: r.get(5)?,
+        outcome: r.get(6)?,
+    })
 }
 
 /// The lock every `start_run` takes: run ids are one sequence for the whole database.
@@ -525,5 +535,55 @@ mod tests {
         );
         store.finish_run(id, "success").expect("finish");
         assert_eq!(store.last_unfinished_run().expect("read"), None);
+    }
+
+    #[test]
+    fn a_run_reads_back_whole_by_id_and_in_its_status() {
+        assert_eq!(
+            RUN_RECORD_COLUMNS.split(',').count(),
+            RUN_RECORD_WIDTH,
+            "the columns after the record's start at its width"
+        );
+        for db in crate::state::test_db::test_dbs() {
+            whole_run(&db.open("plan.md"));
+        }
+    }
+
+    /// Every field distinct from the others, so a column read in the wrong place shows.
+    fn whole_run(store: &StateStore) {
+        store.start_run(1, "main", "fake", "{}").expect("start");
+        let id = store
+            .start_run(3, "integration", "agent-x", "{}")
+            .expect("start");
+        store.finish_run(id, "blocked").expect("finish");
+        let run = store.run(id).expect("read").expect("there");
+        assert_eq!(
+            (
+                run.id,
+                run.phase,
+                run.integration.as_str(),
+                run.agent.as_str()
+            ),
+            (2, 3, "integration", "agent-x")
+        );
+        assert_eq!(run.outcome.as_deref(), Some("blocked"));
+        assert!(run.started_at.ends_with('Z'), "{}", run.started_at);
+        assert!(
+            run.finished_at
+                .as_deref()
+                .is_some_and(|f| f >= run.started_at.as_str())
+        );
+        let status = store.run_status(Some(id)).expect("read").expect("there");
+        let seen = RunRecord {
+            id: status.run,
+            started_at: status.started_at,
+            finished_at: status.finished_at,
+            phase: status.phase,
+            integration: status.integration,
+            agent: status.agent,
+            outcome: status.outcome,
+        };
+        assert_eq!(seen, run, "the status reads the same record");
+        assert_eq!(status.state, "finished");
     }
 }

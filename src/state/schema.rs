@@ -344,3 +344,83 @@ pub(super) fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusql
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    use crate::state::StateStore;
+    use crate::state::test_db::fresh_pg_database;
+
+    /// Each table's column names, by table.
+    type Columns = BTreeMap<String, BTreeSet<String>>;
+
+    /// The two migration lists are written apart (their types differ on purpose); what they
+    /// build must not: the same tables, each with the same columns.
+    #[test]
+    fn both_backends_build_the_same_tables_with_the_same_columns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.db");
+        StateStore::open_at(&path, "plan.md").expect("the SQLite schema");
+        let sqlite = sqlite_columns(&path);
+        for table in ["claims", "history", "runs", "run_sessions", "run_events"] {
+            assert!(sqlite.contains_key(table), "{table} in {sqlite:?}");
+        }
+        let Some(url) = fresh_pg_database() else {
+            return;
+        };
+        StateStore::open_postgres(&url, "plan.md").expect("the PostgreSQL schema");
+        let postgres = postgres_columns(&url);
+        assert_eq!(
+            sqlite.keys().collect::<Vec<_>>(),
+            postgres.keys().collect::<Vec<_>>(),
+            "the same tables on SQLite (left) and PostgreSQL (right)"
+        );
+        for (table, columns) in &sqlite {
+            assert_eq!(
+                columns, &postgres[table],
+                "the columns of {table} on SQLite (left) and PostgreSQL (right)"
+            );
+        }
+    }
+
+    /// SQLite keeps its schema version in `PRAGMA user_version`: every table counts, but
+    /// SQLite's own.
+    fn sqlite_columns(path: &Path) -> Columns {
+        let conn = rusqlite::Connection::open(path).expect("open");
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+            )
+            .expect("prepare");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .expect("query");
+        let mut out = Columns::new();
+        for row in rows {
+            let (table, column) = row.expect("row");
+            out.entry(table).or_default().insert(column);
+        }
+        out
+    }
+
+    /// PostgreSQL keeps its schema version in the table `baton_schema`: not one of the
+    /// store's tables.
+    fn postgres_columns(url: &str) -> Columns {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+        let rows = client
+            .query(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name <> 'baton_schema'",
+                &[],
+            )
+            .expect("query");
+        let mut out = Columns::new();
+        for row in rows {
+            out.entry(row.get(0)).or_default().insert(row.get(1));
+        }
+        out
+    }
+}

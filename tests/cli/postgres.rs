@@ -7,79 +7,31 @@
 //! Without PostgreSQL installed these tests skip with a note, unless
 //! `BATON_REQUIRE_POSTGRES` is set (as `.ci/run` does): then they fail.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::harness::{BIN, Project, Run, big_plan};
 use crate::run_fixture::{FakeAgent, kinds};
 
-const REQUIRE_ENV: &str = "BATON_REQUIRE_POSTGRES";
+/// How the test server is started, shared with the library's store tests.
+#[path = "../support/pg.rs"]
+mod pg;
 
-fn script() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pg-server.sh")
-}
-
-/// Starts a server of its own in `dir` (stopped when this test process ends); its URL.
-/// None (skipped, with a note) unless `BATON_REQUIRE_POSTGRES` is set.
-#[allow(clippy::print_stderr)]
-fn start_server(dir: &Path) -> Option<String> {
-    let out = Command::new("bash")
-        .arg(script())
-        .arg("start")
-        .arg(dir)
-        .arg(std::process::id().to_string())
-        .stdin(Stdio::null())
-        .output();
-    match out {
-        Ok(out) if out.status.success() => {
-            Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        }
-        other => {
-            let why = match other {
-                Ok(out) => String::from_utf8_lossy(&out.stderr).into_owned(),
-                Err(e) => e.to_string(),
-            };
-            assert!(
-                std::env::var_os(REQUIRE_ENV).is_none(),
-                "{REQUIRE_ENV} is set but no PostgreSQL server could be started: {why}"
-            );
-            eprintln!("SKIPPED PostgreSQL test: {why}");
-            None
-        }
-    }
-}
-
-/// The server the tests of this process share.
-fn shared_server() -> Option<&'static str> {
-    static SERVER: OnceLock<Option<String>> = OnceLock::new();
-    SERVER
-        .get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!("baton-pg-cli-{}", std::process::id()));
-            start_server(&dir)
-        })
-        .as_deref()
-}
+/// What a server that cannot be started skips.
+const SKIPPED: &str = "PostgreSQL test";
 
 /// A new, empty database on the server at `base`: its URL.
 fn fresh_database(base: &str) -> String {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "cli{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
+    let (name, url) = pg::new_database(base, "cli");
     let mut client = postgres::Client::connect(base, postgres::NoTls).expect("connect");
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("create database");
-    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
-    format!("{server}/{name}")
+    url
 }
 
+/// A new, empty database on the server the tests of this process share.
 fn shared_database() -> Option<String> {
-    shared_server().map(fresh_database)
+    pg::shared_server(SKIPPED).map(fresh_database)
 }
 
 /// `baton ARGS` in `p` with the state on `url`.
@@ -276,7 +228,7 @@ g commit -qm "work on $BATON_TASKS"
 fn a_run_goes_on_through_a_server_restart_and_loses_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let server_dir = dir.path().join("pg");
-    let Some(base) = start_server(&server_dir) else {
+    let Some(base) = pg::start_server(&server_dir, SKIPPED) else {
         return;
     };
     let url = fresh_database(&base);
@@ -292,7 +244,7 @@ fn a_run_goes_on_through_a_server_restart_and_loses_nothing() {
     s.wait_for_file("runs.log.waited");
     // The server goes away and comes back while the run waits on its agent.
     let restarted = Command::new("bash")
-        .arg(script())
+        .arg(pg::script())
         .arg("restart")
         .arg(&server_dir)
         .output()
