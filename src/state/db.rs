@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How long an operation keeps reconnecting to a PostgreSQL server that went away.
 pub const RECONNECT_FOR: Duration = Duration::from_secs(60);
@@ -213,6 +214,9 @@ pub enum DbError {
     /// A row changed between a locked read and the write that depended on it.
     #[error("{0} changed while it was being written")]
     Raced(&'static str),
+    /// The server's URL asks for something baton cannot do (a TLS setting).
+    #[error("{0}")]
+    Setting(String),
     #[error("column {column} holds {found}, not {expected}")]
     Type {
         column: usize,
@@ -359,6 +363,8 @@ impl std::fmt::Debug for Db {
 pub struct PgConn {
     url: String,
     config: postgres::Config,
+    /// TLS as the URL's `sslmode` asks (None: `disable`; src/state/pg_tls.rs).
+    tls: Option<MakeRustlsConnect>,
     /// None only while it is being replaced, and after the store is dropped.
     client: Option<postgres::Client>,
 }
@@ -375,7 +381,10 @@ impl PgConn {
     /// Connects (or takes this process's idle connection to the same URL), giving up after
     /// `connect_timeout` (the URL's own, else 10 s).
     pub fn connect(url: &str) -> Result<PgConn, DbError> {
-        let mut config: postgres::Config = url.parse()?;
+        let settings = super::pg_tls::split(url).map_err(DbError::Setting)?;
+        let mut config: postgres::Config = settings.url.parse()?;
+        config.ssl_mode(settings.ssl_mode());
+        let tls = settings.connector().map_err(DbError::Setting)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
@@ -392,11 +401,12 @@ impl PgConn {
         });
         let client = match idle {
             Some(client) => client,
-            None => connect_through_restart(&config)?,
+            None => connect_through_restart(&config, tls.as_ref())?,
         };
         Ok(PgConn {
             url: url.to_string(),
             config,
+            tls,
             client: Some(client),
         })
     }
@@ -430,7 +440,7 @@ impl PgConn {
                 }
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_secs(1));
-                match self.config.connect(postgres::NoTls) {
+                match open(&self.config, self.tls.as_ref()) {
                     Ok(client) => {
                         self.client = Some(client);
                         break;
@@ -455,11 +465,14 @@ const REFUSED_FOR: Duration = Duration::from_secs(10);
 /// shutting down is tried again for up to [`RECONNECT_FOR`], one that refuses connections
 /// for up to [`REFUSED_FOR`]; anything else (a wrong password, no such database) fails at
 /// once.
-fn connect_through_restart(config: &postgres::Config) -> Result<postgres::Client, DbError> {
+fn connect_through_restart(
+    config: &postgres::Config,
+    tls: Option<&MakeRustlsConnect>,
+) -> Result<postgres::Client, DbError> {
     let start = Instant::now();
     let mut pause = Duration::from_millis(50);
     loop {
-        let e = match config.connect(postgres::NoTls) {
+        let e = match open(config, tls) {
             Ok(client) => return Ok(client),
             Err(e) => DbError::Postgres(e),
         };
@@ -476,6 +489,17 @@ fn connect_through_restart(config: &postgres::Config) -> Result<postgres::Client
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_secs(1));
+    }
+}
+
+/// One connection, over TLS when `tls` is given.
+fn open(
+    config: &postgres::Config,
+    tls: Option<&MakeRustlsConnect>,
+) -> Result<postgres::Client, postgres::Error> {
+    match tls {
+        Some(tls) => config.connect(tls.clone()),
+        None => config.connect(postgres::NoTls),
     }
 }
 
@@ -511,9 +535,11 @@ fn is_connection_loss(err: &DbError, client_closed: bool) -> bool {
         ]
         .contains(code);
     }
-    // No server code: the socket failed (refused while the server restarts, reset).
+    // No server code: the socket failed (refused while the server restarts, reset). A TLS
+    // handshake that failed (a certificate refused) comes as invalid data: not worth a retry.
     e.source()
-        .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.kind() != std::io::ErrorKind::InvalidData)
 }
 
 impl Db {

@@ -22,6 +22,7 @@ mod claims;
 pub(crate) mod db;
 mod driver;
 mod git_claims;
+mod pg_tls;
 mod queue;
 mod run_queries;
 mod runs;
@@ -302,7 +303,8 @@ pub fn parse_state_setting(text: &str) -> Result<Option<String>, String> {
     match text {
         "" | "local" | "sqlite" => Ok(None),
         url if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            match url.parse::<postgres::Config>() {
+            let settings = pg_tls::split(url)?;
+            match settings.url.parse::<postgres::Config>() {
                 Ok(_) => Ok(Some(url.to_string())),
                 Err(e) => Err(format!("not a PostgreSQL URL: {e}")),
             }

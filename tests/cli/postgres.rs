@@ -200,6 +200,88 @@ fn a_server_that_is_down_is_named_without_its_password() {
     assert!(run.stderr.contains("PostgreSQL"), "{}", run.transcript());
 }
 
+#[test]
+fn tls_is_what_the_urls_sslmode_says_and_a_wrong_certificate_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(base) = pg::start_server_with(dir.path(), SKIPPED, &[("PG_TLS", "1")]) else {
+        return;
+    };
+    // Stopped before its folder goes, whatever happens.
+    struct Stop<'a>(&'a std::path::Path);
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("bash")
+                .arg(pg::script())
+                .arg("stop")
+                .arg(self.0)
+                .status();
+        }
+    }
+    let _stop = Stop(dir.path());
+    let tls = dir.path().join("tls");
+    let (ca, other) = (tls.join("ca.pem"), tls.join("other-ca.pem"));
+    let p = Project::new();
+    p.write("plan.md", big_plan(2));
+    let claim = |url: &str| {
+        let started = std::time::Instant::now();
+        let run = baton(&p, url, &["claim", "T1", "--by", "alice"]);
+        let _ = baton(&p, url, &["release", "T1", "--by", "alice"]);
+        (run, started.elapsed())
+    };
+    let with = |host: &str, query: &str| {
+        let url = base.replacen("127.0.0.1", host, 1);
+        format!("{url}?{query}")
+    };
+    // Encrypted: the server refuses plain connections, so these went over TLS.
+    for query in [
+        String::new(),
+        "sslmode=require".to_string(),
+        format!("sslmode=verify-full&sslrootcert={}", ca.display()),
+        format!("sslmode=verify-ca&sslrootcert={}", ca.display()),
+    ] {
+        let (run, _) = claim(&with("127.0.0.1", &query));
+        assert_eq!(run.code, 0, "{query}: {}", run.transcript());
+    }
+    // The certificate names 127.0.0.1, not localhost: verify-ca takes it, verify-full not.
+    let (run, _) = claim(&with(
+        "localhost",
+        &format!("sslmode=verify-ca&sslrootcert={}", ca.display()),
+    ));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let refusals = [
+        (
+            with(
+                "localhost",
+                &format!("sslmode=verify-full&sslrootcert={}", ca.display()),
+            ),
+            "not valid for name",
+        ),
+        (
+            with(
+                "127.0.0.1",
+                &format!("sslmode=verify-full&sslrootcert={}", other.display()),
+            ),
+            "UnknownIssuer",
+        ),
+        (with("127.0.0.1", "sslmode=disable"), "no encryption"),
+    ];
+    for (url, why) in refusals {
+        let (run, took) = claim(&url);
+        assert_eq!(run.code, 5, "{url}: {}", run.transcript());
+        assert!(run.stderr.contains(why), "{url}: {}", run.transcript());
+        // A refused certificate is final: no waiting as for a server that restarts.
+        assert!(took < std::time::Duration::from_secs(5), "{url}: {took:?}");
+    }
+    // A mode libpq does not have is refused before anything connects.
+    let run = baton(&p, &with("127.0.0.1", "sslmode=sometimes"), &["status"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("sslmode=sometimes"),
+        "{}",
+        run.transcript()
+    );
+}
+
 const PLAN: &str = "# Demo\n\n## Overview\nTwo files.\n\n## Phase 1: Build\n\n\
 - [ ] T1 Write a\n  - files: src/a.txt\n  - verify: grep -q real src/a.txt\n\
 - [ ] T2 Write b\n  - files: src/b.txt\n  - verify: grep -q real src/b.txt\n\n\

@@ -9,6 +9,9 @@
 #   tests/support/pg-server.sh stop DIR
 #
 # PG_DURABLE=1 keeps PostgreSQL's durable defaults (benchmarks); tests turn fsync off.
+# PG_TLS=1 serves TLS only (plain connections are refused): DIR/tls holds a CA of its own
+# (ca.pem), the server's certificate it signed (for IP 127.0.0.1 only, not `localhost`), and
+# an unrelated CA (other-ca.pem). Needs openssl.
 #
 # Needs Debian's postgresql (initdb, pg_ctl). PostgreSQL refuses to run as root: as root the
 # server runs as the `postgres` user, which must be able to reach DIR.
@@ -81,6 +84,30 @@ EOF
 # measure with the defaults (fsync at every commit).
 if [ -z "${PG_DURABLE:-}" ]; then
   printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$data/postgresql.conf"
+fi
+if [ -n "${PG_TLS:-}" ]; then
+  tls=$dir/tls
+  mkdir -p "$tls"
+  ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  {
+    openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=baton test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$tls/ca.key" -out "$tls/ca.pem"
+    openssl req "${ec[@]}" -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr"
+    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+      >"$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+      -CAcreateserial -days 2 -extfile "$tls/server.ext" -out "$tls/server.crt"
+    openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=another CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -keyout "$tls/other.key" -out "$tls/other-ca.pem"
+  } >"$dir/tls.log" 2>&1 || { cat "$dir/tls.log" >&2; exit 1; }
+  chmod 0600 "$tls/server.key"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres "$tls"; fi
+  printf "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" "$tls/server.crt" \
+    "$tls/server.key" >>"$data/postgresql.conf"
+  # First match wins: a plain connection over TCP is refused.
+  hba=$(cat "$data/pg_hba.conf")
+  printf 'hostnossl all all 127.0.0.1/32 reject\n%s\n' "$hba" >"$data/pg_hba.conf"
 fi
 started=""
 for _ in 1 2 3 4 5; do

@@ -22,9 +22,16 @@ pub fn script() -> PathBuf {
 /// Starts a server of its own in `dir` (stopped when this test process ends); its URL (its
 /// `postgres` database). None when it cannot be started, with a note naming what is
 /// `skipped`, unless [`REQUIRE_ENV`] is set: then it panics.
-#[allow(clippy::print_stderr)]
 pub fn start_server(dir: &Path, skipped: &str) -> Option<String> {
+    start_server_with(dir, skipped, &[])
+}
+
+/// [`start_server`] with settings for the script (`PG_TLS=1`: TLS only, certificates in
+/// `dir/tls`).
+#[allow(clippy::print_stderr)]
+pub fn start_server_with(dir: &Path, skipped: &str, env: &[(&str, &str)]) -> Option<String> {
     let out = Command::new("bash")
+        .envs(env.iter().copied())
         .arg(script())
         .arg("start")
         .arg(dir)
