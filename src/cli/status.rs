@@ -194,9 +194,13 @@ fn run_lines(p: &mut Printer, run: &RunStatus) -> Result<(), CliError> {
         "finished" if run.outcome.as_deref() == Some("success") => printer::GREEN,
         _ => printer::RED,
     };
-    let state = match (&run.state[..], &run.outcome) {
-        ("finished", Some(outcome)) => format!("finished ({outcome})"),
-        (state, _) => state.to_string(),
+    let state = match (&run.state[..], &run.outcome, &run.driven_from) {
+        ("finished", Some(outcome), _) => format!("finished ({outcome})"),
+        ("running", _, Some(from)) => format!(
+            "running on {} (heard from {} s ago)",
+            from.host, from.heard_seconds_ago
+        ),
+        (state, _, _) => state.to_string(),
     };
     p.line(format!(
         "Run {} · phase {} · {} · {}  {}",

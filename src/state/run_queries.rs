@@ -47,6 +47,17 @@ pub struct RunStatus {
     /// stream is read (`[agents.NAME] stream`); null when none was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<ActivityTotals>,
+    /// The machine whose baton drives the run while that is not this one (its pid cannot be
+    /// checked from here; its heartbeat says it is alive); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driven_from: Option<DrivenFrom>,
+}
+
+/// Another machine driving a run, and how long ago its baton was last heard from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DrivenFrom {
+    pub host: String,
+    pub heard_seconds_ago: i64,
 }
 
 /// One session (lane) of a run: its latest attempt.
@@ -121,6 +132,8 @@ struct Inputs {
     last_event_at: Option<String>,
     /// Whether the baton recorded as driving the run is alive (None: cannot tell).
     baton_alive: Option<bool>,
+    /// Set when another machine's baton drives it.
+    driven_from: Option<DrivenFrom>,
 }
 
 impl StateStore {
@@ -169,6 +182,10 @@ impl StateStore {
         let Some((record, (layout, _))) = self.plan_run(id)? else {
             return Ok(None);
         };
+        let liveness = match record.finished_at {
+            Some(_) => None,
+            None => self.run_driver(id)?.map(|driver| driver.liveness_now()),
+        };
         let inputs = Inputs {
             lanes: layout.as_deref().map(lanes_of).unwrap_or_default(),
             rows: self.run_sessions(id)?,
@@ -181,11 +198,13 @@ impl StateStore {
                 )?
                 .map_or(Ok(None), |r| r.get(0))
             })?,
-            baton_alive: if record.finished_at.is_some() {
-                None
-            } else {
-                self.run_driver(id)?
-                    .and_then(|driver| driver.liveness_now().alive())
+            baton_alive: liveness.as_ref().and_then(super::Liveness::alive),
+            driven_from: match liveness {
+                Some(super::Liveness::Elsewhere { host, ago }) => Some(DrivenFrom {
+                    host,
+                    heard_seconds_ago: ago,
+                }),
+                _ => None,
             },
         };
         Ok(Some(build(record, inputs, &now_rfc3339())))
@@ -441,6 +460,7 @@ fn build(record: RunRecord, inputs: Inputs, now: &str) -> RunStatus {
         last_event_at: inputs.last_event_at,
         sessions,
         totals,
+        driven_from: inputs.driven_from.filter(|_| live),
     }
 }
 
@@ -529,6 +549,7 @@ mod tests {
             ]),
             last_event_at: Some("2026-01-01T10:00:32Z".into()),
             baton_alive: Some(true),
+            driven_from: None,
         }
     }
 

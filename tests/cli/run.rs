@@ -600,7 +600,19 @@ fn a_run_driven_from_another_machine_is_judged_by_its_heartbeat_not_its_pid() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("run 1 is running on machine-a"), "{stderr}");
-    assert_eq!(run_seen_from(&s, "machine-b")["state"], "running");
+    let seen = run_seen_from(&s, "machine-b");
+    assert_eq!(seen["state"], "running");
+    assert_eq!(seen["driven_from"]["host"], "machine-a", "{seen:#}");
+    assert!(
+        seen["driven_from"]["heard_seconds_ago"].as_i64() < Some(3),
+        "{seen:#}"
+    );
+    assert!(run_seen_from(&s, "machine-a").get("driven_from").is_none());
+    let text = on_machine(&s, "machine-b", &["status"])
+        .output()
+        .expect("status");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("running on machine-a (heard from"), "{text}");
 
     // Stopped, baton's pid lives on but it says nothing: on its own machine the pid still
     // counts, from elsewhere the run is interrupted once six beats have gone by unheard.
