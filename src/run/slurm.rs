@@ -230,7 +230,8 @@ impl Job {
             .status();
         let deadline = Instant::now() + CANCEL_WAIT;
         while Instant::now() < deadline {
-            match live_state(self.id) {
+            // Asked directly: the run's poller no longer follows a cancelled job.
+            match super::slurm_watch::squeue(&[self.id]).remove(&self.id) {
                 Some(state) if is_live(&state) => std::thread::sleep(Duration::from_millis(100)),
                 _ => break,
             }
@@ -254,19 +255,6 @@ impl Drop for Job {
             self.cancel();
         }
     }
-}
-
-/// The job's state while the controller lists it (`squeue -t all`), None when it does not
-/// (a cancelled job's own wait, outside the run's poller).
-fn live_state(id: u32) -> Option<String> {
-    let out = client("squeue")
-        .args(["-h", "-t", "all", "-o", "%T", "-j"])
-        .arg(id.to_string())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !text.is_empty()).then_some(text)
 }
 
 /// States of a job that has not ended.

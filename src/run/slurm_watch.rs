@@ -13,8 +13,8 @@ use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// How often the jobs' states are read: from the first interval up to the last, growing.
-pub(super) const POLL_FIRST: Duration = Duration::from_millis(100);
-pub(super) const POLL_MAX: Duration = Duration::from_secs(2);
+const POLL_FIRST: Duration = Duration::from_millis(100);
+const POLL_MAX: Duration = Duration::from_secs(2);
 
 /// A job's state as last read: its Slurm state, or None when the controller no longer lists
 /// it (or could not be asked).
@@ -116,7 +116,7 @@ fn poll() {
 /// The state of each of `ids` the controller lists (`squeue -t all`: ended jobs too, while
 /// it remembers them). A failed call lists none: with one id that is how Slurm says it does
 /// not know the job.
-fn squeue(ids: &[u32]) -> BTreeMap<u32, String> {
+pub(super) fn squeue(ids: &[u32]) -> BTreeMap<u32, String> {
     let list = ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
     let Ok(out) = super::slurm::client("squeue")
         .args(["-h", "-t", "all", "-o", "%i %T", "-j", &list])
