@@ -79,8 +79,9 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
         ))
         .with_hint("`baton run` starts a new one"));
     }
-    let (layout, pid) = state.run_layout(id)?.unwrap_or((None, None));
-    let layout: Layout = layout
+    let layout: Layout = state
+        .run_layout(id)?
+        .flatten()
         .as_deref()
         .ok_or_else(|| Error::input(format!("run {id} was recorded without its layout")))
         .and_then(|text| {
@@ -90,11 +91,9 @@ pub fn plan_resume(project: &Project, wanted: Option<i64>) -> Result<Resume, Err
                 ))
             })
         })?;
-    let driver = state.run_driver(id)?.unwrap_or(Driver {
-        pid,
-        host: None,
-        seen_at: None,
-    });
+    let driver = state
+        .run_driver(id)?
+        .ok_or_else(|| Error::input(format!("there is no run {id}")))?;
     refuse_live(id, &driver)?;
     let mut config = crate::ops::audit::config(project)?;
     // The run's sessions run where they started: a Slurm run resumes as one.
@@ -238,7 +237,7 @@ fn next_phase_of_all(
     };
     let layout: Option<Layout> = state
         .run_layout(id)?
-        .and_then(|(layout, _)| layout)
+        .flatten()
         .and_then(|text| serde_json::from_str(&text).ok());
     let Some(layout) = layout.filter(|l| l.all) else {
         return Ok(None);
@@ -344,37 +343,40 @@ fn failed_evidence(events: &[crate::state::RunEventRow]) -> BTreeMap<(String, u3
 /// Refuses to resume run `id` while its baton lives: on this machine by its pid, on another
 /// by its heartbeat (src/state/driver.rs).
 fn refuse_live(id: i64, driver: &Driver) -> Result<(), Error> {
-    let busy = |message: String| Err(Error::new(Kind::Busy, message));
+    let me = std::process::id();
+    let running_here = |pid: u32| {
+        Err(Error::new(
+            Kind::Busy,
+            format!("run {id} is still running (baton, pid {pid})"),
+        )
+        .with_hint("wait for it, or stop it (Ctrl-C), then resume"))
+    };
     match driver.liveness_now() {
-        Liveness::Here { pid } if pid != std::process::id() => {
-            busy(format!("run {id} is still running (baton, pid {pid})"))
-                .map_err(|e: Error| e.with_hint("wait for it, or stop it (Ctrl-C), then resume"))
-        }
-        Liveness::Elsewhere { host, ago } => busy(format!(
-            "run {id} is running on {host} (its baton was heard from {ago} s ago)"
-        ))
-        .map_err(|e: Error| {
-            let silent = crate::state::heartbeat() * crate::state::STALE_BEATS;
-            e.with_hint(format!(
-                "wait for it, or stop it on {host}; if that machine is gone, resume once it \
-                 has been silent for {} s",
-                silent.as_secs()
-            ))
-        }),
+        Liveness::Here { pid } if pid != me => running_here(pid),
         // No /proc to tell: a live process with that id is taken for the run's baton.
         Liveness::Unknown => match driver.pid {
             Some(pid)
-                if pid != std::process::id()
+                if pid != me
                     && i32::try_from(pid).is_ok_and(|raw| {
                         nix::sys::signal::kill(Pid::from_raw(raw), None).is_ok()
                     }) =>
             {
-                busy(format!("run {id} is still running (baton, pid {pid})")).map_err(|e: Error| {
-                    e.with_hint("wait for it, or stop it (Ctrl-C), then resume")
-                })
+                running_here(pid)
             }
             _ => Ok(()),
         },
+        Liveness::Elsewhere { host, ago } => {
+            let silent = crate::state::heartbeat() * crate::state::STALE_BEATS;
+            Err(Error::new(
+                Kind::Busy,
+                format!("run {id} is running on {host} (its baton was heard from {ago} s ago)"),
+            )
+            .with_hint(format!(
+                "wait for it, or stop it on {host}; if that machine is gone, resume once it \
+                 has been silent for {} s",
+                silent.as_secs()
+            )))
+        }
         _ => Ok(()),
     }
 }

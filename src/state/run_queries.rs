@@ -148,23 +148,17 @@ impl StateStore {
         })
     }
 
-    /// Run `id` of this plan (None for an unknown id or another plan's run), with its layout
-    /// and the pid of its baton.
+    /// Run `id` of this plan (None for an unknown id or another plan's run), with its layout.
     fn plan_run(&self, id: i64) -> Result<Option<(RunRecord, RunLayout)>, StateError> {
         self.read("read a run", |db| {
             db.query_opt(
                 &format!(
-                    "SELECT {RUN_RECORD_COLUMNS}, layout, pid
+                    "SELECT {RUN_RECORD_COLUMNS}, layout
                      FROM runs WHERE id = ?1 AND plan_key = ?2"
                 ),
                 args![id, &self.plan_key],
             )?
-            .map(|r| {
-                Ok((
-                    run_record_from_row(&r)?,
-                    (r.get(RUN_RECORD_WIDTH)?, r.get(RUN_RECORD_WIDTH + 1)?),
-                ))
-            })
+            .map(|r| Ok((run_record_from_row(&r)?, r.get(RUN_RECORD_WIDTH)?)))
             .transpose()
         })
     }
@@ -179,7 +173,7 @@ impl StateStore {
                 None => return Ok(None),
             },
         };
-        let Some((record, (layout, _))) = self.plan_run(id)? else {
+        let Some((record, layout)) = self.plan_run(id)? else {
             return Ok(None);
         };
         let liveness = match record.finished_at {

@@ -78,8 +78,9 @@ pub enum RunStep<'a> {
     },
 }
 
-/// A run's recorded layout (JSON, None from before `--resume`) and the pid of its baton.
-pub type RunLayout = (Option<String>, Option<u32>);
+/// A run's recorded layout (JSON, None from before `--resume`). Who drives the run is
+/// [`StateStore::run_driver`]'s.
+pub type RunLayout = Option<String>;
 
 /// One recorded event of a run: `(at, kind, session, JSON body)`.
 pub type RunEventRow = (String, String, Option<String>, String);
@@ -144,11 +145,11 @@ impl StateStore {
         })
     }
 
-    /// A run's layout and the process id of the baton that last ran it (None: no such run).
+    /// A run's layout (None: no such run).
     pub fn run_layout(&self, id: i64) -> Result<Option<RunLayout>, StateError> {
         self.read("read a run", |db| {
-            db.query_opt("SELECT layout, pid FROM runs WHERE id = ?1", args![id])?
-                .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            db.query_opt("SELECT layout FROM runs WHERE id = ?1", args![id])?
+                .map(|r| r.get(0))
                 .transpose()
         })
     }
@@ -518,7 +519,7 @@ mod tests {
         assert_eq!(store.last_unfinished_run().expect("read"), Some(id));
         assert_eq!(
             store.run_layout(id).expect("layout"),
-            Some((Some("{\"x\":1}".to_string()), Some(std::process::id())))
+            Some(Some("{\"x\":1}".to_string()))
         );
         let driver = store.run_driver(id).expect("read").expect("there");
         assert_eq!(driver.pid, Some(std::process::id()));
