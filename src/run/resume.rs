@@ -19,7 +19,7 @@ use nix::unistd::Pid;
 
 use crate::ops::{Error, Kind, Project};
 use crate::process::Supervisor;
-use crate::state::{Driver, Liveness, RunSession};
+use crate::state::{DrivenFrom, Driver, Liveness, RunSession};
 
 use super::agent;
 use super::dispatch::{Begin, Start, UnitResult, execute};
@@ -365,7 +365,10 @@ fn refuse_live(id: i64, driver: &Driver) -> Result<(), Error> {
             }
             _ => Ok(()),
         },
-        Liveness::Elsewhere { host, ago } => {
+        Liveness::Elsewhere(DrivenFrom {
+            host,
+            heard_seconds_ago: ago,
+        }) => {
             let silent = crate::state::heartbeat() * crate::state::STALE_BEATS;
             Err(Error::new(
                 Kind::Busy,

@@ -44,13 +44,20 @@ pub struct Driver {
     pub seen_at: Option<String>,
 }
 
+/// Another machine driving a run, and how long ago its baton was last heard from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct DrivenFrom {
+    pub host: String,
+    pub heard_seconds_ago: i64,
+}
+
 /// Whether a recorded driver is alive, as seen from machine `here` at `now` (Unix seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Liveness {
     /// Its baton process runs on this machine.
     Here { pid: u32 },
-    /// Another machine drives it, and its last beat was `ago` seconds before now.
-    Elsewhere { host: String, ago: i64 },
+    /// Another machine drives it, and its last beat was that long before now.
+    Elsewhere(DrivenFrom),
     /// Its baton is gone: a dead pid here, or no beat from the other machine for too long.
     Gone,
     /// Nothing tells (no pid, or no `/proc` to check it in).
@@ -61,7 +68,7 @@ impl Liveness {
     /// Whether the run has a live baton; None when nothing tells.
     pub fn alive(&self) -> Option<bool> {
         match self {
-            Liveness::Here { .. } | Liveness::Elsewhere { .. } => Some(true),
+            Liveness::Here { .. } | Liveness::Elsewhere(_) => Some(true),
             Liveness::Gone => Some(false),
             Liveness::Unknown => None,
         }
@@ -75,10 +82,10 @@ impl Driver {
             Some(host) if host != here => {
                 let stale = i64::try_from((beat * STALE_BEATS).as_secs()).unwrap_or(i64::MAX);
                 match self.seen_at.as_deref().and_then(unix_from_rfc3339) {
-                    Some(seen) if now - seen <= stale => Liveness::Elsewhere {
+                    Some(seen) if now - seen <= stale => Liveness::Elsewhere(DrivenFrom {
                         host: host::host_name_of(host).to_string(),
-                        ago: (now - seen).max(0),
-                    },
+                        heard_seconds_ago: (now - seen).max(0),
+                    }),
                     _ => Liveness::Gone,
                 }
             }
@@ -158,10 +165,10 @@ mod tests {
         let fresh = driver(me, Some("b/1"), Some(now - 60));
         assert_eq!(
             fresh.liveness("a/1", now, BEAT),
-            Liveness::Elsewhere {
+            Liveness::Elsewhere(DrivenFrom {
                 host: "b".into(),
-                ago: 60
-            }
+                heard_seconds_ago: 60
+            })
         );
         let stale = driver(me, Some("b/1"), Some(now - 61));
         assert_eq!(stale.liveness("a/1", now, BEAT), Liveness::Gone);

@@ -31,9 +31,11 @@ mod sessions;
 mod time;
 
 pub use claims::{Backend, CLAIMS_ENV, ClaimStore, ClaimsError, DEFAULT_REMOTE};
-pub use driver::{DEFAULT_HEARTBEAT, Driver, HEARTBEAT_ENV, Liveness, STALE_BEATS, heartbeat};
+pub use driver::{
+    DEFAULT_HEARTBEAT, DrivenFrom, Driver, HEARTBEAT_ENV, Liveness, STALE_BEATS, heartbeat,
+};
 pub use git_claims::{CLAIMS_NAMESPACE, FETCHED_NAMESPACE, GitClaims, ref_component};
-pub use run_queries::{ActivityTotals, DrivenFrom, RunSessionStatus, RunStatus, SessionActivity};
+pub use run_queries::{ActivityTotals, RunSessionStatus, RunStatus, SessionActivity};
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
 pub use schema::{PG_SCHEMA_VERSION, SCHEMA_VERSION};
 pub use sessions::{GateCount, GateRecord, SessionStart};

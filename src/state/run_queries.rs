@@ -19,7 +19,7 @@ use super::db::{DbError, Dialect, args};
 use super::runs::{
     RUN_RECORD_COLUMNS, RUN_RECORD_WIDTH, RunLayout, RunRecord, RunSession, run_record_from_row,
 };
-use super::{StateError, StateStore, now_rfc3339, unix_from_rfc3339};
+use super::{DrivenFrom, Liveness, StateError, StateStore, now_rfc3339, unix_from_rfc3339};
 
 /// One run as `baton status` and `run_status` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -51,13 +51,6 @@ pub struct RunStatus {
     /// checked from here; its heartbeat says it is alive); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub driven_from: Option<DrivenFrom>,
-}
-
-/// Another machine driving a run, and how long ago its baton was last heard from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct DrivenFrom {
-    pub host: String,
-    pub heard_seconds_ago: i64,
 }
 
 /// One session (lane) of a run: its latest attempt.
@@ -130,10 +123,9 @@ struct Inputs {
     /// Per `(session, attempt)`, its latest `session_activity`.
     activity: BTreeMap<(String, u32), SessionActivity>,
     last_event_at: Option<String>,
-    /// Whether the baton recorded as driving the run is alive (None: cannot tell).
-    baton_alive: Option<bool>,
-    /// Set when another machine's baton drives it.
-    driven_from: Option<DrivenFrom>,
+    /// Whether the baton recorded as driving the run is alive, and where (None: the run
+    /// finished, or no driver is recorded).
+    driver: Option<Liveness>,
 }
 
 impl StateStore {
@@ -192,14 +184,7 @@ impl StateStore {
                 )?
                 .map_or(Ok(None), |r| r.get(0))
             })?,
-            baton_alive: liveness.as_ref().and_then(super::Liveness::alive),
-            driven_from: match liveness {
-                Some(super::Liveness::Elsewhere { host, ago }) => Some(DrivenFrom {
-                    host,
-                    heard_seconds_ago: ago,
-                }),
-                _ => None,
-            },
+            driver: liveness,
         };
         Ok(Some(build(record, inputs, &now_rfc3339())))
     }
@@ -336,7 +321,9 @@ fn build(record: RunRecord, inputs: Inputs, now: &str) -> RunStatus {
     let state = match (&record.finished_at, record.outcome.as_deref()) {
         (Some(_), Some("interrupted")) => "interrupted",
         (Some(_), _) => "finished",
-        (None, _) if inputs.baton_alive == Some(false) => "interrupted",
+        (None, _) if inputs.driver.as_ref().and_then(Liveness::alive) == Some(false) => {
+            "interrupted"
+        }
         (None, _) => "running",
     };
     let live = state == "running";
@@ -454,7 +441,10 @@ fn build(record: RunRecord, inputs: Inputs, now: &str) -> RunStatus {
         last_event_at: inputs.last_event_at,
         sessions,
         totals,
-        driven_from: inputs.driven_from.filter(|_| live),
+        driven_from: match inputs.driver {
+            Some(Liveness::Elsewhere(from)) if live => Some(from),
+            _ => None,
+        },
     }
 }
 
@@ -542,8 +532,7 @@ mod tests {
                 ),
             ]),
             last_event_at: Some("2026-01-01T10:00:32Z".into()),
-            baton_alive: Some(true),
-            driven_from: None,
+            driver: Some(Liveness::Here { pid: 1 }),
         }
     }
 
@@ -582,7 +571,7 @@ mod tests {
     #[test]
     fn a_run_whose_baton_is_gone_is_interrupted_even_between_agents() {
         let mut gone = inputs();
-        gone.baton_alive = Some(false);
+        gone.driver = Some(Liveness::Gone);
         // Between sessions: no agent runs (the gate of session-2's first attempt).
         gone.rows.retain(|r| r.attempt == 1);
         gone.rows[0].exit = Some("exited 0".into());
@@ -597,12 +586,12 @@ mod tests {
         assert_eq!(status.sessions[1].why.as_deref(), Some("T3 is not ticked"));
 
         let mut died = inputs();
-        died.baton_alive = Some(false);
+        died.driver = Some(Liveness::Gone);
         let status = build(record(None, None), died, "2026-01-01T11:00:00Z");
         assert_eq!(states(&status), ["interrupted", "interrupted", "waiting"]);
 
         let mut unknown = inputs();
-        unknown.baton_alive = None;
+        unknown.driver = Some(Liveness::Unknown);
         let status = build(record(None, None), unknown, "2026-01-01T11:00:00Z");
         assert_eq!(
             status.state, "running",
