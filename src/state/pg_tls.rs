@@ -59,15 +59,16 @@ pub fn split(url: &str) -> Result<Settings, String> {
     let (mut mode, mut root) = (Mode::Prefer, None);
     let mut kept = Vec::new();
     for pair in rest.split(sep).filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = if is_url {
-            decode(value)
-        } else {
-            value.to_string()
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        // A URL's values are percent-encoded, as the claim refs' are.
+        let value = || match is_url {
+            true => super::git_claims::decode_component(raw)
+                .ok_or_else(|| format!("{key}={raw} is not valid percent-encoding")),
+            false => Ok(raw.to_string()),
         };
         match key.trim() {
-            "sslmode" => mode = parse_mode(&value)?,
-            "sslrootcert" => root = Some(value),
+            "sslmode" => mode = parse_mode(&value()?)?,
+            "sslrootcert" => root = Some(value()?),
             _ => kept.push(pair),
         }
     }
@@ -190,27 +191,6 @@ fn home_root_cert() -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// `%XX` escapes of a URL's query value decoded.
-fn decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push(u8::try_from(hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)).unwrap_or(0));
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `require` and `prefer` without a root: encrypted, the certificate taken as it comes
 /// (libpq does the same). The handshake's signatures are still checked.
 #[derive(Debug)]
@@ -329,6 +309,8 @@ mod tests {
         );
         let bad = split("postgres://db/s?sslmode=sometimes").expect_err("refused");
         assert!(bad.contains("sslmode=sometimes"), "{bad}");
+        let bad = split("postgres://db/s?sslrootcert=%zz.pem").expect_err("refused");
+        assert!(bad.contains("not valid percent-encoding"), "{bad}");
         let words =
             split("host=db dbname=state sslmode=verify-ca sslrootcert=/ca.pem").expect("reads");
         assert_eq!(words.url, "host=db dbname=state");
