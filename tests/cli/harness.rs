@@ -161,6 +161,16 @@ pub fn big_plan(n: usize) -> String {
 /// Spawns `sh -c 'read _ < FIFO; exec baton ARGS'` per argument list (FIFO named
 /// `fifo_name` in the project), releases them all at the same moment and waits for all.
 pub fn race(p: &Project, fifo_name: &str, runs: &[Vec<String>]) -> Vec<Run> {
+    race_with(p, fifo_name, runs, &[])
+}
+
+/// [`race`] with `env` added to each process's environment.
+pub fn race_with(
+    p: &Project,
+    fifo_name: &str,
+    runs: &[Vec<String>],
+    env: &[(&str, &str)],
+) -> Vec<Run> {
     let fifo = p.path(fifo_name);
     assert!(
         std::process::Command::new("mkfifo")
@@ -186,13 +196,16 @@ pub fn race(p: &Project, fifo_name: &str, runs: &[Vec<String>]) -> Vec<Run> {
                     cmd.get_envs()
                         .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
                 )
+                .envs(env.iter().copied())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .expect("spawn")
         })
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    // Time for every process to reach its `read` (a latecomer would wait forever).
+    let settle = 200 + 2 * u64::try_from(runs.len()).unwrap_or(0);
+    std::thread::sleep(std::time::Duration::from_millis(settle));
     drop(
         std::fs::OpenOptions::new()
             .write(true)

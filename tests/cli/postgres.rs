@@ -9,7 +9,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::harness::{BIN, Project, Run, big_plan};
+use crate::harness::{Project, Run, big_plan, race_with};
 use crate::run_fixture::{FakeAgent, kinds};
 
 /// How the test server is started, shared with the library's store tests.
@@ -56,44 +56,10 @@ fn sixty_four_processes_claiming_one_task_yield_exactly_one_winner() {
     };
     let p = Project::new();
     p.git_init().write("plan.md", big_plan(3));
-    let fifo = p.path("go");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo")
-            .success()
-    );
-    let children: Vec<_> = (0..64)
-        .map(|i| {
-            let mut cmd = Command::new("sh");
-            cmd.arg("-c")
-                .arg(format!("read _ < go; exec '{BIN}' claim T1 --by s{i}"))
-                .current_dir(p.dir.path())
-                .env_clear();
-            for (k, v) in p.command(&[]).get_envs() {
-                if let Some(v) = v {
-                    cmd.env(k, v);
-                }
-            }
-            cmd.env("BATON_STATE", &url)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
+    let claims: Vec<Vec<String>> = (0..64)
+        .map(|i| vec!["claim".into(), "T1".into(), "--by".into(), format!("s{i}")])
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    drop(
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&fifo)
-            .expect("open fifo"),
-    );
-    let runs: Vec<Run> = children
-        .into_iter()
-        .map(|c| Run::from(c.wait_with_output().expect("wait")))
-        .collect();
+    let runs = race_with(&p, "go", &claims, &[("BATON_STATE", &url)]);
     let winners: Vec<usize> = (0..runs.len()).filter(|&i| runs[i].code == 0).collect();
     assert_eq!(
         winners.len(),
