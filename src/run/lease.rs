@@ -27,11 +27,7 @@ pub const LEASE_ENV: &str = "BATON_RUN_LEASE_SECS";
 
 /// The lease a run's claims get.
 pub fn lease() -> Duration {
-    std::env::var(LEASE_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&s| s > 0)
-        .map_or(DEFAULT_LEASE, Duration::from_secs)
+    crate::state::seconds_from_env(LEASE_ENV, DEFAULT_LEASE)
 }
 
 /// Renews, every third of `lease`, the claims of each of `owners` until `stop` is dropped

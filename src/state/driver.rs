@@ -27,11 +27,7 @@ pub const STALE_BEATS: u32 = 6;
 
 /// The heartbeat period of a run.
 pub fn heartbeat() -> Duration {
-    std::env::var(HEARTBEAT_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&s| s > 0)
-        .map_or(DEFAULT_HEARTBEAT, Duration::from_secs)
+    super::seconds_from_env(HEARTBEAT_ENV, DEFAULT_HEARTBEAT)
 }
 
 /// The baton process recorded as driving a run.

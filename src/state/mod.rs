@@ -39,7 +39,9 @@ pub use run_queries::{ActivityTotals, RunSessionStatus, RunStatus, SessionActivi
 pub use runs::{RunEventRow, RunRecord, RunSession, RunStep};
 pub use schema::{PG_SCHEMA_VERSION, SCHEMA_VERSION};
 pub use sessions::{GateCount, GateRecord, SessionStart};
-pub use time::{NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, unix_from_rfc3339};
+pub use time::{
+    NOW_ENV, now_rfc3339, parse_duration, rfc3339_from_unix, seconds_from_env, unix_from_rfc3339,
+};
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};

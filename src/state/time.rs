@@ -3,7 +3,7 @@
 //! Setting [`NOW_ENV`] pins the clock (the value is used verbatim), so tests and
 //! reproducible demos get stable output.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Environment variable that overrides the current time; its value is used verbatim.
 pub const NOW_ENV: &str = "BATON_NOW";
@@ -39,6 +39,16 @@ pub fn rfc3339_from_unix(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// A period of whole seconds set by the environment variable `name` (tests shorten leases
+/// and heartbeats with one), else `default`; a value that is not a positive integer is ignored.
+pub fn seconds_from_env(name: &str, default: Duration) -> Duration {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .map_or(default, Duration::from_secs)
 }
 
 /// Seconds since the Unix epoch by the system clock (not pinned by [`NOW_ENV`]).
